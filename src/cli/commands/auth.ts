@@ -1,0 +1,5 @@
+import { Command } from "commander";
+
+export function authCommand(): Command {
+  return new Command("auth").description("(being built)");
+}

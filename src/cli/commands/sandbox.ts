@@ -1,0 +1,5 @@
+import { Command } from "commander";
+
+export function sandboxCommand(): Command {
+  return new Command("sandbox").description("(being built)");
+}

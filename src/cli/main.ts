@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+import { handleError } from "./handle-error.js";
+import { buildProgram } from "./program.js";
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = handleError(error);
+}

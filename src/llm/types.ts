@@ -1,0 +1,56 @@
+/**
+ * The neutral chat interface every model adapter speaks (openai, anthropic, ollama, local).
+ * The agent loop knows only these types; SDK shapes stay inside the adapters.
+ */
+
+/** JSON schema of a tool's input, generated from its zod schema. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+}
+
+export interface ToolCall {
+  /** Provider-issued id; echoed back on the matching tool result. */
+  id: string;
+  name: string;
+  /** Raw JSON text of the arguments as the model produced them; the loop parses and validates it. */
+  arguments: string;
+}
+
+export type ChatMessage =
+  | { role: "system"; content: string }
+  | { role: "user"; content: string }
+  | { role: "assistant"; content: string; toolCalls?: ToolCall[] }
+  | { role: "tool"; toolCallId: string; name: string; content: string; isError?: boolean };
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  tools: ToolSpec[];
+  signal?: AbortSignal;
+  /** Called with each streamed text delta of the assistant's reply. */
+  onText?: (delta: string) => void;
+  maxOutputTokens?: number;
+}
+
+export type StopReason = "end" | "tool_calls" | "max_tokens" | "other";
+
+export interface ChatResponse {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: Usage;
+  stopReason: StopReason;
+}
+
+export interface ChatModel {
+  /** "provider:name", e.g. "openai:gpt-4.1" or "local:rules"; shown to the person as who answered. */
+  readonly id: string;
+  chat(request: ChatRequest): Promise<ChatResponse>;
+}
