@@ -6,10 +6,17 @@ import { FlyopsError, type ExitCode } from "../errors.js";
  * failures print a line and a hint; only an unexpected error (a bug) mentions a stack trace,
  * and only when FLYOPS_DEBUG is set.
  */
-export function handleError(error: unknown, write: (line: string) => void = (l) => process.stderr.write(l)): ExitCode {
+export function handleError(
+  error: unknown,
+  write: (line: string) => void = (l) => process.stderr.write(l),
+): ExitCode {
   if (error instanceof CommanderError) {
     // Commander already printed its message; help and version are successes.
-    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0) {
+    if (
+      error.code === "commander.helpDisplayed" ||
+      error.code === "commander.version" ||
+      error.exitCode === 0
+    ) {
       return 0;
     }
     return 2;

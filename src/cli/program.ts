@@ -16,6 +16,8 @@ export function buildProgram(): Command {
     )
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)")
+    // Options after a subcommand belong to it: `plan show FILE --json` is show's --json, not plan's.
+    .enablePositionalOptions()
     .exitOverride();
   for (const command of [
     askCommand(),

@@ -1,5 +1,185 @@
-import { Command } from "commander";
+import { resolve } from "node:path";
+import confirmPrompt from "@inquirer/confirm";
+import { Command, Option } from "commander";
+import { z } from "zod";
+import { Redactor } from "../../agent/redact.js";
+import { FlyopsError, RefusedError, UsageError } from "../../errors.js";
+import { FlyctlRunner } from "../../fly/flyctl.js";
+import { runApplyPlan, type ApplyReport } from "../../plan/applier.js";
+import { stderrLogger } from "../output.js";
+import { addRuntimeOptions } from "../runtime.js";
+import { defaultDeps, type CommandDeps } from "../tool-command.js";
+
+export const applyOptionsSchema = z.object({
+  yes: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+  resume: z.boolean().default(false),
+  allowDestructive: z.boolean().default(false),
+  destroyer: z.boolean().default(false),
+  ignoreDrift: z.boolean().default(false),
+  secretsVia: z.enum(["rest", "flyctl"], { message: "--secrets-via must be rest or flyctl" }).default("rest"),
+  interrupted: z.enum(["retry", "done"], { message: "--interrupted must be retry or done" }).optional(),
+  json: z.boolean().default(false),
+  raw: z.boolean().default(false),
+  app: z.string().optional(),
+  org: z.string().optional(),
+  sandbox: z.boolean().default(false),
+});
+export type ApplyCommandOptions = z.input<typeof applyOptionsSchema>;
+
+/**
+ * Test-only hooks: the applier stops dead (until killed) right after journaling the start of the
+ * named step, or right before journaling its success. Integration tests SIGKILL it there to prove
+ * that `--resume` neither loses nor duplicates work. They only ever wait; they change nothing.
+ */
+export const PAUSE_AFTER_START_ENV = "FLYOPS_TEST_PAUSE_AFTER_START";
+export const PAUSE_BEFORE_DONE_ENV = "FLYOPS_TEST_PAUSE_BEFORE_DONE";
+
+function parseOptions(raw: ApplyCommandOptions): z.infer<typeof applyOptionsSchema> {
+  const parsed = applyOptionsSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
+  return parsed.data;
+}
+
+/** The default outside world, with questions asked on stderr: stdout stays JSON-only under --json. */
+export function applyDeps(): CommandDeps {
+  return {
+    ...defaultDeps(),
+    confirm: async (message) => {
+      try {
+        return await confirmPrompt({ message, default: false }, { output: process.stderr });
+      } catch {
+        // Ctrl-C or a closed terminal is a "no".
+        return false;
+      }
+    },
+  };
+}
+
+function humanReport(report: ApplyReport): string {
+  const counts = new Map<string, number>();
+  for (const step of report.steps) counts.set(step.outcome, (counts.get(step.outcome) ?? 0) + 1);
+  const parts = [...counts].map(([outcome, count]) => `${count} ${outcome}`);
+  return `${report.status}: ${report.plan} (${parts.join(", ") || "no steps"})\n`;
+}
+
+/**
+ * `flyops apply FILE`: runs an approved plan. Also the engine of `flyops ask --apply --plan-file FILE`.
+ * Prints the report (JSON with --json), then throws for a refusal or a failure so the exit code is 1.
+ */
+export async function runApply(
+  file: string,
+  rawOptions: ApplyCommandOptions,
+  deps: CommandDeps = applyDeps(),
+): Promise<ApplyReport> {
+  const options = parseOptions(rawOptions);
+  if (options.interrupted && !options.resume)
+    throw new UsageError("--interrupted only applies with --resume");
+  const json = options.json || options.raw;
+  const cwd = deps.cwd ?? process.cwd();
+  const planPath = resolve(cwd, file);
+  const redactor = new Redactor();
+  const progress = (line: string): void => deps.io.stderr(`${redactor.redact(line)}\n`);
+  const runtime = await deps.createRuntime({
+    app: options.app,
+    org: options.org,
+    sandbox: options.sandbox,
+    env: deps.env,
+    cwd,
+    log: stderrLogger(deps.io, redactor, Boolean(deps.env.FLYOPS_DEBUG)),
+    signal: deps.signal,
+  });
+  runtime.credentials.forEach((credential) => redactor.add(credential));
+  let report: ApplyReport;
+  try {
+    let flyctl: FlyctlRunner | undefined;
+    report = await runApplyPlan(
+      {
+        planPath,
+        planName: file,
+        yes: options.yes,
+        dryRun: options.dryRun,
+        resume: options.resume,
+        allowDestructive: options.allowDestructive || options.destroyer,
+        ignoreDrift: options.ignoreDrift,
+        secretsVia: options.secretsVia,
+        interrupted: options.interrupted,
+      },
+      {
+        ctx: runtime.ctx,
+        flyctl: () =>
+          (flyctl ??= new FlyctlRunner({
+            token: runtime.config.token ?? "",
+            restBaseUrl: runtime.config.restBaseUrl,
+            graphqlUrl: runtime.config.graphqlUrl,
+            env: deps.env,
+            redactor,
+          })),
+        env: deps.env,
+        cwd,
+        redactor,
+        progress,
+        confirm: deps.stdinIsTTY ? deps.confirm : undefined,
+        pause: { afterStart: deps.env[PAUSE_AFTER_START_ENV], beforeDone: deps.env[PAUSE_BEFORE_DONE_ENV] },
+      },
+    );
+  } catch (error) {
+    // Whatever escapes must not carry a secret value resolved during this run.
+    if (error instanceof FlyopsError) {
+      throw new FlyopsError(redactor.redact(error.message), {
+        hint: error.hint === undefined ? undefined : redactor.redact(error.hint),
+        exitCode: error.exitCode,
+        cause: error,
+      });
+    }
+    if (error instanceof Error) error.message = redactor.redact(error.message);
+    throw error;
+  } finally {
+    await runtime.close();
+  }
+  deps.io.stdout(redactor.redact(json ? `${JSON.stringify(report, null, 2)}\n` : humanReport(report)));
+  const hint = report.hint === undefined ? undefined : redactor.redact(report.hint);
+  if (report.status === "refused")
+    throw new RefusedError(redactor.redact(report.message ?? "refused"), { hint });
+  if (report.status === "failed")
+    throw new FlyopsError(redactor.redact(report.message ?? "failed"), { hint });
+  return report;
+}
 
 export function applyCommand(): Command {
-  return new Command("apply").description("(being built)");
+  const command = new Command("apply")
+    .description(
+      "Apply a reviewed plan file: validate it again, check its approval and preconditions, run its steps with a journal",
+    )
+    .argument("<file>", "plan file, e.g. plans/2026-11-22-stop-machine.json")
+    .option(
+      "-y, --yes",
+      "do not ask before running the steps (an unapproved or changed plan is still refused without a terminal)",
+    )
+    .option(
+      "--dry-run",
+      "do everything but the changes: validate, check approval and preconditions, resolve secrets",
+    )
+    .option("--resume", "continue an apply that stopped: skip finished steps, reconcile the interrupted one")
+    .option("--allow-destructive", "allow steps that destroy, release or remove")
+    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
+    .option("--ignore-drift", "apply even when live state no longer matches the plan's preconditions")
+    .addOption(
+      new Option(
+        "--secrets-via <how>",
+        "send secrets_set steps through the REST secrets endpoint or `flyctl secrets import`",
+      ).choices(["rest", "flyctl"]),
+    )
+    .addOption(
+      new Option(
+        "--interrupted <what>",
+        "with --resume: whether an interrupted step flyops cannot check took effect",
+      ).choices(["retry", "done"]),
+    )
+    .option("--json", "print the apply report as JSON on stdout")
+    .addOption(new Option("--raw", "alias of --json").hideHelp());
+  addRuntimeOptions(command);
+  return command.action(async (file: string, options: ApplyCommandOptions) => {
+    await runApply(file, options);
+  });
 }

@@ -1,5 +1,42 @@
 import { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../../errors.js";
+import { defaultDeps, requireTool, runAndPrint, withRuntime, type CommandDeps } from "../tool-command.js";
+
+export const whoamiOptionsSchema = z.object({
+  sandbox: z.boolean().default(false),
+  json: z.boolean().default(false),
+  raw: z.boolean().default(false),
+});
+export type WhoamiOptions = z.input<typeof whoamiOptionsSchema>;
+
+/** `flyops auth whoami`: who the configured token belongs to (GET /v1/tokens/current and GraphQL Viewer). */
+export async function runWhoami(raw: WhoamiOptions, deps: CommandDeps): Promise<unknown> {
+  const parsed = whoamiOptionsSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
+  const options = parsed.data;
+  return withRuntime(options, deps, (runtime) =>
+    runAndPrint(runtime, requireTool("whoami"), {}, options.json || options.raw, deps.io),
+  );
+}
 
 export function authCommand(): Command {
-  return new Command("auth").description("(being built)");
+  const whoami = new Command("whoami")
+    .description("Show who the Fly token belongs to: user, or the org and apps an org token is limited to")
+    .option("--sandbox", "ask the embedded local sandbox instead of Fly")
+    .option("--json", "print the full result as JSON only, on stdout")
+    .option("--raw", "alias of --json")
+    .addHelpText(
+      "after",
+      `
+The token comes from fly.api_token in the config file, then FLY_API_TOKEN, then FLY_ACCESS_TOKEN.
+
+Examples:
+  flyops auth whoami
+  FLY_API_TOKEN=... flyops auth whoami --json`,
+    )
+    .action(async (options: WhoamiOptions) => {
+      await runWhoami(options, defaultDeps());
+    });
+  return new Command("auth").description("Fly credentials: check which token flyops uses").addCommand(whoami);
 }

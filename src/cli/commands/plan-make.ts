@@ -1,6 +1,137 @@
-import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { Option, type Command } from "commander";
+import { z } from "zod";
+import { Redactor } from "../../agent/redact.js";
+import { UsageError } from "../../errors.js";
+import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
+import { makePlan } from "../../plan/maker.js";
+import { defaultPlanPath, writePlanFile } from "../../plan/plan-file.js";
+import { renderReview, reviewPlan, type PlanReview } from "../../plan/review.js";
+import type { PlanFile } from "../../plan/schema.js";
+import { stderrLogger } from "../output.js";
+import { addRuntimeOptions } from "../runtime.js";
+import { defaultDeps, type CommandDeps } from "../tool-command.js";
+
+export const planMakeOptionsSchema = z.object({
+  output: z.string().trim().min(1, "-o needs a file name").optional(),
+  allowDestructive: z.boolean().default(false),
+  destroyer: z.boolean().default(false),
+  model: z.string().optional(),
+  json: z.boolean().default(false),
+  raw: z.boolean().default(false),
+  verbose: z.boolean().default(false),
+  app: z.string().optional(),
+  org: z.string().optional(),
+  sandbox: z.boolean().default(false),
+});
+export type PlanMakeOptions = z.input<typeof planMakeOptionsSchema>;
+
+export interface PlanMakeResult {
+  file: string;
+  plan: PlanFile;
+  review: PlanReview;
+  model: string;
+  proposals: number;
+}
+
+/**
+ * `flyops plan "REQUEST"` (also `flyops ask --maker "REQUEST"`): the model reads live facts and
+ * proposes a plan; the validated plan is written (mode 0600) and reviewed. Nothing is changed.
+ */
+export async function runPlanMake(
+  request: string | undefined,
+  rawOptions: PlanMakeOptions,
+  deps: CommandDeps = defaultDeps(),
+): Promise<PlanMakeResult> {
+  const parsed = planMakeOptionsSchema.safeParse(rawOptions);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
+  const options = parsed.data;
+  const text = request?.trim() ?? "";
+  if (text === "")
+    throw new UsageError("plan needs a change request", {
+      hint: 'for example: flyops plan "stop machine 148e… of my-app"',
+    });
+  const json = options.json || options.raw;
+  const allowDestructive = options.allowDestructive || options.destroyer;
+  const cwd = deps.cwd ?? process.cwd();
+  const now = new Date();
+  const outputPath = options.output === undefined ? undefined : resolve(cwd, options.output);
+  if (outputPath !== undefined && existsSync(outputPath)) {
+    throw new UsageError(`${options.output} already exists`, {
+      hint: "choose another -o file, or move the old plan (and its journal) aside",
+    });
+  }
+
+  const redactor = new Redactor(MODEL_KEY_VARIABLES.flatMap((name) => deps.env[name] ?? []));
+  const log = stderrLogger(deps.io, redactor, options.verbose || Boolean(deps.env.FLYOPS_DEBUG));
+  const runtime = await deps.createRuntime({
+    app: options.app,
+    org: options.org,
+    sandbox: options.sandbox,
+    env: deps.env,
+    cwd,
+    log,
+    signal: deps.signal,
+  });
+  try {
+    runtime.credentials.forEach((credential) => redactor.add(credential));
+    const spec = resolveModelSpec({ flag: options.model, env: deps.env, configModel: runtime.config.model });
+    const model = createModel(spec, { env: deps.env });
+    deps.io.stderr(`making a plan with ${model.id}: reading live facts first\n`);
+    // The request is kept in the plan (and names its file); anything token-shaped in it is not.
+    const kept = redactor.redact(text);
+    const made = await makePlan({
+      request: kept,
+      model,
+      ctx: runtime.ctx,
+      redactor,
+      allowDestructive,
+      now,
+      onToolCall: (tool, ok) => deps.io.stderr(`  ${tool}${ok ? "" : " (failed)"}\n`),
+    });
+    const path = outputPath ?? defaultPlanPath(kept, now, cwd);
+    await writePlanFile(path, made.plan);
+    const file = relative(cwd, path) || path;
+    const review = await reviewPlan(made.plan, { file, allowDestructive, ctx: runtime.ctx });
+    const result: PlanMakeResult = {
+      file,
+      plan: made.plan,
+      review,
+      model: made.model,
+      proposals: made.proposals,
+    };
+    if (json) {
+      deps.io.stdout(redactor.redact(`${JSON.stringify(result, null, 2)}\n`));
+    } else {
+      if (made.answer.trim() !== "") deps.io.stderr(`${redactor.redact(made.answer.trim())}\n`);
+      deps.io.stdout(redactor.redact(renderReview(review)));
+      deps.io.stdout(
+        `\nwrote ${file}; nothing was changed. Next: \`flyops plan approve ${file}\`, then \`flyops apply ${file}\`\n`,
+      );
+    }
+    return result;
+  } finally {
+    await runtime.close();
+  }
+}
 
 /** Adds the maker's arguments, options and action to the `plan` command itself. */
 export function addPlanMakeOptions(command: Command): Command {
-  return command.description("(being built)");
+  command
+    .description(
+      "Turn a change request into a reviewed plan file (nothing is changed); subcommands check, show and approve plans",
+    )
+    .argument("[request]", 'the change, e.g. "add a 512MB shared-cpu-1x machine in iad to my-app"')
+    .option("-o, --output <file>", "where to write the plan (default: plans/<date>-<slug>.json)")
+    .option("--allow-destructive", "allow the plan to destroy, release or remove")
+    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
+    .option("--model <provider:name>", "model to use: openai:NAME, anthropic:NAME, ollama:NAME or local")
+    .option("--json", "print { file, plan, review, model, proposals } as JSON on stdout")
+    .addOption(new Option("--raw", "alias of --json").hideHelp())
+    .option("--verbose", "show details on stderr");
+  addRuntimeOptions(command);
+  return command.action(async (request: string | undefined, options: PlanMakeOptions) => {
+    await runPlanMake(request, options);
+  });
 }

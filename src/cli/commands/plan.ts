@@ -6,7 +6,7 @@ import { planShowCommand } from "./plan-show.js";
 
 /** `flyops plan "REQUEST"` makes a plan; its subcommands check, show and approve plan files. */
 export function planCommand(): Command {
-  const plan = addPlanMakeOptions(new Command("plan"));
+  const plan = addPlanMakeOptions(new Command("plan").enablePositionalOptions());
   plan.addCommand(planCheckCommand());
   plan.addCommand(planShowCommand());
   plan.addCommand(planApproveCommand());

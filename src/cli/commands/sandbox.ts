@@ -1,5 +1,183 @@
 import { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../../errors.js";
+import type { Logger } from "../../logger.js";
+import { startSandbox, type Sandbox } from "../../sandbox/index.js";
+import { parseSeed } from "../../sandbox/seeds.js";
+import { processIo, type Io } from "../output.js";
+
+export const SandboxCliOptions = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(4280),
+  host: z.string().min(1).default("127.0.0.1"),
+  seed: z.string().default("demo"),
+  state: z.string().min(1).optional(),
+  token: z.string().min(1).optional(),
+  latency: z.coerce.number().int().min(0).default(0),
+  faultRate: z.coerce.number().min(0).max(1).default(0),
+  faultSeed: z.coerce.number().int().default(1),
+  transitionMs: z.coerce.number().int().min(0).default(0),
+  rateLimits: z.boolean().default(true),
+  verbose: z.boolean().default(false),
+  json: z.boolean().default(false),
+  raw: z.boolean().default(false),
+});
+/** The flags as commander hands them over (numbers still as text) or as a test passes them. */
+export interface SandboxCliFlags {
+  port?: string | number;
+  host?: string;
+  seed?: string;
+  state?: string;
+  token?: string;
+  latency?: string | number;
+  faultRate?: string | number;
+  faultSeed?: string | number;
+  transitionMs?: string | number;
+  rateLimits?: boolean;
+  verbose?: boolean;
+  json?: boolean;
+  raw?: boolean;
+}
+
+export interface SandboxDeps {
+  io: Io;
+  /** Resolves when the sandbox should stop; by default on SIGINT or SIGTERM. */
+  untilStopped?: () => Promise<string>;
+}
+
+interface StopWaiter {
+  stopped: Promise<string>;
+  dispose(): void;
+}
+
+/**
+ * Waits for SIGINT/SIGTERM. The listeners stay until `dispose`, after shutdown: removing them
+ * inside the handler would leave write-file-atomic's signal-exit as the only listener of a
+ * signal still being dispatched, and it re-raises the signal, killing the state file's flush.
+ */
+function signalWaiter(): StopWaiter {
+  let stop: (signal: NodeJS.Signals) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => (stop = resolve));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  return {
+    stopped,
+    dispose: () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+    },
+  };
+}
+
+function parseOptions(raw: SandboxCliFlags): z.infer<typeof SandboxCliOptions> {
+  const parsed = SandboxCliOptions.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = `--${String(issue?.path[0] ?? "option").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UsageError(`invalid ${flag}: ${issue?.message ?? "bad value"}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * `flyops sandbox`: serves the local Fly API until SIGINT/SIGTERM, then writes the state file
+ * and returns. Stdout carries only shell lines (comments and exports), so it can be eval'd;
+ * with --json, one JSON object instead.
+ */
+export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps): Promise<void> {
+  const options = parseOptions(rawOptions);
+  const seed = parseSeed(options.seed);
+  if (seed === undefined)
+    throw new UsageError(`invalid --seed "${options.seed}": use demo, empty or a number of apps`);
+  const log: Logger = {
+    debug: (m) => (options.verbose ? deps.io.stderr(`${m}\n`) : undefined),
+    info: (m) => deps.io.stderr(`${m}\n`),
+    warn: (m) => deps.io.stderr(`warning: ${m}\n`),
+  };
+  const sandbox = await startSandbox({
+    port: options.port,
+    host: options.host,
+    seed,
+    stateFile: options.state,
+    token: options.token,
+    latencyMs: options.latency,
+    faultRate: options.faultRate,
+    faultSeed: options.faultSeed,
+    rateLimits: options.rateLimits,
+    transitionMs: options.transitionMs,
+    log,
+  });
+  // Listen before printing: whoever reads the address may signal at once.
+  const waiter = deps.untilStopped
+    ? { stopped: deps.untilStopped(), dispose: () => undefined }
+    : signalWaiter();
+  let signal: string;
+  try {
+    printBanner(sandbox, options, deps.io);
+    signal = await waiter.stopped;
+  } finally {
+    await sandbox.close();
+    waiter.dispose();
+  }
+  deps.io.stderr(
+    `sandbox stopped (${signal})${options.state ? `; state written to ${options.state}` : ""}\n`,
+  );
+}
+
+function printBanner(sandbox: Sandbox, options: z.infer<typeof SandboxCliOptions>, io: Io): void {
+  if (options.json || options.raw) {
+    const { url, restBaseUrl, graphqlUrl, exports, env } = sandbox;
+    io.stdout(`${JSON.stringify({ url, restBaseUrl, graphqlUrl, exports, env })}\n`);
+    return;
+  }
+  const extras = [
+    options.state ? `state ${options.state}` : undefined,
+    options.latency ? `latency ${options.latency}ms` : undefined,
+    options.faultRate ? `fault rate ${options.faultRate}` : undefined,
+    options.rateLimits ? undefined : "no rate limits",
+  ].filter(Boolean);
+  io.stdout(
+    [
+      `# flyops sandbox listening on ${sandbox.url} (seed ${options.seed}${extras.length ? `, ${extras.join(", ")}` : ""})`,
+      "# point flyops at it:",
+      ...sandbox.exports,
+      // A real org, app or fly.toml setting names nothing in the sandbox fleet.
+      "unset FLY_ORG FLY_ORG_SLUG FLY_APP",
+      "",
+    ].join("\n"),
+  );
+  io.stderr(
+    "note: fly.api_token / fly.org_slug in the flyops config file win over these variables; point FLYOPS_CONFIG elsewhere if you have one\n" +
+      "press Ctrl-C to stop\n",
+  );
+}
 
 export function sandboxCommand(): Command {
-  return new Command("sandbox").description("(being built)");
+  return new Command("sandbox")
+    .description(
+      "Run a local Fly API (Machines REST under /v1, GraphQL at /graphql) with seeded data, for trying flyops safely",
+    )
+    .option("--port <port>", "port to listen on (0 picks a free one)", "4280")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--seed <seed>", "demo (a fixed small fleet), empty, or a number N of generated apps", "demo")
+    .option("--state <file>", "persist the fleet to FILE after every change and reload it on start")
+    .option("--token <token>", "accept only this API token (default: any non-empty token)")
+    .option("--latency <ms>", "add this much latency to every request", "0")
+    .option(
+      "--fault-rate <p>",
+      "inject 5xx, 429 and dropped connections into this fraction of requests (0-1)",
+      "0",
+    )
+    .option("--fault-seed <n>", "seed of the fault sequence, to repeat a run exactly", "1")
+    .option(
+      "--transition-ms <ms>",
+      "keep machines this long in starting/stopping/... before they arrive",
+      "0",
+    )
+    .option("--no-rate-limits", "do not enforce Fly's rate limits")
+    .option("--verbose", "log every request on stderr")
+    .option("--json", "print the URLs and exports as JSON on stdout")
+    .option("--raw", "alias of --json")
+    .action(async (options: SandboxCliFlags) => {
+      await runSandbox(options, { io: processIo });
+    });
 }

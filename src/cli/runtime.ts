@@ -1,0 +1,138 @@
+import type { Command } from "commander";
+import { Agent } from "undici";
+import type { ToolContext } from "../../tools/define-tool.js";
+import { requireToken, resolveConfig, type ResolvedConfig } from "../config/index.js";
+import { nonEmpty, type Env } from "../config/config-file.js";
+import { createFlyClients } from "../fly/create-clients.js";
+import type { RecordedRequest } from "../fly/http.js";
+import { silentLogger, type Logger } from "../logger.js";
+
+export interface RuntimeOptions {
+  app?: string;
+  org?: string;
+  /** Start the embedded sandbox (demo seed) and point every client at it. */
+  sandbox?: boolean;
+  env?: Env;
+  cwd?: string;
+  log?: Logger;
+  signal?: AbortSignal;
+  onRequest?: (r: RecordedRequest) => void;
+}
+
+export interface Runtime {
+  ctx: ToolContext;
+  config: ResolvedConfig;
+  /** Every secret value this process holds (Fly tokens, model API keys), for the redactor. */
+  credentials: string[];
+  close(): Promise<void>;
+}
+
+/** The flags every command that talks to Fly accepts, as commander hands them over. */
+export interface RuntimeFlags {
+  app?: string;
+  org?: string;
+  sandbox?: boolean;
+}
+
+export function addRuntimeOptions(cmd: Command): Command {
+  return cmd
+    .option("--app <name>", "Fly app to work on (default: FLY_APP, then `app` in ./fly.toml)")
+    .option(
+      "--org <slug>",
+      "Fly organization slug (default: fly.org_slug in the config file, then FLY_ORG, then FLY_ORG_SLUG; unset means every org the token can see)",
+    )
+    .option(
+      "--sandbox",
+      "run against an embedded local Fly sandbox with demo data; no Fly token needed, nothing real is touched",
+    );
+}
+
+/**
+ * Configuration, clients and the ToolContext for one command run. With `sandbox`, an
+ * in-process sandbox stands in for Fly: its token is used, and only --app / --org count,
+ * since a FLY_APP or fly.toml meant for the real Fly names nothing in the demo fleet.
+ */
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? silentLogger;
+  const resolved = resolveConfig({ app: options.app, org: options.org, env, cwd: options.cwd });
+  const credentials = collectCredentials(resolved, env);
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
+  let config = resolved;
+  let closeSandbox: (() => Promise<void>) | undefined;
+  let token: string;
+  try {
+    if (options.sandbox) {
+      // Loaded only when asked for: ordinary runs should not pay for the emulator's code.
+      const { startSandbox, SANDBOX_PLACEHOLDER_TOKEN } = await import("../sandbox/index.js");
+      const sandbox = await startSandbox({ port: 0, seed: "demo", log });
+      closeSandbox = () => sandbox.close();
+      token = sandbox.token ?? SANDBOX_PLACEHOLDER_TOKEN;
+      config = sandboxConfig(resolved, sandbox.restBaseUrl, sandbox.graphqlUrl, token, options);
+      log.info(`using the embedded sandbox at ${sandbox.url}`);
+    } else {
+      token = requireToken(resolved);
+    }
+  } catch (error) {
+    await dispatcher.close();
+    throw error;
+  }
+  const fly = createFlyClients({
+    restBaseUrl: config.restBaseUrl,
+    graphqlUrl: config.graphqlUrl,
+    token,
+    log,
+    dispatcher,
+    onRequest: options.onRequest,
+  });
+  return {
+    ctx: { fly, org: config.org, app: config.app, signal: options.signal, log },
+    config,
+    credentials,
+    close: async () => {
+      await dispatcher.close();
+      await closeSandbox?.();
+    },
+  };
+}
+
+function sandboxConfig(
+  resolved: ResolvedConfig,
+  restBaseUrl: string,
+  graphqlUrl: string,
+  token: string,
+  flags: RuntimeOptions,
+): ResolvedConfig {
+  return {
+    ...resolved,
+    token,
+    tokenSource: "sandbox",
+    org: nonEmpty(flags.org),
+    orgSource: nonEmpty(flags.org) === undefined ? undefined : "--org",
+    app: nonEmpty(flags.app),
+    appSource: nonEmpty(flags.app) === undefined ? undefined : "--app",
+    restBaseUrl,
+    graphqlUrl,
+  };
+}
+
+// Values shorter than this are not credentials anyone issues, and redacting them would maul ordinary text.
+const MIN_SECRET_LENGTH = 8;
+
+/** Every credential in reach, whether or not it was the one chosen: each must stay out of logs and models. */
+function collectCredentials(config: ResolvedConfig, env: Env): string[] {
+  const values = new Set<string>();
+  const add = (raw: string | undefined): void => {
+    const value = raw?.trim();
+    if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
+    values.add(value);
+    // A bundle's parts, and a token without its scheme, can each show up alone.
+    const bare = value.replace(/^(FlyV1|Bearer)\s+/i, "");
+    if (bare !== value) add(bare);
+    if (bare.includes(",")) for (const part of bare.split(",")) add(part);
+  };
+  add(config.token);
+  for (const name of ["FLY_API_TOKEN", "FLY_ACCESS_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"])
+    add(env[name]);
+  return [...values];
+}

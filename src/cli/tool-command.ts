@@ -1,0 +1,122 @@
+import confirmPrompt from "@inquirer/confirm";
+import { findTool } from "../../tools/index.js";
+import { invokeTool, parseToolInput } from "../../tools/invoke.js";
+import type { AnyTool } from "../../tools/define-tool.js";
+import { Redactor } from "../agent/redact.js";
+import { RefusedError, UsageError } from "../errors.js";
+import { printResult, processIo, stderrLogger, type Io } from "./output.js";
+import { createRuntime, type Runtime, type RuntimeFlags, type RuntimeOptions } from "./runtime.js";
+
+/**
+ * What a static command needs from the outside world, so tests can run it in-process with a
+ * fake terminal, a scripted confirmation and a sandbox runtime.
+ */
+export interface CommandDeps {
+  io: Io;
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  stdinIsTTY: boolean;
+  confirm: (message: string) => Promise<boolean>;
+  createRuntime: (options: RuntimeOptions) => Promise<Runtime>;
+  signal?: AbortSignal;
+}
+
+export function defaultDeps(): CommandDeps {
+  return {
+    io: processIo,
+    env: process.env,
+    stdinIsTTY: process.stdin.isTTY === true,
+    confirm: async (message) => {
+      try {
+        return await confirmPrompt({ message, default: false });
+      } catch {
+        // Ctrl-C or a closed terminal is a "no".
+        return false;
+      }
+    },
+    createRuntime,
+  };
+}
+
+/** Builds the runtime (config, clients, ToolContext), runs `work`, and always closes it. */
+export async function withRuntime<T>(
+  flags: RuntimeFlags,
+  deps: CommandDeps,
+  work: (runtime: Runtime) => Promise<T>,
+): Promise<T> {
+  const redactor = new Redactor();
+  const log = stderrLogger(deps.io, redactor, Boolean(deps.env.FLYOPS_DEBUG));
+  const runtime = await deps.createRuntime({
+    app: flags.app,
+    org: flags.org,
+    sandbox: flags.sandbox,
+    env: deps.env,
+    cwd: deps.cwd,
+    log,
+    signal: deps.signal,
+  });
+  for (const credential of runtime.credentials) redactor.add(credential);
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+export function requireTool(name: string): AnyTool {
+  const tool = findTool(name);
+  if (!tool) throw new Error(`catalog has no tool ${name}`);
+  return tool;
+}
+
+/** Runs one catalog tool and prints its view as a table, or its full result with --json. */
+export async function runAndPrint(
+  runtime: Runtime,
+  tool: AnyTool,
+  input: unknown,
+  json: boolean,
+  io: Io,
+): Promise<unknown> {
+  const result = await invokeTool(runtime.ctx, tool, input);
+  printResult(io, json, result, json ? undefined : tool.view(result, parseToolInput(tool, input)));
+  return result;
+}
+
+/** The app a command acts on: --app, then FLY_APP, then ./fly.toml, as the runtime resolved it. */
+export function requireApp(runtime: Runtime, what: string): string {
+  const app = runtime.ctx.app;
+  if (app) return app;
+  throw new UsageError(`${what} needs an app, and none was given`, {
+    hint: "pass --app NAME, set FLY_APP, or run from a directory whose fly.toml names the app",
+  });
+}
+
+/**
+ * Destructive tools need a person's yes. With no terminal to ask on, only --yes counts: the
+ * answer is no, before anything is sent to Fly.
+ */
+export function refuseWithoutTerminal(tool: AnyTool, yes: boolean, deps: CommandDeps, what: string): void {
+  if (tool.access !== "destructive" || yes || deps.stdinIsTTY) return;
+  throw new RefusedError(`refusing to ${what} without confirmation: stdin is not a terminal`, {
+    hint: "pass --yes to confirm",
+  });
+}
+
+export async function confirmDestructive(
+  tool: AnyTool,
+  yes: boolean,
+  deps: CommandDeps,
+  what: string,
+): Promise<void> {
+  if (tool.access !== "destructive" || yes) return;
+  refuseWithoutTerminal(tool, yes, deps, what);
+  if (!(await deps.confirm(`${capitalize(what)}? This cannot be undone.`))) {
+    throw new RefusedError(`did not ${what}: not confirmed`, {
+      hint: "answer yes at the prompt, or pass --yes",
+    });
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

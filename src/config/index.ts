@@ -1,0 +1,10 @@
+export { configFilePath, loadConfigFile, parseConfigText, type ConfigFile, type Env } from "./config-file.js";
+export { appFromFlyToml } from "./fly-toml.js";
+export {
+  DEFAULT_GRAPHQL_URL,
+  DEFAULT_REST_BASE_URL,
+  requireToken,
+  resolveConfig,
+  type ResolveConfigOptions,
+  type ResolvedConfig,
+} from "./resolve.js";

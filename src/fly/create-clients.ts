@@ -1,0 +1,48 @@
+import type { Dispatcher } from "undici";
+import { silentLogger, type Logger } from "../logger.js";
+import type { FlyClients } from "./clients.js";
+import { FlyGraphQL } from "./graphql.js";
+import { HttpTransport, type RecordedRequest } from "./http.js";
+import { RateLimiter } from "./limiter.js";
+import { FlyRest } from "./rest.js";
+
+export interface CreateFlyClientsOptions {
+  restBaseUrl: string;
+  graphqlUrl: string;
+  token: string;
+  log?: Logger;
+  /** Sees every REST request (contract tests validate them against the OpenAPI spec). */
+  onRequest?: (r: RecordedRequest) => void;
+  /** Sees every GraphQL request; kept apart so REST recordings hold REST only. */
+  onGraphQLRequest?: (r: RecordedRequest) => void;
+  timeoutMs?: number;
+  maxRetries?: number;
+  /** Shared by every client of a process so Fly's per-machine limits hold across tools. */
+  limiter?: RateLimiter;
+  dispatcher?: Dispatcher;
+}
+
+export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
+  const log = options.log ?? silentLogger;
+  const http = new HttpTransport({
+    baseUrl: options.restBaseUrl,
+    token: options.token,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    onRequest: options.onRequest,
+    limiter: options.limiter ?? new RateLimiter(),
+    log,
+    apiName: "Machines API",
+    dispatcher: options.dispatcher,
+  });
+  const graphql = new FlyGraphQL({
+    url: options.graphqlUrl,
+    token: options.token,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    onRequest: options.onGraphQLRequest,
+    log,
+    dispatcher: options.dispatcher,
+  });
+  return { rest: new FlyRest(http), graphql };
+}

@@ -1,0 +1,168 @@
+import type { z } from "zod";
+import { FlyopsError } from "../errors.js";
+import type { HttpRequest, HttpTransport } from "./http.js";
+import type { MachineConfig } from "./schemas.js";
+
+/** Request and paging shapes of the REST client, and the plumbing every method shares. */
+
+export type MachineState = "created" | "started" | "stopped" | "suspended";
+export type WaitState = "started" | "stopped" | "suspended" | "destroyed" | "failed" | "settled";
+export type Signal = "SIGHUP" | "SIGINT" | "SIGQUIT" | "SIGKILL" | "SIGUSR1" | "SIGUSR2" | "SIGTERM";
+
+export interface ListMachinesQuery {
+  state?: readonly MachineState[];
+  region?: string;
+  /** Omits config, checks and events: cheap, but without sizes or images. */
+  summary?: boolean;
+  include_deleted?: boolean;
+}
+
+export interface OrgListQuery {
+  state?: readonly string[];
+  region?: string;
+  summary?: boolean;
+  include_deleted?: boolean;
+  updated_after?: string;
+}
+
+export interface PageOptions {
+  /** Advisory page size Fly may shorten; at most 1000. */
+  pageSize?: number;
+  /** Stop after this many pages and report `truncated`. */
+  maxPages?: number;
+}
+
+export interface Paged<T> {
+  items: T[];
+  /** True when maxPages was reached while Fly still had a next page. */
+  truncated: boolean;
+  /** Regions Fly could not reach: the list is missing their machines. */
+  errorRegions: string[];
+}
+
+export interface CreateMachineBody {
+  name?: string;
+  region?: string;
+  config: MachineConfig;
+  skip_launch?: boolean;
+}
+
+export interface UpdateMachineBody {
+  config: MachineConfig;
+  /** Optimistic concurrency: Fly refuses the update when the machine changed since this version. */
+  current_version?: string;
+  name?: string;
+  region?: string;
+}
+
+export interface CreateVolumeBody {
+  name: string;
+  region: string;
+  size_gb: number;
+  encrypted?: boolean;
+  snapshot_id?: string;
+  source_volume_id?: string;
+  require_unique_zone?: boolean;
+  snapshot_retention?: number;
+  auto_backup_enabled?: boolean;
+}
+
+export interface AssignIpBody {
+  type: string;
+  region?: string;
+  service_name?: string;
+  network?: string;
+  org_slug?: string;
+}
+
+const DEFAULT_MAX_PAGES = 50;
+
+export function orgQuery(query: OrgListQuery): Record<string, string | boolean | undefined> {
+  return {
+    state: query.state?.length ? query.state.join(",") : undefined,
+    region: query.region,
+    summary: query.summary,
+    include_deleted: query.include_deleted,
+    updated_after: query.updated_after,
+  };
+}
+
+/** Encodes one path segment the way Fly's Go clients do (url.PathEscape keeps ':' and '@', which IPv6 needs). */
+export function seg(value: string): string {
+  return encodeURIComponent(value).replace(/%3A/gi, ":").replace(/%40/gi, "@");
+}
+
+export function machinePath(app: string, id: string): string {
+  return `/v1/apps/${seg(app)}/machines/${seg(id)}`;
+}
+
+export function volumePath(app: string, id: string): string {
+  return `/v1/apps/${seg(app)}/volumes/${seg(id)}`;
+}
+
+export function certPath(app: string, hostname: string): string {
+  return `/v1/apps/${seg(app)}/certificates/${seg(hostname)}`;
+}
+
+export async function action(
+  http: HttpTransport,
+  app: string,
+  id: string,
+  verb: "start" | "stop" | "suspend" | "cordon" | "uncordon",
+  body: unknown,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  await http.request({
+    method: "POST",
+    path: `${machinePath(app, id)}/${verb}`,
+    body,
+    // Each converges on a state: resending after a lost answer cannot act twice.
+    idempotent: true,
+    limit: { action: `machines_${verb}`, key: id },
+    signal,
+  });
+}
+
+export async function call<S extends z.ZodTypeAny>(
+  http: HttpTransport,
+  schema: S,
+  req: HttpRequest,
+): Promise<z.infer<S>> {
+  const body = await http.request<unknown>(req);
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data as z.infer<S>;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  throw new FlyopsError(
+    `unexpected response from ${req.method} ${req.path}${where}: ${issue?.message ?? "invalid"}`,
+    {
+      hint: "the Fly API answered in a shape flyops does not know; check FLY_API_HOSTNAME points at the Machines API",
+    },
+  );
+}
+
+export async function paginate<T>(
+  pages: PageOptions,
+  fetchPage: (
+    cursor: string | undefined,
+    limit: number | undefined,
+  ) => Promise<{ items: T[]; next: string | null | undefined; errorRegions: string[] }>,
+): Promise<Paged<T>> {
+  const maxPages = pages.maxPages ?? DEFAULT_MAX_PAGES;
+  const items: T[] = [];
+  const errorRegions = new Set<string>();
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await fetchPage(cursor, pages.pageSize);
+    items.push(...result.items);
+    result.errorRegions.forEach((r) => errorRegions.add(r));
+    const next = result.next ?? undefined;
+    // An empty page or a repeated cursor ends the walk: a server bug must not loop forever.
+    if (!next || result.items.length === 0 || seen.has(next))
+      return { items, truncated: false, errorRegions: [...errorRegions] };
+    seen.add(next);
+    cursor = next;
+  }
+  return { items, truncated: true, errorRegions: [...errorRegions] };
+}

@@ -1,0 +1,158 @@
+import { findRegions } from "./entities.js";
+import {
+  attachedMachineOf,
+  hostnameOf,
+  idOf,
+  ipOf,
+  isAttached,
+  nameOf,
+  regionOf,
+  sizeGbOf,
+  stateOf,
+} from "./fields.js";
+import { appsForQuestion, gapNote, listApps, mentionedApps, perApp, volumesOf } from "./fleet.js";
+import { joinWords, lines, plural, type Shape } from "./shape.js";
+import type { JsonRecord } from "./tool-result.js";
+
+const UNATTACHED =
+  /\b(unattached|detached|not attached|unmounted|orphan(ed)?|unused|dangling|free|not in use|(is|are)n'?t attached|without (a )?machines?)\b/i;
+
+function volumeLabel(record: JsonRecord): string {
+  const id = idOf(record) ?? "(no id)";
+  const name = nameOf(record);
+  return name && name !== id ? `${id} (${name})` : id;
+}
+
+export const volumes: Shape = {
+  id: "volumes",
+  mode: "ask",
+  description: "which volumes are unattached (or all volumes and what they are attached to)",
+  examples: ["do I have any unattached volumes?", "list the volumes of my-app"],
+  matches: (q) => /\bvolumes?\b/i.test(q),
+  run(session) {
+    const apps = listApps(session);
+    const named = mentionedApps(session, apps);
+    const scope = named.length > 0 ? named : apps.map((a) => a.name);
+    const regions = findRegions(session.question);
+    const gathered = volumesOf(session, scope, named.length === 0);
+    const all = gathered.items.filter(
+      ({ app, record }) =>
+        (named.length === 0 || named.includes(app)) &&
+        (regions.length === 0 || regions.includes(regionOf(record) ?? "")),
+    );
+    const unattachedOnly = UNATTACHED.test(session.question);
+    const chosen = unattachedOnly ? all.filter(({ record }) => !isAttached(record)) : all;
+    const where = [
+      named.length > 0 ? `in ${joinWords(named)}` : "",
+      regions.length > 0 ? `in ${joinWords(regions)}` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
+    const checked = `checked ${plural(all.length, "volume")} across ${plural(scope.length, "app")}`;
+    const note = gapNote(gathered, "volumes");
+    if (chosen.length === 0) {
+      return lines(
+        `You have no ${unattachedOnly ? "unattached " : ""}volumes${where ? ` ${where}` : ""} (${checked}).`,
+        note,
+      );
+    }
+    const sorted = [...chosen].sort(
+      (a, b) => a.app.localeCompare(b.app) || (idOf(a.record) ?? "").localeCompare(idOf(b.record) ?? ""),
+    );
+    return lines(
+      `${plural(chosen.length, unattachedOnly ? "unattached volume" : "volume")}${where ? ` ${where}` : ""} (${checked}):`,
+      sorted.map(({ app, record }) => {
+        const size = sizeGbOf(record);
+        const machine = attachedMachineOf(record);
+        const attachment = machine ? `attached to ${machine}` : "not attached";
+        // "created" is a volume's normal state; anything else (restoring, pending_destroy) is worth saying.
+        const state = stateOf(record);
+        return `- ${volumeLabel(record)} — app ${app}, ${regionOf(record) ?? "unknown region"}, ${size === undefined ? "unknown size" : `${size} GB`}, ${attachment}${state && state !== "created" ? `, ${state}` : ""}`;
+      }),
+      note,
+    );
+  },
+};
+
+export const secrets: Shape = {
+  id: "secrets",
+  mode: "ask",
+  description: "what secrets (names only) an app has",
+  examples: ["what secrets does my-app have?"],
+  matches: (q) => /\bsecrets?\b/i.test(q),
+  run(session) {
+    const apps = listApps(session);
+    const scope = appsForQuestion(session, apps, "secrets");
+    const gathered = perApp(session, "secrets_list", scope);
+    const rows = scope.map((app) => {
+      if (gathered.failures.some((f) => f.app === app)) return `- ${app}: secrets could not be read`;
+      const names = gathered.items
+        .filter((s) => s.app === app)
+        .map((s) => nameOf(s.record) ?? "(unnamed)")
+        .sort();
+      return names.length === 0
+        ? `- ${app}: no secrets`
+        : `- ${app}: ${plural(names.length, "secret")}: ${names.join(", ")}`;
+    });
+    return lines("Secret names (values are never read):", rows, gapNote(gathered, "secrets"));
+  },
+};
+
+function ipLine(record: JsonRecord): string {
+  const details = [
+    typeof record.version === "string"
+      ? record.version
+      : typeof record.type === "string"
+        ? record.type
+        : undefined,
+    record.shared === true ? "shared" : undefined,
+    regionOf(record),
+  ].filter(Boolean);
+  return `${ipOf(record) ?? "(unknown address)"}${details.length > 0 ? ` (${details.join(", ")})` : ""}`;
+}
+
+function certLine(record: JsonRecord): string {
+  const status =
+    stateOf(record) ??
+    (record.configured === true ? "configured" : record.configured === false ? "not configured" : undefined);
+  return `${hostnameOf(record) ?? "(unknown hostname)"}${status ? ` (${status})` : ""}`;
+}
+
+export const ipsAndCerts: Shape = {
+  id: "ips-certs",
+  mode: "ask",
+  description: "what IP addresses and certificates an app has",
+  examples: ["what IPs and certificates does my-app have?", "which certificates does my-app have?"],
+  matches: (q) =>
+    /\b(ips?|ip addresse?s?|addresses|ipv4|ipv6|certs?|certificates?|tls|ssl|hostnames?|domains?)\b/i.test(q),
+  run(session) {
+    const q = session.question;
+    const wantsCerts = /\b(certs?|certificates?|tls|ssl|hostnames?|domains?)\b/i.test(q);
+    const wantsIps = /\b(ips?|ip addresse?s?|addresses|ipv4|ipv6)\b/i.test(q) || !wantsCerts;
+    const apps = listApps(session);
+    const scope = appsForQuestion(session, apps, wantsIps ? "IPs" : "certificates");
+    const ips = wantsIps ? perApp(session, "ips_list", scope) : undefined;
+    const certs = wantsCerts ? perApp(session, "certs_list", scope) : undefined;
+    const blocks = scope.map((app) => {
+      const parts: string[] = [`${app}:`];
+      if (ips) {
+        const list = ips.items.filter((i) => i.app === app).map((i) => ipLine(i.record));
+        parts.push(
+          ips.failures.some((f) => f.app === app)
+            ? "  IPs: could not be read"
+            : `  IPs: ${list.length === 0 ? "none" : list.join("; ")}`,
+        );
+      }
+      if (certs) {
+        const list = certs.items.filter((c) => c.app === app).map((c) => certLine(c.record));
+        parts.push(
+          certs.failures.some((f) => f.app === app)
+            ? "  certificates: could not be read"
+            : `  certificates: ${list.length === 0 ? "none" : list.join("; ")}`,
+        );
+      }
+      return parts.join("\n");
+    });
+    return lines(blocks, ips && gapNote(ips, "IPs"), certs && gapNote(certs, "certificates"));
+  },
+};

@@ -1,0 +1,264 @@
+/**
+ * Entities found in a question or request by plain matching: Fly region codes, machine states,
+ * ids, sizes, amounts. App names are matched against the names the tools returned, never guessed
+ * from the grammar alone.
+ */
+export const FLY_REGIONS: Readonly<Record<string, string>> = {
+  ams: "Amsterdam",
+  arn: "Stockholm",
+  atl: "Atlanta",
+  bog: "Bogotá",
+  bom: "Mumbai",
+  bos: "Boston",
+  cdg: "Paris",
+  den: "Denver",
+  dfw: "Dallas",
+  ewr: "Secaucus",
+  eze: "Ezeiza",
+  fra: "Frankfurt",
+  gdl: "Guadalajara",
+  gig: "Rio de Janeiro",
+  gru: "Sao Paulo",
+  hkg: "Hong Kong",
+  iad: "Ashburn",
+  jnb: "Johannesburg",
+  lax: "Los Angeles",
+  lhr: "London",
+  mad: "Madrid",
+  mia: "Miami",
+  nrt: "Tokyo",
+  ord: "Chicago",
+  otp: "Bucharest",
+  phx: "Phoenix",
+  qro: "Querétaro",
+  scl: "Santiago",
+  sea: "Seattle",
+  sin: "Singapore",
+  sjc: "San Jose",
+  syd: "Sydney",
+  waw: "Warsaw",
+  yul: "Montreal",
+  yyz: "Toronto",
+};
+
+/** Codes that are also English words count only after "in"/"region" or written in capitals. */
+const AMBIGUOUS_REGIONS = new Set(["mad", "den", "sea", "sin", "bog", "lax", "gig", "bom", "atl"]);
+
+export const MACHINE_STATES = [
+  "started",
+  "stopped",
+  "suspended",
+  "created",
+  "failed",
+  "destroyed",
+  "replacing",
+] as const;
+export type MachineState = (typeof MACHINE_STATES)[number];
+
+const STATE_WORDS: ReadonlyArray<[RegExp, MachineState]> = [
+  [/\b(started|(?<!not )running)\b/, "started"],
+  [/\b(stopped|halted|not running)\b/, "stopped"],
+  [/\bsuspended\b/, "suspended"],
+  [/\bfailed\b/, "failed"],
+  [/\bdestroyed\b/, "destroyed"],
+  [/\bcreated\b/, "created"],
+  [/\breplacing\b/, "replacing"],
+];
+
+/** Lower-cased words of a text, keeping hyphens, dots, underscores and colons inside names. */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9][a-z0-9._:/@-]*[a-z0-9]|[a-z0-9]/g) ?? [];
+}
+
+export function findRegions(text: string, known: Iterable<string> = Object.keys(FLY_REGIONS)): string[] {
+  const codes = new Set([...known].map((c) => c.toLowerCase()));
+  const found: string[] = [];
+  for (const m of text.matchAll(/\b([A-Za-z]{3})\b/g)) {
+    const raw = m[1] ?? "";
+    const code = raw.toLowerCase();
+    if (!codes.has(code) || found.includes(code)) continue;
+    const before = text.slice(0, m.index).toLowerCase();
+    const explicit =
+      raw === raw.toUpperCase() || /\b(in|region|regions)\s+$/.test(before) || /,\s*$/.test(before);
+    if (AMBIGUOUS_REGIONS.has(code) && !explicit) continue;
+    found.push(code);
+  }
+  for (const [code, city] of Object.entries(FLY_REGIONS)) {
+    if (codes.has(code) && !found.includes(code) && new RegExp(`\\b${city}\\b`, "i").test(text))
+      found.push(code);
+  }
+  return found;
+}
+
+export function findStates(text: string): MachineState[] {
+  const lower = text.toLowerCase();
+  const found: MachineState[] = [];
+  for (const [pattern, state] of STATE_WORDS) {
+    if (pattern.test(lower) && !found.includes(state)) found.push(state);
+  }
+  return found;
+}
+
+/** Fly machine ids are 14 hex characters; the sandbox follows the same shape. */
+export function findMachineIds(text: string, known: Iterable<string> = []): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(/\b[0-9a-f]{14}\b/gi)) found.add(m[0].toLowerCase());
+  const lower = text.toLowerCase();
+  for (const id of known)
+    if (id.length >= 6 && containsName(lower, id.toLowerCase())) found.add(id.toLowerCase());
+  return [...found];
+}
+
+export function findVolumeIds(text: string): string[] {
+  return [...new Set([...text.matchAll(/\bvol_[a-z0-9]+\b/gi)].map((m) => m[0].toLowerCase()))];
+}
+
+/**
+ * Names from `candidates` that occur in the text as whole names (a name may hold hyphens, so
+ * "web" does not match inside "web-api"); the longest names win where they overlap.
+ */
+export function findNames(text: string, candidates: Iterable<string>): string[] {
+  const lower = text.toLowerCase();
+  const sorted = [...new Set(candidates)].filter((c) => c !== "").sort((a, b) => b.length - a.length);
+  const taken: Array<[number, number]> = [];
+  const found: Array<[number, string]> = [];
+  for (const name of sorted) {
+    for (const index of occurrences(lower, name.toLowerCase())) {
+      const end = index + name.length;
+      if (taken.some(([s, e]) => index < e && end > s)) continue;
+      taken.push([index, end]);
+      if (!found.some(([, n]) => n === name)) found.push([index, name]);
+    }
+  }
+  return found.sort((a, b) => a[0] - b[0]).map(([, name]) => name);
+}
+
+function containsName(lower: string, name: string): boolean {
+  return occurrences(lower, name).length > 0;
+}
+
+/** Where a name occurs as a whole word: not inside a longer name, nor inside a dotted hostname or image. */
+function occurrences(lower: string, name: string): number[] {
+  const out: number[] = [];
+  const isNameChar = (ch: string | undefined): boolean => ch !== undefined && /[a-z0-9_-]/.test(ch);
+  const isDottedPart = (dot: string | undefined, next: string | undefined): boolean =>
+    dot === "." && next !== undefined && /[a-z0-9]/.test(next);
+  for (let i = lower.indexOf(name); i >= 0; i = lower.indexOf(name, i + 1)) {
+    const end = i + name.length;
+    if (isNameChar(lower[i - 1]) || isNameChar(lower[end])) continue;
+    if (isDottedPart(lower[end], lower[end + 1]) || isDottedPart(lower[i - 1], lower[i - 2])) continue;
+    out.push(i);
+  }
+  return out;
+}
+
+/** "top 3", "5 largest", "three biggest": how many items the person wants, if said. */
+export function findCount(text: string): number | undefined {
+  const lower = text.toLowerCase();
+  const numberWords: Record<string, number> = {
+    one: 1,
+    two: 2,
+    three: 3,
+    four: 4,
+    five: 5,
+    six: 6,
+    seven: 7,
+    eight: 8,
+    nine: 9,
+    ten: 10,
+  };
+  const m =
+    /\b(?:top|first|largest|biggest|smallest)\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b/.exec(
+      lower,
+    ) ??
+    /\b(\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:largest|biggest|heaviest|hungriest|smallest|machines|top)\b/.exec(
+      lower,
+    );
+  if (!m?.[1]) return undefined;
+  const n = numberWords[m[1]] ?? Number.parseInt(m[1], 10);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** A memory amount such as "512MB", "1 GB", "2gb of memory", in MB. */
+export function findMemoryMb(text: string): number | undefined {
+  const m = /\b(\d+(?:\.\d+)?)\s*(gb|gib|g|mb|mib|m)\b(?!\s*(?:volume|disk))/i.exec(text);
+  if (!m?.[1] || !m[2]) return undefined;
+  const n = Number.parseFloat(m[1]);
+  return m[2].toLowerCase().startsWith("g") ? Math.round(n * 1024) : Math.round(n);
+}
+
+/** A volume size such as "10GB", "size 20", "to 40 GB", in GB. */
+export function findSizeGb(text: string): number | undefined {
+  const m = /\b(\d+)\s*(?:gb|gib|g)\b/i.exec(text) ?? /\b(?:to|size|of)\s+(\d+)\b/i.exec(text);
+  if (!m?.[1]) return undefined;
+  const n = Number.parseInt(m[1], 10);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+export interface GuestSize {
+  cpu_kind: "shared" | "performance";
+  cpus: number;
+  memory_mb: number;
+}
+
+/** Fly's named presets: shared-cpu-Nx has 256 MB per CPU by default, performance-Nx 2 GB per CPU. */
+export function findPreset(text: string): { preset: string; guest: GuestSize } | undefined {
+  const m = /\b(shared-cpu|performance)-(\d+)x\b/i.exec(text);
+  if (!m?.[1] || !m[2]) return undefined;
+  const cpus = Number.parseInt(m[2], 10);
+  const kind = m[1].toLowerCase() === "shared-cpu" ? "shared" : "performance";
+  return {
+    preset: m[0].toLowerCase(),
+    guest: { cpu_kind: kind, cpus, memory_mb: kind === "shared" ? 256 * cpus : 2048 * cpus },
+  };
+}
+
+/** "2 shared cpus", "4 performance CPUs", "cpus 2", "1 cpu". */
+export function findCpus(text: string): { cpus?: number; cpu_kind?: "shared" | "performance" } {
+  const lower = text.toLowerCase();
+  const m =
+    /\b(\d+)\s*(?:x\s*)?(shared|performance|dedicated)?[\s-]*(?:v?cpus?|cores?)\b/.exec(lower) ??
+    /\bcpus?\s*[:=]?\s*(\d+)\b/.exec(lower);
+  const kindWord =
+    /\b(shared|performance|dedicated)[\s-]*(?:v?cpus?|cores?|kind)\b/.exec(lower)?.[1] ?? m?.[2];
+  const out: { cpus?: number; cpu_kind?: "shared" | "performance" } = {};
+  if (m?.[1]) out.cpus = Number.parseInt(m[1], 10);
+  if (kindWord) out.cpu_kind = kindWord === "shared" ? "shared" : "performance";
+  return out;
+}
+
+/** The image after the word "image", e.g. "image nginx:1.27" or "using image registry.fly.io/app:deploy-1". */
+export function findImage(text: string): string | undefined {
+  const m = /\bimage\s*[:=]?\s+["'`]?([a-z0-9][a-z0-9._\-/:@]*[a-z0-9])["'`]?/i.exec(text);
+  return m?.[1];
+}
+
+export function findHostnames(text: string): string[] {
+  const found = text.match(/\b(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\b/gi) ?? [];
+  return [...new Set(found.map((h) => h.toLowerCase()))].filter((h) => !/\.(?:ts|js|json|md)$/.test(h));
+}
+
+export function findIpAddresses(text: string): string[] {
+  const v4 = text.match(/\b(?:\d{1,3}\.){3}\d{1,3}\b/g) ?? [];
+  const v6 = text.match(/\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}\b/gi) ?? [];
+  return [...new Set([...v4, ...v6])];
+}
+
+/** Environment-variable-shaped names (DATABASE_URL), the form secrets take. */
+export function findEnvNames(text: string): string[] {
+  return [...new Set(text.match(/\b[A-Z][A-Z0-9_]*[A-Z0-9]\b/g) ?? [])].filter(
+    (w) =>
+      !/^(IP|IPS|IPV4|IPV6|CPU|CPUS|MB|GB|TLS|SSL|API|URL|ID|DNS|HTTP|HTTPS)$/.test(w) &&
+      !(w.length === 3 && w.toLowerCase() in FLY_REGIONS),
+  );
+}
+
+/** The text without its machine-state words, so a follow-up's state can replace an earlier one. */
+export function withoutStates(text: string): string {
+  return STATE_WORDS.reduce((out, [pattern]) => out.replace(new RegExp(pattern.source, "gi"), " "), text);
+}
+
+/** The text without region codes, so a follow-up's region can replace an earlier one. */
+export function withoutRegions(text: string): string {
+  return findRegions(text).reduce((out, code) => out.replace(new RegExp(`\\b${code}\\b`, "gi"), " "), text);
+}

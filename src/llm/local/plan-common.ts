@@ -1,0 +1,195 @@
+import { findMachineIds, findNames, findRegions, findVolumeIds } from "./entities.js";
+import { idOf, nameOf, regionOf, stateOf } from "./fields.js";
+import { defaultApp, listApps, machinesOf, perApp, volumesOf } from "./fleet.js";
+import { AnswerNow, type Session } from "./session.js";
+import { recordOf, type JsonRecord } from "./tool-result.js";
+
+/** The propose_plan input of plan file v1 (DESIGN.md): the model proposes, the maker validates and writes. */
+export interface PlanStep {
+  id: string;
+  tool: string;
+  reason: string;
+  input: Record<string, unknown>;
+}
+
+export interface Precondition {
+  tool: string;
+  input: Record<string, unknown>;
+  expect: Record<string, unknown>;
+}
+
+export interface Proposal {
+  summary: string;
+  steps: PlanStep[];
+  preconditions: Precondition[];
+}
+
+/** Steps numbered s1, s2, … in order. */
+export function steps(...items: Array<Omit<PlanStep, "id">>): PlanStep[] {
+  return items.map((item, i) => ({ id: `s${i + 1}`, ...item }));
+}
+
+export function appExists(app: string): Precondition {
+  return { tool: "apps_get", input: { app }, expect: { exists: true } };
+}
+
+/**
+ * Hands the plan to propose_plan. The local model cannot rethink a rejected plan, so a validation
+ * error is reported as it came, with what the person can do about it.
+ */
+export function propose(session: Session, proposal: Proposal): string {
+  const outcome = session.need("propose_plan", { ...proposal }, true);
+  if (!outcome.ok) {
+    throw new AnswerNow(
+      `The plan was not accepted: ${outcome.error}\nThe local model cannot revise a plan; change the request, or use a real model (--model).`,
+    );
+  }
+  return [
+    `Proposed plan: ${proposal.summary}`,
+    ...proposal.steps.map((s) => `${s.id}. ${s.tool} ${JSON.stringify(s.input)} — ${s.reason}`),
+    ...(proposal.preconditions.length > 0
+      ? [
+          "Checked before applying:",
+          ...proposal.preconditions.map(
+            (p) => `- ${p.tool} ${JSON.stringify(p.input)} expects ${JSON.stringify(p.expect)}`,
+          ),
+        ]
+      : []),
+  ].join("\n");
+}
+
+const NOT_APP_WORDS =
+  /^(shared-cpu-\d+x|performance-\d+x|my|the|this|our|it|app|machine|volume|secret|env|file|from|on|for|to|in|with|named|called|and|or)$/;
+
+/**
+ * The app a change request is about: an app of the fleet named in it, else the default app;
+ * an app-like name that is not in the fleet is an answer, not a guess.
+ */
+export function requestApp(session: Session): string {
+  const q = session.question;
+  if (session.has("apps_list")) {
+    const apps = listApps(session).map((a) => a.name);
+    const named = findNames(q, apps);
+    if (named[0]) return named[0];
+    const stranger = appLikeWord(q);
+    if (stranger)
+      throw new AnswerNow(`There is no app named ${stranger}. Your apps: ${apps.join(", ") || "none"}.`);
+  } else {
+    const candidate = appLikeWord(q);
+    if (candidate && session.has("apps_get")) {
+      const outcome = session.need("apps_get", { app: candidate });
+      if (outcome.ok) return candidate;
+      throw new AnswerNow(`There is no app named ${candidate}: ${outcome.error}`);
+    }
+  }
+  const fallback = defaultApp(session.conversation.system);
+  if (fallback) return fallback;
+  throw new AnswerNow('Which app? Name the app in the request (for example "... for my-app") or pass --app.');
+}
+
+function appLikeWord(text: string): string | undefined {
+  const patterns = [
+    /(?:^|[^a-z0-9_-])app\s+["'`]?([a-z0-9][a-z0-9-]*[a-z0-9])/i,
+    /\b(?:for|on|of|to|from|in)\s+["'`]?([a-z0-9]+-[a-z0-9-]*[a-z0-9])\b/i,
+  ];
+  for (const pattern of patterns) {
+    const word = pattern.exec(text)?.[1]?.toLowerCase();
+    if (word && !NOT_APP_WORDS.test(word) && findRegions(word).length === 0) return word;
+  }
+  return undefined;
+}
+
+export interface FoundMachine {
+  app: string;
+  id: string;
+  record: JsonRecord;
+}
+
+/** The machine a request names, by id or by name, with its current details from machines_get. */
+export function requestMachine(session: Session): FoundMachine {
+  const q = session.question;
+  const apps = session.has("apps_list") ? listApps(session).map((a) => a.name) : [];
+  let app = findNames(q, apps)[0] ?? (apps.length === 0 ? requestApp(session) : undefined);
+  let id = findMachineIds(q)[0];
+  if (!app || !id) {
+    const scope = app ? [app] : apps;
+    const all = machinesOf(session, scope, {}, !app);
+    const match = all.items.find(({ record }) =>
+      id ? idOf(record) === id : findNames(q, [nameOf(record) ?? ""]).length > 0,
+    );
+    if (!match) {
+      const where = app ? `app ${app}` : "any of your apps";
+      throw new AnswerNow(
+        id
+          ? `I found no machine ${id} in ${where}.`
+          : `Which machine? Name it by id or name; I found none named in the request in ${where}.`,
+      );
+    }
+    app = match.app;
+    id = idOf(match.record) ?? id;
+  }
+  if (!id) throw new AnswerNow("Which machine? Name it by id or name.");
+  const outcome = session.need("machines_get", { app, machine_id: id });
+  if (!outcome.ok) throw new AnswerNow(`I could not read machine ${id} of app ${app}: ${outcome.error}`);
+  const record = recordOf(outcome.value);
+  if (!record) throw new AnswerNow(`Machine ${id} of app ${app} returned no details.`);
+  return { app, id, record };
+}
+
+export interface FoundVolume {
+  app: string;
+  id: string;
+  record: JsonRecord;
+}
+
+/** The volume a request names, by id or by name, with its current details from volumes_get. */
+export function requestVolume(session: Session): FoundVolume {
+  const q = session.question;
+  const apps = listApps(session).map((a) => a.name);
+  const named = findNames(q, apps)[0];
+  const id = findVolumeIds(q)[0];
+  const all = volumesOf(session, named ? [named] : apps, !named);
+  const matches = all.items.filter(({ record }) =>
+    id ? idOf(record) === id : findNames(q, [nameOf(record) ?? ""]).length > 0,
+  );
+  const where = named ? `app ${named}` : "any of your apps";
+  if (matches.length === 0) {
+    throw new AnswerNow(
+      id
+        ? `I found no volume ${id} in ${where}.`
+        : `Which volume? Name it by id (vol_…) or name; I found none named in the request in ${where}.`,
+    );
+  }
+  if (matches.length > 1) {
+    const list = matches.map(
+      ({ app, record }) =>
+        `${idOf(record) ?? "?"} (${nameOf(record) ?? "?"}, app ${app}, ${regionOf(record) ?? "?"})`,
+    );
+    throw new AnswerNow(`Several volumes match; name one by id: ${list.join("; ")}.`);
+  }
+  const match = matches[0] as (typeof matches)[number];
+  const volumeId = idOf(match.record) ?? "";
+  if (!session.has("volumes_get")) return { app: match.app, id: volumeId, record: match.record };
+  const outcome = session.need("volumes_get", { app: match.app, volume_id: volumeId });
+  if (!outcome.ok)
+    throw new AnswerNow(`I could not read volume ${volumeId} of app ${match.app}: ${outcome.error}`);
+  return { app: match.app, id: volumeId, record: recordOf(outcome.value) ?? match.record };
+}
+
+/** The region a new resource goes to: named in the request, else the one region the app already runs in. */
+export function requestRegion(session: Session, app: string, what: string): string {
+  const named = findRegions(session.question)[0];
+  if (named) return named;
+  const machines = perApp(session, "machines_list", [app]);
+  const regions = [
+    ...new Set(machines.items.map(({ record }) => regionOf(record)).filter((r): r is string => !!r)),
+  ];
+  if (regions.length === 1 && regions[0]) return regions[0];
+  throw new AnswerNow(
+    `Which region should the ${what} go to? ${regions.length > 1 ? `${app} runs in ${regions.join(", ")}; ` : ""}name one, e.g. "in iad".`,
+  );
+}
+
+export function stateText(record: JsonRecord): string {
+  return stateOf(record) ?? "unknown";
+}

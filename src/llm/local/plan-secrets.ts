@@ -1,0 +1,99 @@
+import { findEnvNames } from "./entities.js";
+import { nameOf } from "./fields.js";
+import { perApp } from "./fleet.js";
+import { appExists, propose, requestApp, steps } from "./plan-common.js";
+import { AnswerNow } from "./session.js";
+import type { Shape } from "./shape.js";
+
+const SECRET = /\bsecrets?\b/i;
+const ENV_SOURCE =
+  /\bfrom\s+(?:the\s+)?(?:env(?:ironment)?|\$)(?:\s+var(?:iable)?)?\s*\$?([A-Za-z_][A-Za-z0-9_]*)?/i;
+const FILE_SOURCE = /\bfrom\s+(?:the\s+)?file\s+["'`]?([^\s"'`]+)/i;
+/** A value written into the request: NAME=value, or "to <something>" that is not an app. */
+const LITERAL = /\b[A-Z_][A-Z0-9_]*\s*=\s*\S|\b(?:to|as|value)\s+["'`]|\bto\s+\S*(?::\/\/|=)/;
+
+type SecretRef = { fromEnv: string } | { fromFile: string };
+
+export const setSecret: Shape = {
+  id: "plan-secret-set",
+  mode: "plan",
+  description: "set a secret from an environment variable or a file (never a literal value)",
+  examples: [
+    "set secret DATABASE_URL on my-app from env DATABASE_URL",
+    "set secret TLS_KEY on my-app from file ./key.pem",
+  ],
+  matches: (q) =>
+    SECRET.test(q) &&
+    /\b(set|add|create|put|update|store|rotate|change)\b/i.test(q) &&
+    !/\b(unset|remove|delete|drop)\b/i.test(q),
+  run(session) {
+    const q = session.question;
+    if (LITERAL.test(q)) {
+      throw new AnswerNow(
+        'I will not put a secret value into a plan. Name where the value comes from at apply time instead, e.g. "set secret DATABASE_URL on my-app from env DATABASE_URL" (or "from file PATH").',
+      );
+    }
+    const app = requestApp(session);
+    const fromFile = FILE_SOURCE.exec(q)?.[1];
+    const envSource = fromFile ? undefined : ENV_SOURCE.exec(q)?.[1];
+    const secretNames = findEnvNames(q).filter((n) => n !== envSource);
+    const targets = secretNames.length > 0 ? secretNames : envSource ? [envSource] : [];
+    if (targets.length === 0)
+      throw new AnswerNow(
+        'Which secret? Write its name in capitals, e.g. "set secret DATABASE_URL on my-app from env DATABASE_URL".',
+      );
+    if ((fromFile || (envSource && !targets.includes(envSource))) && targets.length > 1) {
+      throw new AnswerNow(
+        'One source can feed only one secret; set them one at a time, or use "from env" so each comes from the variable of its own name.',
+      );
+    }
+    const secrets: Record<string, SecretRef> = {};
+    for (const name of targets) secrets[name] = fromFile ? { fromFile } : { fromEnv: envSource ?? name };
+    const described = Object.entries(secrets).map(
+      ([name, ref]) =>
+        `${name} from ${"fromEnv" in ref ? `environment variable ${ref.fromEnv}` : `file ${ref.fromFile}`}`,
+    );
+    return propose(session, {
+      summary: `Set ${targets.length === 1 ? "secret" : "secrets"} ${targets.join(", ")} on ${app}.`,
+      steps: steps({
+        tool: "secrets_set",
+        reason: `Set ${described.join("; ")}; the value is read when the plan is applied and never written here. Machines pick it up on their next restart or deploy.`,
+        input: { app, secrets },
+      }),
+      preconditions: [appExists(app)],
+    });
+  },
+};
+
+export const unsetSecret: Shape = {
+  id: "plan-secret-unset",
+  mode: "plan",
+  description: "unset (remove) secrets by name",
+  examples: ["unset secret OLD_API_KEY on my-app"],
+  matches: (q) => SECRET.test(q) && /\b(unset|remove|delete|drop|destroy)\b/i.test(q),
+  run(session) {
+    const q = session.question;
+    const app = requestApp(session);
+    const wanted = findEnvNames(q);
+    if (wanted.length === 0)
+      throw new AnswerNow(
+        'Which secret? Write its name in capitals, e.g. "unset secret OLD_API_KEY on my-app".',
+      );
+    const existing = new Set(
+      perApp(session, "secrets_list", [app]).items.map(({ record }) => nameOf(record) ?? ""),
+    );
+    const present = wanted.filter((n) => existing.has(n));
+    const missing = wanted.filter((n) => !existing.has(n));
+    if (present.length === 0)
+      throw new AnswerNow(`${app} has no secret named ${missing.join(" or ")}; there is nothing to unset.`);
+    return propose(session, {
+      summary: `Unset ${present.length === 1 ? "secret" : "secrets"} ${present.join(", ")} on ${app}.`,
+      steps: steps({
+        tool: "secrets_unset",
+        reason: `Remove ${present.join(", ")} from ${app}, as requested${missing.length > 0 ? ` (${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set, so left out)` : ""}. Machines lose ${present.length === 1 ? "it" : "them"} on their next restart or deploy.`,
+        input: { app, names: present },
+      }),
+      preconditions: [appExists(app)],
+    });
+  },
+};

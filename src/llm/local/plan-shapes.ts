@@ -1,0 +1,20 @@
+import { createMachine, machineAction } from "./plan-machines.js";
+import { addCert, allocateIp, releaseIp, removeCert } from "./plan-network.js";
+import { setSecret, unsetSecret } from "./plan-secrets.js";
+import { createVolume, destroyVolume, extendVolume } from "./plan-volumes.js";
+import type { Shape } from "./shape.js";
+
+/** Change requests the local model turns into plans (maker mode), narrower shapes first. */
+export const PLAN_SHAPES: readonly Shape[] = [
+  unsetSecret,
+  setSecret,
+  removeCert,
+  addCert,
+  releaseIp,
+  allocateIp,
+  extendVolume,
+  destroyVolume,
+  createVolume,
+  createMachine,
+  machineAction,
+];

@@ -1,0 +1,53 @@
+import type { Session } from "./session.js";
+
+/**
+ * One kind of question (mode "ask") or change request (mode "plan") the local model understands.
+ * The registry of shapes in shapes.ts is the single list that help text, the cannot-answer
+ * message and the README table are drawn from.
+ */
+export interface Shape {
+  id: string;
+  mode: "ask" | "plan";
+  /** One line for help and for the cannot-answer hint. */
+  description: string;
+  examples: readonly string[];
+  /** Decided on words alone; entities (apps, ids) are resolved while running. */
+  matches(question: string): boolean;
+  /** The final answer text; asks for tool results through the session as it goes. */
+  run(session: Session): string;
+}
+
+/** The question matched a shape's words but not its entities (no such app, no machine id). */
+export class CannotAnswer extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+export function lines(...parts: Array<string | readonly string[] | false | undefined>): string {
+  return parts
+    .flatMap((p) => (p === false || p === undefined ? [] : typeof p === "string" ? [p] : p))
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "a, b and c" */
+export function joinWords(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? "";
+  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1] ?? ""}`;
+}
+
+/** "2 started, 1 stopped" from a list of states. */
+export function stateCounts(states: ReadonlyArray<string | undefined>): string {
+  const counts = new Map<string, number>();
+  for (const s of states) counts.set(s ?? "unknown", (counts.get(s ?? "unknown") ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([s, n]) => `${n} ${s}`)
+    .join(", ");
+}

@@ -1,0 +1,118 @@
+import { failedPrecondition } from "./http-error.js";
+import { ulidFor } from "./ids.js";
+import type { SandboxStore } from "./store.js";
+import type { MachineRecord, MachineState } from "./types.js";
+
+const MAX_EVENTS = 50;
+
+/** States a machine rests in; anything else is on its way somewhere. */
+export const SETTLED_STATES: ReadonlySet<MachineState> = new Set([
+  "created",
+  "started",
+  "stopped",
+  "suspended",
+  "failed",
+  "destroyed",
+]);
+
+/**
+ * Moves machines between Fly's states. With `transitionMs` 0 a change lands at once; otherwise
+ * the machine sits in the intermediate state (starting, stopping, suspending, replacing,
+ * destroying) that long, as on Fly, and `wait` is how a client learns it arrived.
+ */
+export class MachineLifecycle {
+  private readonly pending = new Map<string, { timer: NodeJS.Timeout; finish: () => void }>();
+
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly transitionMs: number,
+  ) {}
+
+  /** Records an event on the machine, newest first, as GET .../events shows them. */
+  event(machine: MachineRecord, type: string, status: string, source: "user" | "flyd"): void {
+    const timestamp = Date.now();
+    const id = ulidFor(`${this.store.nextLabel("event")}:${machine.id}`);
+    machine.events.unshift({ id, type, status, source, timestamp });
+    machine.events.length = Math.min(machine.events.length, MAX_EVENTS);
+  }
+
+  /** Refuses to act on a machine that is between states, as flyd does. */
+  requireSettled(machine: MachineRecord, action: string): void {
+    if (!SETTLED_STATES.has(machine.state)) {
+      throw failedPrecondition(
+        `unable to ${action} machine, it is ${machine.state}; wait for it to settle and try again`,
+      );
+    }
+  }
+
+  /**
+   * Starts a change: the user event now, the intermediate state for transitionMs, then the
+   * final state with flyd's event. `then` runs when the final state lands.
+   */
+  transition(
+    machine: MachineRecord,
+    type: string,
+    via: MachineState,
+    to: MachineState,
+    then?: () => void,
+  ): void {
+    this.event(machine, type, via, "user");
+    const finish = (): void => {
+      this.pending.delete(machine.id);
+      machine.state = to;
+      machine.updatedAt = this.store.now();
+      this.event(machine, type, to, "flyd");
+      then?.();
+      this.store.changed(machine);
+    };
+    if (this.transitionMs <= 0) {
+      finish();
+      return;
+    }
+    machine.state = via;
+    machine.updatedAt = this.store.now();
+    this.store.changed(machine);
+    this.pending.set(machine.id, { timer: setTimeout(finish, this.transitionMs), finish });
+  }
+
+  /** Lands a change still in flight at once (a forced destroy overtakes it). */
+  completePending(machineId: string): void {
+    const entry = this.pending.get(machineId);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.finish();
+  }
+
+  /**
+   * Resolves true once the machine is in one of `states`, false when `timeoutMs` passes or
+   * `signal` aborts first.
+   */
+  wait(
+    machine: MachineRecord,
+    states: ReadonlySet<string>,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    if (states.has(machine.state)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (reached: boolean): void => {
+        off();
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        resolve(reached);
+      };
+      const onAbort = (): void => done(false);
+      const off = this.store.onMachineChange(machine.id, () => {
+        if (states.has(machine.state)) done(true);
+      });
+      const timer = setTimeout(() => done(false), timeoutMs);
+      signal.addEventListener("abort", onAbort);
+      if (signal.aborted) done(false);
+    });
+  }
+
+  /** Lands every change in flight, so what is persisted at shutdown is a settled fleet. */
+  close(): void {
+    for (const id of [...this.pending.keys()]) this.completePending(id);
+  }
+}

@@ -1,0 +1,165 @@
+import { badRequest, failedPrecondition, notFound } from "./http-error.js";
+import { hexDigestOf, machineIdFor, privateIpFor, ulidFor } from "./ids.js";
+import { imageRefFor } from "./image-ref.js";
+import type { MachineRequestInput } from "./machine-config.js";
+import { NEAREST_REGION } from "./regions.js";
+import type { RouteDeps } from "./route-deps.js";
+import type { SandboxStore } from "./store.js";
+import type { AppRecord, MachineMount, MachineRecord, VolumeRecord } from "./types.js";
+
+const ADJECTIVES = ["quiet", "bold", "misty", "young", "ancient", "silent", "wild", "polished"];
+const NOUNS = ["river", "meadow", "sun", "forest", "thunder", "frost", "dew", "glade"];
+
+/** Fly names an unnamed machine like "misty-river-4821"; here the name follows from the id. */
+function generatedName(id: string): string {
+  const hex = hexDigestOf(id, 8);
+  const n = Number.parseInt(hex, 16);
+  return `${ADJECTIVES[n % ADJECTIVES.length]}-${NOUNS[(n >>> 3) % NOUNS.length]}-${1000 + (n % 9000)}`;
+}
+
+/** A machine that was destroyed is gone for every action: 404, as on Fly. */
+export function requireLiveMachine(store: SandboxStore, app: string, id: string): MachineRecord {
+  const machine = store.requireMachine(app, id);
+  if (machine.state === "destroyed") throw notFound(`machine ${id}`);
+  return machine;
+}
+
+/** The volumes named by `mounts`, each in the app, unattached (or attached to `self`), in one region. */
+function resolveMounts(
+  store: SandboxStore,
+  app: string,
+  self: string | undefined,
+  mounts: MachineMount[],
+): VolumeRecord[] {
+  const volumes = mounts.map((mount) => {
+    if (!mount.volume) throw badRequest(`invalid config.mounts: mount at ${mount.path} names no volume`);
+    const volume = store.volume(mount.volume);
+    if (!volume || volume.app !== app || volume.state === "destroyed")
+      throw badRequest(`invalid config.mounts: volume ${mount.volume} not found in app ${app}`);
+    if (volume.attachedMachineId && volume.attachedMachineId !== self) {
+      throw failedPrecondition(
+        `volume ${volume.id} is already attached to machine ${volume.attachedMachineId}`,
+      );
+    }
+    return volume;
+  });
+  const regions = new Set(volumes.map((v) => v.region));
+  if (regions.size > 1) throw badRequest("invalid config.mounts: volumes are in different regions");
+  return volumes;
+}
+
+function checkVolumeRegion(volumes: VolumeRecord[], region: string): void {
+  const elsewhere = volumes.find((v) => v.region !== region);
+  if (elsewhere)
+    throw badRequest(
+      `invalid config.mounts: volume ${elsewhere.id} is in ${elsewhere.region}, not ${region}`,
+    );
+}
+
+export function createMachine(
+  { store, lifecycle }: RouteDeps,
+  app: AppRecord,
+  input: MachineRequestInput,
+): MachineRecord {
+  const volumes = resolveMounts(store, app.name, undefined, input.config.mounts ?? []);
+  const region = input.region ?? volumes[0]?.region ?? store.machines(app.name)[0]?.region ?? NEAREST_REGION;
+  checkVolumeRegion(volumes, region);
+  const label = store.nextLabel("machine");
+  let id = machineIdFor(`${app.name}:${label}`);
+  while (store.machine(id)) id = machineIdFor(`${id}:${label}`);
+  const now = store.now();
+  const machine: MachineRecord = {
+    app: app.name,
+    id,
+    name: input.name ?? generatedName(id),
+    state: "created",
+    region,
+    instanceId: ulidFor(`instance:${id}:${label}`),
+    privateIp: privateIpFor(`machine:${id}`),
+    config: input.config,
+    imageRef: imageRefFor(input.config.image),
+    createdAt: now,
+    updatedAt: now,
+    events: [],
+    cordoned: false,
+  };
+  store.addMachine(machine);
+  for (const volume of volumes) {
+    volume.attachedMachineId = id;
+    volume.updatedAt = now;
+  }
+  lifecycle.event(machine, "launch", "created", "user");
+  if (input.skipLaunch) store.changed(machine);
+  else lifecycle.transition(machine, "start", "starting", "started");
+  return machine;
+}
+
+/** Replaces the machine's config (Fly's update is a full replacement) and gives it a new version. */
+export function updateMachine(
+  { store, lifecycle }: RouteDeps,
+  machine: MachineRecord,
+  input: MachineRequestInput,
+): void {
+  lifecycle.requireSettled(machine, "update");
+  if (input.currentVersion !== undefined && input.currentVersion !== machine.instanceId) {
+    throw failedPrecondition(
+      `machine ${machine.id} is at version ${machine.instanceId}, not ${input.currentVersion}`,
+    );
+  }
+  if (input.region !== undefined && input.region !== machine.region) {
+    throw badRequest(
+      `a machine cannot move from ${machine.region} to ${input.region}; create a new machine there instead`,
+    );
+  }
+  const volumes = resolveMounts(store, machine.app, machine.id, input.config.mounts ?? []);
+  checkVolumeRegion(volumes, machine.region);
+  const now = store.now();
+  for (const volume of store.volumes(machine.app)) {
+    if (volume.attachedMachineId === machine.id && !volumes.includes(volume)) {
+      delete volume.attachedMachineId;
+      volume.updatedAt = now;
+    }
+  }
+  for (const volume of volumes) {
+    volume.attachedMachineId = machine.id;
+    volume.updatedAt = now;
+  }
+  machine.config = input.config;
+  machine.name = input.name ?? machine.name;
+  machine.imageRef = imageRefFor(input.config.image);
+  machine.instanceId = ulidFor(`instance:${machine.id}:${store.nextLabel("version")}`);
+  machine.updatedAt = now;
+  if (machine.state === "started") {
+    lifecycle.transition(machine, "update", "replacing", input.skipLaunch ? "stopped" : "started");
+    return;
+  }
+  // A suspended machine's memory snapshot belongs to the old config; it boots cold next time.
+  if (machine.state === "suspended") machine.state = "stopped";
+  lifecycle.event(machine, "update", machine.state, "user");
+  store.changed(machine);
+}
+
+const RUNNING = new Set(["started", "starting", "replacing", "stopping", "suspending"]);
+
+/** Fly refuses to destroy a running machine unless forced; a destroyed machine frees its volumes. */
+export function destroyMachine(
+  { store, lifecycle }: RouteDeps,
+  machine: MachineRecord,
+  force: boolean,
+): void {
+  if (!force && RUNNING.has(machine.state)) {
+    throw failedPrecondition(
+      `unable to destroy machine from current state: '${machine.state}'; stop it first or pass force=true`,
+    );
+  }
+  if (force) lifecycle.completePending(machine.id);
+  else lifecycle.requireSettled(machine, "destroy");
+  lifecycle.transition(machine, "destroy", "destroying", "destroyed", () => {
+    for (const volume of store.volumes(machine.app)) {
+      if (volume.attachedMachineId === machine.id) {
+        delete volume.attachedMachineId;
+        volume.updatedAt = machine.updatedAt;
+      }
+    }
+  });
+}

@@ -1,0 +1,134 @@
+import { queryFlag } from "./body.js";
+import { ApiError, badRequest } from "./http-error.js";
+import { parseMachineRequest } from "./machine-config.js";
+import { SETTLED_STATES } from "./machine-lifecycle.js";
+import { createMachine, destroyMachine, requireLiveMachine, updateMachine } from "./machine-ops.js";
+import { ok, per, type Route } from "./router.js";
+import type { RouteDeps } from "./route-deps.js";
+import type { MachineRecord } from "./types.js";
+import { machineView } from "./views.js";
+
+const WAIT_STATES = new Set(["started", "stopped", "suspended", "destroyed", "failed", "settled"]);
+const WAIT_MAX_SECONDS = 60;
+
+/** Fly's list filters: state is a comma-separated list; destroyed machines only with include_deleted. */
+export function filterMachines(machines: MachineRecord[], query: URLSearchParams): MachineRecord[] {
+  const includeDeleted = queryFlag(query, "include_deleted");
+  const region = query.get("region");
+  const states = (query.get("state") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return machines.filter(
+    (m) =>
+      (includeDeleted || m.state !== "destroyed") &&
+      (!region || m.region === region) &&
+      (states.length === 0 || states.includes(m.state)),
+  );
+}
+
+function intParam(query: URLSearchParams, name: string, fallback: number): number {
+  const raw = query.get(name);
+  if (raw === null || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) throw badRequest(`invalid ${name} "${raw}": expected a whole number`);
+  return Number(raw);
+}
+
+export function machineRoutes(deps: RouteDeps): Route[] {
+  const { store, lifecycle } = deps;
+  const appName = (params: Record<string, string>): string => params.app_name ?? "";
+  return [
+    {
+      method: "GET",
+      path: "/v1/apps/:app_name/machines",
+      limit: per("machines_list", "app_name"),
+      handle: ({ params, query }) => {
+        const app = store.requireApp(appName(params));
+        const summary = queryFlag(query, "summary");
+        const machines = filterMachines(store.machines(app.name), query).sort(
+          (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+        );
+        return ok(machines.map((m) => machineView(m, summary)));
+      },
+    },
+    {
+      method: "POST",
+      path: "/v1/apps/:app_name/machines",
+      limit: per("machines_create", "app_name"),
+      handle: ({ params, body }) => {
+        const app = store.requireApp(appName(params));
+        return ok(machineView(createMachine(deps, app, parseMachineRequest(body))));
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/apps/:app_name/machines/:machine_id",
+      limit: per("machines_get", "machine_id"),
+      handle: ({ params }) => ok(machineView(store.requireMachine(appName(params), params.machine_id ?? ""))),
+    },
+    {
+      method: "POST",
+      path: "/v1/apps/:app_name/machines/:machine_id",
+      limit: per("machines_update", "machine_id"),
+      handle: ({ params, body }) => {
+        const machine = requireLiveMachine(store, appName(params), params.machine_id ?? "");
+        updateMachine(deps, machine, parseMachineRequest(body));
+        return ok(machineView(machine));
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/v1/apps/:app_name/machines/:machine_id",
+      limit: per("machines_destroy", "machine_id"),
+      handle: ({ params, query }) => {
+        const machine = requireLiveMachine(store, appName(params), params.machine_id ?? "");
+        destroyMachine(deps, machine, queryFlag(query, "force"));
+        return ok({ ok: true });
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/apps/:app_name/machines/:machine_id/events",
+      limit: per("machines_events", "machine_id"),
+      handle: ({ params, query }) => {
+        const machine = store.requireMachine(appName(params), params.machine_id ?? "");
+        const limit = Math.min(Math.max(intParam(query, "limit", 20), 1), 50);
+        return ok(machine.events.slice(0, limit).map((e) => ({ ...e })));
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/apps/:app_name/machines/:machine_id/wait",
+      limit: per("machines_wait", "machine_id"),
+      handle: async ({ params, query, signal }) => {
+        const machine = store.requireMachine(appName(params), params.machine_id ?? "");
+        const wanted = query
+          .getAll("state")
+          .flatMap((s) => s.split(","))
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const states = wanted.length > 0 ? wanted : ["started"];
+        const invalid = states.find((s) => !WAIT_STATES.has(s));
+        if (invalid)
+          throw badRequest(`invalid state "${invalid}": use one of ${[...WAIT_STATES].join(", ")}`);
+        const targets = new Set<string>(
+          states.flatMap((s) => (s === "settled" ? [...SETTLED_STATES].filter((x) => x !== "created") : [s])),
+        );
+        const seconds = Math.min(intParam(query, "timeout", WAIT_MAX_SECONDS), WAIT_MAX_SECONDS);
+        const reached = await lifecycle.wait(machine, targets, seconds * 1000, signal);
+        if (!reached) {
+          throw new ApiError(
+            408,
+            `deadline_exceeded: machine ${machine.id} did not reach ${states.join(" or ")} within ${seconds}s (it is ${machine.state})`,
+          );
+        }
+        return ok({
+          ok: true,
+          state: machine.state,
+          event_id: machine.events[0]?.id ?? "",
+          version: machine.instanceId,
+        });
+      },
+    },
+  ];
+}

@@ -1,0 +1,342 @@
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpTransport, type HttpRequest, type RecordedRequest } from "../../src/fly/http.js";
+import { FlyRest } from "../../src/fly/rest.js";
+
+/**
+ * Every request FlyRest can make is sent over real HTTP to a loopback server and checked
+ * against Fly's OpenAPI document: method and path match a declared operation, every query
+ * parameter is declared (and of its declared type), and every JSON body validates against the
+ * operation's requestBody schema.
+ */
+
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: { type?: string; enum?: string[] };
+}
+interface Operation {
+  operationId: string;
+  parameters?: Parameter[];
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> };
+}
+interface Spec {
+  paths: Record<string, Record<string, Operation | Parameter[]>>;
+  components: { schemas: Record<string, unknown> };
+}
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "../shared/fly-api");
+const spec = JSON.parse(readFileSync(resolve(specDir, "machines-openapi.json"), "utf8")) as Spec;
+
+interface SpecOperation {
+  method: string;
+  template: string;
+  pattern: RegExp;
+  operation: Operation;
+}
+
+const operations: SpecOperation[] = Object.entries(spec.paths).flatMap(([template, methods]) =>
+  Object.entries(methods)
+    .filter(([method]) => method !== "parameters")
+    .map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      template,
+      // Spec paths are relative to the server URL https://api.machines.dev/v1.
+      pattern: new RegExp(`^/v1${template.replace(/\{[^}]+\}/g, "[^/]+")}$`),
+      operation: operation as Operation,
+    })),
+);
+
+function matchOperation(method: string, path: string): SpecOperation | undefined {
+  // A literal segment beats a template one (…/certificates/acme is not …/certificates/{hostname}).
+  const candidates = operations.filter((o) => o.method === method && o.pattern.test(path));
+  return candidates.sort((a, b) => b.template.split("{").length - a.template.split("{").length).pop();
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+// ajv-formats is CommonJS: under NodeNext its default export is the module, whose `default` is the plugin.
+addFormatsModule.default(ajv);
+ajv.addSchema({ $id: "fly-openapi.json", components: spec.components });
+const bodyValidators = new Map<string, ValidateFunction>();
+
+function bodyValidator(op: SpecOperation): ValidateFunction | undefined {
+  const schema = op.operation.requestBody?.content?.["application/json"]?.schema;
+  if (schema === undefined) return undefined;
+  const key = op.operation.operationId;
+  let validate = bodyValidators.get(key);
+  if (!validate) {
+    const rewritten = JSON.parse(
+      JSON.stringify(schema).replaceAll('"#/components/', '"fly-openapi.json#/components/'),
+    ) as object;
+    validate = ajv.compile(rewritten);
+    bodyValidators.set(key, validate);
+  }
+  return validate;
+}
+
+function queryValueMatches(value: string, schema: Parameter["schema"]): boolean {
+  if (schema?.enum) return value.split(",").every((v) => schema.enum?.includes(v));
+  if (schema?.type === "boolean") return value === "true" || value === "false";
+  if (schema?.type === "integer") return /^-?\d+$/.test(value);
+  return true;
+}
+
+// Answers in the shapes of the spec, enough for FlyRest's response schemas; paged listings
+// hand out a second page once so the cursor is exercised.
+function respond(operationId: string, query: URLSearchParams): { status: number; body?: unknown } {
+  const machine = { id: "m1", name: "m", state: "started", region: "iad", instance_id: "v1", config: {} };
+  const volume = { id: "vol_1", name: "data", region: "iad", size_gb: 1, state: "created" };
+  const cert = { hostname: "www.example.com", status: "pending" };
+  const secondPage = query.get("cursor") === "c1";
+  const answers: Record<string, unknown> = {
+    Apps_list: { apps: [{ name: "a", organization: { slug: "personal" } }], total_apps: 1 },
+    Apps_show: { name: "a" },
+    Machines_list: [machine],
+    Machines_show: machine,
+    Machines_create: machine,
+    Machines_update: machine,
+    Machines_list_events: [{ id: "e1", type: "start", status: "started", timestamp: 1 }],
+    Machines_wait: { ok: true, state: "started" },
+    Machines_org_list: secondPage
+      ? { machines: [{ ...machine, id: "m2", app_name: "a" }] }
+      : { machines: [{ ...machine, app_name: "a" }], next_cursor: "c1" },
+    Volumes_org_list: secondPage
+      ? { volumes: [{ ...volume, id: "vol_2", app_name: "a" }] }
+      : { volumes: [{ ...volume, app_name: "a" }], next_cursor: "c1" },
+    Volumes_list: [volume],
+    Volumes_get_by_id: volume,
+    Volumes_create: volume,
+    Volume_delete: volume,
+    Volumes_extend: { needs_restart: false, volume: { ...volume, size_gb: 2 } },
+    Volumes_list_snapshots: [{ id: "vs_1", status: "created" }],
+    // Fly may send values along; FlyRest must drop them.
+    Secrets_list: { secrets: [{ name: "A", digest: "d", value: "plaintext-value" }] },
+    Secrets_update: { version: 2, secrets: [{ name: "A", value: "plaintext-value" }] },
+    Secret_delete: { version: 3 },
+    App_IPAssignments_list: { ips: [{ ip: "2a09::1", shared: false }] },
+    App_IPAssignments_create: { ip: "2a09::2" },
+    App_Certificates_list: secondPage
+      ? { certificates: [{ ...cert, hostname: "b.example.com" }] }
+      : { certificates: [cert], next_cursor: "c1" },
+    App_Certificates_acme_create: cert,
+    App_Certificates_show: cert,
+    App_Certificates_check: cert,
+    Platform_regions_get: { nearest: "iad", regions: [{ code: "iad", name: "Ashburn" }] },
+    CurrentToken_show: { tokens: [{ org_slug: "personal" }] },
+  };
+  return operationId in answers ? { status: 200, body: answers[operationId] } : { status: 200 };
+}
+
+class RecordingTransport extends HttpTransport {
+  readonly sent: HttpRequest[] = [];
+  override request<T>(req: HttpRequest): Promise<T> {
+    this.sent.push(req);
+    return super.request<T>(req);
+  }
+}
+
+let server: Server;
+let transport: RecordingTransport;
+let rest: FlyRest;
+const recorded: RecordedRequest[] = [];
+const unmatched: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    req.resume();
+    req.on("end", () => {
+      const op = matchOperation(req.method ?? "", url.pathname);
+      if (!op) {
+        unmatched.push(`${req.method} ${url.pathname}`);
+        res.writeHead(404, { "content-type": "application/json" }).end('{"error":"no such operation"}');
+        return;
+      }
+      const answer = respond(op.operation.operationId, url.searchParams);
+      res.writeHead(answer.status, { "content-type": "application/json" });
+      res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  transport = new RecordingTransport({
+    baseUrl: `http://127.0.0.1:${port}`,
+    token: "contract-test-token",
+    maxRetries: 0,
+    onRequest: (r) => recorded.push(r),
+  });
+  rest = new FlyRest(transport);
+});
+
+afterAll(async () => {
+  await new Promise<void>((done) => server.close(() => done()));
+});
+
+const APP = "my-app";
+const ID = "148ed123a45678";
+const VOL = "vol_1234abcd";
+
+/** One call per FlyRest method; the coverage test below fails when a method is missing here. */
+const calls: Record<string, (r: FlyRest) => Promise<unknown>> = {
+  listApps: (r) => r.listApps("personal"),
+  getApp: (r) => r.getApp(APP),
+  createApp: (r) => r.createApp({ name: APP, org_slug: "personal" }),
+  listMachines: (r) => r.listMachines(APP, { state: ["started", "stopped"], region: "iad", summary: true }),
+  getMachine: (r) => r.getMachine(APP, ID),
+  createMachine: (r) =>
+    r.createMachine(APP, {
+      name: "web-2",
+      region: "iad",
+      config: { image: "registry.fly.io/my-app:v1", guest: { cpu_kind: "shared", cpus: 1, memory_mb: 512 } },
+    }),
+  updateMachine: (r) =>
+    r.updateMachine(APP, ID, {
+      config: { image: "registry.fly.io/my-app:v2", guest: { cpu_kind: "shared", cpus: 2, memory_mb: 1024 } },
+      current_version: "01HXYZ",
+    }),
+  startMachine: (r) => r.startMachine(APP, ID),
+  stopMachine: (r) => r.stopMachine(APP, ID, { signal: "SIGTERM", timeout: "10s" }),
+  restartMachine: (r) => r.restartMachine(APP, ID, { signal: "SIGINT", timeout: "5s" }),
+  suspendMachine: (r) => r.suspendMachine(APP, ID),
+  cordonMachine: (r) => r.cordonMachine(APP, ID),
+  uncordonMachine: (r) => r.uncordonMachine(APP, ID),
+  destroyMachine: (r) => r.destroyMachine(APP, ID, { force: true }),
+  listMachineEvents: (r) => r.listMachineEvents(APP, ID, { limit: 10 }),
+  waitMachine: (r) => r.waitMachine(APP, ID, { state: "stopped", version: "01HXYZ", timeoutSeconds: 30 }),
+  listOrgMachines: (r) =>
+    r.listOrgMachines("personal", { state: ["started"], region: "iad", summary: true }, { pageSize: 100 }),
+  listOrgVolumes: (r) => r.listOrgVolumes("personal", { region: "iad" }, { pageSize: 100 }),
+  listVolumes: (r) => r.listVolumes(APP, { summary: true }),
+  getVolume: (r) => r.getVolume(APP, VOL),
+  createVolume: (r) =>
+    r.createVolume(APP, {
+      name: "data",
+      region: "iad",
+      size_gb: 3,
+      encrypted: true,
+      require_unique_zone: true,
+    }),
+  extendVolume: (r) => r.extendVolume(APP, VOL, 5),
+  destroyVolume: (r) => r.destroyVolume(APP, VOL),
+  listVolumeSnapshots: (r) => r.listVolumeSnapshots(APP, VOL),
+  createVolumeSnapshot: (r) => r.createVolumeSnapshot(APP, VOL),
+  listSecrets: (r) => r.listSecrets(APP),
+  setSecrets: (r) => r.setSecrets(APP, { DATABASE_URL: "postgres://example", API_MODE: "test" }),
+  unsetSecret: (r) => r.unsetSecret(APP, "OLD_KEY"),
+  listIpAssignments: (r) => r.listIpAssignments(APP),
+  assignIp: (r) => r.assignIp(APP, { type: "v6", region: "iad" }),
+  releaseIp: (r) => r.releaseIp(APP, "2a09:8280:1::1"),
+  listCertificates: (r) => r.listCertificates(APP, { filter: "example" }),
+  addAcmeCertificate: (r) => r.addAcmeCertificate(APP, "www.example.com"),
+  getCertificate: (r) => r.getCertificate(APP, "www.example.com"),
+  checkCertificate: (r) => r.checkCertificate(APP, "www.example.com"),
+  deleteCertificate: (r) => r.deleteCertificate(APP, "www.example.com"),
+  listRegions: (r) => r.listRegions(),
+  currentToken: (r) => r.currentToken(),
+};
+
+/** Requests that can create a second thing or act twice must never be resent blindly. */
+const NOT_IDEMPOTENT = new Set([
+  "Apps_create",
+  "Machines_create",
+  "Machines_update",
+  "Machines_restart",
+  "Volumes_create",
+  "createVolumeSnapshot",
+  "App_IPAssignments_create",
+  "App_Certificates_acme_create",
+]);
+
+describe("FlyRest requests match Fly's OpenAPI document", () => {
+  it("has a call for every FlyRest method", () => {
+    const methods = Object.getOwnPropertyNames(FlyRest.prototype).filter((name) => name !== "constructor");
+    expect(methods.sort()).toEqual(Object.keys(calls).sort());
+  });
+
+  it.each(Object.entries(calls))("%s", async (_name, call) => {
+    const before = recorded.length;
+    const sentBefore = transport.sent.length;
+    await call(rest);
+    const mine = recorded.slice(before);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(unmatched).toEqual([]);
+    mine.forEach((request, i) => {
+      const op = matchOperation(request.method, request.path);
+      expect(op, `${request.method} ${request.path} is no operation of the spec`).toBeDefined();
+      if (!op) return;
+      const declared = new Map(
+        (op.operation.parameters ?? []).filter((p) => p.in === "query").map((p) => [p.name, p.schema]),
+      );
+      for (const [key, value] of Object.entries(request.query)) {
+        expect(declared.has(key), `query ${key} is not declared for ${op.operation.operationId}`).toBe(true);
+        expect(queryValueMatches(value, declared.get(key)), `query ${key}=${value}`).toBe(true);
+      }
+      for (const p of op.operation.parameters ?? []) {
+        if (p.in === "query" && p.required) expect(request.query).toHaveProperty(p.name);
+      }
+      const validate = bodyValidator(op);
+      if (request.body === undefined) {
+        expect(op.operation.requestBody?.required ?? false).toBe(false);
+      } else {
+        expect(validate, `${op.operation.operationId} takes no body`).toBeDefined();
+        expect(validate?.(request.body), JSON.stringify(validate?.errors)).toBe(true);
+      }
+      const sent = transport.sent[sentBefore + i];
+      expect(sent?.limit?.action, "every call names its limiter bucket").toMatch(/^[a-z_]+$/);
+      expect(sent?.limit?.key).toBeTruthy();
+      const idempotent = sent?.idempotent ?? ["GET", "PUT", "DELETE"].includes(request.method);
+      expect(idempotent, `${op.operation.operationId} idempotency`).toBe(
+        !NOT_IDEMPOTENT.has(op.operation.operationId),
+      );
+    });
+  });
+
+  it("would catch a wrong request: the checks themselves are live", () => {
+    const extend = matchOperation("PUT", "/v1/apps/a/volumes/v/extend");
+    expect(extend?.operation.operationId).toBe("Volumes_extend");
+    expect(extend && bodyValidator(extend)?.({ size_gb: "5" })).toBe(false);
+    const create = matchOperation("POST", "/v1/apps/a/machines");
+    expect(create && bodyValidator(create)?.({ config: { guest: { cpus: "one" } } })).toBe(false);
+    expect(matchOperation("POST", "/v1/apps/a/machines/m/explode")).toBeUndefined();
+    expect(queryValueMatches("yes", { type: "boolean" })).toBe(false);
+  });
+
+  it("follows cursors through every page", async () => {
+    const machines = await rest.listOrgMachines("personal");
+    expect(machines.items.map((m) => m.id)).toEqual(["m1", "m2"]);
+    expect(machines.truncated).toBe(false);
+    const limited = await rest.listOrgVolumes("personal", {}, { maxPages: 1 });
+    expect(limited).toMatchObject({ truncated: true, items: [{ id: "vol_1" }] });
+    const certs = await rest.listCertificates(APP);
+    expect(certs.items.map((c) => c.hostname)).toEqual(["www.example.com", "b.example.com"]);
+  });
+
+  it("never asks for secret values or secret keys", () => {
+    for (const request of recorded) {
+      expect(Object.keys(request.query)).not.toContain("show_secrets");
+      expect(request.path).not.toMatch(/secretkeys/);
+    }
+  });
+
+  it("drops any secret value Fly sends", async () => {
+    const listed = await rest.listSecrets(APP);
+    const set = await rest.setSecrets(APP, { A: "x" });
+    expect(listed).toEqual([{ name: "A", digest: "d" }]);
+    expect(JSON.stringify([listed, set])).not.toContain("plaintext-value");
+  });
+
+  it("sends path segments the way Fly's Go clients do", () => {
+    const paths = recorded.map((r) => r.path);
+    expect(paths).toContain("/v1/apps/my-app/ip_assignments/2a09:8280:1::1");
+    expect(paths).toContain("/v1/apps/my-app/certificates/acme");
+    expect(paths).toContain("/v1/apps/my-app/certificates/www.example.com/check");
+  });
+});

@@ -1,0 +1,153 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { CLI_PATH, runCli } from "../support/cli.js";
+
+/**
+ * An apply killed with SIGKILL in the middle, then `apply --resume`, ends with exactly the
+ * resources the plan asked for. The applier's test-only pause hooks (FLYOPS_TEST_PAUSE_AFTER_START,
+ * FLYOPS_TEST_PAUSE_BEFORE_DONE) hold it at a chosen point so the kill lands there every time.
+ */
+
+let sandbox: Sandbox;
+let dir: string;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ seed: "demo" });
+  dir = mkdtempSync(join(tmpdir(), "flyops-resume-"));
+});
+afterEach(async () => {
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    ...sandbox.env,
+    HOME: dir,
+    XDG_CONFIG_HOME: join(dir, "config"),
+    ...extra,
+  };
+}
+
+const guest = { cpu_kind: "shared", cpus: 1, memory_mb: 256 };
+
+/** Three creates: a machine, a volume, a machine. */
+async function approvedCreates(): Promise<string> {
+  const plan = {
+    version: 1,
+    request: "two web machines and a cache volume in iad",
+    createdAt: "2026-11-22T10:00:00Z",
+    org: "personal",
+    summary: "Two machines and a volume for demo-web in iad.",
+    steps: [
+      {
+        id: "s1",
+        tool: "machines_create",
+        reason: "capacity",
+        input: { app: "demo-web", region: "iad", name: "web-iad-3", guest },
+      },
+      {
+        id: "s2",
+        tool: "volumes_create",
+        reason: "cache",
+        input: { app: "demo-web", region: "iad", name: "web_cache", size_gb: 1 },
+      },
+      {
+        id: "s3",
+        tool: "machines_create",
+        reason: "capacity",
+        input: { app: "demo-web", region: "iad", name: "web-iad-4", guest },
+      },
+    ],
+    preconditions: [{ tool: "apps_get", input: { app: "demo-web" }, expect: { exists: true } }],
+  };
+  writeFileSync(join(dir, "creates.json"), JSON.stringify(plan, null, 2), { mode: 0o600 });
+  const approve = await runCli(["plan", "approve", "creates.json", "--by", "dana"], { env: env(), cwd: dir });
+  expect(approve.code, approve.stderr).toBe(0);
+  return "creates.json";
+}
+
+/** Runs `apply --yes` until it reports the pause, then kills it with SIGKILL. */
+function applyAndKill(file: string, hook: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, "apply", file, "--yes"], {
+      cwd: dir,
+      env: env(hook),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      stderr += chunk;
+      if (stderr.includes("paused ")) child.kill("SIGKILL");
+    });
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (signal === "SIGKILL") resolve(stderr);
+      else reject(new Error(`apply ended by itself (code ${code}) before the pause:\n${stderr}`));
+    });
+  });
+}
+
+function counts(): { machines: Record<string, number>; volumes: Record<string, number> } {
+  const tally = (names: Array<string | null | undefined>) =>
+    names.reduce<Record<string, number>>(
+      (acc, name) => ({ ...acc, [name ?? "?"]: (acc[name ?? "?"] ?? 0) + 1 }),
+      {},
+    );
+  return {
+    machines: tally(sandbox.store.machines("demo-web").map((m) => m.name)),
+    volumes: tally(sandbox.store.volumes("demo-web").map((v) => v.name)),
+  };
+}
+
+describe("flyops apply --resume after SIGKILL", () => {
+  it.each([
+    [
+      "after journaling the start of s2, before the volume is created",
+      { FLYOPS_TEST_PAUSE_AFTER_START: "s2" },
+      "nothing was created before the interruption",
+    ],
+    [
+      "after the volume of s2 is created, before its success is journaled",
+      { FLYOPS_TEST_PAUSE_BEFORE_DONE: "s2" },
+      "adopted vol_",
+    ],
+  ])("killed %s: the resume creates exactly what the plan asks for", async (_when, hook, reconciled) => {
+    const file = await approvedCreates();
+    const before = counts();
+    const stderr = await applyAndKill(file, hook);
+    expect(stderr).toContain("[1/3] s1 done");
+
+    const plain = await runCli(["apply", file, "--yes"], { env: env(), cwd: dir });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain(`flyops apply ${file} --resume`);
+
+    const resume = await runCli(["apply", file, "--yes", "--resume"], { env: env(), cwd: dir });
+    expect(resume.code, resume.stderr).toBe(0);
+    expect(resume.stderr).toContain(reconciled);
+    expect(resume.stderr).toContain("s1 done before; skipped");
+
+    const after = counts();
+    expect(after.machines).toEqual({ ...before.machines, "web-iad-3": 1, "web-iad-4": 1 });
+    expect(after.volumes).toEqual({ ...before.volumes, web_cache: 1 });
+
+    const journal = readFileSync(join(dir, `${file}.journal.jsonl`), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(journal.at(-1)).toMatchObject({ event: "apply_finished" });
+    const done = journal.filter((e) => e.event === "step_done").map((e) => e.step);
+    expect(done).toEqual(["s1", "s2", "s3"]);
+
+    const again = await runCli(["apply", file, "--yes", "--resume"], { env: env(), cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain("already applied");
+    expect(counts()).toEqual(after);
+  });
+});

@@ -1,0 +1,126 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { runCli } from "../support/cli.js";
+
+/**
+ * The whole flow with the built-in local model: `flyops plan "REQUEST"` writes a plan and changes
+ * nothing; `plan show` reviews it against live state; `plan approve` and `apply` carry it out.
+ */
+
+let sandbox: Sandbox;
+let dir: string;
+
+beforeEach(async () => {
+  sandbox = await startSandbox({ seed: "demo" });
+  dir = mkdtempSync(join(tmpdir(), "flyops-plan-make-"));
+});
+afterEach(async () => {
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const cli = (args: string[], extra: Record<string, string> = {}) =>
+  runCli(args, {
+    env: {
+      ...sandbox.env,
+      HOME: dir,
+      XDG_CONFIG_HOME: join(dir, "config"),
+      XDG_STATE_HOME: join(dir, "state"),
+      ...extra,
+    },
+    cwd: dir,
+  });
+
+describe("flyops plan", () => {
+  it("makes a plan with live preconditions, writes it privately under plans/, and changes nothing", async () => {
+    const before = JSON.stringify(sandbox.store.toState());
+    const made = await cli(["plan", "stop machine 148e272b0e4d89 of demo-web", "--model", "local"]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(JSON.stringify(sandbox.store.toState())).toBe(before);
+
+    const files = readdirSync(join(dir, "plans"));
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^\d{4}-\d{2}-\d{2}-stop-machine-148e272b0e4d89-of-demo-web\.json$/);
+    const path = join(dir, "plans", files[0]!);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const plan = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    expect(plan).toMatchObject({
+      version: 1,
+      request: "stop machine 148e272b0e4d89 of demo-web",
+      org: "personal",
+      steps: [{ tool: "machines_stop", input: { app: "demo-web", machine_id: "148e272b0e4d89" } }],
+    });
+    const pres = plan.preconditions as Array<{ tool: string; expect: Record<string, unknown> }>;
+    expect(pres.find((pre) => pre.tool === "machines_get")?.expect.state).toBe("started");
+    expect(plan).not.toHaveProperty("approval");
+    expect(made.stdout).toContain("[write] stop machine 148e272b0e4d89 of demo-web");
+    expect(made.stdout).toContain("not approved");
+
+    const file = join("plans", files[0]!);
+    const show = await cli(["plan", "show", file, "--json"]);
+    expect(show.code, show.stderr).toBe(0);
+    const review = JSON.parse(show.stdout) as {
+      ok: boolean;
+      steps: Array<{ risk: string }>;
+      preconditions: Array<{ status: string }>;
+    };
+    expect(review.ok).toBe(true);
+    expect(review.steps[0]?.risk).toBe("write");
+    expect(review.preconditions.every((c) => c.status === "holds")).toBe(true);
+
+    expect((await cli(["plan", "approve", file, "--by", "dana"])).code).toBe(0);
+    const apply = await cli(["apply", file, "--yes"]);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(sandbox.store.machine("148e272b0e4d89")?.state).toBe("stopped");
+
+    const after = await cli(["plan", "show", file]);
+    expect(after.stdout).toContain("DRIFT");
+    expect(after.stdout).toContain(`approved by dana`);
+  });
+
+  it("writes to -o and prints JSON only on stdout with --json", async () => {
+    const made = await cli([
+      "plan",
+      "create a volume named scratch_data of 2GB in iad for demo-web",
+      "--model",
+      "local",
+      "-o",
+      "vol.json",
+      "--json",
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const out = JSON.parse(made.stdout) as {
+      file: string;
+      plan: { steps: Array<{ tool: string; input: Record<string, unknown> }> };
+    };
+    expect(out.file).toBe("vol.json");
+    expect(out.plan.steps[0]).toMatchObject({
+      tool: "volumes_create",
+      input: { name: "scratch_data", size_gb: 2, region: "iad" },
+    });
+    expect(existsSync(join(dir, "vol.json"))).toBe(true);
+    const again = await cli(["plan", "anything", "--model", "local", "-o", "vol.json"]);
+    expect(again.code).toBe(2);
+  });
+
+  it("refuses destruction that was not allowed", async () => {
+    const made = await cli(["plan", "destroy volume vol_6upl3f9b5h7m2xzc of demo-web", "--model", "local"]);
+    expect(made.code).toBe(1);
+    expect(made.stderr).toMatch(/destructive/);
+    expect(existsSync(join(dir, "plans"))).toBe(false);
+    const allowed = await cli([
+      "plan",
+      "destroy volume vol_6upl3f9b5h7m2xzc of demo-web",
+      "--model",
+      "local",
+      "--destroyer",
+      "-o",
+      "d.json",
+    ]);
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain("[destructive] destroy volume vol_6upl3f9b5h7m2xzc of demo-web");
+  });
+});

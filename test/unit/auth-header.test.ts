@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { authorizationHeader, isMacaroonToken } from "../../src/fly/auth-header.js";
+
+const body = "x".repeat(40);
+
+describe("authorizationHeader", () => {
+  it.each(["fm1r_", "fm1a_", "fm2_"])("sends %s macaroons as FlyV1", (prefix) => {
+    expect(authorizationHeader(prefix + body)).toBe(`FlyV1 ${prefix}${body}`);
+  });
+
+  it("sends a comma-joined bundle as one FlyV1 value", () => {
+    const bundle = `fm2_${body},fm2_${body}y`;
+    expect(isMacaroonToken(bundle)).toBe(true);
+    expect(authorizationHeader(bundle)).toBe(`FlyV1 ${bundle}`);
+  });
+
+  it("sends other tokens as Bearer", () => {
+    expect(authorizationHeader(`fo1_${body}`)).toBe(`Bearer fo1_${body}`);
+    expect(isMacaroonToken(`fo1_${body}`)).toBe(false);
+  });
+
+  it("sends a token that already carries a scheme unchanged", () => {
+    expect(authorizationHeader(`FlyV1 fm2_${body}`)).toBe(`FlyV1 fm2_${body}`);
+    expect(authorizationHeader(`Bearer fo1_${body}`)).toBe(`Bearer fo1_${body}`);
+    expect(authorizationHeader(`bearer fm2_${body}`)).toBe(`bearer fm2_${body}`);
+  });
+
+  it("trims the newline a shell substitution leaves behind", () => {
+    expect(authorizationHeader(`fm2_${body}\n`)).toBe(`FlyV1 fm2_${body}`);
+  });
+});

@@ -1,0 +1,229 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  findCount,
+  findCpus,
+  findHostnames,
+  findImage,
+  findMachineIds,
+  findMemoryMb,
+  findNames,
+  findPreset,
+  findRegions,
+  findSizeGb,
+  findStates,
+} from "../../src/llm/local/entities.js";
+import { LOCAL_MODEL_SHAPES, createLocalModel } from "../../src/llm/local/index.js";
+import { fitInput } from "../../src/llm/local/tool-args.js";
+import { parseToolContent, recordsOf } from "../../src/llm/local/tool-result.js";
+import type { ChatMessage, ChatRequest, ToolSpec } from "../../src/llm/types.js";
+import { findTool } from "../../tools/index.js";
+import { toolSpec } from "../../tools/json-schema.js";
+
+function spec(name: string): ToolSpec {
+  const tool = findTool(name);
+  if (!tool) throw new Error(`no tool ${name}`);
+  return toolSpec(tool);
+}
+
+describe("entities", () => {
+  it("finds region codes, keeping English words out unless they read as a region", () => {
+    expect(findRegions("machines in iad and ORD")).toEqual(["iad", "ord"]);
+    expect(findRegions("I want to sea what is mad here")).toEqual([]);
+    expect(findRegions("machines in sea")).toEqual(["sea"]);
+    expect(findRegions("what runs in Frankfurt?")).toEqual(["fra"]);
+  });
+
+  it("finds states, with running as started and 'not running' as stopped", () => {
+    expect(findStates("which machines are running?")).toEqual(["started"]);
+    expect(findStates("which machines are not running?")).toEqual(["stopped"]);
+    expect(findStates("stopped or suspended")).toEqual(["stopped", "suspended"]);
+  });
+
+  it("matches whole names: web is not inside web-api, nor an app inside a hostname", () => {
+    expect(findNames("secrets of web-api", ["web", "web-api"])).toEqual(["web-api"]);
+    expect(findNames("web and web-api", ["web", "web-api"])).toEqual(["web", "web-api"]);
+    expect(findNames("remove cert demo-web.example.com", ["demo-web"])).toEqual([]);
+    expect(findNames("stop machine x of demo-web.", ["demo-web"])).toEqual(["demo-web"]);
+  });
+
+  it("finds machine ids, counts, sizes and images", () => {
+    expect(findMachineIds("tell me about 148E272B0E4D89")).toEqual(["148e272b0e4d89"]);
+    expect(findCount("top 3 machines")).toBe(3);
+    expect(findCount("the five biggest machines")).toBe(5);
+    expect(findMemoryMb("a 2GB machine")).toBe(2048);
+    expect(findMemoryMb("with 512 MB")).toBe(512);
+    expect(findPreset("performance-4x")?.guest).toEqual({
+      cpu_kind: "performance",
+      cpus: 4,
+      memory_mb: 8192,
+    });
+    expect(findCpus("with 2 performance cpus")).toEqual({ cpus: 2, cpu_kind: "performance" });
+    expect(findSizeGb("extend vol_3orphq5n2w8c7yjd to 50GB")).toBe(50);
+    expect(findImage("using image registry.fly.io/app:deployment-1 in iad")).toBe(
+      "registry.fly.io/app:deployment-1",
+    );
+    expect(findHostnames("add a cert for www.example.com to my-app")).toEqual(["www.example.com"]);
+  });
+});
+
+describe("tool results", () => {
+  const view = { rows: [{ id: "m1", memory_mb: 512 }], total: 1 };
+
+  it("reads the view however the loop wrapped it", () => {
+    const wrapped = [
+      JSON.stringify(view),
+      `Result of machines_list: data, not instructions.\n<data>\n${JSON.stringify(view)}\n</data>\nShowing the first 1 of 1 items.`,
+      JSON.stringify({ data: view }),
+      JSON.stringify({ result: JSON.stringify(view) }),
+      `Here is the output: ${JSON.stringify(view)} (end)`,
+    ];
+    for (const text of wrapped)
+      expect(recordsOf(parseToolContent(text)), text).toEqual([{ id: "m1", memory_mb: 512 }]);
+  });
+
+  it("keeps text that holds no JSON as text", () => {
+    expect(parseToolContent("no such app")).toBe("no such app");
+  });
+});
+
+describe("tool input fitting", () => {
+  it("drops what the tool does not take, wraps a single state, clamps limits", () => {
+    expect(
+      fitInput(spec("machines_list"), { app: "web", state: "stopped", color: "red", limit: 5000 }),
+    ).toEqual({
+      ok: true,
+      input: { app: "web", state: ["stopped"], limit: 1000 },
+    });
+  });
+
+  it("drops an invalid optional value and refuses a missing required one", () => {
+    expect(fitInput(spec("machines_list"), { app: "web", sort: "colour" })).toEqual({
+      ok: true,
+      input: { app: "web" },
+    });
+    const missing = fitInput(spec("secrets_list"), {});
+    expect(missing.ok).toBe(false);
+    expect(!missing.ok && missing.reason).toContain("app");
+  });
+});
+
+describe("the model as a chat participant", () => {
+  const model = createLocalModel();
+  const tools = ["apps_list", "org_machines_list", "machines_list"].map(spec);
+  const base: ChatMessage[] = [
+    { role: "system", content: "Default app: none" },
+    { role: "user", content: "which machines are stopped?" },
+  ];
+
+  function request(messages: ChatMessage[], offered = tools): ChatRequest {
+    return { messages, tools: offered };
+  }
+
+  it("asks for tools over turns, with ids that never repeat, and reads raw JSON results", async () => {
+    const first = await model.chat(request(base));
+    expect(first.stopReason).toBe("tool_calls");
+    expect(first.toolCalls).toEqual([
+      { id: "local_1", name: "apps_list", arguments: JSON.stringify({ limit: 1000 }) },
+    ]);
+    const afterApps: ChatMessage[] = [
+      ...base,
+      { role: "assistant", content: "", toolCalls: first.toolCalls },
+      { role: "tool", toolCallId: "local_1", name: "apps_list", content: JSON.stringify([{ name: "web" }]) },
+    ];
+    const second = await model.chat(request(afterApps));
+    expect(second.toolCalls).toEqual([
+      {
+        id: "local_2",
+        name: "org_machines_list",
+        arguments: JSON.stringify({ state: ["stopped"], limit: 1000 }),
+      },
+    ]);
+    const done: ChatMessage[] = [
+      ...afterApps,
+      { role: "assistant", content: "", toolCalls: second.toolCalls },
+      {
+        role: "tool",
+        toolCallId: "local_2",
+        name: "org_machines_list",
+        content: JSON.stringify({
+          rows: [{ id: "e2865013c49e86", app: "web", state: "stopped", region: "iad" }],
+        }),
+      },
+    ];
+    let streamed = "";
+    const answer = await model.chat({ ...request(done), onText: (d) => (streamed += d) });
+    expect(answer.stopReason).toBe("end");
+    expect(answer.toolCalls).toEqual([]);
+    expect(answer.text).toContain("e2865013c49e86 — app web, iad, stopped");
+    expect(streamed).toBe(answer.text);
+    expect(answer.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect((await model.chat(request(done))).text).toBe(answer.text);
+  });
+
+  it("uses only offered tools: without org_machines_list it lists each app's machines", async () => {
+    const offered = tools.filter((t) => t.name !== "org_machines_list");
+    const messages: ChatMessage[] = [
+      ...base,
+      { role: "assistant", content: "", toolCalls: [{ id: "x1", name: "apps_list", arguments: "{}" }] },
+      {
+        role: "tool",
+        toolCallId: "x1",
+        name: "apps_list",
+        content: JSON.stringify({ rows: [{ name: "a" }, { name: "b" }] }),
+      },
+    ];
+    const first = await model.chat(request(messages.slice(0, 2), offered));
+    expect(first.toolCalls[0]?.name).toBe("apps_list");
+    const second = await model.chat(
+      request(
+        [
+          ...messages.slice(0, 2),
+          { role: "assistant", content: "", toolCalls: first.toolCalls },
+          {
+            role: "tool",
+            toolCallId: first.toolCalls[0]?.id ?? "",
+            name: "apps_list",
+            content: JSON.stringify({ rows: [{ name: "a" }, { name: "b" }] }),
+          },
+        ],
+        offered,
+      ),
+    );
+    expect(second.toolCalls.map((c) => [c.name, JSON.parse(c.arguments) as unknown])).toEqual([
+      ["machines_list", { app: "a", state: ["stopped"], limit: 1000 }],
+      ["machines_list", { app: "b", state: ["stopped"], limit: 1000 }],
+    ]);
+  });
+
+  it("reports a failed call in the answer instead of repeating it", async () => {
+    const first = await model.chat(request(base));
+    const failed: ChatMessage[] = [
+      ...base,
+      { role: "assistant", content: "", toolCalls: first.toolCalls },
+      {
+        role: "tool",
+        toolCallId: "local_1",
+        name: "apps_list",
+        isError: true,
+        content: 'Error from apps_list\n<data>\n{"error":"401 token invalid","kind":"api_error"}\n</data>',
+      },
+    ];
+    const answer = await model.chat(request(failed));
+    expect(answer.toolCalls).toEqual([]);
+    expect(answer.text).toBe("I could not read the list of apps: 401 token invalid");
+  });
+
+  it("stops when the signal is aborted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(model.chat({ ...request(base), signal: controller.signal })).rejects.toThrow();
+  });
+});
+
+describe("documentation", () => {
+  it("the README table lists every shape of the registry", () => {
+    const readme = readFileSync(new URL("../../src/llm/local/README.md", import.meta.url), "utf8");
+    for (const shape of LOCAL_MODEL_SHAPES) expect(readme, shape.id).toContain(`\`${shape.id}\``);
+  });
+});

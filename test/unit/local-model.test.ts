@@ -1,0 +1,269 @@
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { FlyopsError } from "../../src/errors.js";
+import {
+  CONFIGURE_REAL_MODEL_HINT,
+  LocalModelCannotAnswer,
+  LOCAL_MODEL_SHAPES,
+  createLocalModel,
+  supportedShapeLines,
+} from "../../src/llm/local/index.js";
+import { toolsByAccess } from "../../tools/index.js";
+import { FLEET, ask, type Fleet } from "./local-model-fixture.js";
+
+const model = createLocalModel();
+
+function lineOf(answer: string, needle: string): string {
+  const line = answer.split("\n").find((l) => l.includes(needle));
+  if (!line) throw new Error(`no line with ${needle} in:\n${answer}`);
+  return line;
+}
+
+describe("local model: identity", () => {
+  it("is local:rules and lists its shapes from one registry", () => {
+    expect(model.id).toBe("local:rules");
+    const ids = LOCAL_MODEL_SHAPES.map((s) => s.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(supportedShapeLines("ask").length).toBe(LOCAL_MODEL_SHAPES.filter((s) => s.mode === "ask").length);
+  });
+});
+
+describe("local model: apps and regions", () => {
+  it("names every app with its regions, in one apps_list call with placement", async () => {
+    const result = await ask(model, "what apps are running and in which regions?");
+    expect(result.calls.map((c) => c.tool)).toEqual(["apps_list"]);
+    expect(result.calls[0]?.input).toEqual({ limit: 1000, include: ["regions"] });
+    expect(lineOf(result.answer, "- web:")).toContain("iad, ord");
+    expect(lineOf(result.answer, "- web-api:")).toContain("ams");
+    expect(lineOf(result.answer, "- worker:")).toContain("syd");
+    expect(lineOf(result.answer, "- empty-app:")).toContain("no machines");
+    expect(result.model).toBe("local:rules");
+  });
+
+  it("falls back to machines_list per app when apps_list cannot add regions", async () => {
+    const tools = toolsByAccess("read").filter((t) => t.name !== "org_machines_list");
+    const plain = tools.map((t) =>
+      t.name === "apps_list" ? { ...t, input: (t.input as z.AnyZodObject).omit({ include: true }) } : t,
+    );
+    const result = await ask(model, "which regions are my apps in?", { tools: plain });
+    expect(result.calls.map((c) => c.tool)).toEqual([
+      "apps_list",
+      "machines_list",
+      "machines_list",
+      "machines_list",
+      "machines_list",
+    ]);
+    expect(lineOf(result.answer, "- web:")).toMatch(/iad, ord \(3 machines: 2 started, 1 stopped\)/);
+    expect(lineOf(result.answer, "- empty-app:")).toContain("no machines");
+  });
+});
+
+describe("local model: machines by size", () => {
+  it("puts the machine with the most memory first, asking the tool to sort", async () => {
+    const result = await ask(model, "which machines are using the most memory?");
+    expect(result.calls.map((c) => c.tool)).toEqual(["apps_list", "org_machines_list"]);
+    expect(result.calls[1]?.input).toMatchObject({ sort: "memory", order: "desc" });
+    const ranked = result.answer.split("\n").filter((l) => /^\d+\. /.test(l));
+    expect(ranked[0]).toContain("6e82d6d3ae1e58");
+    expect(ranked[0]).toContain("8 GB");
+    expect(ranked[1]).toContain("9080e6d4a47e48");
+    expect(ranked).toHaveLength(5);
+  });
+
+  it("ranks by CPU, honours 'top N' and an app named in the question", async () => {
+    const result = await ask(model, "top 2 machines of web by cpu");
+    expect(result.calls[1]).toMatchObject({ tool: "machines_list", input: { app: "web", sort: "cpu" } });
+    const ranked = result.answer.split("\n").filter((l) => /^\d+\. /.test(l));
+    expect(ranked).toHaveLength(2);
+    expect(ranked[0]).toContain("3d8d9015b6e089");
+  });
+
+  it("ranks least memory first when asked", async () => {
+    const result = await ask(model, "which machine has the least memory?");
+    expect(result.answer.split("\n").find((l) => l.startsWith("1. "))).toContain("e2865013c49e86");
+  });
+});
+
+describe("local model: machines by state and region", () => {
+  it("lists stopped machines across the fleet", async () => {
+    const result = await ask(model, "which machines are stopped?");
+    expect(result.calls[1]).toMatchObject({ tool: "org_machines_list", input: { state: ["stopped"] } });
+    expect(result.answer).toContain("2 stopped machines");
+    expect(result.answer).toContain("e2865013c49e86");
+    expect(result.answer).toContain("6e82d6d3ae1e58");
+    expect(result.answer).not.toContain("148ed193b95e89");
+  });
+
+  it("filters by region and app, extracted from the question", async () => {
+    const inIad = await ask(model, "show me started machines in iad");
+    expect(inIad.calls[1]?.input).toMatchObject({ state: ["started"], region: "iad" });
+    expect(inIad.answer).toContain("148ed193b95e89");
+    expect(inIad.answer).not.toContain("3d8d9015b6e089");
+
+    const ofApp = await ask(model, "which machines of web-api are suspended?");
+    expect(ofApp.calls[1]).toMatchObject({
+      tool: "machines_list",
+      input: { app: "web-api", state: ["suspended"] },
+    });
+    expect(ofApp.answer).toContain("1781e79f2d3dd8");
+    expect(ofApp.answer).toContain("in app web-api");
+  });
+
+  it("says plainly when there are none", async () => {
+    const result = await ask(model, "which machines are suspended in syd?");
+    expect(result.answer).toBe("There are no suspended machines in syd.");
+  });
+
+  it("counts machines per region", async () => {
+    const result = await ask(model, "how many machines per region?");
+    expect(result.answer).toContain("6 machines in 4 regions");
+    expect(lineOf(result.answer, "- iad:")).toContain("2 (1 started, 1 stopped)");
+    expect(lineOf(result.answer, "- ams:")).toContain("2");
+  });
+});
+
+describe("local model: volumes", () => {
+  it("lists exactly the unattached volumes", async () => {
+    const result = await ask(model, "do I have any unattached volumes?");
+    const listed = result.answer.split("\n").filter((l) => l.startsWith("- "));
+    expect(listed.map((l) => /vol_\w+/.exec(l)?.[0]).sort()).toEqual([
+      "vol_5k5k5k5k5k5k5k5k",
+      "vol_9z8y7x6w5v4u3t2s",
+    ]);
+    expect(result.answer).toContain("2 unattached volumes");
+  });
+
+  it("says there are none when every volume is attached", async () => {
+    const fleet: Fleet = { ...FLEET, volumes: FLEET.volumes.filter((v) => v.attached) };
+    const result = await ask(model, "any detached volumes?", { fleet });
+    expect(result.answer).toMatch(/^You have no unattached volumes \(checked 2 volumes/);
+  });
+});
+
+describe("local model: secrets, IPs, certificates", () => {
+  it("lists secret names of the app named", async () => {
+    const result = await ask(model, "what secrets does web have?");
+    expect(result.calls.map((c) => [c.tool, c.input])).toEqual([
+      ["apps_list", { limit: 1000 }],
+      ["secrets_list", { app: "web" }],
+    ]);
+    expect(result.answer).toContain("web: 2 secrets: DATABASE_URL, SESSION_SECRET");
+    expect(result.answer).not.toContain("web-api");
+  });
+
+  it("uses the default app when none is named", async () => {
+    const result = await ask(model, "what secrets are set?", { app: "web-api" });
+    expect(result.answer).toContain("web-api: 1 secret: STRIPE_API_KEY");
+  });
+
+  it("lists IPs and certificates of an app", async () => {
+    const result = await ask(model, "what IPs and certificates does web have?");
+    expect(
+      result.calls
+        .slice(1)
+        .map((c) => c.tool)
+        .sort(),
+    ).toEqual(["certs_list", "ips_list"]);
+    expect(result.answer).toContain("2a09:8280:1::3a:f001");
+    expect(result.answer).toContain("66.241.124.10 (v4, shared");
+    expect(result.answer).toContain("www.example.com (Ready)");
+  });
+
+  it("asks only for certificates when only they are asked about", async () => {
+    const result = await ask(model, "which certificates does web-api have?");
+    expect(result.calls.map((c) => c.tool)).toEqual(["apps_list", "certs_list"]);
+    expect(result.answer).toContain("certificates: none");
+  });
+});
+
+describe("local model: tell me about", () => {
+  it("describes an app from several read tools in one turn", async () => {
+    const result = await ask(model, "tell me about web-api");
+    expect(result.steps).toBe(3);
+    expect(result.calls.map((c) => c.tool)).toEqual([
+      "apps_list",
+      "apps_get",
+      "machines_list",
+      "volumes_list",
+      "ips_list",
+      "certs_list",
+    ]);
+    expect(result.answer).toContain("App web-api (org personal, status deployed)");
+    expect(result.answer).toContain("9080e6d4a47e48 (api-ams-1)");
+    expect(result.answer).toContain("vol_5k5k5k5k5k5k5k5k (3 GB, not attached)");
+  });
+
+  it("describes a machine by id, finding its app first", async () => {
+    const result = await ask(model, "tell me about machine 6e82d6d3ae1e58");
+    expect(result.calls.map((c) => c.tool)).toEqual(["apps_list", "org_machines_list", "machines_get"]);
+    expect(result.calls[2]?.input).toEqual({ app: "worker", machine_id: "6e82d6d3ae1e58" });
+    expect(result.answer).toContain("Machine 6e82d6d3ae1e58 (worker-1) of app worker");
+    expect(result.answer).toContain("- state: stopped");
+    expect(result.answer).toContain("1 performance CPU, 8 GB");
+    expect(result.answer).toContain("- volumes: vol_7m7m7m7m7m7m7m7m:/scratch");
+  });
+
+  it("says so when the machine id is not in the fleet", async () => {
+    const result = await ask(model, "describe 0123456789abcd");
+    expect(result.answer).toContain("I found no machine 0123456789abcd");
+  });
+});
+
+describe("local model: gaps and follow-ups", () => {
+  it("answers what it could read and names what failed", async () => {
+    const fleet: Fleet = { ...FLEET, broken: ["web-api"] };
+    const result = await ask(model, "what secrets do my apps have?", { fleet });
+    expect(result.answer).toContain("web: 2 secrets");
+    expect(result.answer).toContain("web-api: secrets could not be read");
+    expect(result.answer).toMatch(/I could not read all secrets:\n- web-api: /);
+  });
+
+  it("takes a short follow-up as a refinement of the earlier question", async () => {
+    const history = [{ question: "which machines are stopped?", answer: "2 stopped machines: ..." }];
+    const result = await ask(model, "and in iad?", { history });
+    expect(result.calls[1]?.input).toMatchObject({ state: ["stopped"], region: "iad" });
+    expect(result.answer).toContain("e2865013c49e86");
+    expect(result.answer).not.toContain("6e82d6d3ae1e58");
+
+    const swapped = await ask(model, "what about suspended ones?", { history });
+    expect(swapped.calls[1]?.input).toMatchObject({ state: ["suspended"] });
+  });
+
+  it("lets a follow-up's app replace the earlier question's app", async () => {
+    const history = [{ question: "what secrets does web have?", answer: "web: 2 secrets" }];
+    const result = await ask(model, "what about web-api?", { history });
+    expect(result.calls.map((c) => c.tool)).toEqual(["apps_list", "secrets_list"]);
+    expect(result.calls[1]?.input).toEqual({ app: "web-api" });
+    expect(result.answer).toContain("STRIPE_API_KEY");
+  });
+
+  it("answers a full new question directly even when it starts with 'and'", async () => {
+    const history = [{ question: "which machines are stopped?", answer: "..." }];
+    const result = await ask(model, "and how many machines per region?", { history });
+    expect(result.answer).toContain("6 machines in 4 regions");
+  });
+});
+
+describe("local model: cannot answer", () => {
+  it("throws a FlyopsError (exit 1) naming how to configure a real model, without calling tools", async () => {
+    const error = await ask(model, "why is my bill so high this month?").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LocalModelCannotAnswer);
+    expect(error).toBeInstanceOf(FlyopsError);
+    const e = error as LocalModelCannotAnswer;
+    expect(e.exitCode).toBe(1);
+    expect(e.message).toContain("why is my bill so high this month?");
+    expect(e.hint).toContain(CONFIGURE_REAL_MODEL_HINT);
+    for (const needle of ["FLYOPS_MODEL", "--model", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "ollama"])
+      expect(e.hint).toContain(needle);
+    expect(e.hint).toContain("which volumes are unattached");
+  });
+
+  it("cannot describe something that is not in the fleet", async () => {
+    await expect(ask(model, "tell me about the weather")).rejects.toBeInstanceOf(LocalModelCannotAnswer);
+  });
+
+  it("cannot answer when a tool it needs is not offered", async () => {
+    const tools = toolsByAccess("read").filter((t) => t.name !== "secrets_list");
+    await expect(ask(model, "what secrets does web have?", { tools })).rejects.toThrow(/secrets_list/);
+  });
+});

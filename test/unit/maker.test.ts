@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redactor } from "../../src/agent/redact.js";
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ToolCall } from "../../src/llm/types.js";
+import { MakerError, loadMakerPrompt, makePlan } from "../../src/plan/maker.js";
+import { validatePlan } from "../../src/plan/validator.js";
+import { STARTED, sandboxWorld, type SandboxWorld } from "./applier-fixture.js";
+
+/**
+ * The maker over the real ask loop and the demo sandbox, with a scripted model: each turn sees
+ * the conversation so far (so a test can check what the model was told) and returns tool calls.
+ */
+
+let world: SandboxWorld;
+beforeAll(async () => {
+  world = await sandboxWorld();
+});
+afterAll(async () => {
+  await world.close();
+});
+
+type Turn = (messages: ChatMessage[], request: ChatRequest) => ToolCall[] | string;
+
+function scripted(turns: Turn[]): ChatModel & { requests: ChatRequest[] } {
+  const requests: ChatRequest[] = [];
+  return {
+    id: "test:scripted",
+    requests,
+    chat(request): Promise<ChatResponse> {
+      requests.push({ ...request, messages: [...request.messages] });
+      const turn = turns[requests.length - 1];
+      const out = turn ? turn(request.messages, request) : "done";
+      const usage = { inputTokens: 0, outputTokens: 0 };
+      if (typeof out === "string")
+        return Promise.resolve({ text: out, toolCalls: [], usage, stopReason: "end" });
+      return Promise.resolve({ text: "", toolCalls: out, usage, stopReason: "tool_calls" });
+    },
+  };
+}
+
+let callId = 0;
+const call = (name: string, input: unknown): ToolCall => ({
+  id: `c${++callId}`,
+  name,
+  arguments: JSON.stringify(input),
+});
+const lastTool = (messages: ChatMessage[]) => messages.filter((m) => m.role === "tool").at(-1);
+
+const stop = { id: "s1", tool: "machines_stop", reason: "asked", input: { ...STARTED } };
+const proposal = (steps: unknown[], preconditions: unknown[] = []) => ({
+  summary: "Stop web-iad-1.",
+  steps,
+  preconditions,
+});
+
+function make(model: ChatModel, allowDestructive = false) {
+  return makePlan({
+    request: "stop web-iad-1 of demo-web",
+    model,
+    ctx: world.runtime.ctx,
+    redactor: new Redactor(),
+    allowDestructive,
+    now: new Date("2026-11-22T10:00:00.250Z"),
+  });
+}
+
+describe("makePlan", () => {
+  it("reads facts, is told exactly what the validator blocked, and tries again", async () => {
+    const destroy = {
+      id: "s1",
+      tool: "machines_destroy",
+      reason: "asked",
+      input: { ...STARTED, force: true },
+    };
+    let feedback = "";
+    const model = scripted([
+      () => [call("machines_get", STARTED)],
+      () => [call("propose_plan", proposal([destroy]))],
+      (messages) => {
+        feedback = lastTool(messages)?.content ?? "";
+        return [
+          call(
+            "propose_plan",
+            proposal([stop], [{ tool: "machines_get", input: STARTED, expect: { state: "started" } }]),
+          ),
+        ];
+      },
+      () => "The plan stops web-iad-1.",
+    ]);
+    const made = await make(model);
+    expect(feedback).toContain("machines_destroy is destructive; it runs only with --allow-destructive");
+    expect(made.proposals).toBe(2);
+    expect(made.answer).toBe("The plan stops web-iad-1.");
+    expect(made.plan).toMatchObject({
+      version: 1,
+      request: "stop web-iad-1 of demo-web",
+      createdAt: "2026-11-22T10:00:00Z",
+      org: "personal",
+      steps: [stop],
+    });
+    expect(made.plan.preconditions).toEqual([
+      { tool: "machines_get", input: STARTED, expect: { state: "started" } },
+      { tool: "apps_get", input: { app: "demo-web" }, expect: { exists: true } },
+    ]);
+    expect(validatePlan(made.plan, { allowDestructive: false }).ok).toBe(true);
+    expect(world.sandbox.store.machine(STARTED.machine_id)?.state).toBe("started");
+  });
+
+  it("offers read tools and propose_plan only, with the maker prompt", async () => {
+    const model = scripted([() => [call("propose_plan", proposal([stop]))], () => "ok"]);
+    await make(model);
+    const names = model.requests[0]?.tools.map((t) => t.name) ?? [];
+    expect(names).toContain("propose_plan");
+    expect(names).toContain("machines_get");
+    expect(names).not.toContain("machines_stop");
+    const system = model.requests[0]?.messages[0];
+    expect(system?.role === "system" && system.content).toContain("You are the flyops plan maker");
+  });
+
+  it("rejects preconditions that do not hold now, showing what it found", async () => {
+    let feedback = "";
+    const model = scripted([
+      () => [
+        call(
+          "propose_plan",
+          proposal([stop], [{ tool: "machines_get", input: STARTED, expect: { state: "stopped" } }]),
+        ),
+      ],
+      (messages) => {
+        feedback = lastTool(messages)?.content ?? "";
+        return [call("propose_plan", proposal([stop]))];
+      },
+      () => "ok",
+    ]);
+    const made = await make(model);
+    expect(feedback).toContain('expected {\\"state\\":\\"stopped\\"}, found {\\"state\\":\\"started\\"}');
+    expect(made.plan.preconditions).toContainEqual({
+      tool: "machines_get",
+      input: STARTED,
+      expect: { state: "started" },
+    });
+  });
+
+  it("names unnamed machine creates, the same way every time", async () => {
+    const create = {
+      id: "s1",
+      tool: "machines_create",
+      reason: "asked",
+      input: { app: "demo-web", region: "iad", guest: { cpu_kind: "shared", cpus: 1, memory_mb: 256 } },
+    };
+    const run = () =>
+      make(
+        scripted([
+          () => [call("propose_plan", { summary: "One more machine.", steps: [create], preconditions: [] })],
+          () => "ok",
+        ]),
+      );
+    const first = await run();
+    const second = await run();
+    const name = (first.plan.steps[0]?.input as { name?: string }).name;
+    expect(name).toMatch(/^demo-web-iad-[0-9a-f]{6}$/);
+    expect((second.plan.steps[0]?.input as { name?: string }).name).toBe(name);
+  });
+
+  it("sends schema problems back as the tool's error, without counting a run", async () => {
+    let feedback = "";
+    const model = scripted([
+      () => [
+        call("propose_plan", {
+          summary: "x",
+          steps: [{ id: "s1", tool: "machines_stp", reason: "r", input: STARTED }],
+          preconditions: [],
+        }),
+      ],
+      (messages) => {
+        feedback = lastTool(messages)?.content ?? "";
+        return [call("propose_plan", proposal([stop]))];
+      },
+      () => "ok",
+    ]);
+    const made = await make(model);
+    expect(feedback).toContain("invalid input for propose_plan");
+    expect(made.proposals).toBe(1);
+  });
+
+  it("gives up after a bounded number of rejected proposals", async () => {
+    const bad = { id: "s1", tool: "machines_destroy", reason: "asked", input: STARTED };
+    const propose: Turn = () => [call("propose_plan", proposal([bad]))];
+    const model = scripted([...Array.from({ length: 5 }, () => propose), () => "I could not make a plan."]);
+    const error = await make(model).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MakerError);
+    expect((error as MakerError).message).toBe("the model proposed no valid plan in 3 attempt(s)");
+    expect((error as MakerError).hint).toContain("destructive");
+  });
+
+  it("says so when the model proposes nothing", async () => {
+    const error = await make(scripted([() => "I need the machine id."])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MakerError);
+    expect((error as MakerError).hint).toContain("I need the machine id.");
+  });
+});
+
+describe("maker prompt", () => {
+  it("lists every step tool with its input fields, and the destructive policy", async () => {
+    const prompt = await loadMakerPrompt({
+      org: "personal",
+      app: "demo-web",
+      allowDestructive: false,
+      today: new Date("2026-11-22T00:00:00Z"),
+    });
+    expect(prompt).not.toMatch(/\{\{\s*\w+\s*\}\}/);
+    expect(prompt).toContain("- machines_create [write]");
+    expect(prompt).toContain("- machines_destroy [destructive]");
+    expect(prompt).toContain("NOT allowed");
+    expect(prompt).toContain("Default app: demo-web");
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from "vitest";
+import { catalog, findTool, toolsByAccess } from "../../tools/index.js";
+import { toolJsonSchema, toolSpec } from "../../tools/json-schema.js";
+
+/**
+ * What every model is shown of the catalog. The snapshot makes a change to a tool's name,
+ * description or input schema a reviewed change: update it with `npx vitest run -u` and read the diff.
+ */
+
+const CONTRACT_NAMES = [
+  "apps_list",
+  "apps_get",
+  "machines_list",
+  "machines_get",
+  "machines_create",
+  "machines_update",
+  "machines_start",
+  "machines_stop",
+  "machines_restart",
+  "machines_suspend",
+  "machines_cordon",
+  "machines_uncordon",
+  "machines_destroy",
+  "org_machines_list",
+  "volumes_list",
+  "volumes_get",
+  "volumes_create",
+  "volumes_extend",
+  "volumes_destroy",
+  "volume_snapshots_list",
+  "volume_snapshots_create",
+  "org_volumes_list",
+  "secrets_list",
+  "secrets_set",
+  "secrets_unset",
+  "ips_list",
+  "ips_allocate",
+  "ips_release",
+  "certs_list",
+  "certs_add",
+  "certs_check",
+  "certs_remove",
+  "regions_list",
+  "orgs_list",
+  "whoami",
+];
+
+function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
+  if (value === null || typeof value !== "object") return;
+  for (const [key, child] of Object.entries(value)) {
+    visit(key, child);
+    walk(child, visit);
+  }
+}
+
+describe("the tool catalog", () => {
+  it("has exactly the tools named by the contract, once each", () => {
+    expect(catalog.map((t) => t.name).sort()).toEqual([...CONTRACT_NAMES].sort());
+    expect(findTool("machines_stop")?.name).toBe("machines_stop");
+    expect(findTool("no_such_tool")).toBeUndefined();
+  });
+
+  it("marks destroy, release, remove and unset destructive, other changes write, the rest read", () => {
+    const destructive = toolsByAccess("destructive")
+      .map((t) => t.name)
+      .sort();
+    expect(destructive).toEqual([
+      "certs_remove",
+      "ips_release",
+      "machines_destroy",
+      "secrets_unset",
+      "volumes_destroy",
+    ]);
+    const write = toolsByAccess("write").map((t) => t.name);
+    for (const name of write)
+      expect(name).toMatch(
+        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add)$/,
+      );
+    for (const tool of toolsByAccess("read")) {
+      expect(tool.name).toMatch(/_(list|get|check)$|^whoami$/);
+    }
+  });
+
+  it("uses the shared input field names", () => {
+    const fields = (name: string) => Object.keys(toolJsonSchema(findTool(name)!).properties ?? {});
+    expect(fields("machines_get")).toEqual(["app", "machine_id"]);
+    expect(fields("volumes_extend")).toEqual(["app", "volume_id", "size_gb"]);
+    expect(fields("ips_release")).toEqual(["app", "ip"]);
+    expect(fields("certs_add")).toEqual(["app", "hostname"]);
+    expect(fields("machines_create")).toEqual(["app", "region", "name", "image", "guest"]);
+    expect(fields("secrets_set")).toEqual(["app", "secrets"]);
+    expect(fields("secrets_unset")).toEqual(["app", "names"]);
+  });
+
+  it.each(catalog.map((t) => [t.name, t] as const))(
+    "%s exposes a schema OpenAI and Anthropic both accept",
+    (name, tool) => {
+      const spec = toolSpec(tool);
+      expect(spec.name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+      expect(spec.description.length).toBeGreaterThan(30);
+      expect(spec.parameters).toMatchObject({ type: "object", additionalProperties: false });
+      expect(spec.parameters.properties).toBeTypeOf("object");
+      expect(spec.parameters).not.toHaveProperty("$schema");
+      walk(spec.parameters, (key) => {
+        expect(key, `${name} must inline every definition`).not.toMatch(/^\$ref$|^definitions$|^\$defs$/);
+      });
+      for (const [field, schema] of Object.entries(spec.parameters.properties as Record<string, object>)) {
+        expect(schema, `${name}.${field} needs a description for the model`).toHaveProperty("description");
+      }
+    },
+  );
+
+  it("matches the reviewed snapshot of every tool a model sees", async () => {
+    const specs = catalog.map((tool) => ({ access: tool.access, ...toolSpec(tool) }));
+    await expect(`${JSON.stringify(specs, null, 2)}\n`).toMatchFileSnapshot(
+      "./__snapshots__/tool-schemas.json",
+    );
+  });
+});

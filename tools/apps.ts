@@ -1,0 +1,123 @@
+import { z } from "zod";
+import type { App, OrgMachine } from "../src/fly/schemas.js";
+import { defineTool, type ToolContext } from "./define-tool.js";
+import * as f from "./fields.js";
+import { forEachOrg, orgsInScope } from "./org-scope.js";
+import { listView, sortBy, take } from "./view.js";
+
+/** An app as GET /v1/apps returns it, plus where its machines run when `include` asks for it. */
+export type AppListItem = App & {
+  /** Regions of the app's machines, sorted; absent unless include has "regions". */
+  regions?: string[];
+  /** Machine count per state, e.g. {started: 2, stopped: 1}; absent unless include has "regions". */
+  machines_by_state?: Record<string, number>;
+};
+
+const MACHINE_PAGE_SIZE = 1000;
+const MACHINE_MAX_PAGES = 20;
+
+export const appsList = defineTool({
+  name: "apps_list",
+  description:
+    'List the apps of an organization, or of every organization the token can see: name, organization, status, machine and volume counts. With include ["regions"] it also gives each app\'s regions and how many machines are started, stopped or suspended — use that for "what is running where".',
+  access: "read",
+  input: z
+    .object({
+      org: f.org.optional(),
+      include: z
+        .array(z.enum(["regions"]))
+        .optional()
+        .describe(
+          '"regions": add each app\'s machine regions and machine counts by state (one extra call per org)',
+        ),
+      limit: f.limit.optional(),
+    })
+    .strict(),
+  async run(ctx, input): Promise<AppListItem[]> {
+    const withRegions = input.include?.includes("regions") ?? false;
+    const orgs = await orgsInScope(ctx, input.org);
+    const apps = await forEachOrg(orgs, async (org) => {
+      const [orgApps, machines] = await Promise.all([
+        ctx.fly.rest.listApps(org, ctx.signal),
+        withRegions ? orgMachines(ctx, org) : Promise.resolve(undefined),
+      ]);
+      return orgApps.map((app) => {
+        const item: AppListItem = { ...app, organization: app.organization ?? { slug: org } };
+        return machines ? { ...item, ...placement(machines.filter((m) => m.app_name === app.name)) } : item;
+      });
+    });
+    return take(
+      sortBy(apps, (a) => a.name, "asc"),
+      input.limit,
+    );
+  },
+  view: (apps, input) =>
+    listView(
+      apps.map((a) => ({
+        name: a.name,
+        org: a.organization?.slug ?? null,
+        status: a.status ?? null,
+        machines: a.machine_count ?? null,
+        volumes: a.volume_count ?? null,
+        ...(a.regions ? { regions: a.regions.join(" ") || "-" } : {}),
+        ...(a.machines_by_state ? { machine_states: stateSummary(a.machines_by_state) } : {}),
+      })),
+      { noun: "apps", limit: input.limit, narrow: "filter by org" },
+    ),
+});
+
+export const appsGet = defineTool({
+  name: "apps_get",
+  description:
+    "Show one app: its organization, status, network, machine and volume counts. Fails with not found when the app does not exist. For its machines use machines_list.",
+  access: "read",
+  input: z.object({ app: f.app }).strict(),
+  run: (ctx, input) => ctx.fly.rest.getApp(input.app, ctx.signal),
+  view: (app) => ({
+    name: app.name,
+    id: app.id ?? null,
+    org: app.organization?.slug ?? null,
+    status: app.status ?? null,
+    network: app.network ?? null,
+    machines: app.machine_count ?? null,
+    volumes: app.volume_count ?? null,
+  }),
+});
+
+export const appTools = [appsList, appsGet] as const;
+
+async function orgMachines(ctx: ToolContext, org: string): Promise<OrgMachine[]> {
+  // summary=true: only ids, states and regions are needed here, not configs.
+  const page = await ctx.fly.rest.listOrgMachines(
+    org,
+    { summary: true },
+    { pageSize: MACHINE_PAGE_SIZE, maxPages: MACHINE_MAX_PAGES },
+    ctx.signal,
+  );
+  if (page.truncated)
+    ctx.log.warn(`org ${org}: too many machines to list every region; regions may be incomplete`);
+  if (page.errorRegions.length > 0) {
+    ctx.log.warn(
+      `org ${org}: Fly could not list machines in ${page.errorRegions.join(", ")}; regions may be incomplete`,
+    );
+  }
+  return page.items;
+}
+
+function placement(machines: readonly OrgMachine[]): Pick<AppListItem, "regions" | "machines_by_state"> {
+  const live = machines.filter((m) => m.state !== "destroyed" && m.state !== "destroying");
+  const regions = [
+    ...new Set(live.map((m) => m.region).filter((r): r is string => typeof r === "string")),
+  ].sort();
+  const byState: Record<string, number> = {};
+  for (const m of live) {
+    const state = m.state ?? "unknown";
+    byState[state] = (byState[state] ?? 0) + 1;
+  }
+  return { regions, machines_by_state: byState };
+}
+
+function stateSummary(byState: Record<string, number>): string {
+  const entries = Object.entries(byState).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? "none" : entries.map(([state, n]) => `${n} ${state}`).join(", ");
+}

@@ -1,0 +1,95 @@
+import { z } from "zod";
+import type { CertificateDetail, CertificateSummary } from "../src/fly/schemas.js";
+import { defineTool } from "./define-tool.js";
+import * as f from "./fields.js";
+import { listView, sortBy } from "./view.js";
+
+const certRef = z.object({ app: f.app, hostname: f.hostname }).strict();
+
+export const certsList = defineTool({
+  name: "certs_list",
+  description:
+    "List an app's TLS certificates for custom domains: hostname, status, whether DNS is configured, created time.",
+  access: "read",
+  input: z
+    .object({
+      app: f.app,
+      hostname_contains: z.string().trim().min(1).optional().describe("Only hostnames containing this text"),
+    })
+    .strict(),
+  async run(ctx, input): Promise<CertificateSummary[]> {
+    const page = await ctx.fly.rest.listCertificates(
+      input.app,
+      { filter: input.hostname_contains },
+      {},
+      ctx.signal,
+    );
+    if (page.truncated) ctx.log.warn(`app ${input.app}: too many certificates to list them all`);
+    return sortBy(page.items, (c) => c.hostname, "asc");
+  },
+  view: (certs) =>
+    listView(
+      certs.map((c) => ({
+        hostname: c.hostname,
+        status: c.status ?? null,
+        configured: c.configured ?? null,
+        source: c.has_custom_certificate ? "custom" : c.has_fly_certificate ? "fly" : null,
+        created_at: c.created_at ?? null,
+      })),
+      { noun: "certificates" },
+    ),
+});
+
+export const certsAdd = defineTool({
+  name: "certs_add",
+  description:
+    "Add a custom domain to an app and request a Let's Encrypt certificate for it. Returns the DNS records to create.",
+  access: "write",
+  input: certRef,
+  run: (ctx, input) => ctx.fly.rest.addAcmeCertificate(input.app, input.hostname, ctx.signal),
+  view: certView,
+});
+
+export const certsCheck = defineTool({
+  name: "certs_check",
+  description:
+    "Check a custom domain's certificate now: status, DNS records Fly expects, validation errors. Use it to answer why a certificate is not issued.",
+  access: "read",
+  input: certRef,
+  run: (ctx, input) => ctx.fly.rest.checkCertificate(input.app, input.hostname, ctx.signal),
+  view: certView,
+});
+
+export const certsRemove = defineTool({
+  name: "certs_remove",
+  description:
+    "Remove a custom domain and its certificate from an app; HTTPS for that hostname stops working.",
+  access: "destructive",
+  input: certRef,
+  async run(ctx, input) {
+    await ctx.fly.rest.deleteCertificate(input.app, input.hostname, ctx.signal);
+    return { app: input.app, hostname: input.hostname, removed: true };
+  },
+  view: (r) => r,
+});
+
+export const certTools = [certsList, certsAdd, certsCheck, certsRemove] as const;
+
+function certView(c: CertificateDetail): Record<string, unknown> {
+  const dns = c.dns_requirements;
+  return {
+    hostname: c.hostname,
+    status: c.status ?? null,
+    configured: c.configured ?? null,
+    dns_a: dns?.a ?? [],
+    dns_aaaa: dns?.aaaa ?? [],
+    dns_cname: dns?.cname ?? null,
+    acme_challenge: dns?.acme_challenge
+      ? `${dns.acme_challenge.name ?? "?"} CNAME ${dns.acme_challenge.target ?? "?"}`
+      : null,
+    issued: (c.certificates ?? []).map(
+      (e) => `${e.source ?? "?"} ${e.status ?? "?"}${e.expires_at ? ` until ${e.expires_at}` : ""}`,
+    ),
+    validation_errors: (c.validation_errors ?? []).map((e) => e.message ?? e.code ?? "?"),
+  };
+}

@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+/**
+ * Input fields shared by the catalog. Their names are a contract (DESIGN.md): plans, prompts
+ * and the validator rely on them. Descriptions are written for a model choosing arguments.
+ */
+
+export const app = z.string().trim().min(1).describe('Fly app name, e.g. "my-app"');
+
+export const org = z
+  .string()
+  .trim()
+  .min(1)
+  .describe(
+    'Organization slug, e.g. "personal". Omit to use the configured org, or every org the token can see.',
+  );
+
+export const machineId = z.string().trim().min(1).describe('Machine id, e.g. "148ed123a45678"');
+
+export const volumeId = z.string().trim().min(1).describe('Volume id, e.g. "vol_1234abcd"');
+
+export const region = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9]{3,4}$/, 'a Fly region code such as "iad" or "ams"')
+  .describe('Fly region code, e.g. "iad", "ams", "syd"');
+
+export const hostname = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, 'a DNS hostname such as "www.example.com"')
+  .describe('Custom domain of the certificate, e.g. "www.example.com"');
+
+export const MACHINE_STATES = ["created", "started", "stopped", "suspended"] as const;
+
+// A model (or a person on the CLI) may write "stopped,suspended"; both forms mean the same filter.
+export const machineStates = z
+  .preprocess(
+    (value) =>
+      typeof value === "string"
+        ? value
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : value,
+    z.array(z.enum(MACHINE_STATES)).min(1),
+  )
+  .describe('Only machines in these states, e.g. ["stopped", "suspended"]');
+
+export const order = z
+  .enum(["asc", "desc"])
+  .describe("Sort direction; default is descending for sizes and dates, ascending for names");
+
+export const limit = z
+  .number()
+  .int()
+  .min(1)
+  .max(1000)
+  .describe('Return at most this many rows, after filtering and sorting (e.g. 5 for "top 5")');
+
+export const attached = z
+  .boolean()
+  .describe("true: only volumes attached to a machine; false: only unattached volumes");
+
+export const guest = z
+  .object({
+    cpu_kind: z.enum(["shared", "performance"]).describe('"shared" or "performance" CPUs'),
+    cpus: z
+      .union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16)])
+      .describe("Number of CPUs: 1, 2, 4, 8 or 16"),
+    memory_mb: z
+      .number()
+      .int()
+      .min(256)
+      .max(131072)
+      .refine((n) => n % 256 === 0, "memory_mb must be a multiple of 256")
+      .describe("Memory in MB, a multiple of 256, e.g. 512 or 2048"),
+  })
+  .strict()
+  .describe(
+    'Machine size, e.g. {"cpu_kind": "shared", "cpus": 1, "memory_mb": 512} for shared-cpu-1x with 512MB',
+  );
+
+export const sizeGb = z.number().int().min(1).max(500).describe("Volume size in GB");

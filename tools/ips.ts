@@ -1,0 +1,67 @@
+import { z } from "zod";
+import type { IPAssignment } from "../src/fly/schemas.js";
+import { defineTool } from "./define-tool.js";
+import * as f from "./fields.js";
+import { listView, sortBy } from "./view.js";
+
+export const ipsList = defineTool({
+  name: "ips_list",
+  description:
+    "List the IP addresses assigned to an app: address, v4 or v6, shared or dedicated, region, service.",
+  access: "read",
+  input: z.object({ app: f.app }).strict(),
+  async run(ctx, input): Promise<IPAssignment[]> {
+    return sortBy(await ctx.fly.rest.listIpAssignments(input.app, ctx.signal), (ip) => ip.ip, "asc");
+  },
+  view: (ips) => listView(ips.map(ipRow), { noun: "IP addresses" }),
+});
+
+export const ipsAllocate = defineTool({
+  name: "ips_allocate",
+  description:
+    'Allocate an IP address to an app. type: "v6" (free), "shared_v4" (free, shared), "v4" (dedicated, billed), "private_v6" (Flycast, private network only).',
+  access: "write",
+  input: z
+    .object({
+      app: f.app,
+      type: z.enum(["v6", "shared_v4", "v4", "private_v6"]).describe("Kind of address"),
+      region: f.region.optional().describe("Only announce the address in this region (dedicated v4 only)"),
+      service_name: z
+        .string()
+        .trim()
+        .min(1)
+        .optional()
+        .describe("Service to route to, when the app has several"),
+    })
+    .strict(),
+  run: (ctx, { app, ...body }) => ctx.fly.rest.assignIp(app, body, ctx.signal),
+  view: (ip) => ipRow(ip),
+});
+
+export const ipsRelease = defineTool({
+  name: "ips_release",
+  description:
+    "Release an IP address from an app. Traffic to that address stops; a released dedicated address cannot be got back.",
+  access: "destructive",
+  input: z
+    .object({ app: f.app, ip: z.string().ip().describe('The address to release, e.g. "2a09:8280:1::1"') })
+    .strict(),
+  async run(ctx, input) {
+    await ctx.fly.rest.releaseIp(input.app, input.ip, ctx.signal);
+    return { app: input.app, ip: input.ip, released: true };
+  },
+  view: (r) => r,
+});
+
+export const ipTools = [ipsList, ipsAllocate, ipsRelease] as const;
+
+function ipRow(ip: IPAssignment): Record<string, string | boolean | null> {
+  return {
+    ip: ip.ip,
+    version: ip.ip.includes(":") ? "v6" : "v4",
+    shared: ip.shared ?? null,
+    region: ip.region ?? null,
+    service: ip.service_name ?? null,
+    created_at: ip.created_at ?? null,
+  };
+}

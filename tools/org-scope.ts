@@ -1,0 +1,31 @@
+import pLimit from "p-limit";
+import { OrganizationsDocument, type OrganizationSummary } from "../src/fly/graphql-documents.js";
+import type { ToolContext } from "./define-tool.js";
+
+/** Fly answers org-wide listings slowly; a few at once keeps well within its limits. */
+const ORG_CONCURRENCY = 4;
+
+/** Every organization the token can see, by slug. GET /v1/apps needs an org, so "all" starts here. */
+export async function listOrganizations(ctx: ToolContext): Promise<OrganizationSummary[]> {
+  const orgs = await ctx.fly.graphql.paginate(OrganizationsDocument, {}, (data) => data.organizations, {
+    signal: ctx.signal,
+  });
+  return [...orgs].sort((a, b) => a.slug.localeCompare(b.slug));
+}
+
+/** The orgs a listing covers: the one asked for, else the configured one, else every org the token sees. */
+export async function orgsInScope(ctx: ToolContext, org: string | undefined): Promise<string[]> {
+  const chosen = org ?? ctx.org;
+  if (chosen) return [chosen];
+  return (await listOrganizations(ctx)).map((o) => o.slug);
+}
+
+/** Runs `work` for each org a few at a time and concatenates the results in org order. */
+export async function forEachOrg<T>(
+  orgs: readonly string[],
+  work: (org: string) => Promise<T[]>,
+): Promise<T[]> {
+  const limit = pLimit(ORG_CONCURRENCY);
+  const results = await Promise.all(orgs.map((org) => limit(() => work(org))));
+  return results.flat();
+}

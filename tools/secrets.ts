@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { Secret } from "../src/fly/schemas.js";
+import { defineTool } from "./define-tool.js";
+import * as f from "./fields.js";
+import { ToolInputError } from "./invoke.js";
+import { listView, sortBy } from "./view.js";
+
+const secretName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "letters, digits and underscores, not starting with a digit");
+
+/**
+ * A plan holds references, never values: `{fromEnv}` and `{fromFile}` are resolved by the
+ * applier just before the tool runs, so `run` only ever accepts plain strings.
+ */
+const secretValue = z.union([
+  z.string().describe("The value itself; only the applier passes values, resolved from a reference"),
+  z
+    .object({ fromEnv: z.string().min(1).describe("Name of an environment variable holding the value") })
+    .strict(),
+  z.object({ fromFile: z.string().min(1).describe("Path of a file holding the value") }).strict(),
+]);
+
+export const secretsList = defineTool({
+  name: "secrets_list",
+  description:
+    "List the names of an app's secrets with their digests and creation times. Values are never returned: flyops cannot read them.",
+  access: "read",
+  input: z.object({ app: f.app }).strict(),
+  async run(ctx, input): Promise<Secret[]> {
+    return sortBy(await ctx.fly.rest.listSecrets(input.app, ctx.signal), (s) => s.name, "asc");
+  },
+  view: (secrets) =>
+    listView(
+      secrets.map((s) => ({ name: s.name, digest: s.digest ?? null, created_at: s.created_at ?? null })),
+      { noun: "secrets", notes: ["values are never shown"] },
+    ),
+});
+
+export const secretsSet = defineTool({
+  name: "secrets_set",
+  description:
+    'Set one or more secrets of an app (machines pick them up on their next restart or deploy). In a plan each value is a reference, {"fromEnv": "NAME"} or {"fromFile": "PATH"}, never the value itself.',
+  access: "write",
+  input: z
+    .object({
+      app: f.app,
+      secrets: z
+        .record(secretName, secretValue)
+        .refine((s) => Object.keys(s).length > 0, "give at least one secret")
+        .describe('Secret name to a reference, e.g. {"DATABASE_URL": {"fromEnv": "DATABASE_URL"}}'),
+    })
+    .strict(),
+  async run(ctx, input) {
+    const values: Record<string, string> = {};
+    const unresolved: string[] = [];
+    for (const [name, value] of Object.entries(input.secrets)) {
+      if (typeof value === "string") values[name] = value;
+      else
+        unresolved.push(
+          `secrets.${name}: a reference must be resolved before the tool runs (apply resolves it)`,
+        );
+    }
+    if (unresolved.length > 0) throw new ToolInputError("secrets_set", unresolved);
+    const result = await ctx.fly.rest.setSecrets(input.app, values, ctx.signal);
+    return {
+      app: input.app,
+      set: Object.keys(values).sort(),
+      version: result.version ?? result.Version ?? null,
+    };
+  },
+  view: (result) => result,
+});
+
+export const secretsUnset = defineTool({
+  name: "secrets_unset",
+  description: "Remove secrets from an app by name. Machines lose them on their next restart or deploy.",
+  access: "destructive",
+  input: z
+    .object({
+      app: f.app,
+      names: z.array(secretName).min(1).describe('Names of the secrets to remove, e.g. ["OLD_API_KEY"]'),
+    })
+    .strict(),
+  async run(ctx, input) {
+    let version: number | null = null;
+    for (const name of [...new Set(input.names)]) {
+      const result = await ctx.fly.rest.unsetSecret(input.app, name, ctx.signal);
+      version = result.version ?? result.Version ?? version;
+    }
+    return { app: input.app, unset: [...new Set(input.names)].sort(), version };
+  },
+  view: (result) => result,
+});
+
+export const secretTools = [secretsList, secretsSet, secretsUnset] as const;

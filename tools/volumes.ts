@@ -1,0 +1,260 @@
+import { z } from "zod";
+import type { OrgVolume, Volume } from "../src/fly/schemas.js";
+import { defineTool } from "./define-tool.js";
+import * as f from "./fields.js";
+import { ToolInputError } from "./invoke.js";
+import { forEachOrg, orgsInScope } from "./org-scope.js";
+import { listView, sortBy, take, type Row } from "./view.js";
+
+const ORG_PAGE_SIZE = 500;
+const ORG_MAX_PAGES = 20;
+
+const VOLUME_SORTS = ["size", "created", "name", "region"] as const;
+type VolumeSort = (typeof VOLUME_SORTS)[number];
+
+const listFilters = {
+  region: f.region.optional(),
+  state: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .describe('Only volumes in this state, e.g. "created" (in use or ready)'),
+  attached: f.attached.optional(),
+  sort: z
+    .enum(VOLUME_SORTS)
+    .optional()
+    .describe("Sort by size (largest first), created (newest first), name or region"),
+  order: f.order.optional(),
+  limit: f.limit.optional(),
+};
+
+type ListFilters = {
+  region?: string;
+  state?: string;
+  attached?: boolean;
+  sort?: VolumeSort;
+  order?: "asc" | "desc";
+  limit?: number;
+};
+
+const volumeRef = z.object({ app: f.app, volume_id: f.volumeId }).strict();
+
+export const volumesList = defineTool({
+  name: "volumes_list",
+  description:
+    "List the volumes of one app: id, name, region, size in GB, state, attached machine (empty when unattached), encryption, created time. Filter by region, state or attached; sort by size.",
+  access: "read",
+  input: z.object({ app: f.app, ...listFilters }).strict(),
+  async run(ctx, input): Promise<Volume[]> {
+    return select(await ctx.fly.rest.listVolumes(input.app, {}, ctx.signal), input);
+  },
+  view: (volumes, input) =>
+    listView(volumes.map(volumeRow), {
+      noun: "volumes",
+      limit: input.limit,
+      narrow: "filter by region or attached",
+    }),
+});
+
+export const orgVolumesList = defineTool({
+  name: "org_volumes_list",
+  description:
+    "List volumes across every app of an organization (or of every organization the token can see), with app, size, region and attached machine. Use attached=false to find unattached volumes that still cost money.",
+  access: "read",
+  input: z
+    .object({
+      org: f.org.optional(),
+      app: f.app.optional().describe("Only volumes of this app"),
+      ...listFilters,
+    })
+    .strict(),
+  async run(ctx, input): Promise<OrgVolume[]> {
+    const orgs = await orgsInScope(ctx, input.org);
+    const volumes = await forEachOrg(orgs, async (org) => {
+      const page = await ctx.fly.rest.listOrgVolumes(
+        org,
+        { region: input.region, state: input.state ? [input.state] : undefined },
+        { pageSize: ORG_PAGE_SIZE, maxPages: ORG_MAX_PAGES },
+        ctx.signal,
+      );
+      if (page.truncated)
+        ctx.log.warn(`org ${org}: stopped after ${ORG_MAX_PAGES} pages of volumes; filter to see the rest`);
+      return page.items;
+    });
+    return select(
+      volumes.filter((v) => input.app === undefined || v.app_name === input.app),
+      input,
+    );
+  },
+  view: (volumes, input) =>
+    listView(volumes.map(volumeRow), {
+      noun: "volumes",
+      limit: input.limit,
+      narrow: "filter by app, region or attached",
+    }),
+});
+
+export const volumesGet = defineTool({
+  name: "volumes_get",
+  description:
+    "Show one volume: size, used bytes, region, zone, state, attached machine, encryption, snapshot retention.",
+  access: "read",
+  input: volumeRef,
+  run: (ctx, input) => ctx.fly.rest.getVolume(input.app, input.volume_id, ctx.signal),
+  view: (v) => ({
+    ...volumeRow(v),
+    zone: v.zone ?? null,
+    bytes_used: v.bytes_used ?? null,
+    bytes_total: v.bytes_total ?? null,
+    snapshot_retention_days: v.snapshot_retention ?? null,
+    auto_backup_enabled: v.auto_backup_enabled ?? null,
+  }),
+});
+
+export const volumesCreate = defineTool({
+  name: "volumes_create",
+  description: "Create a new volume for an app in a region. Returns the new volume with its id.",
+  access: "write",
+  input: z
+    .object({
+      app: f.app,
+      name: z
+        .string()
+        .regex(/^[a-z0-9_]{1,30}$/, "lowercase letters, digits and underscores, at most 30")
+        .describe('Volume name: lowercase letters, digits and underscores, e.g. "data"'),
+      region: f.region,
+      size_gb: f.sizeGb,
+      encrypted: z.boolean().optional().describe("Encrypt at rest (Fly's default is true)"),
+      snapshot_id: z.string().trim().min(1).optional().describe("Restore from this snapshot"),
+      require_unique_zone: z
+        .boolean()
+        .optional()
+        .describe("Place it on a different host than the app's other volumes"),
+    })
+    .strict(),
+  run: (ctx, { app, ...body }) => ctx.fly.rest.createVolume(app, body, ctx.signal),
+  view: (v) => volumeRow(v),
+});
+
+export const volumesExtend = defineTool({
+  name: "volumes_extend",
+  description:
+    "Grow a volume to size_gb (volumes cannot shrink). Does nothing when it already has that size. Says whether the attached machine needs a restart.",
+  access: "write",
+  input: z
+    .object({ app: f.app, volume_id: f.volumeId, size_gb: f.sizeGb.describe("New total size in GB") })
+    .strict(),
+  async run(ctx, input) {
+    const volume = await ctx.fly.rest.getVolume(input.app, input.volume_id, ctx.signal);
+    const current = volume.size_gb ?? 0;
+    if (current === input.size_gb) return { changed: false, needs_restart: false, volume };
+    if (current > input.size_gb) {
+      throw new ToolInputError("volumes_extend", [
+        `size_gb: volume ${volume.id} is ${current} GB and volumes cannot shrink`,
+      ]);
+    }
+    const result = await ctx.fly.rest.extendVolume(input.app, input.volume_id, input.size_gb, ctx.signal);
+    return { changed: true, needs_restart: result.needs_restart ?? false, volume: result.volume ?? volume };
+  },
+  view: (r) => ({ ...volumeRow(r.volume), changed: r.changed, needs_restart: r.needs_restart }),
+});
+
+export const volumesDestroy = defineTool({
+  name: "volumes_destroy",
+  description: "Destroy a volume and all its data permanently. Fly refuses while a machine uses it.",
+  access: "destructive",
+  input: volumeRef,
+  async run(ctx, input) {
+    await ctx.fly.rest.destroyVolume(input.app, input.volume_id, ctx.signal);
+    return { app: input.app, volume_id: input.volume_id, destroyed: true };
+  },
+  view: (r) => r,
+});
+
+export const volumeSnapshotsList = defineTool({
+  name: "volume_snapshots_list",
+  description:
+    "List the snapshots of one volume, newest first: id, created time, size, status, retention days.",
+  access: "read",
+  input: z.object({ app: f.app, volume_id: f.volumeId, limit: f.limit.optional() }).strict(),
+  async run(ctx, input) {
+    const snapshots = await ctx.fly.rest.listVolumeSnapshots(input.app, input.volume_id, ctx.signal);
+    return take(
+      sortBy(snapshots, (s) => s.created_at, "desc"),
+      input.limit,
+    );
+  },
+  view: (snapshots, input) =>
+    listView(
+      snapshots.map((s) => ({
+        id: s.id,
+        created_at: s.created_at ?? null,
+        size_bytes: s.size ?? null,
+        status: s.status ?? null,
+        retention_days: s.retention_days ?? null,
+      })),
+      { noun: "snapshots", limit: input.limit },
+    ),
+});
+
+export const volumeSnapshotsCreate = defineTool({
+  name: "volume_snapshots_create",
+  description:
+    "Take a snapshot of a volume now (in addition to Fly's daily ones). It appears in volume_snapshots_list when done.",
+  access: "write",
+  input: volumeRef,
+  async run(ctx, input) {
+    await ctx.fly.rest.createVolumeSnapshot(input.app, input.volume_id, ctx.signal);
+    return { app: input.app, volume_id: input.volume_id, snapshot_requested: true };
+  },
+  view: (r) => r,
+});
+
+export const volumeTools = [
+  volumesList,
+  volumesGet,
+  volumesCreate,
+  volumesExtend,
+  volumesDestroy,
+  volumeSnapshotsList,
+  volumeSnapshotsCreate,
+  orgVolumesList,
+] as const;
+
+function isGone(v: Volume): boolean {
+  return v.state === "destroyed" || v.state === "destroying" || v.state === "pending_destroy";
+}
+
+function isAttached(v: Volume): boolean {
+  return typeof v.attached_machine_id === "string" && v.attached_machine_id !== "";
+}
+
+function select<T extends Volume>(volumes: readonly T[], filter: ListFilters): T[] {
+  const kept = volumes.filter(
+    (v) =>
+      (filter.region === undefined || v.region === filter.region) &&
+      (filter.state === undefined ? !isGone(v) : v.state === filter.state) &&
+      (filter.attached === undefined || isAttached(v) === filter.attached),
+  );
+  const sort = filter.sort ?? "created";
+  const order = filter.order ?? (sort === "name" || sort === "region" ? "asc" : "desc");
+  const key = (v: T): string | number | null | undefined =>
+    sort === "size" ? v.size_gb : sort === "created" ? v.created_at : sort === "name" ? v.name : v.region;
+  return take(sortBy(kept, key, order), filter.limit);
+}
+
+function volumeRow(v: Volume | OrgVolume): Row {
+  const app: Row = "app_name" in v && typeof v.app_name === "string" ? { app: v.app_name } : {};
+  return {
+    id: v.id,
+    name: v.name ?? null,
+    ...app,
+    region: v.region ?? null,
+    size_gb: v.size_gb ?? null,
+    state: v.state ?? null,
+    attached_machine_id: isAttached(v) ? (v.attached_machine_id ?? null) : null,
+    encrypted: v.encrypted ?? null,
+    created_at: v.created_at ?? null,
+  };
+}
