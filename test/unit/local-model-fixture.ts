@@ -169,6 +169,30 @@ export const FLEET: Fleet = {
   },
 };
 
+/** A fleet larger than one view page (50 rows): `apps` apps with `perApp` machines each, round-robin over iad, ord, ams. */
+export function scaleFleet(apps: number, perApp: number): Fleet {
+  const regions = ["iad", "ord", "ams"];
+  const fleet: Fleet = { apps: [], machines: [], volumes: [], secrets: {}, ips: {}, certs: {} };
+  for (let a = 0; a < apps; a++) {
+    const app = `app-${String(a).padStart(3, "0")}`;
+    fleet.apps.push({ name: app, org: "personal" });
+    for (let m = 0; m < perApp; m++) {
+      const n = a * perApp + m;
+      fleet.machines.push({
+        app,
+        id: n.toString(16).padStart(14, "0"),
+        name: `${app}-m${m}`,
+        region: regions[n % regions.length] ?? "iad",
+        state: n % 4 === 0 ? "stopped" : "started",
+        cpu_kind: "shared",
+        cpus: 1,
+        memory_mb: 256 * (1 + (n % 8)),
+      });
+    }
+  }
+  return fleet;
+}
+
 const CREATED = "2026-01-01T00:00:00Z";
 
 function notFound(path: string): FlyApiError {
@@ -278,6 +302,11 @@ export function fakeClients(fleet: Fleet): FlyClients {
         if (!v) throw notFound(`/v1/apps/${name}/volumes/${id}`);
         return toVolume(v);
       }),
+    listRegions: () =>
+      later(() => ({
+        regions: ["ams", "iad", "ord", "syd"].map((code) => ({ code, name: code.toUpperCase() })),
+        nearest: "iad",
+      })),
     listSecrets: (name: string) =>
       later((): Secret[] =>
         (fleet.secrets[app(name).name] ?? []).map((s) => ({

@@ -123,9 +123,7 @@ describe("the model as a chat participant", () => {
   it("asks for tools over turns, with ids that never repeat, and reads raw JSON results", async () => {
     const first = await model.chat(request(base));
     expect(first.stopReason).toBe("tool_calls");
-    expect(first.toolCalls).toEqual([
-      { id: "local_1", name: "apps_list", arguments: JSON.stringify({ limit: 1000 }) },
-    ]);
+    expect(first.toolCalls).toEqual([{ id: "local_1", name: "apps_list", arguments: JSON.stringify({}) }]);
     const afterApps: ChatMessage[] = [
       ...base,
       { role: "assistant", content: "", toolCalls: first.toolCalls },
@@ -136,7 +134,7 @@ describe("the model as a chat participant", () => {
       {
         id: "local_2",
         name: "org_machines_list",
-        arguments: JSON.stringify({ state: ["stopped"], limit: 1000 }),
+        arguments: JSON.stringify({ state: ["stopped"] }),
       },
     ]);
     const done: ChatMessage[] = [
@@ -191,8 +189,8 @@ describe("the model as a chat participant", () => {
       ),
     );
     expect(second.toolCalls.map((c) => [c.name, JSON.parse(c.arguments) as unknown])).toEqual([
-      ["machines_list", { app: "a", state: ["stopped"], limit: 1000 }],
-      ["machines_list", { app: "b", state: ["stopped"], limit: 1000 }],
+      ["machines_list", { app: "a", state: ["stopped"] }],
+      ["machines_list", { app: "b", state: ["stopped"] }],
     ]);
   });
 

@@ -9,7 +9,7 @@ import {
   supportedShapeLines,
 } from "../../src/llm/local/index.js";
 import { toolsByAccess } from "../../tools/index.js";
-import { FLEET, ask, type Fleet } from "./local-model-fixture.js";
+import { FLEET, ask, scaleFleet, type Fleet } from "./local-model-fixture.js";
 
 const model = createLocalModel();
 
@@ -32,7 +32,7 @@ describe("local model: apps and regions", () => {
   it("names every app with its regions, in one apps_list call with placement", async () => {
     const result = await ask(model, "what apps are running and in which regions?");
     expect(result.calls.map((c) => c.tool)).toEqual(["apps_list"]);
-    expect(result.calls[0]?.input).toEqual({ limit: 1000, include: ["regions"] });
+    expect(result.calls[0]?.input).toEqual({ include: ["regions"] });
     expect(lineOf(result.answer, "- web:")).toContain("iad, ord");
     expect(lineOf(result.answer, "- web-api:")).toContain("ams");
     expect(lineOf(result.answer, "- worker:")).toContain("syd");
@@ -109,6 +109,17 @@ describe("local model: machines by state and region", () => {
     expect(ofApp.answer).toContain("in app web-api");
   });
 
+  it("keeps to the default app when the question names none", async () => {
+    const result = await ask(model, "which machines are stopped?", { app: "web" });
+    expect(result.calls[1]).toMatchObject({
+      tool: "machines_list",
+      input: { app: "web", state: ["stopped"] },
+    });
+    expect(result.answer).toContain("1 stopped machine in app web:");
+    const fleet = await ask(model, "what apps are running and in which regions?", { app: "web" });
+    expect(fleet.answer).toMatch(/^You have 4 apps:/);
+  });
+
   it("says plainly when there are none", async () => {
     const result = await ask(model, "which machines are suspended in syd?");
     expect(result.answer).toBe("There are no suspended machines in syd.");
@@ -136,7 +147,8 @@ describe("local model: volumes", () => {
   it("says there are none when every volume is attached", async () => {
     const fleet: Fleet = { ...FLEET, volumes: FLEET.volumes.filter((v) => v.attached) };
     const result = await ask(model, "any detached volumes?", { fleet });
-    expect(result.answer).toMatch(/^You have no unattached volumes \(checked 2 volumes/);
+    expect(result.answer).toBe("You have no unattached volumes (checked all 4 apps).");
+    expect(result.calls[1]).toEqual({ tool: "org_volumes_list", input: { attached: false }, ok: true });
   });
 });
 
@@ -144,7 +156,7 @@ describe("local model: secrets, IPs, certificates", () => {
   it("lists secret names of the app named", async () => {
     const result = await ask(model, "what secrets does web have?");
     expect(result.calls.map((c) => [c.tool, c.input])).toEqual([
-      ["apps_list", { limit: 1000 }],
+      ["apps_list", {}],
       ["secrets_list", { app: "web" }],
     ]);
     expect(result.answer).toContain("web: 2 secrets: DATABASE_URL, SESSION_SECRET");
@@ -241,6 +253,63 @@ describe("local model: gaps and follow-ups", () => {
     const history = [{ question: "which machines are stopped?", answer: "..." }];
     const result = await ask(model, "and how many machines per region?", { history });
     expect(result.answer).toContain("6 machines in 4 regions");
+  });
+});
+
+describe("local model: fleets larger than one page of a view", () => {
+  const big = scaleFleet(60, 2);
+
+  it("counts every app and says the list shown is partial", async () => {
+    const result = await ask(model, "what apps are running and in which regions?", { fleet: big });
+    expect(result.answer).toMatch(/^You have 60 apps; the first 50:/);
+    expect(result.answer).toContain("Note: this covers only part of your apps (the tool returned 50 of 60)");
+  });
+
+  it("reports the full count of stopped machines while listing a page", async () => {
+    const result = await ask(model, "which machines are stopped?", { fleet: big });
+    expect(result.answer).toMatch(/^30 stopped machines:/);
+    const all = await ask(model, "which machines are started?", { fleet: big });
+    expect(all.answer).toMatch(/^90 started machines; the first 50:/);
+  });
+
+  it("counts machines per region with one call per region when one listing is not enough", async () => {
+    const result = await ask(model, "how many machines per region?", { fleet: big });
+    expect(result.calls.map((c) => c.tool)).toEqual([
+      "apps_list",
+      "org_machines_list",
+      "regions_list",
+      "org_machines_list",
+      "org_machines_list",
+      "org_machines_list",
+      "org_machines_list",
+    ]);
+    expect(result.answer).toBe(
+      ["120 machines in 3 regions:", "- ams: 40", "- iad: 40", "- ord: 40"].join("\n"),
+    );
+  });
+
+  it("names the largest machines of the whole fleet, sorted by the tool", async () => {
+    const result = await ask(model, "which machines are using the most memory?", { fleet: big });
+    expect(result.answer).toMatch(/^Machines by memory, most first \(top 5 of 120\):/);
+    expect(result.answer.split("\n")[1]).toContain("2 GB");
+  });
+
+  it("finds a machine beyond the first page by asking each app, or asks for its app", async () => {
+    const fleet = scaleFleet(20, 4);
+    const last = fleet.machines.at(-1);
+    const found = await ask(model, `tell me about machine ${last?.id ?? ""}`, { fleet });
+    expect(found.calls.filter((c) => c.tool === "machines_get")).toHaveLength(20);
+    expect(found.answer).toContain(`Machine ${last?.id ?? ""} (${last?.name ?? ""}) of app app-019`);
+
+    const many = await ask(model, `tell me about machine ${big.machines.at(-1)?.id ?? ""}`, { fleet: big });
+    expect(many.answer).toMatch(/is not among the first 50 of 120 machines listed; name its app/);
+  });
+
+  it("asks which app when a per-app question would cover too many apps", async () => {
+    const result = await ask(model, "what secrets do my apps have?", { fleet: big });
+    expect(result.answer).toBe(
+      'You have 60 apps; name the one whose secrets you want, e.g. "what secrets does app-000 have?".',
+    );
   });
 });
 

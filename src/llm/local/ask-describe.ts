@@ -16,7 +16,9 @@ import {
   sizeGbOf,
   stateOf,
 } from "./fields.js";
-import { defaultApp, listApps, machinesOf, type AppRecord } from "./fleet.js";
+import { defaultApp, listApps, machinesOf, ownerOf, type AppRecord } from "./fleet.js";
+
+const MACHINE_LOOKUP = { tool: "machines_get", field: "machine_id", noun: "machine" } as const;
 import { CannotAnswer, joinWords, lines, plural, stateCounts, type Shape } from "./shape.js";
 import type { Outcome, Session } from "./session.js";
 import { recordOf, recordsOf, type JsonRecord } from "./tool-result.js";
@@ -36,15 +38,9 @@ function describeMachine(session: Session, apps: readonly AppRecord[], machineId
   );
   let app = named[0];
   if (!app) {
-    const all = machinesOf(
-      session,
-      apps.map((a) => a.name),
-      {},
-      true,
-    );
-    app = all.items.find(
-      (m) => idOf(m.record)?.toLowerCase() === machineId || nameOf(m.record)?.toLowerCase() === machineId,
-    )?.app;
+    const names = apps.map((a) => a.name);
+    const listing = machinesOf(session, names, {}, true);
+    app = ownerOf(session, listing, names, machineId, MACHINE_LOOKUP);
     if (!app) return `I found no machine ${machineId} in any of your ${plural(apps.length, "app")}.`;
   }
   const outcome = session.has("machines_get")

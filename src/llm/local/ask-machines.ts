@@ -1,8 +1,10 @@
-import { findCount, findRegions, findStates, type MachineState } from "./entities.js";
+import { findCount, findNames, findRegions, findStates, type MachineState } from "./entities.js";
 import { cpuKindOf, cpusOf, formatMemory, idOf, memoryMbOf, nameOf, regionOf, stateOf } from "./fields.js";
 import {
+  coverage,
   gapNote,
   listApps,
+  machineCalls,
   machinesOf,
   mentionedApps,
   readApps,
@@ -13,7 +15,7 @@ import {
 import { joinWords, lines, plural, stateCounts, type Shape } from "./shape.js";
 import type { Session } from "./session.js";
 import { enumValues } from "./tool-args.js";
-import type { JsonRecord } from "./tool-result.js";
+import { recordsOf, type JsonRecord } from "./tool-result.js";
 
 const MACHINE_WORD = /\b(machines?|vms?|instances?|servers?)\b/i;
 
@@ -100,15 +102,19 @@ export const appsAndRegions: Shape = {
     const withRegions =
       spec !== undefined &&
       (enumValues(spec, "include")?.includes("regions") ?? acceptsItem(spec, "include", "regions"));
-    const { apps, partial } = readApps(session, withRegions ? { include: ["regions"] } : {});
+    const { apps, total, partial } = readApps(session, withRegions ? { include: ["regions"] } : {});
     if (apps.length === 0) return "You have no apps.";
-    const named = mentionedApps(session, apps);
+    // The whole fleet unless apps are named: a default app does not narrow "what apps are running".
+    const named = findNames(
+      session.question,
+      apps.map((a) => a.name),
+    );
     const scope = apps.filter((a) => named.length === 0 || named.includes(a.name));
     const placed =
       withRegions &&
       scope.every((a) => typeof a.record.regions === "string" || Array.isArray(a.record.regions));
     const gathered: Gathered = placed
-      ? { items: [], failures: [] }
+      ? { items: [], total: 0, failures: [] }
       : machinesOf(
           session,
           scope.map((a) => a.name),
@@ -117,7 +123,9 @@ export const appsAndRegions: Shape = {
         );
     const rows = scope.map((app) => (placed ? placementRow(app) : machinesRow(app.name, gathered)));
     const header =
-      named.length > 0 ? `${plural(scope.length, "app")}:` : `You have ${plural(apps.length, "app")}:`;
+      named.length > 0
+        ? `${plural(scope.length, "app")}:`
+        : `You have ${plural(total, "app")}${partial ? `; the first ${apps.length}` : ""}:`;
     return lines(
       header,
       rows,
@@ -182,22 +190,21 @@ export const topMachines: Shape = {
       sort === undefined ? {} : { sort, order: ascending ? "asc" : "desc" },
     );
     // Sorted by the tool, the first rows are the right ones even when the list was capped.
-    if (sort !== undefined) delete gathered.partial;
+    const gaps = gapNote(sort === undefined ? gathered : { ...gathered, partial: undefined }, "machines");
     const metric = (r: JsonRecord): number => (byCpu ? cpuWeight(r) : (memoryMbOf(r) ?? -1));
     const sorted = [...gathered.items].sort((a, b) =>
       ascending ? metric(a.record) - metric(b.record) : metric(b.record) - metric(a.record),
     );
     const what = byCpu ? "CPU" : "memory";
-    if (sorted.length === 0)
-      return lines(`I found no machines${whereText(scope)}.`, gapNote(gathered, "machines"));
+    if (sorted.length === 0) return lines(`I found no machines${whereText(scope)}.`, gaps);
     const top = sorted.slice(0, findCount(q) ?? 5);
     return lines(
-      `Machines${whereText(scope)} by ${what}, ${ascending ? "least" : "most"} first (top ${top.length} of ${sorted.length}):`,
+      `Machines${whereText(scope)} by ${what}, ${ascending ? "least" : "most"} first (top ${top.length} of ${countOf(gathered)}):`,
       top.map(
         ({ app, record }, i) =>
           `${i + 1}. ${machineLabel(record)} — ${sizeText(record)} — app ${app}, ${regionOf(record) ?? "unknown region"}, ${stateOf(record) ?? "unknown state"}`,
       ),
-      gapNote(gathered, "machines"),
+      gaps,
     );
   },
 };
@@ -219,13 +226,19 @@ export const machinesPerRegion: Shape = {
     MACHINE_WORD.test(q),
   run(session) {
     const scope = scopeOf(session);
-    const gathered = scopedMachines(session, scope, { limit: 1000 });
-    const items = gathered.items;
+    const gathered = scopedMachines(session, scope);
     const states = scope.states.length > 0 ? `${scope.states.join(" or ")} ` : "";
-    if (items.length === 0)
+    if (gathered.items.length === 0)
       return lines(`There are no ${states}machines${whereText(scope)}.`, gapNote(gathered, "machines"));
+    const counted = gathered.partial ? countPerRegion(session, scope) : undefined;
+    if (counted) {
+      return lines(
+        `${plural(gathered.total, `${states}machine`)}${whereText(scope)} in ${plural(counted.length, "region")}:`,
+        counted.map(([region, n]) => `- ${region}: ${n}`),
+      );
+    }
     const byRegion = new Map<string, JsonRecord[]>();
-    for (const { record } of items) {
+    for (const { record } of gathered.items) {
       const region = regionOf(record) ?? "unknown";
       byRegion.set(region, [...(byRegion.get(region) ?? []), record]);
     }
@@ -233,12 +246,49 @@ export const machinesPerRegion: Shape = {
       .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
       .map(([region, machines]) => `- ${region}: ${machines.length} (${stateCounts(machines.map(stateOf))})`);
     return lines(
-      `${plural(items.length, `${states}machine`)}${whereText(scope)} in ${plural(byRegion.size, "region")}:`,
+      `${plural(gathered.items.length, `${states}machine`)}${whereText(scope)} in ${plural(byRegion.size, "region")}:`,
       rows,
       gapNote(gathered, "machines"),
     );
   },
 };
+
+/** Most calls a per-region count may make when one listing could not show every machine. */
+const MAX_REGION_CALLS = 60;
+
+/**
+ * Counts per region when one listing showed only a page of the machines: one filtered call per
+ * Fly region, each reporting its total. Undefined when that would take too many calls.
+ */
+function countPerRegion(session: Session, scope: Scope): Array<[string, number]> | undefined {
+  if (!session.has("regions_list") || scope.regions.length > 0) return undefined;
+  const codes = recordsOf(session.needOk("regions_list", {}, "the list of regions"))
+    .map((r) => (typeof r.code === "string" ? r.code : undefined))
+    .filter((c): c is string => c !== undefined);
+  const state =
+    scope.states.length === 1 ? scope.states[0] : scope.states.length > 1 ? scope.states : undefined;
+  const calls = codes.flatMap((region) =>
+    machineCalls(session, scope.apps, { state, region }, scope.allApps).map((call) => ({ ...call, region })),
+  );
+  if (calls.length === 0 || calls.length > MAX_REGION_CALLS) return undefined;
+  const totals = new Map<string, number>();
+  session.needAll(calls).forEach((outcome, i) => {
+    const region = calls[i]?.region ?? "";
+    if (outcome.ok)
+      totals.set(
+        region,
+        (totals.get(region) ?? 0) + coverage(outcome, recordsOf(outcome.value).length).total,
+      );
+  });
+  return [...totals.entries()]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** How many machines there are: the tool's total when it showed only part of them. */
+function countOf(gathered: Gathered): string {
+  return gathered.partial ? `${gathered.total}` : `${gathered.items.length}`;
+}
 
 export const machinesByState: Shape = {
   id: "machines-by-state",
@@ -255,16 +305,17 @@ export const machinesByState: Shape = {
     (findStates(q).length > 0 && findRegions(q).length > 0 && !/\b(apps?|applications?)\b/i.test(q)),
   run(session) {
     const scope = scopeOf(session);
-    const gathered = scopedMachines(session, scope, { limit: 1000 });
+    const gathered = scopedMachines(session, scope);
     const items = gathered.items;
     const states = scope.states.length > 0 ? `${scope.states.join(" or ")} ` : "";
     if (items.length === 0)
       return lines(`There are no ${states}machines${whereText(scope)}.`, gapNote(gathered, "machines"));
+    const count = gathered.partial ? gathered.total : items.length;
     const sorted = [...items].sort(
       (a, b) => a.app.localeCompare(b.app) || (idOf(a.record) ?? "").localeCompare(idOf(b.record) ?? ""),
     );
     return lines(
-      `${plural(items.length, `${states}machine`)}${whereText(scope)}:`,
+      `${plural(count, `${states}machine`)}${whereText(scope)}${gathered.partial ? `; the first ${items.length}` : ""}:`,
       sorted.map(
         ({ app, record }) =>
           `- ${machineLabel(record)} — app ${app}, ${regionOf(record) ?? "unknown region"}, ${stateOf(record) ?? "unknown state"}, ${sizeText(record)}`,

@@ -10,7 +10,7 @@ import {
   sizeGbOf,
   stateOf,
 } from "./fields.js";
-import { appsForQuestion, gapNote, listApps, mentionedApps, perApp, volumesOf } from "./fleet.js";
+import { appsForQuestion, gapNote, mentionedApps, readApps, perApp, volumesOf } from "./fleet.js";
 import { joinWords, lines, plural, type Shape } from "./shape.js";
 import type { JsonRecord } from "./tool-result.js";
 
@@ -30,37 +30,39 @@ export const volumes: Shape = {
   examples: ["do I have any unattached volumes?", "list the volumes of my-app"],
   matches: (q) => /\bvolumes?\b/i.test(q),
   run(session) {
-    const apps = listApps(session);
-    const named = mentionedApps(session, apps);
-    const scope = named.length > 0 ? named : apps.map((a) => a.name);
+    const list = readApps(session);
+    const named = mentionedApps(session, list.apps);
+    const scope = named.length > 0 ? named : list.apps.map((a) => a.name);
     const regions = findRegions(session.question);
-    const gathered = volumesOf(session, scope, named.length === 0);
-    const all = gathered.items.filter(
+    const unattachedOnly = UNATTACHED.test(session.question);
+    // Filters go to the tool where it takes them, so its total counts what was asked for.
+    const filter = {
+      attached: unattachedOnly ? false : undefined,
+      region: regions.length === 1 ? regions[0] : undefined,
+    };
+    const gathered = volumesOf(session, scope, named.length === 0, filter);
+    const chosen = gathered.items.filter(
       ({ app, record }) =>
         (named.length === 0 || named.includes(app)) &&
-        (regions.length === 0 || regions.includes(regionOf(record) ?? "")),
+        (regions.length === 0 || regions.includes(regionOf(record) ?? "")) &&
+        (!unattachedOnly || !isAttached(record)),
     );
-    const unattachedOnly = UNATTACHED.test(session.question);
-    const chosen = unattachedOnly ? all.filter(({ record }) => !isAttached(record)) : all;
     const where = [
       named.length > 0 ? `in ${joinWords(named)}` : "",
       regions.length > 0 ? `in ${joinWords(regions)}` : "",
     ]
       .filter(Boolean)
       .join(" ");
-    const checked = `checked ${plural(all.length, "volume")} across ${plural(scope.length, "app")}`;
+    const what = unattachedOnly ? "unattached volume" : "volume";
+    const checked = named.length > 0 ? "" : ` (checked all ${plural(list.total, "app")})`;
     const note = gapNote(gathered, "volumes");
-    if (chosen.length === 0) {
-      return lines(
-        `You have no ${unattachedOnly ? "unattached " : ""}volumes${where ? ` ${where}` : ""} (${checked}).`,
-        note,
-      );
-    }
+    if (chosen.length === 0) return lines(`You have no ${what}s${where ? ` ${where}` : ""}${checked}.`, note);
+    const count = gathered.partial ? gathered.total : chosen.length;
     const sorted = [...chosen].sort(
       (a, b) => a.app.localeCompare(b.app) || (idOf(a.record) ?? "").localeCompare(idOf(b.record) ?? ""),
     );
     return lines(
-      `${plural(chosen.length, unattachedOnly ? "unattached volume" : "volume")}${where ? ` ${where}` : ""} (${checked}):`,
+      `${plural(count, what)}${where ? ` ${where}` : ""}${gathered.partial ? `; the first ${chosen.length}` : ""}:`,
       sorted.map(({ app, record }) => {
         const size = sizeGbOf(record);
         const machine = attachedMachineOf(record);
@@ -81,8 +83,7 @@ export const secrets: Shape = {
   examples: ["what secrets does my-app have?"],
   matches: (q) => /\bsecrets?\b/i.test(q),
   run(session) {
-    const apps = listApps(session);
-    const scope = appsForQuestion(session, apps, "secrets");
+    const scope = appsForQuestion(session, readApps(session), "secrets");
     const gathered = perApp(session, "secrets_list", scope);
     const rows = scope.map((app) => {
       if (gathered.failures.some((f) => f.app === app)) return `- ${app}: secrets could not be read`;
@@ -129,8 +130,7 @@ export const ipsAndCerts: Shape = {
     const q = session.question;
     const wantsCerts = /\b(certs?|certificates?|tls|ssl|hostnames?|domains?)\b/i.test(q);
     const wantsIps = /\b(ips?|ip addresse?s?|addresses|ipv4|ipv6)\b/i.test(q) || !wantsCerts;
-    const apps = listApps(session);
-    const scope = appsForQuestion(session, apps, wantsIps ? "IPs" : "certificates");
+    const scope = appsForQuestion(session, readApps(session), wantsIps ? "IPs" : "certificates");
     const ips = wantsIps ? perApp(session, "ips_list", scope) : undefined;
     const certs = wantsCerts ? perApp(session, "certs_list", scope) : undefined;
     const blocks = scope.map((app) => {

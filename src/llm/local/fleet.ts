@@ -1,5 +1,5 @@
 import { findNames } from "./entities.js";
-import { appOf, nameOf, orgOf, regionOf, stateOf } from "./fields.js";
+import { appOf, idOf, nameOf, orgOf, regionOf, stateOf } from "./fields.js";
 import { AnswerNow, type Outcome, type PlannedCall, type Session } from "./session.js";
 import { isRecord, recordsOf, unwrapView, type JsonRecord } from "./tool-result.js";
 
@@ -17,25 +17,26 @@ export interface Owned {
 
 export interface Gathered {
   items: Owned[];
+  /** How many items the tools reported in all (a view shows at most a page of them). */
+  total: number;
   /** Calls that failed, by app ("" for a fleet-wide call), with the tool's error. */
   failures: Array<{ app: string; error: string }>;
   /** Set when a result said it holds only part of the list. */
   partial?: string;
 }
 
-/** Asked for with a high limit: app names are how questions are read, so a view's default cap would hide some. */
-const APPS_LIMIT = 1000;
 /** Beyond this many apps, a per-app question needs the person to name the app. */
 const PER_APP_LIMIT = 25;
 
 export interface AppList {
   apps: AppRecord[];
+  total: number;
   /** Set when the result held only part of the apps. */
   partial?: string;
 }
 
 export function readApps(session: Session, input: Record<string, unknown> = {}): AppList {
-  const outcome = session.need("apps_list", { limit: APPS_LIMIT, ...input });
+  const outcome = session.need("apps_list", input);
   if (!outcome.ok) throw new AnswerNow(`I could not read the list of apps: ${outcome.error}`);
   const records = recordsOf(outcome.value);
   const apps = records
@@ -43,15 +44,18 @@ export function readApps(session: Session, input: Record<string, unknown> = {}):
     .filter((a) => a.name !== "")
     .sort((a, b) => a.name.localeCompare(b.name));
   session.learnNames(apps.map((a) => a.name));
-  const partial = partialNote(outcome, records.length);
-  return partial ? { apps, partial } : { apps };
+  const { total, partial } = coverage(outcome, records.length);
+  return partial ? { apps, total, partial } : { apps, total };
 }
 
 export function listApps(session: Session, input: Record<string, unknown> = {}): AppRecord[] {
   return readApps(session, input).apps;
 }
 
-/** Apps named in the question (matched against the real app names), else the default app if the question points at one. */
+/**
+ * Apps named in the question (matched against the real app names), else the default app
+ * (--app, FLY_APP, fly.toml) that the system prompt names, as the ask prompt tells a model to do.
+ */
 export function mentionedApps(
   session: Session,
   apps: readonly AppRecord[],
@@ -63,13 +67,12 @@ export function mentionedApps(
   );
   if (named.length > 0) return named;
   const fallback = defaultApp(session.conversation.system);
-  if (fallback && /\b(my|this|the|our)\s+app\b/i.test(text) && apps.some((a) => a.name === fallback))
-    return [fallback];
-  return [];
+  return fallback && apps.some((a) => a.name === fallback) ? [fallback] : [];
 }
 
 /** The apps a per-app question (secrets, IPs) is about: named, else the default app, else all of them. */
-export function appsForQuestion(session: Session, apps: readonly AppRecord[], what: string): string[] {
+export function appsForQuestion(session: Session, list: AppList, what: string): string[] {
+  const apps = list.apps;
   const named = findNames(
     session.question,
     apps.map((a) => a.name),
@@ -78,9 +81,9 @@ export function appsForQuestion(session: Session, apps: readonly AppRecord[], wh
   const fallback = defaultApp(session.conversation.system);
   if (fallback && apps.some((a) => a.name === fallback)) return [fallback];
   if (apps.length === 0) throw new AnswerNow(`You have no apps, so there are no ${what} to show.`);
-  if (apps.length > PER_APP_LIMIT) {
+  if (list.total > PER_APP_LIMIT) {
     throw new AnswerNow(
-      `You have ${apps.length} apps; name the one whose ${what} you want, e.g. "what ${what} does ${apps[0]?.name ?? "my-app"} have?".`,
+      `You have ${list.total} apps; name the one whose ${what} you want, e.g. "what ${what} does ${apps[0]?.name ?? "my-app"} have?".`,
     );
   }
   return apps.map((a) => a.name);
@@ -103,30 +106,34 @@ export interface MachineQuery {
 }
 
 /**
- * Machines of the named apps (one call each), or of the whole fleet: one org_machines_list call
- * when that tool is offered, else machines_list for every app, all in the same turn.
+ * The calls that list machines of the named apps (one each), or of the whole fleet: one
+ * org_machines_list call when that tool is offered, else machines_list for every app.
  */
+export function machineCalls(
+  session: Session,
+  apps: readonly string[],
+  query: MachineQuery,
+  fleetWide: boolean,
+): Array<PlannedCall & { app: string }> {
+  const input = { state: query.state, region: query.region, sort: query.sort, order: query.order };
+  if (fleetWide && session.canCall("org_machines_list", input))
+    return [{ name: "org_machines_list", input, app: "" }];
+  return apps.map((app) => ({ name: "machines_list", input: { app, ...input }, app }));
+}
+
+/** Machines of the named apps or of the whole fleet, all in the same turn, filtered here too. */
 export function machinesOf(
   session: Session,
   apps: readonly string[],
   query: MachineQuery,
   fleetWide: boolean,
 ): Gathered {
-  const input = {
-    state: query.state,
-    region: query.region,
-    sort: query.sort,
-    order: query.order,
-    limit: query.limit,
-  };
-  const gathered =
-    fleetWide && session.canCall("org_machines_list", input)
-      ? gather(session, [""], [{ name: "org_machines_list", input }])
-      : gather(
-          session,
-          apps,
-          apps.map((app) => ({ name: "machines_list", input: { app, ...input } })),
-        );
+  const calls = machineCalls(session, apps, query, fleetWide);
+  const gathered = gather(
+    session,
+    calls.map((c) => c.app),
+    calls,
+  );
   gathered.items = gathered.items.filter(
     ({ record }) =>
       (query.state === undefined || [query.state].flat().includes(stateOf(record) ?? "")) &&
@@ -135,10 +142,47 @@ export function machinesOf(
   return gathered;
 }
 
-export function volumesOf(session: Session, apps: readonly string[], fleetWide: boolean): Gathered {
-  return fleetWide && session.canCall("org_volumes_list", {})
-    ? gather(session, [""], [{ name: "org_volumes_list", input: {} }])
-    : perApp(session, "volumes_list", apps);
+export interface OwnerLookup {
+  tool: "machines_get" | "volumes_get";
+  field: "machine_id" | "volume_id";
+  noun: string;
+}
+
+/**
+ * The app that holds a machine or volume id. When the listing showed only a page of the fleet,
+ * each app is asked with a get (the others answer not found), if there are few enough apps.
+ */
+export function ownerOf(
+  session: Session,
+  listing: Gathered,
+  apps: readonly string[],
+  id: string,
+  lookup: OwnerLookup,
+): string | undefined {
+  const listed = listing.items.find(({ record }) => idOf(record)?.toLowerCase() === id);
+  if (listed) return listed.app;
+  if (!listing.partial) return undefined;
+  if (apps.length > PER_APP_LIMIT || !session.has(lookup.tool)) {
+    throw new AnswerNow(
+      `${lookup.noun} ${id} is not among the first ${listing.items.length} of ${listing.total} ${lookup.noun}s listed; name its app, e.g. "${id} of my-app".`,
+    );
+  }
+  const outcomes = session.needAll(
+    apps.map((app) => ({ name: lookup.tool, input: { app, [lookup.field]: id } })),
+  );
+  const index = outcomes.findIndex((o) => o.ok);
+  return index >= 0 ? apps[index] : undefined;
+}
+
+export function volumesOf(
+  session: Session,
+  apps: readonly string[],
+  fleetWide: boolean,
+  input: Record<string, unknown> = {},
+): Gathered {
+  return fleetWide && session.canCall("org_volumes_list", input)
+    ? gather(session, [""], [{ name: "org_volumes_list", input }])
+    : perApp(session, "volumes_list", apps, input);
 }
 
 export function perApp(
@@ -154,9 +198,9 @@ export function perApp(
   );
 }
 
-function gather(session: Session, apps: readonly string[], calls: PlannedCall[]): Gathered {
+export function gather(session: Session, apps: readonly string[], calls: PlannedCall[]): Gathered {
   const outcomes = session.needAll(calls);
-  const gathered: Gathered = { items: [], failures: [] };
+  const gathered: Gathered = { items: [], total: 0, failures: [] };
   outcomes.forEach((outcome, i) => {
     const app = apps[i] ?? "";
     if (!outcome.ok) {
@@ -165,21 +209,30 @@ function gather(session: Session, apps: readonly string[], calls: PlannedCall[])
     }
     const records = recordsOf(outcome.value);
     for (const record of records) gathered.items.push({ app: appOf(record) ?? app, record });
-    const partial = partialNote(outcome, records.length);
+    const { total, partial } = coverage(outcome, records.length);
+    gathered.total += total;
     if (partial) gathered.partial = app ? `${app}: ${partial}` : partial;
   });
   return gathered;
 }
 
-/** A view's own cap (`total` above the rows shown) or the loop's size cap, in words for the answer. */
-function partialNote(outcome: Extract<Outcome, { ok: true }>, shown: number): string | undefined {
+/**
+ * How many items a list result stands for, and whether it shows them all: a view reports its
+ * `total` above the rows it shows; the ask loop's size cap says "Showing the first N of M items".
+ */
+export function coverage(
+  outcome: Extract<Outcome, { ok: true }>,
+  shown: number,
+): { total: number; partial?: string } {
   const view = unwrapView(outcome.value);
-  const total = isRecord(view) && typeof view.total === "number" ? view.total : undefined;
-  if (total !== undefined && total > shown) return `the tool returned ${shown} of ${total} items`;
+  const viewTotal = isRecord(view) && typeof view.total === "number" ? view.total : undefined;
+  const capped = /Showing the first (\d+) of (\d+) items/.exec(outcome.text);
+  const total = viewTotal ?? (capped?.[2] ? Number.parseInt(capped[2], 10) : shown);
+  if (total > shown) return { total, partial: `the tool returned ${shown} of ${total}` };
   if (/not present the shown items as the complete list|result was cut/i.test(outcome.text)) {
-    return `the tool result was cut short after ${shown} items`;
+    return { total, partial: `the tool result was cut short after ${shown} items` };
   }
-  return undefined;
+  return { total };
 }
 
 /** Closing lines about calls that failed or came back partial, so an answer never hides a gap. */

@@ -1,6 +1,6 @@
 import { findMachineIds, findNames, findRegions, findVolumeIds } from "./entities.js";
 import { idOf, nameOf, regionOf, stateOf } from "./fields.js";
-import { defaultApp, listApps, machinesOf, perApp, volumesOf } from "./fleet.js";
+import { defaultApp, listApps, machinesOf, ownerOf, perApp, volumesOf } from "./fleet.js";
 import { AnswerNow, type Session } from "./session.js";
 import { recordOf, type JsonRecord } from "./tool-result.js";
 
@@ -114,19 +114,19 @@ export function requestMachine(session: Session): FoundMachine {
   if (!app || !id) {
     const scope = app ? [app] : apps;
     const all = machinesOf(session, scope, {}, !app);
-    const match = all.items.find(({ record }) =>
-      id ? idOf(record) === id : findNames(q, [nameOf(record) ?? ""]).length > 0,
-    );
-    if (!match) {
-      const where = app ? `app ${app}` : "any of your apps";
-      throw new AnswerNow(
-        id
-          ? `I found no machine ${id} in ${where}.`
-          : `Which machine? Name it by id or name; I found none named in the request in ${where}.`,
-      );
+    const where = app ? `app ${app}` : "any of your apps";
+    if (id) {
+      app = ownerOf(session, all, scope, id, { tool: "machines_get", field: "machine_id", noun: "machine" });
+      if (!app) throw new AnswerNow(`I found no machine ${id} in ${where}.`);
+    } else {
+      const match = all.items.find(({ record }) => findNames(q, [nameOf(record) ?? ""]).length > 0);
+      if (!match)
+        throw new AnswerNow(
+          `Which machine? Name it by id or name; I found none named in the request in ${where}.`,
+        );
+      app = match.app;
+      id = idOf(match.record);
     }
-    app = match.app;
-    id = idOf(match.record) ?? id;
   }
   if (!id) throw new AnswerNow("Which machine? Name it by id or name.");
   const outcome = session.need("machines_get", { app, machine_id: id });
@@ -148,10 +148,16 @@ export function requestVolume(session: Session): FoundVolume {
   const apps = listApps(session).map((a) => a.name);
   const named = findNames(q, apps)[0];
   const id = findVolumeIds(q)[0];
-  const all = volumesOf(session, named ? [named] : apps, !named);
-  const matches = all.items.filter(({ record }) =>
-    id ? idOf(record) === id : findNames(q, [nameOf(record) ?? ""]).length > 0,
-  );
+  const scope = named ? [named] : apps;
+  const all = volumesOf(session, scope, !named);
+  const owner = id
+    ? ownerOf(session, all, scope, id, { tool: "volumes_get", field: "volume_id", noun: "volume" })
+    : undefined;
+  const matches = id
+    ? owner
+      ? [all.items.find(({ record }) => idOf(record) === id) ?? { app: owner, record: { id } }]
+      : []
+    : all.items.filter(({ record }) => findNames(q, [nameOf(record) ?? ""]).length > 0);
   const where = named ? `app ${named}` : "any of your apps";
   if (matches.length === 0) {
     throw new AnswerNow(
