@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { App, OrgMachine } from "../src/fly/schemas.js";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
-import { forEachOrg, orgsInScope } from "./org-scope.js";
-import { listView, sortBy, take } from "./view.js";
+import { forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
+import { listView, markIncomplete, sortBy, take, type Limited } from "./view.js";
 
 /** An app as GET /v1/apps returns it, plus where its machines run when `include` asks for it. */
 export type AppListItem = App & {
@@ -33,23 +33,25 @@ export const appsList = defineTool({
       limit: f.limit.optional(),
     })
     .strict(),
-  async run(ctx, input): Promise<AppListItem[]> {
+  async run(ctx, input): Promise<Limited<AppListItem>> {
     const withRegions = input.include?.includes("regions") ?? false;
     const orgs = await orgsInScope(ctx, input.org);
+    const gaps: string[] = [];
     const apps = await forEachOrg(orgs, async (org) => {
       const [orgApps, machines] = await Promise.all([
         ctx.fly.rest.listApps(org, ctx.signal),
-        withRegions ? orgMachines(ctx, org) : Promise.resolve(undefined),
+        withRegions ? orgMachines(ctx, org, gaps) : Promise.resolve(undefined),
       ]);
       return orgApps.map((app) => {
         const item: AppListItem = { ...app, organization: app.organization ?? { slug: org } };
         return machines ? { ...item, ...placement(machines.filter((m) => m.app_name === app.name)) } : item;
       });
     });
-    return take(
+    const listing = take(
       sortBy(apps, (a) => a.name, "asc"),
       input.limit,
     );
+    return markIncomplete(listing, gaps.sort());
   },
   view: (apps, input) =>
     listView(
@@ -62,7 +64,15 @@ export const appsList = defineTool({
         ...(a.regions ? { regions: a.regions.join(" ") || "-" } : {}),
         ...(a.machines_by_state ? { machine_states: stateSummary(a.machines_by_state) } : {}),
       })),
-      { noun: "apps", limit: input.limit, narrow: "filter by org" },
+      {
+        noun: "apps",
+        limit: input.limit,
+        matched: apps.matched,
+        narrow: "filter by org",
+        incomplete: apps.incomplete,
+        // Only regions and states come from the paged machine listing; the app rows are whole.
+        incompleteMeans: "regions and machine states may be incomplete",
+      },
     ),
 });
 
@@ -86,7 +96,7 @@ export const appsGet = defineTool({
 
 export const appTools = [appsList, appsGet] as const;
 
-async function orgMachines(ctx: ToolContext, org: string): Promise<OrgMachine[]> {
+async function orgMachines(ctx: ToolContext, org: string, gaps: string[]): Promise<OrgMachine[]> {
   // summary=true: only ids, states and regions are needed here, not configs.
   const page = await ctx.fly.rest.listOrgMachines(
     org,
@@ -94,13 +104,7 @@ async function orgMachines(ctx: ToolContext, org: string): Promise<OrgMachine[]>
     { pageSize: MACHINE_PAGE_SIZE, maxPages: MACHINE_MAX_PAGES },
     ctx.signal,
   );
-  if (page.truncated)
-    ctx.log.warn(`org ${org}: too many machines to list every region; regions may be incomplete`);
-  if (page.errorRegions.length > 0) {
-    ctx.log.warn(
-      `org ${org}: Fly could not list machines in ${page.errorRegions.join(", ")}; regions may be incomplete`,
-    );
-  }
+  gaps.push(...pageGaps(ctx, org, "machines", page));
   return page.items;
 }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { CertificateDetail, CertificateSummary } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
-import { listView, sortBy } from "./view.js";
+import { listView, markIncomplete, sortBy, type Limited } from "./view.js";
 
 const certRef = z.object({ app: f.app, hostname: f.hostname }).strict();
 
@@ -17,15 +17,19 @@ export const certsList = defineTool({
       hostname_contains: z.string().trim().min(1).optional().describe("Only hostnames containing this text"),
     })
     .strict(),
-  async run(ctx, input): Promise<CertificateSummary[]> {
+  async run(ctx, input): Promise<Limited<CertificateSummary>> {
     const page = await ctx.fly.rest.listCertificates(
       input.app,
       { filter: input.hostname_contains },
       {},
       ctx.signal,
     );
-    if (page.truncated) ctx.log.warn(`app ${input.app}: too many certificates to list them all`);
-    return sortBy(page.items, (c) => c.hostname, "asc");
+    const gaps = page.truncated ? [`app ${input.app}: not every page of certificates was read`] : [];
+    for (const gap of gaps) ctx.log.warn(gap);
+    return markIncomplete(
+      sortBy(page.items, (c) => c.hostname, "asc"),
+      gaps,
+    );
   },
   view: (certs) =>
     listView(
@@ -36,8 +40,18 @@ export const certsList = defineTool({
         source: c.has_custom_certificate ? "custom" : c.has_fly_certificate ? "fly" : null,
         created_at: c.created_at ?? null,
       })),
-      { noun: "certificates" },
+      { noun: "certificates", incomplete: certs.incomplete },
     ),
+});
+
+export const certsGet = defineTool({
+  name: "certs_get",
+  description:
+    "Show a custom domain's certificate as Fly last checked it: status, DNS records Fly expects, issued certificates, validation errors. Use it to answer why a certificate is not issued. Reads only; it does not ask Fly to check again (certs_check does).",
+  access: "read",
+  input: certRef,
+  run: (ctx, input) => ctx.fly.rest.getCertificate(input.app, input.hostname, ctx.signal),
+  view: certView,
 });
 
 export const certsAdd = defineTool({
@@ -53,8 +67,8 @@ export const certsAdd = defineTool({
 export const certsCheck = defineTool({
   name: "certs_check",
   description:
-    "Check a custom domain's certificate now: status, DNS records Fly expects, validation errors. Use it to answer why a certificate is not issued.",
-  access: "read",
+    "Ask Fly to check a custom domain's DNS again now, which may start certificate issuance (Let's Encrypt) once DNS is right; returns the status, DNS records Fly expects and validation errors. To only look at a certificate, use certs_get.",
+  access: "write",
   input: certRef,
   run: (ctx, input) => ctx.fly.rest.checkCertificate(input.app, input.hostname, ctx.signal),
   view: certView,
@@ -73,7 +87,7 @@ export const certsRemove = defineTool({
   view: (r) => r,
 });
 
-export const certTools = [certsList, certsAdd, certsCheck, certsRemove] as const;
+export const certTools = [certsList, certsGet, certsAdd, certsCheck, certsRemove] as const;
 
 function certView(c: CertificateDetail): Record<string, unknown> {
   const dns = c.dns_requirements;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VIEW_MAX_LIMIT, VIEW_MAX_ROWS } from "./view.js";
 
 /**
  * Input fields shared by the catalog. Their names are a contract (DESIGN.md): plans, prompts
@@ -33,7 +34,20 @@ export const hostname = z
   .regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, 'a DNS hostname such as "www.example.com"')
   .describe('Custom domain of the certificate, e.g. "www.example.com"');
 
-export const MACHINE_STATES = ["created", "started", "stopped", "suspended"] as const;
+/** Every state Fly reports for a machine: resting ones, the ones on the way between, and failed. */
+export const MACHINE_STATES = [
+  "created",
+  "starting",
+  "started",
+  "stopping",
+  "stopped",
+  "suspending",
+  "suspended",
+  "replacing",
+  "destroying",
+  "destroyed",
+  "failed",
+] as const;
 
 // A model (or a person on the CLI) may write "stopped,suspended"; both forms mean the same filter.
 export const machineStates = z
@@ -47,7 +61,9 @@ export const machineStates = z
         : value,
     z.array(z.enum(MACHINE_STATES)).min(1),
   )
-  .describe('Only machines in these states, e.g. ["stopped", "suspended"]');
+  .describe(
+    'Only machines in these states, e.g. ["stopped", "suspended"]; destroyed machines are listed only when "destroyed" is asked for',
+  );
 
 export const order = z
   .enum(["asc", "desc"])
@@ -57,8 +73,14 @@ export const limit = z
   .number()
   .int()
   .min(1)
-  .max(1000)
-  .describe('Return at most this many rows, after filtering and sorting (e.g. 5 for "top 5")');
+  .max(VIEW_MAX_LIMIT)
+  .describe(
+    `Return at most this many rows, after filtering and sorting (e.g. 5 for "top 5"), at most ${VIEW_MAX_LIMIT}. Without it a list shows its first ${VIEW_MAX_ROWS} rows and says how many there are.`,
+  );
+
+/** What every `count_by` description ends with: how the groups come back. */
+export const COUNT_BY_RESULT =
+  'Returns one row per group with its count, largest first (order "asc": smallest first), and the total; limit caps the number of groups, sort is ignored.';
 
 export const attached = z
   .boolean()

@@ -1,3 +1,6 @@
+import { FlyopsError } from "../src/errors.js";
+import { FlyApiError } from "../src/fly/errors.js";
+import type { FlyRest } from "../src/fly/rest.js";
 import type { Machine } from "../src/fly/schemas.js";
 import type { ToolContext } from "./define-tool.js";
 
@@ -10,32 +13,99 @@ export interface MachineActionResult {
   machine: Machine;
 }
 
-const TARGET_STATE = { start: "started", stop: "stopped", suspend: "suspended" } as const;
+/** Where a wait may aim: a state, or "settled" (any state a machine rests in). */
+export type WaitTarget = "started" | "stopped" | "suspended" | "settled";
 
-/** How long a state change may take before the tool reports the machine as it is. */
+export interface WaitSpec {
+  state: WaitTarget;
+  /** Wait for this version (instance_id) to get there, not an older one. */
+  version?: string;
+  /** Wait for an arrival after this event, not one that happened before it. */
+  fromEventId?: string;
+}
+
+/** Fly holds a wait for at most 60 s; a change that takes longer gets one more poll. */
 const WAIT_SECONDS = 60;
+const WAIT_POLLS = 2;
+
+/** States a machine rests in; anything else (starting, replacing, ...) is on its way. */
+const RESTING = new Set(["created", "started", "stopped", "suspended", "failed", "destroyed"]);
+
+type RestAction = (rest: FlyRest, app: string, id: string, signal: AbortSignal | undefined) => Promise<void>;
+
+/** What start, stop and suspend send, the state each leads to, and the state on the way there. */
+const STATE_ACTIONS: Record<
+  "start" | "stop" | "suspend",
+  { target: WaitTarget; via: string; send: RestAction }
+> = {
+  start: { target: "started", via: "starting", send: (r, a, id, s) => r.startMachine(a, id, s) },
+  stop: { target: "stopped", via: "stopping", send: (r, a, id, s) => r.stopMachine(a, id, {}, s) },
+  suspend: { target: "suspended", via: "suspending", send: (r, a, id, s) => r.suspendMachine(a, id, s) },
+};
+
+/** A machine did not get where a change was taking it: the change must not be reported done. */
+export class MachineWaitError extends FlyopsError {
+  readonly machineId: string;
+  readonly wanted: WaitTarget;
+  /** The machine's state when the wait ended, when it could be read. */
+  readonly state: string | undefined;
+
+  constructor(init: {
+    app: string;
+    id: string;
+    wanted: WaitTarget;
+    state: string | undefined;
+    cause?: unknown;
+  }) {
+    const where = init.state === undefined ? "its state could not be read" : `it is ${init.state}`;
+    super(`machine ${init.id} of ${init.app} did not reach ${init.wanted}; ${where}`, {
+      hint: `check its current state with \`flyops fly get machine ${init.id} --app ${init.app}\`; once it has settled, run the step again (it does nothing when the machine is already ${init.wanted})`,
+      cause: init.cause,
+    });
+    this.machineId = init.id;
+    this.wanted = init.wanted;
+    this.state = init.state;
+  }
+}
+
+/** Runs one of the six machine actions by name: the catalog's action tools are this and a description. */
+export function runMachineAction(
+  ctx: ToolContext,
+  app: string,
+  id: string,
+  action: MachineAction,
+): Promise<MachineActionResult> {
+  if (action === "restart") return restartMachine(ctx, app, id);
+  if (action === "cordon" || action === "uncordon") return cordonMachine(ctx, app, id, action);
+  return changeMachineState(ctx, app, id, action);
+}
 
 /**
  * Start, stop or suspend a machine and wait for it to get there. A machine already in the
- * target state is left alone, so running the same plan twice does nothing the second time.
+ * target state is left alone, and one already on its way there is only waited for (Fly would
+ * refuse the action mid-transition), so running the same plan step again finishes the job.
  */
 export async function changeMachineState(
   ctx: ToolContext,
   app: string,
   id: string,
-  action: keyof typeof TARGET_STATE,
+  action: "start" | "stop" | "suspend",
 ): Promise<MachineActionResult> {
   const rest = ctx.fly.rest;
-  const target = TARGET_STATE[action];
+  const { target, via, send } = STATE_ACTIONS[action];
   const before = await rest.getMachine(app, id, ctx.signal);
   if (before.state === target) return { action, changed: false, machine: before };
-  if (action === "start") await rest.startMachine(app, id, ctx.signal);
-  else if (action === "stop") await rest.stopMachine(app, id, {}, ctx.signal);
-  else await rest.suspendMachine(app, id, ctx.signal);
-  await waitQuietly(ctx, app, id, target, before.instance_id ?? undefined);
+  if (before.state !== via) await send(rest, app, id, ctx.signal);
+  await waitForMachine(ctx, app, id, { state: target, version: before.instance_id ?? undefined });
   return { action, changed: true, machine: await rest.getMachine(app, id, ctx.signal) };
 }
 
+/**
+ * Restarts a machine and waits for it to run again. Fly answers the restart at once and the
+ * machine can still read "started" when a plain wait begins, which would then return before
+ * anything happened; so the wait starts from the machine's newest event before the restart and
+ * is met only by a start after it (Fly's from_event_id).
+ */
 export async function restartMachine(
   ctx: ToolContext,
   app: string,
@@ -43,8 +113,9 @@ export async function restartMachine(
 ): Promise<MachineActionResult> {
   const rest = ctx.fly.rest;
   const before = await rest.getMachine(app, id, ctx.signal);
+  const fromEventId = newestEventId(before);
   await rest.restartMachine(app, id, {}, ctx.signal);
-  await waitQuietly(ctx, app, id, "started", before.instance_id ?? undefined);
+  await waitForMachine(ctx, app, id, { state: "started", fromEventId });
   return { action: "restart", changed: true, machine: await rest.getMachine(app, id, ctx.signal) };
 }
 
@@ -60,23 +131,71 @@ export async function cordonMachine(
   return { action, changed: true, machine: await rest.getMachine(app, id, ctx.signal) };
 }
 
-// The action itself succeeded; a wait that times out or fails only means the caller sees the
-// machine mid-transition, which the returned state says plainly.
-async function waitQuietly(
+/**
+ * Waits until the machine reaches `spec.state` (and `spec.version`, when given). A wait that
+ * ends anywhere else (Fly's 408 at the deadline, a failed machine, a lost connection) is a
+ * MachineWaitError naming the state the machine is in, so a plan step is never journaled done
+ * when its machine did not arrive. With `bestEffort` (for a step that has already done
+ * something it must not repeat, such as creating a machine) it is only a warning, and the
+ * caller reports the machine as it is.
+ */
+export async function waitForMachine(
   ctx: ToolContext,
   app: string,
   id: string,
-  state: "started" | "stopped" | "suspended",
-  version: string | undefined,
+  spec: WaitSpec,
+  options: { bestEffort?: boolean } = {},
 ): Promise<void> {
-  try {
-    await ctx.fly.rest.waitMachine(app, id, { state, version, timeoutSeconds: WAIT_SECONDS }, ctx.signal);
-  } catch (error) {
-    if (ctx.signal?.aborted) throw error;
-    ctx.log.warn(
-      `machine ${id} did not report ${state} yet: ${error instanceof Error ? error.message : String(error)}`,
-    );
+  let failure: unknown;
+  for (let poll = 0; poll < WAIT_POLLS; poll++) {
+    try {
+      const answer = await ctx.fly.rest.waitMachine(
+        app,
+        id,
+        { ...spec, timeoutSeconds: WAIT_SECONDS },
+        ctx.signal,
+      );
+      if (answer.ok !== false && (answer.state == null || inTarget(answer.state, spec.state))) return;
+      failure = undefined;
+      break;
+    } catch (error) {
+      if (ctx.signal?.aborted) throw error;
+      failure = error;
+      // Only Fly's own deadline is worth another poll; anything else is read back at once.
+      if (!(error instanceof FlyApiError && error.status === 408)) break;
+    }
   }
+  // The wait itself may have failed while the machine arrived: what it is now decides.
+  const now = await ctx.fly.rest.getMachine(app, id, ctx.signal).catch((error: unknown) => {
+    if (ctx.signal?.aborted) throw error;
+    return undefined;
+  });
+  const versionOk = spec.version === undefined || now?.instance_id === spec.version;
+  if (now?.state != null && inTarget(now.state, spec.state) && versionOk) return;
+  const error = new MachineWaitError({
+    app,
+    id,
+    wanted: spec.state,
+    state: now?.state ?? undefined,
+    cause: failure,
+  });
+  if (!options.bestEffort) throw error;
+  ctx.log.warn(`${error.message}; ${error.hint ?? ""}`);
+}
+
+function inTarget(state: string, target: WaitTarget): boolean {
+  return target === "settled" ? RESTING.has(state) : state === target;
+}
+
+/** The id of the machine's newest event, whatever order Fly listed them in. */
+function newestEventId(machine: Machine): string | undefined {
+  let newest: { id: string; timestamp: number } | undefined;
+  for (const event of machine.events ?? []) {
+    if (!event.id) continue;
+    const timestamp = event.timestamp ?? 0;
+    if (newest === undefined || timestamp > newest.timestamp) newest = { id: event.id, timestamp };
+  }
+  return newest?.id;
 }
 
 export function actionView(result: MachineActionResult): Record<string, unknown> {

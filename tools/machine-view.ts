@@ -1,5 +1,18 @@
+import type { MachineState } from "../src/fly/rest.js";
 import type { Machine, OrgMachine } from "../src/fly/schemas.js";
-import { short, sortBy, type Row } from "./view.js";
+import {
+  countGroups,
+  countView,
+  listView,
+  short,
+  sortBy,
+  take,
+  type Counts,
+  type CountView,
+  type Limited,
+  type ListView,
+  type Row,
+} from "./view.js";
 
 export const MACHINE_SORTS = ["memory", "cpu", "created", "name", "region"] as const;
 export type MachineSort = (typeof MACHINE_SORTS)[number];
@@ -45,6 +58,141 @@ export function sortMachines<T extends AnyMachine>(
     case "region":
       return sortBy(machines, (m) => m.region, direction);
   }
+}
+
+/** What machines can be counted by; `app` only across apps (org_machines_list). */
+export const MACHINE_COUNTS = ["region", "state", "app", "size"] as const;
+export type MachineCountBy = (typeof MACHINE_COUNTS)[number];
+/** Each group but a state's says how many of its machines are in each state. */
+export type MachineCounts = Counts<MachineCountBy, { states?: Record<string, number> }>;
+
+/**
+ * A machine's size as Fly names its presets, with its memory: "shared-cpu-1x:512MB",
+ * "performance-2x:4096MB". Unknown parts read "unknown".
+ */
+function sizeOf(m: AnyMachine): string {
+  const { cpu_kind, cpus, memory_mb } = guestOf(m);
+  const preset =
+    cpus === null
+      ? "unknown"
+      : cpu_kind === "performance"
+        ? `performance-${cpus}x`
+        : `${cpu_kind ?? "shared"}-cpu-${cpus}x`;
+  return `${preset}:${memory_mb === null ? "unknown" : `${memory_mb}MB`}`;
+}
+
+function groupOf(m: AnyMachine, by: MachineCountBy): string {
+  switch (by) {
+    case "region":
+      return m.region ?? "unknown";
+    case "state":
+      return m.state ?? "unknown";
+    case "app":
+      return "app_name" in m && typeof m.app_name === "string" ? m.app_name : "unknown";
+    case "size":
+      return sizeOf(m);
+  }
+}
+
+function stateTally(machines: readonly AnyMachine[]): Record<string, number> {
+  const tally: Record<string, number> = {};
+  for (const m of machines) {
+    const state = m.state ?? "unknown";
+    tally[state] = (tally[state] ?? 0) + 1;
+  }
+  return tally;
+}
+
+/** "2 started, 1 stopped": most common state first. */
+function stateSummary(tally: Readonly<Record<string, number>>): string {
+  return Object.entries(tally)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([state, n]) => `${n} ${state}`)
+    .join(", ");
+}
+
+/** Machines counted per region, state, app or size, over every machine given. */
+function countMachines(
+  machines: readonly AnyMachine[],
+  by: MachineCountBy,
+  order?: "asc" | "desc",
+): MachineCounts {
+  return countGroups(
+    machines,
+    by,
+    (m) => groupOf(m, by),
+    (group) => (by === "state" ? {} : { states: stateTally(group) }),
+    order,
+  );
+}
+
+function machineCountView(counts: MachineCounts, limit: number | undefined): CountView {
+  const groupNoun = { region: "regions", state: "states", app: "apps", size: "sizes" }[counts.count_by];
+  return countView(counts, {
+    noun: "machines",
+    groupNoun,
+    limit,
+    cells: (g): Row => (g.states ? { states: stateSummary(g.states) } : {}),
+  });
+}
+
+/** A listing of machines, or their counts when `count_by` was given. */
+export type MachineListing<M extends AnyMachine> = Limited<M> | MachineCounts;
+
+/** Counts when `count_by` is set, else the machines sorted and cut to `limit`. */
+export function listOrCount<M extends AnyMachine>(
+  machines: M[],
+  input: { sort?: MachineSort; order?: "asc" | "desc"; limit?: number; count_by?: MachineCountBy },
+): MachineListing<M> {
+  if (input.count_by !== undefined) return countMachines(machines, input.count_by, input.order);
+  return take(sortMachines(machines, input.sort ?? "created", input.order), input.limit);
+}
+
+/** The states Fly's list endpoints document as filters; others are filtered here, after listing. */
+const SERVER_FILTER_STATES: ReadonlySet<string> = new Set(["created", "started", "stopped", "suspended"]);
+
+/**
+ * The part of a state filter Fly applies itself: `state` only when every state asked for is
+ * one its list endpoints document, and `include_deleted` when destroyed machines are asked for
+ * (Fly hides them otherwise). `filterMachines` applies the whole filter afterwards either way.
+ */
+export function stateQuery(states: readonly string[] | undefined): {
+  state?: MachineState[];
+  include_deleted?: boolean;
+} {
+  if (states === undefined) return {};
+  const serverSide = states.every((s) => SERVER_FILTER_STATES.has(s));
+  return {
+    ...(serverSide ? { state: states as MachineState[] } : {}),
+    ...(states.includes("destroyed") ? { include_deleted: true } : {}),
+  };
+}
+
+export function filterMachines<T extends AnyMachine>(
+  machines: readonly T[],
+  filter: { state?: readonly string[]; region?: string },
+): T[] {
+  return machines.filter(
+    (m) =>
+      (filter.state === undefined || filter.state.includes(m.state ?? "")) &&
+      (filter.region === undefined || m.region === filter.region),
+  );
+}
+
+/** Rows of machines (`narrow` says how to see fewer), or their counts. */
+export function machinesView(
+  listing: MachineListing<AnyMachine>,
+  limit: number | undefined,
+  narrow: string,
+): ListView | CountView {
+  if (!Array.isArray(listing)) return machineCountView(listing, limit);
+  return listView(listing.map(machineRow), {
+    noun: "machines",
+    limit,
+    matched: listing.matched,
+    narrow: `${narrow}, or count them with count_by`,
+    incomplete: listing.incomplete,
+  });
 }
 
 /** One table row per machine: what a person scans for. Never config.env (it may hold secrets). */

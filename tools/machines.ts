@@ -1,12 +1,21 @@
 import { z } from "zod";
 import type { Machine, OrgMachine } from "../src/fly/schemas.js";
-import { defineTool, type ToolContext } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
-import { ToolInputError } from "./invoke.js";
-import { actionView, changeMachineState, cordonMachine, restartMachine } from "./machine-actions.js";
-import { MACHINE_SORTS, machineDetail, machineRow, sortMachines } from "./machine-view.js";
-import { forEachOrg, orgsInScope } from "./org-scope.js";
-import { listView, take } from "./view.js";
+import { machinesCreate, machinesUpdate } from "./machine-create-update.js";
+import { actionView, runMachineAction, type MachineAction } from "./machine-actions.js";
+import {
+  MACHINE_COUNTS,
+  MACHINE_SORTS,
+  filterMachines,
+  listOrCount,
+  machineDetail,
+  machinesView,
+  stateQuery,
+  type MachineListing,
+} from "./machine-view.js";
+import { forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
+import { markIncomplete } from "./view.js";
 
 const ORG_PAGE_SIZE = 500;
 const ORG_MAX_PAGES = 20;
@@ -15,12 +24,15 @@ const sort = z
   .enum(MACHINE_SORTS)
   .describe("Sort by memory, cpu (performance CPUs count more), created (newest first), name or region");
 
+const SIZE_GROUPS =
+  'size is the CPU preset with memory, e.g. "shared-cpu-1x:512MB" or "performance-2x:4096MB"';
+
 const machineRef = z.object({ app: f.app, machine_id: f.machineId }).strict();
 
 export const machinesList = defineTool({
   name: "machines_list",
   description:
-    "List the Machines of one app: id, name, state, region, CPU kind and count, memory, image, created time. Newest first unless sorted otherwise. Filter by state or region; sort by memory or cpu with a limit to find the largest. For machines across all apps use org_machines_list.",
+    'List the Machines of one app: id, name, state, region, CPU kind and count, memory, image, created time. Newest first unless sorted otherwise. Filter by state or region; sort by memory or cpu with a limit to find the largest. To count them ("how many machines per region?") set count_by instead of reading rows. For machines across all apps use org_machines_list.',
   access: "read",
   input: z
     .object({
@@ -30,31 +42,29 @@ export const machinesList = defineTool({
       sort: sort.optional(),
       order: f.order.optional(),
       limit: f.limit.optional(),
+      count_by: z
+        .enum(["region", "state", "size"])
+        .optional()
+        .describe(
+          `Count instead of listing: how many of the app's machines there are per region, state or size (${SIZE_GROUPS}), over every machine that matches the other filters. ${f.COUNT_BY_RESULT}`,
+        ),
     })
     .strict(),
-  async run(ctx, input): Promise<Machine[]> {
+  async run(ctx, input): Promise<MachineListing<Machine>> {
     const machines = await ctx.fly.rest.listMachines(
       input.app,
-      { state: input.state, region: input.region },
+      { ...stateQuery(input.state), region: input.region },
       ctx.signal,
     );
-    return take(
-      sortMachines(filterMachines(machines, input), input.sort ?? "created", input.order),
-      input.limit,
-    );
+    return listOrCount(filterMachines(machines, input), input);
   },
-  view: (machines, input) =>
-    listView(machines.map(machineRow), {
-      noun: "machines",
-      limit: input.limit,
-      narrow: "filter by state or region",
-    }),
+  view: (listing, input) => machinesView(listing, input.limit, "filter by state or region"),
 });
 
 export const orgMachinesList = defineTool({
   name: "org_machines_list",
   description:
-    "List Machines across every app of an organization (or of every organization the token can see): app, id, name, state, region, CPU, memory, image. Use it for fleet-wide questions such as which machines use the most memory, how many machines run per region, or which are stopped. Filter by app, state or region; sort and limit.",
+    'List Machines across every app of an organization (or of every organization the token can see): app, id, name, state, region, CPU, memory, image. Use it for fleet-wide questions such as which machines use the most memory or which are stopped. Filter by app, state or region; sort and limit. For counting questions ("how many machines per region?", "how many are stopped in each app?") set count_by: one call counts the whole fleet, however large, where rows show only a page.',
   access: "read",
   input: z
     .object({
@@ -65,37 +75,35 @@ export const orgMachinesList = defineTool({
       sort: sort.optional(),
       order: f.order.optional(),
       limit: f.limit.optional(),
+      count_by: z
+        .enum(MACHINE_COUNTS)
+        .optional()
+        .describe(
+          `Count instead of listing: how many machines there are per region, state, app or size (${SIZE_GROUPS}), over every machine that matches the other filters, not just one page. "how many machines per region?" → count_by "region". ${f.COUNT_BY_RESULT}`,
+        ),
     })
     .strict(),
-  async run(ctx, input): Promise<OrgMachine[]> {
+  async run(ctx, input): Promise<MachineListing<OrgMachine>> {
     const orgs = await orgsInScope(ctx, input.org);
+    const gaps: string[] = [];
     const machines = await forEachOrg(orgs, async (org) => {
       const page = await ctx.fly.rest.listOrgMachines(
         org,
-        { state: input.state, region: input.region },
+        { ...stateQuery(input.state), region: input.region },
         { pageSize: ORG_PAGE_SIZE, maxPages: ORG_MAX_PAGES },
         ctx.signal,
       );
-      if (page.truncated)
-        ctx.log.warn(`org ${org}: stopped after ${ORG_MAX_PAGES} pages of machines; filter to see the rest`);
-      if (page.errorRegions.length > 0) {
-        ctx.log.warn(
-          `org ${org}: Fly could not list machines in ${page.errorRegions.join(", ")}; those are missing`,
-        );
-      }
+      gaps.push(...pageGaps(ctx, org, "machines", page));
       return page.items;
     });
+    const wantsDestroyed = input.state?.includes("destroyed") ?? false;
     const mine = machines.filter(
-      (m) => (input.app === undefined || m.app_name === input.app) && m.state !== "destroyed",
+      (m) =>
+        (input.app === undefined || m.app_name === input.app) && (wantsDestroyed || m.state !== "destroyed"),
     );
-    return take(sortMachines(filterMachines(mine, input), input.sort ?? "created", input.order), input.limit);
+    return markIncomplete(listOrCount(filterMachines(mine, input), input), gaps.sort());
   },
-  view: (machines, input) =>
-    listView(machines.map(machineRow), {
-      noun: "machines",
-      limit: input.limit,
-      narrow: "filter by app, state or region",
-    }),
+  view: (listing, input) => machinesView(listing, input.limit, "filter by app, state or region"),
 });
 
 export const machinesGet = defineTool({
@@ -108,141 +116,53 @@ export const machinesGet = defineTool({
   view: (machine) => machineDetail(machine),
 });
 
-export const machinesCreate = defineTool({
-  name: "machines_create",
-  description:
-    "Create and start a new Machine in an app with a given size and region. Without `image` it uses the image of the app's newest machine that has one. Returns the new machine.",
-  access: "write",
-  input: z
-    .object({
-      app: f.app,
-      region: f.region,
-      name: z
-        .string()
-        .trim()
-        .min(1)
-        .max(63)
-        .optional()
-        .describe("Machine name; Fly generates one when omitted"),
-      image: z
-        .string()
-        .trim()
-        .min(1)
-        .optional()
-        .describe(
-          'Docker image, e.g. "registry.fly.io/my-app:deployment-01H..."; defaults to the app\'s current image',
-        ),
-      guest: f.guest,
-    })
-    .strict(),
-  async run(ctx, input): Promise<Machine> {
-    const image = input.image ?? (await currentImage(ctx, input.app));
-    if (image === undefined) {
-      throw new ToolInputError("machines_create", [
-        `image: required, because app ${input.app} has no machine to copy it from`,
-      ]);
-    }
-    return ctx.fly.rest.createMachine(
-      input.app,
-      { name: input.name, region: input.region, config: { image, guest: input.guest } },
-      ctx.signal,
-    );
-  },
-  view: (machine) => machineRow(machine),
-});
+/** One of the six machine actions: a name, a description, and the action it runs. */
+function machineActionTool<N extends string>(name: N, action: MachineAction, description: string) {
+  return defineTool({
+    name,
+    description,
+    access: "write",
+    input: machineRef,
+    run: (ctx, input) => runMachineAction(ctx, input.app, input.machine_id, action),
+    view: actionView,
+  });
+}
 
-export const machinesUpdate = defineTool({
-  name: "machines_update",
-  description:
-    "Change a Machine's image and/or size (cpu_kind, cpus, memory_mb; give only what changes). The rest of its configuration is kept; Fly restarts a running machine to apply it. Does nothing when the machine already has that image and size.",
-  access: "write",
-  input: z
-    .object({
-      app: f.app,
-      machine_id: f.machineId,
-      image: z.string().trim().min(1).optional().describe("New Docker image"),
-      guest: f.guest.partial().optional().describe('Size fields to change, e.g. {"memory_mb": 1024}'),
-    })
-    .strict(),
-  async run(ctx, input) {
-    if (input.image === undefined && (input.guest === undefined || Object.keys(input.guest).length === 0)) {
-      throw new ToolInputError("machines_update", [
-        "input: give image or guest (cpu_kind, cpus, memory_mb) to change",
-      ]);
-    }
-    const machine = await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal);
-    const config = machine.config ?? {};
-    const guest = { ...config.guest, ...input.guest };
-    const image = input.image ?? config.image;
-    const unchanged =
-      image === config.image && Object.entries(input.guest ?? {}).every(([k, v]) => config.guest?.[k] === v);
-    if (unchanged) return { changed: false, machine };
-    const updated = await ctx.fly.rest.updateMachine(
-      input.app,
-      input.machine_id,
-      { config: { ...config, image, guest }, current_version: machine.instance_id ?? undefined },
-      ctx.signal,
-    );
-    return { changed: true, machine: updated };
-  },
-  view: (result) => ({ ...machineRow(result.machine), changed: result.changed }),
-});
+export const machinesStart = machineActionTool(
+  "machines_start",
+  "start",
+  "Start a stopped or suspended Machine and wait until it runs. Does nothing if it is already started.",
+);
 
-export const machinesStart = defineTool({
-  name: "machines_start",
-  description:
-    "Start a stopped or suspended Machine and wait until it runs. Does nothing if it is already started.",
-  access: "write",
-  input: machineRef,
-  run: (ctx, input) => changeMachineState(ctx, input.app, input.machine_id, "start"),
-  view: actionView,
-});
+export const machinesStop = machineActionTool(
+  "machines_stop",
+  "stop",
+  "Stop a running Machine and wait until it is stopped. Does nothing if it is already stopped.",
+);
 
-export const machinesStop = defineTool({
-  name: "machines_stop",
-  description: "Stop a running Machine and wait until it is stopped. Does nothing if it is already stopped.",
-  access: "write",
-  input: machineRef,
-  run: (ctx, input) => changeMachineState(ctx, input.app, input.machine_id, "stop"),
-  view: actionView,
-});
+export const machinesRestart = machineActionTool(
+  "machines_restart",
+  "restart",
+  "Restart a running Machine in place (same id, same config) and wait until it runs again.",
+);
 
-export const machinesRestart = defineTool({
-  name: "machines_restart",
-  description: "Restart a running Machine in place (same id, same config) and wait until it runs again.",
-  access: "write",
-  input: machineRef,
-  run: (ctx, input) => restartMachine(ctx, input.app, input.machine_id),
-  view: actionView,
-});
+export const machinesSuspend = machineActionTool(
+  "machines_suspend",
+  "suspend",
+  "Suspend a running Machine (its memory is snapshotted so it resumes fast) and wait until it is suspended.",
+);
 
-export const machinesSuspend = defineTool({
-  name: "machines_suspend",
-  description:
-    "Suspend a running Machine (its memory is snapshotted so it resumes fast) and wait until it is suspended.",
-  access: "write",
-  input: machineRef,
-  run: (ctx, input) => changeMachineState(ctx, input.app, input.machine_id, "suspend"),
-  view: actionView,
-});
+export const machinesCordon = machineActionTool(
+  "machines_cordon",
+  "cordon",
+  "Cordon a Machine: Fly Proxy stops routing new requests to it; it keeps running.",
+);
 
-export const machinesCordon = defineTool({
-  name: "machines_cordon",
-  description: "Cordon a Machine: Fly Proxy stops routing new requests to it; it keeps running.",
-  access: "write",
-  input: machineRef,
-  run: (ctx, input) => cordonMachine(ctx, input.app, input.machine_id, "cordon"),
-  view: actionView,
-});
-
-export const machinesUncordon = defineTool({
-  name: "machines_uncordon",
-  description: "Uncordon a Machine so Fly Proxy routes requests to it again.",
-  access: "write",
-  input: machineRef,
-  run: (ctx, input) => cordonMachine(ctx, input.app, input.machine_id, "uncordon"),
-  view: actionView,
-});
+export const machinesUncordon = machineActionTool(
+  "machines_uncordon",
+  "uncordon",
+  "Uncordon a Machine so Fly Proxy routes requests to it again.",
+);
 
 export const machinesDestroy = defineTool({
   name: "machines_destroy",
@@ -263,6 +183,8 @@ export const machinesDestroy = defineTool({
   view: (result) => result,
 });
 
+export { machinesCreate, machinesUpdate };
+
 export const machineTools = [
   machinesList,
   machinesGet,
@@ -277,24 +199,3 @@ export const machineTools = [
   machinesDestroy,
   orgMachinesList,
 ] as const;
-
-function filterMachines<T extends Machine | OrgMachine>(
-  machines: readonly T[],
-  filter: { state?: readonly string[]; region?: string },
-): T[] {
-  return machines.filter(
-    (m) =>
-      (filter.state === undefined || filter.state.includes(m.state ?? "")) &&
-      (filter.region === undefined || m.region === filter.region),
-  );
-}
-
-async function currentImage(ctx: ToolContext, app: string): Promise<string | undefined> {
-  const machines = await ctx.fly.rest.listMachines(app, {}, ctx.signal);
-  const newest = sortMachines(
-    machines.filter((m) => m.config?.image),
-    "created",
-    "desc",
-  );
-  return newest[0]?.config?.image ?? undefined;
-}

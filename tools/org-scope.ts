@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
 import { OrganizationsDocument, type OrganizationSummary } from "../src/fly/graphql-documents.js";
+import type { Paged } from "../src/fly/rest.js";
 import type { ToolContext } from "./define-tool.js";
 
 /** Fly answers org-wide listings slowly; a few at once keeps well within its limits. */
@@ -28,4 +29,18 @@ export async function forEachOrg<T>(
   const limit = pLimit(ORG_CONCURRENCY);
   const results = await Promise.all(orgs.map((org) => limit(() => work(org))));
   return results.flat();
+}
+
+/**
+ * What one org's paged listing left out, one line each: pages not read (the page cap, or a
+ * cursor Fly repeated) and regions Fly could not reach. Logged, and carried to the view's note
+ * through `markIncomplete` so a reader never takes a partial fleet for the whole.
+ */
+export function pageGaps(ctx: ToolContext, org: string, noun: string, page: Paged<unknown>): string[] {
+  const gaps: string[] = [];
+  if (page.truncated) gaps.push(`org ${org}: not every page of ${noun} was read`);
+  if (page.errorRegions.length > 0)
+    gaps.push(`org ${org}: Fly could not list ${noun} in ${page.errorRegions.join(", ")}`);
+  for (const gap of gaps) ctx.log.warn(gap);
+  return gaps;
 }

@@ -37,10 +37,21 @@ export const secretsList = defineTool({
     ),
 });
 
+/**
+ * What setting or unsetting secrets through the Machines API does: the app gets a new secrets
+ * version, and running machines keep their old values. A machine gets the new ones when it is
+ * next deployed or updated with that version (flyctl's `secrets set --stage` does the same and
+ * leaves the deploy to `fly deploy` or `fly secrets deploy`).
+ */
+const STAGED =
+  "The change is staged: running machines keep their current values until they are next deployed or updated (e.g. `fly deploy`, or `fly secrets deploy`); a restart alone is not guaranteed to pick it up.";
+
+const STAGED_NOTE =
+  "staged: running machines keep their current values until they are next deployed or updated";
+
 export const secretsSet = defineTool({
   name: "secrets_set",
-  description:
-    'Set one or more secrets of an app (machines pick them up on their next restart or deploy). In a plan each value is a reference, {"fromEnv": "NAME"} or {"fromFile": "PATH"}, never the value itself.',
+  description: `Set one or more secrets of an app in one new secrets version. ${STAGED} In a plan each value is a reference, {"fromEnv": "NAME"} or {"fromFile": "PATH"}, never the value itself.`,
   access: "write",
   input: z
     .object({
@@ -67,14 +78,15 @@ export const secretsSet = defineTool({
       app: input.app,
       set: Object.keys(values).sort(),
       version: result.version ?? result.Version ?? null,
+      staged: true,
     };
   },
-  view: (result) => result,
+  view: (result) => ({ ...result, note: STAGED_NOTE }),
 });
 
 export const secretsUnset = defineTool({
   name: "secrets_unset",
-  description: "Remove secrets from an app by name. Machines lose them on their next restart or deploy.",
+  description: `Remove secrets from an app by name, all in one new secrets version; a name the app does not have is not an error. ${STAGED}`,
   access: "destructive",
   input: z
     .object({
@@ -83,14 +95,11 @@ export const secretsUnset = defineTool({
     })
     .strict(),
   async run(ctx, input) {
-    let version: number | null = null;
-    for (const name of [...new Set(input.names)]) {
-      const result = await ctx.fly.rest.unsetSecret(input.app, name, ctx.signal);
-      version = result.version ?? result.Version ?? version;
-    }
-    return { app: input.app, unset: [...new Set(input.names)].sort(), version };
+    const names = [...new Set(input.names)].sort();
+    const result = await ctx.fly.rest.unsetSecrets(input.app, names, ctx.signal);
+    return { app: input.app, unset: names, version: result.version ?? result.Version ?? null, staged: true };
   },
-  view: (result) => result,
+  view: (result) => ({ ...result, note: STAGED_NOTE }),
 });
 
 export const secretTools = [secretsList, secretsSet, secretsUnset] as const;

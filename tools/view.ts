@@ -9,7 +9,7 @@ export type Row = Record<string, Cell>;
 
 export interface ListView {
   rows: Row[];
-  /** How many rows the tool's result held before the view's own cap. */
+  /** How many items matched the call: before the caller's `limit` when the tool knows, and before the view's own cap. */
   total: number;
   note?: string;
 }
@@ -17,32 +17,147 @@ export interface ListView {
 /** The most rows a view shows when the caller gave no `limit`. */
 export const VIEW_MAX_ROWS = 50;
 
+/** The most rows a view shows even when the caller's `limit` asks for more; the `limit` input's maximum. */
+export const VIEW_MAX_LIMIT = 200;
+
+/**
+ * A list cut to the caller's `limit` that remembers how many items matched before the cut, so the
+ * view can say how many were left out, and what Fly could not list (`incomplete`, see
+ * `markIncomplete`). JSON (`--json`, plan preconditions) still sees only the items.
+ */
+export type Limited<T> = T[] & { matched?: number; incomplete?: string[] };
+
 export interface ListViewOptions {
   /** Plural noun for the note, e.g. "machines". */
   noun: string;
   /** The `limit` the caller passed: the result was already cut to it. */
   limit?: number;
+  /** How many items matched before `limit` cut them (`Limited.matched`); unknown means "maybe more". */
+  matched?: number;
   /** How to narrow this particular listing, e.g. "filter by state or region". */
   narrow?: string;
-  /** Extra facts the reader must not miss, e.g. regions Fly could not list. */
+  /** Extra facts the reader must not miss, e.g. the nearest region. */
   notes?: readonly (string | undefined)[];
+  /** Parts Fly could not list (`Limited.incomplete`, `Counts.incomplete`): each becomes a note. */
+  incomplete?: readonly string[];
+  /** What a gap means for this view; default "the list may be incomplete". */
+  incompleteMeans?: string;
+  /** The note when nothing matched; default "no NOUN found". */
+  empty?: string;
 }
 
+/**
+ * Shows `limit` rows when the caller gave one (at most VIEW_MAX_LIMIT), else the first
+ * VIEW_MAX_ROWS, and says how many were left out and how to see them.
+ */
 export function listView(rows: Row[], options: ListViewOptions): ListView {
   const notes: string[] = [];
-  const narrow = options.narrow ? `; ${options.narrow}` : "";
-  let shown = rows;
-  if (options.limit !== undefined && rows.length >= options.limit) {
-    notes.push(`limited to ${options.limit} ${options.noun} by limit; more may exist`);
-  } else if (rows.length > VIEW_MAX_ROWS) {
-    shown = rows.slice(0, VIEW_MAX_ROWS);
-    notes.push(`showing ${VIEW_MAX_ROWS} of ${rows.length} ${options.noun}${narrow}, or sort and set limit`);
+  const { noun, limit } = options;
+  const narrow = options.narrow ?? "narrow the call";
+  const total = Math.max(options.matched ?? rows.length, rows.length);
+  const cap = Math.min(limit ?? VIEW_MAX_ROWS, VIEW_MAX_LIMIT);
+  const shown = rows.slice(0, cap);
+  const left = total - shown.length;
+  if (limit !== undefined && shown.length === limit && (left > 0 || options.matched === undefined)) {
+    notes.push(
+      left > 0
+        ? `limited to ${limit} ${noun} by limit, of ${total} that match: ${left} left out; ${narrow}, or raise limit (at most ${VIEW_MAX_LIMIT})`
+        : `limited to ${limit} ${noun} by limit; more may exist`,
+    );
+  } else if (left > 0) {
+    const raise = cap < VIEW_MAX_LIMIT ? `, or set limit (at most ${VIEW_MAX_LIMIT})` : "";
+    notes.push(`showing ${shown.length} of ${total} ${noun}, ${left} left out; ${narrow}${raise}`);
   }
   for (const note of options.notes ?? []) if (note) notes.push(note);
-  if (rows.length === 0) notes.push(`no ${options.noun} found`);
-  return notes.length > 0
-    ? { rows: shown, total: rows.length, note: notes.join(". ") }
-    : { rows: shown, total: rows.length };
+  const means = options.incompleteMeans ?? "the list may be incomplete";
+  for (const gap of options.incomplete ?? []) notes.push(`${gap}; ${means}`);
+  if (total === 0) notes.push(options.empty ?? `no ${noun} found`);
+  return notes.length > 0 ? { rows: shown, total, note: notes.join(". ") } : { rows: shown, total };
+}
+
+/** One group of a count: its value (a region, an app, true/false), how many items, and per-group extras. */
+export type Group<X> = { group: string | boolean; count: number } & X;
+
+/** The answer to `count_by`: groups over every matching item, largest first, and the total they add up to. */
+export interface Counts<By extends string, X> {
+  count_by: By;
+  total: number;
+  groups: Array<Group<X>>;
+  /** Parts of the fleet that could not be listed, so the counts may be low. */
+  incomplete?: string[];
+}
+
+/**
+ * Counts `items` per `keyOf`, with `extra` summarising each group's items; largest group first
+ * (ties by group name), or smallest first when `order` is "asc".
+ */
+export function countGroups<T, By extends string, X>(
+  items: readonly T[],
+  by: By,
+  keyOf: (item: T) => string | boolean,
+  extra: (members: readonly T[]) => X,
+  order: "asc" | "desc" = "desc",
+): Counts<By, X> {
+  const buckets = new Map<string | boolean, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(item);
+    else buckets.set(key, [item]);
+  }
+  const sign = order === "asc" ? -1 : 1;
+  const groups = [...buckets.entries()]
+    .map(([group, members]): Group<X> => ({ group, count: members.length, ...extra(members) }))
+    .sort((a, b) => sign * (b.count - a.count) || String(a.group).localeCompare(String(b.group)));
+  return { count_by: by, total: items.length, groups };
+}
+
+export interface CountView {
+  count_by: string;
+  /** How many items were counted: every item that matched the filters. */
+  total: number;
+  /** How many groups there are (a view shows at most a page of them). */
+  groups: number;
+  /** One row per group: the group under the count_by name (e.g. `region`), `count`, then extras. */
+  rows: Row[];
+  note?: string;
+}
+
+export interface CountViewOptions<X> {
+  /** Plural noun of what was counted, e.g. "machines". */
+  noun: string;
+  /** Plural noun of the groups, e.g. "regions". */
+  groupNoun: string;
+  limit?: number;
+  /** The cells a group adds after its count, e.g. `{ states: "2 started, 1 stopped" }`. */
+  cells?: (group: Group<X>) => Row;
+  /** Totals over every group, shown beside `total`, e.g. `{ size_gb: 120 }`. */
+  sums?: Row;
+}
+
+/** The compact view of a count: group and count rows, largest first, with the total. */
+export function countView<X>(counts: Counts<string, X>, options: CountViewOptions<X>): CountView {
+  const rows = counts.groups.map((g): Row => ({
+    [counts.count_by]: g.group,
+    count: g.count,
+    ...options.cells?.(g),
+  }));
+  const list = listView(rows, {
+    noun: options.groupNoun,
+    limit: options.limit,
+    narrow: `filter to fewer ${options.noun}`,
+    incomplete: counts.incomplete,
+    incompleteMeans: "the counts may be low",
+    empty: `no ${options.noun} match`,
+  });
+  return {
+    count_by: counts.count_by,
+    total: counts.total,
+    ...options.sums,
+    groups: list.total,
+    rows: list.rows,
+    ...(list.note ? { note: list.note } : {}),
+  };
 }
 
 type SortValue = string | number | null | undefined;
@@ -63,8 +178,23 @@ export function sortBy<T>(items: readonly T[], key: (item: T) => SortValue, orde
   });
 }
 
-export function take<T>(items: T[], limit: number | undefined): T[] {
-  return limit === undefined ? items : items.slice(0, limit);
+/**
+ * Records what a listing could not see (pages not read, regions Fly could not reach), so the
+ * view says so instead of presenting a partial fleet as complete. Lists and counts alike.
+ */
+export function markIncomplete<L extends Limited<unknown> | Counts<string, unknown>>(
+  listing: L,
+  gaps: readonly string[],
+): L {
+  if (gaps.length === 0) return listing;
+  if (Array.isArray(listing)) return Object.assign(listing, { incomplete: [...gaps] });
+  return { ...listing, incomplete: [...gaps] };
+}
+
+/** The first `limit` items, remembering how many there were (see Limited). */
+export function take<T>(items: T[], limit: number | undefined): Limited<T> {
+  if (limit === undefined) return items;
+  return Object.assign(items.slice(0, limit), { matched: items.length });
 }
 
 /** Keeps only the first lines of free text (check output, error text) so one cell stays one line. */

@@ -3,14 +3,25 @@ import type { OrgVolume, Volume } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
 import { ToolInputError } from "./invoke.js";
-import { forEachOrg, orgsInScope } from "./org-scope.js";
-import { listView, sortBy, take, type Row } from "./view.js";
+import { forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
+import {
+  countGroups,
+  countView,
+  listView,
+  markIncomplete,
+  sortBy,
+  take,
+  type Counts,
+  type CountView,
+  type Limited,
+  type ListView,
+  type Row,
+} from "./view.js";
 
 const ORG_PAGE_SIZE = 500;
 const ORG_MAX_PAGES = 20;
 
 const VOLUME_SORTS = ["size", "created", "name", "region"] as const;
-type VolumeSort = (typeof VOLUME_SORTS)[number];
 
 const listFilters = {
   region: f.region.optional(),
@@ -29,48 +40,59 @@ const listFilters = {
   limit: f.limit.optional(),
 };
 
-type ListFilters = {
-  region?: string;
-  state?: string;
-  attached?: boolean;
-  sort?: VolumeSort;
-  order?: "asc" | "desc";
-  limit?: number;
-};
+const VOLUME_COUNTS = ["region", "app", "attached"] as const;
+type VolumeCountBy = (typeof VOLUME_COUNTS)[number];
+type VolumeCounts = Counts<VolumeCountBy, { size_gb: number }>;
+
+/** A listing of volumes, or their counts when `count_by` was given. */
+type VolumeListing<V extends Volume> = Limited<V> | VolumeCounts;
+
+const countBy = (groups: readonly [VolumeCountBy, ...VolumeCountBy[]], per: string) =>
+  z
+    .enum(groups)
+    .optional()
+    .describe(
+      `Count instead of listing: how many volumes there are ${per}, with their total size_gb, over every volume that matches the other filters. "how many volumes per region?" → count_by "region"; "attached" groups into true and false. ${f.COUNT_BY_RESULT}`,
+    );
+
+type ListFilters = z.infer<z.ZodObject<typeof listFilters>> & { count_by?: VolumeCountBy };
 
 const volumeRef = z.object({ app: f.app, volume_id: f.volumeId }).strict();
 
 export const volumesList = defineTool({
   name: "volumes_list",
   description:
-    "List the volumes of one app: id, name, region, size in GB, state, attached machine (empty when unattached), encryption, created time. Filter by region, state or attached; sort by size.",
+    "List the volumes of one app: id, name, region, size in GB, state, attached machine (empty when unattached), encryption, created time. Filter by region, state or attached; sort by size. To count them per region or attachment, set count_by.",
   access: "read",
-  input: z.object({ app: f.app, ...listFilters }).strict(),
-  async run(ctx, input): Promise<Volume[]> {
+  input: z
+    .object({
+      app: f.app,
+      ...listFilters,
+      count_by: countBy(["region", "attached"], "per region or by attachment"),
+    })
+    .strict(),
+  async run(ctx, input): Promise<VolumeListing<Volume>> {
     return select(await ctx.fly.rest.listVolumes(input.app, {}, ctx.signal), input);
   },
-  view: (volumes, input) =>
-    listView(volumes.map(volumeRow), {
-      noun: "volumes",
-      limit: input.limit,
-      narrow: "filter by region or attached",
-    }),
+  view: (listing, input) => volumesView(listing, input, "filter by region or attached"),
 });
 
 export const orgVolumesList = defineTool({
   name: "org_volumes_list",
   description:
-    "List volumes across every app of an organization (or of every organization the token can see), with app, size, region and attached machine. Use attached=false to find unattached volumes that still cost money.",
+    'List volumes across every app of an organization (or of every organization the token can see), with app, size, region and attached machine. Use attached=false to find unattached volumes that still cost money. For counting questions ("how many volumes per region?") set count_by: one call counts every volume, where rows show only a page.',
   access: "read",
   input: z
     .object({
       org: f.org.optional(),
       app: f.app.optional().describe("Only volumes of this app"),
       ...listFilters,
+      count_by: countBy(VOLUME_COUNTS, "per region, per app or by attachment"),
     })
     .strict(),
-  async run(ctx, input): Promise<OrgVolume[]> {
+  async run(ctx, input): Promise<VolumeListing<OrgVolume>> {
     const orgs = await orgsInScope(ctx, input.org);
+    const gaps: string[] = [];
     const volumes = await forEachOrg(orgs, async (org) => {
       const page = await ctx.fly.rest.listOrgVolumes(
         org,
@@ -78,21 +100,16 @@ export const orgVolumesList = defineTool({
         { pageSize: ORG_PAGE_SIZE, maxPages: ORG_MAX_PAGES },
         ctx.signal,
       );
-      if (page.truncated)
-        ctx.log.warn(`org ${org}: stopped after ${ORG_MAX_PAGES} pages of volumes; filter to see the rest`);
+      gaps.push(...pageGaps(ctx, org, "volumes", page));
       return page.items;
     });
-    return select(
+    const listing = select(
       volumes.filter((v) => input.app === undefined || v.app_name === input.app),
       input,
     );
+    return markIncomplete(listing, gaps.sort());
   },
-  view: (volumes, input) =>
-    listView(volumes.map(volumeRow), {
-      noun: "volumes",
-      limit: input.limit,
-      narrow: "filter by app, region or attached",
-    }),
+  view: (listing, input) => volumesView(listing, input, "filter by app, region or attached"),
 });
 
 export const volumesGet = defineTool({
@@ -148,14 +165,15 @@ export const volumesExtend = defineTool({
   async run(ctx, input) {
     const volume = await ctx.fly.rest.getVolume(input.app, input.volume_id, ctx.signal);
     const current = volume.size_gb ?? 0;
-    if (current === input.size_gb) return { changed: false, needs_restart: false, volume };
+    if (current === input.size_gb) return { changed: false, needs_restart: false as boolean | null, volume };
     if (current > input.size_gb) {
       throw new ToolInputError("volumes_extend", [
         `size_gb: volume ${volume.id} is ${current} GB and volumes cannot shrink`,
       ]);
     }
     const result = await ctx.fly.rest.extendVolume(input.app, input.volume_id, input.size_gb, ctx.signal);
-    return { changed: true, needs_restart: result.needs_restart ?? false, volume: result.volume ?? volume };
+    // null: Fly's answer was lost and the volume read back instead, so whether it needs a restart is unknown.
+    return { changed: true, needs_restart: result.needs_restart ?? null, volume: result.volume ?? volume };
   },
   view: (r) => ({ ...volumeRow(r.volume), changed: r.changed, needs_restart: r.needs_restart }),
 });
@@ -230,18 +248,58 @@ function isAttached(v: Volume): boolean {
   return typeof v.attached_machine_id === "string" && v.attached_machine_id !== "";
 }
 
-function select<T extends Volume>(volumes: readonly T[], filter: ListFilters): T[] {
+/** Volumes that match the filters, counted when `count_by` is set, else sorted and cut to `limit`. */
+function select<T extends Volume>(volumes: readonly T[], filter: ListFilters): VolumeListing<T> {
   const kept = volumes.filter(
     (v) =>
       (filter.region === undefined || v.region === filter.region) &&
       (filter.state === undefined ? !isGone(v) : v.state === filter.state) &&
       (filter.attached === undefined || isAttached(v) === filter.attached),
   );
+  if (filter.count_by !== undefined) return countVolumes(kept, filter.count_by, filter.order);
   const sort = filter.sort ?? "created";
   const order = filter.order ?? (sort === "name" || sort === "region" ? "asc" : "desc");
   const key = (v: T): string | number | null | undefined =>
     sort === "size" ? v.size_gb : sort === "created" ? v.created_at : sort === "name" ? v.name : v.region;
   return take(sortBy(kept, key, order), filter.limit);
+}
+
+const VOLUME_GROUP: Record<VolumeCountBy, (v: Volume | OrgVolume) => string | boolean> = {
+  region: (v) => v.region ?? "unknown",
+  app: (v) => ("app_name" in v && typeof v.app_name === "string" ? v.app_name : "unknown"),
+  attached: isAttached,
+};
+
+function countVolumes(volumes: readonly Volume[], by: VolumeCountBy, order?: "asc" | "desc"): VolumeCounts {
+  const sizeGb = (group: readonly Volume[]) => ({
+    size_gb: group.reduce((sum, v) => sum + (v.size_gb ?? 0), 0),
+  });
+  return countGroups(volumes, by, VOLUME_GROUP[by], sizeGb, order);
+}
+
+function volumesView(
+  listing: VolumeListing<Volume>,
+  input: ListFilters,
+  narrow: string,
+): ListView | CountView {
+  if (!Array.isArray(listing)) {
+    const groupNoun = { region: "regions", app: "apps", attached: "groups" }[listing.count_by];
+    const size_gb = listing.groups.reduce((sum, g) => sum + g.size_gb, 0);
+    return countView(listing, {
+      noun: "volumes",
+      groupNoun,
+      limit: input.limit,
+      cells: (g) => ({ size_gb: g.size_gb }),
+      sums: { size_gb },
+    });
+  }
+  return listView(listing.map(volumeRow), {
+    noun: "volumes",
+    limit: input.limit,
+    matched: listing.matched,
+    narrow: `${narrow}, or count them with count_by`,
+    incomplete: listing.incomplete,
+  });
 }
 
 function volumeRow(v: Volume | OrgVolume): Row {

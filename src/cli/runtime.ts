@@ -5,6 +5,7 @@ import { requireToken, resolveConfig, type ResolvedConfig } from "../config/inde
 import { nonEmpty, type Env } from "../config/config-file.js";
 import { createFlyClients } from "../fly/create-clients.js";
 import type { RecordedRequest } from "../fly/http.js";
+import { MODEL_KEY_VARIABLES } from "../llm/select.js";
 import { silentLogger, type Logger } from "../logger.js";
 
 export interface RuntimeOptions {
@@ -132,7 +133,6 @@ function collectCredentials(config: ResolvedConfig, env: Env): string[] {
     if (bare.includes(",")) for (const part of bare.split(",")) add(part);
   };
   add(config.token);
-  for (const name of ["FLY_API_TOKEN", "FLY_ACCESS_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"])
-    add(env[name]);
+  for (const name of ["FLY_API_TOKEN", "FLY_ACCESS_TOKEN", ...MODEL_KEY_VARIABLES]) add(env[name]);
   return [...values];
 }

@@ -38,11 +38,15 @@ export function defaultDeps(): CommandDeps {
   };
 }
 
-/** Builds the runtime (config, clients, ToolContext), runs `work`, and always closes it. */
+/**
+ * Builds the runtime (config, clients, ToolContext), runs `work`, and always closes it. `work`
+ * writes through an Io that redacts tokens and every credential the process holds: a full API
+ * result printed with --json can carry a token someone left in a machine's env.
+ */
 export async function withRuntime<T>(
   flags: RuntimeFlags,
   deps: CommandDeps,
-  work: (runtime: Runtime) => Promise<T>,
+  work: (runtime: Runtime, io: Io) => Promise<T>,
 ): Promise<T> {
   const redactor = new Redactor();
   const log = stderrLogger(deps.io, redactor, Boolean(deps.env.FLYOPS_DEBUG));
@@ -56,8 +60,12 @@ export async function withRuntime<T>(
     signal: deps.signal,
   });
   for (const credential of runtime.credentials) redactor.add(credential);
+  const io: Io = {
+    stdout: (text) => deps.io.stdout(redactor.redact(text)),
+    stderr: (text) => deps.io.stderr(redactor.redact(text)),
+  };
   try {
-    return await work(runtime);
+    return await work(runtime, io);
   } finally {
     await runtime.close();
   }

@@ -155,6 +155,12 @@ function describeStatus(
       hint: "the resource changed or is busy; look at its current state and retry",
     };
   }
+  if (status === 412) {
+    return {
+      message: `${api} refused ${what} (412): the machine or volume is not in a state that allows this${detail}`,
+      hint: stateHint(init.path),
+    };
+  }
   if (status === 422) {
     return {
       message: `${api} rejected the request as invalid (422) for ${what}${detail}`,
@@ -177,4 +183,24 @@ function describeStatus(
     message: `${api} answered ${status} to ${what}${detail}`,
     hint: "check the request's arguments; run with FLYOPS_DEBUG=1 for details",
   };
+}
+
+/** Where to look when Fly refuses an action for the state a machine or volume is in (412). */
+function stateHint(path: string): string {
+  const part = (value: string | undefined): string => {
+    try {
+      return decodeURIComponent(value ?? "");
+    } catch {
+      return value ?? "";
+    }
+  };
+  const machine = /^\/v1\/apps\/([^/]+)\/machines\/([^/]+)/.exec(path);
+  if (machine) {
+    return `the machine is not in a state that allows this; check its current state with \`flyops fly get machine ${part(machine[2])} --app ${part(machine[1])}\`, and retry once it has settled`;
+  }
+  const volume = /^\/v1\/apps\/([^/]+)\/volumes/.exec(path);
+  if (volume) {
+    return `the volume is not in a state that allows this (attached to a machine, or still being created or destroyed); check it with \`flyops fly list volumes --app ${part(volume[1])}\``;
+  }
+  return "the machine or volume is not in a state that allows this; check its current state with `flyops fly get machine ID --app APP`, and retry once it has settled";
 }

@@ -1,4 +1,6 @@
 import { accessSync, constants, statSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { delimiter, isAbsolute, join } from "node:path";
 import { execa } from "execa";
 import { Redactor } from "../agent/redact.js";
@@ -16,6 +18,17 @@ import { FlyopsError } from "../errors.js";
  * Machines API, FLY_API_BASE_URL for the GraphQL API; FLY_API_HOSTNAME and FLY_GRAPHQL_URL are
  * set too). So flyctl acts on the same Fly (or sandbox) that preconditions were checked against,
  * and nothing in a plan or in the caller's shell can point it somewhere else or swap its token.
+ * FLY_API_BASE_URL is flyctl's GraphQL base WITHOUT the "/graphql" path, so it is derived only
+ * when our GraphQL URL's path really ends in /graphql (parsed as a URL, query and fragment
+ * dropped); for any other GraphQL URL it is left unset and flyctl uses its own default
+ * (https://api.fly.io, or `api_base_url` in its config file): point FLY_GRAPHQL_URL at a
+ * `…/graphql` URL when flyctl steps must follow it. FLY_SEND_METRICS=0: flyctl sends no usage
+ * metrics, so the operator's token never travels to flyctl's metrics endpoint.
+ *
+ * Working directory. flyctl reads ./fly.toml (and builds from ./ on deploy) wherever it runs, so
+ * every run gets a new, empty temporary folder as its cwd, removed afterwards: a plan applied
+ * from a project checkout acts on the app its args name (`--app`, required by the validator),
+ * never on the app the checkout's fly.toml names, and uploads nothing from it.
  */
 
 export const FLYCTL_INSTALL_URL = "https://fly.io/docs/flyctl/install/";
@@ -130,6 +143,22 @@ export function findFlyctl(
   return undefined;
 }
 
+/** flyctl's FLY_API_BASE_URL for our GraphQL URL: the URL without a final "/graphql" path, or undefined. */
+export function graphqlApiBase(graphqlUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(graphqlUrl);
+  } catch {
+    return undefined;
+  }
+  const path = url.pathname.replace(/\/$/, "");
+  if (!path.endsWith("/graphql")) return undefined;
+  url.pathname = path.slice(0, -"/graphql".length) || "/";
+  url.search = "";
+  url.hash = "";
+  return url.href.replace(/\/$/, "");
+}
+
 /** The whole environment flyctl gets. Exported so that the allowlist itself is tested. */
 export function flyctlEnv(endpoints: FlyctlEndpoints, parent: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {};
@@ -139,16 +168,19 @@ export function flyctlEnv(endpoints: FlyctlEndpoints, parent: NodeJS.ProcessEnv)
   }
   const restBase = endpoints.restBaseUrl.replace(/\/+$/, "");
   const graphqlUrl = endpoints.graphqlUrl;
+  const apiBase = graphqlApiBase(graphqlUrl);
   return {
     ...env,
     FLY_API_TOKEN: endpoints.token,
     FLY_API_HOSTNAME: restBase,
     FLY_FLAPS_BASE_URL: restBase,
     FLY_GRAPHQL_URL: graphqlUrl,
-    FLY_API_BASE_URL: graphqlUrl.replace(/\/graphql\/?$/, ""),
+    ...(apiBase === undefined ? {} : { FLY_API_BASE_URL: apiBase }),
     // Output is captured and shown to a person or a log, never a terminal: no colors, no prompts, no update nags.
     NO_COLOR: "1",
     FLY_NO_UPDATE_CHECK: "1",
+    // No usage metrics: nothing goes to flyctl's metrics endpoint, least of all with our token.
+    FLY_SEND_METRICS: "0",
   };
 }
 
@@ -181,17 +213,25 @@ export class FlyctlRunner {
   async run(args: readonly string[], options: FlyctlRunOptions = {}): Promise<FlyctlResult> {
     const program = this.program();
     const command = this.#redactor.redact(displayCommand(args));
-    const result = await execa(program, [...args], {
-      shell: false,
-      extendEnv: false,
-      env: flyctlEnv(this.#options, this.#options.env ?? process.env),
-      input: options.stdin ?? "",
-      timeout: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      maxBuffer: this.#options.maxBuffer ?? DEFAULT_MAX_BUFFER,
-      cancelSignal: options.signal,
-      reject: false,
-      windowsHide: true,
-    });
+    // An empty folder of its own: no fly.toml, Dockerfile or source for flyctl to pick up.
+    const cwd = await mkdtemp(join(tmpdir(), "flyops-flyctl-"));
+    let result;
+    try {
+      result = await execa(program, [...args], {
+        cwd,
+        shell: false,
+        extendEnv: false,
+        env: flyctlEnv(this.#options, this.#options.env ?? process.env),
+        input: options.stdin ?? "",
+        timeout: this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxBuffer: this.#options.maxBuffer ?? DEFAULT_MAX_BUFFER,
+        cancelSignal: options.signal,
+        reject: false,
+        windowsHide: true,
+      });
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
     const stdout = this.#redactor.redact(String(result.stdout ?? ""));
     const stderr = this.#redactor.redact(String(result.stderr ?? ""));
     if (result.timedOut) throw new FlyctlFailedError(command, "timed out", stderr, undefined);
@@ -209,9 +249,11 @@ export class FlyctlRunner {
   }
 
   /**
-   * Sets secrets through `flyctl secrets import`: NAME=VALUE lines on standard input, so no value
-   * is ever on a command line (where `ps` and shell history would see it). Multi-line values use
-   * flyctl's triple-quote form.
+   * Stages secrets through `flyctl secrets import --stage`: NAME=VALUE lines on standard input, so
+   * no value is ever on a command line (where `ps` and shell history would see it). Multi-line
+   * values use flyctl's triple-quote form. `--stage`, as the REST secrets endpoint does: the
+   * secrets are stored and machines get them at their next deploy or update; without it flyctl
+   * would redeploy every machine of the app, which the plan did not say.
    */
   async importSecrets(
     app: string,
@@ -231,7 +273,7 @@ export class FlyctlRunner {
       }
       return `${name}="""${value}"""`;
     });
-    return this.run(["secrets", "import", "--app", app], {
+    return this.run(["secrets", "import", "--stage", "--app", app], {
       stdin: `${lines.join("\n")}\n`,
       signal: options.signal,
     });

@@ -51,6 +51,7 @@ export class FlyGraphQL {
     this.http = new HttpTransport({
       baseUrl: url.origin,
       token: options.token,
+      tokenAudience: "graphql",
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
       onRequest: options.onRequest,

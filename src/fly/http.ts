@@ -2,7 +2,7 @@ import { request as undiciRequest, type Dispatcher } from "undici";
 import { RefusedError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { VERSION } from "../version.js";
-import { authorizationHeader } from "./auth-header.js";
+import { authorizationHeader, type TokenAudience } from "./auth-header.js";
 import { systemClock, type Clock } from "./clock.js";
 import { FlyApiError, FlyNetworkError, isRetryableStatus } from "./errors.js";
 import type { RateLimiter } from "./limiter.js";
@@ -19,6 +19,13 @@ export interface HttpRequest {
   idempotent?: boolean;
   /** Client-side limiter bucket, e.g. {action: "machines_stop", key: machineId}. */
   limit?: { action: string; key: string };
+  /**
+   * Asked before resending a request whose earlier attempt may have been carried out (its
+   * answer was lost to a reset, a timeout or a 5xx): reads back whether the work is done, and a
+   * value other than undefined is taken as the answer instead of resending. An extend, which Fly
+   * refuses once the volume has its new size, re-reads the volume here.
+   */
+  alreadyDone?: () => Promise<unknown>;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -40,6 +47,8 @@ export interface HttpTransportOptions {
   log?: Logger;
   /** Names the API in error messages ("Machines API", "GraphQL API"). */
   apiName?: string;
+  /** Which parts of a mixed token bundle the API takes (see auth-header.ts); default "machines". */
+  tokenAudience?: TokenAudience;
   clock?: Clock;
   random?: () => number;
   retry?: Partial<RetryPolicy>;
@@ -68,6 +77,8 @@ interface Attempt<T> {
   error?: FlyApiError | FlyNetworkError;
   /** Whether this particular failure may be sent again. */
   retry: boolean;
+  /** Whether the server may have carried the request out although it failed (a 5xx, a lost answer). */
+  mayHaveActed?: boolean;
   retryAfterMs?: number;
 }
 
@@ -78,6 +89,11 @@ interface Attempt<T> {
  * (Fly's limiter refused it before the handler ran) or a connection that was never opened.
  * A POST whose connection reset mid-flight, or that got a 5xx, may have created something and
  * is not resent. Why this is a small loop and not undici's RetryAgent: see retry.ts.
+ *
+ * A resent request whose earlier attempt may have been carried out must not turn that success
+ * into a failure: a DELETE answered 404 on such a retry has found its own earlier work (the
+ * thing is gone, which is what was asked), so it succeeds; other requests can name an
+ * `alreadyDone` check that is asked before resending.
  */
 export class HttpTransport {
   private readonly baseUrl: string;
@@ -93,7 +109,7 @@ export class HttpTransport {
     this.options = options;
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.token = options.token;
-    this.authorization = authorizationHeader(options.token);
+    this.authorization = authorizationHeader(options.token, options.tokenAudience);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     if (options.maxRetries !== undefined) this.policy.maxRetries = options.maxRetries;
@@ -110,10 +126,20 @@ export class HttpTransport {
       req.idempotent ?? (req.method === "GET" || req.method === "PUT" || req.method === "DELETE");
     const search = new URLSearchParams(query).toString();
     const url = `${this.baseUrl}${req.path}${search === "" ? "" : `?${search}`}`;
+    let mayHaveActed = false;
     for (let retry = 0; ; retry++) {
+      if (mayHaveActed && req.alreadyDone) {
+        const done = await this.checkDone(req);
+        if (done !== undefined) return done as T;
+      }
       if (req.limit) await this.options.limiter?.acquire(req.limit.action, req.limit.key, req.signal);
       const attempt = await this.attempt<T>(req, url, idempotent);
       if (attempt.error === undefined) return attempt.value as T;
+      if (mayHaveActed && req.method === "DELETE" && isNotFound(attempt.error)) {
+        this.log.debug(`${req.method} ${req.path}: 404 on a retry; the earlier attempt did it`);
+        return undefined as T;
+      }
+      mayHaveActed ||= attempt.mayHaveActed === true;
       const exhausted = !attempt.retry || retry >= this.policy.maxRetries;
       const tooLong = (attempt.retryAfterMs ?? 0) > this.policy.maxRetryAfterMs;
       if (exhausted || tooLong) throw attempt.error;
@@ -122,6 +148,17 @@ export class HttpTransport {
         `${req.method} ${req.path}: ${attempt.error.message}; retry ${retry + 1} in ${waitMs}ms`,
       );
       await this.clock.sleep(waitMs, req.signal);
+    }
+  }
+
+  /** Asks `alreadyDone`; a failing check only means the request is sent again. */
+  private async checkDone(req: HttpRequest): Promise<unknown> {
+    try {
+      return await req.alreadyDone?.();
+    } catch (error) {
+      if (req.signal?.aborted) throw error;
+      this.log.debug(`${req.method} ${req.path}: could not check whether it is done; sending it again`);
+      return undefined;
     }
   }
 
@@ -166,7 +203,12 @@ export class HttpTransport {
       retryAfterMs,
     });
     // A 429 means Fly's limiter turned the request away before any handler ran: even a POST may go again.
-    return { error, retry: isRetryableStatus(status) && (idempotent || status === 429), retryAfterMs };
+    return {
+      error,
+      retry: isRetryableStatus(status) && (idempotent || status === 429),
+      mayHaveActed: status >= 500,
+      retryAfterMs,
+    };
   }
 
   private networkFailure<T>(
@@ -189,15 +231,23 @@ export class HttpTransport {
     });
     const neverSent = code !== undefined && NEVER_SENT_CODES.has(code);
     const transient = timedOut || (code !== undefined && TRANSIENT_CODES.has(code));
-    return { error: failure, retry: neverSent || (idempotent && transient) };
+    return { error: failure, retry: neverSent || (idempotent && transient), mayHaveActed: !neverSent };
   }
 
   // An API that echoes the request back must not carry the token into an error message.
+  // Each part of a bundle too: the header may carry only some of them.
   private scrub(text: string): string {
-    return this.token.length >= 8 && text.includes(this.token)
-      ? text.split(this.token).join("[REDACTED]")
-      : text;
+    let out = text;
+    for (const secret of [this.token, ...this.token.split(",")]) {
+      const value = secret.trim();
+      if (value.length >= 8 && out.includes(value)) out = out.split(value).join("[REDACTED]");
+    }
+    return out;
   }
+}
+
+function isNotFound(error: FlyApiError | FlyNetworkError): boolean {
+  return error instanceof FlyApiError && error.status === 404;
 }
 
 function refuseSecretReads(path: string, query: Record<string, string>): void {

@@ -12,9 +12,21 @@ export const FLY_ACTION_LIMITS: Readonly<Record<string, RateLimit>> = {
   machines_get: { perSecond: 5, burst: 10 },
 };
 
+/**
+ * The share of a published rate the client paces itself at. Fly's bucket and ours refill at the
+ * same nominal rate but on two clocks, and a request reaches Fly a variable time after it leaves
+ * (a busy event loop, a slow connection): one sent the moment our token is due can arrive a hair
+ * before Fly's, and meet a 429. At 90% each token comes 1/0.9 - 1 ≈ 11% of its interval later
+ * (111 ms at 1 req/s, 22 ms at 5 req/s), and the slack grows over a sustained run, so modest
+ * skew never tells. Bursts are not reduced: a full bucket is full on both sides.
+ */
+export const DEFAULT_PACE = 0.9;
+
 export interface RateLimiterOptions {
   defaultLimit?: RateLimit;
   limits?: Readonly<Record<string, RateLimit>>;
+  /** Fraction of each limit's rate to pace at, in (0, 1]; default DEFAULT_PACE. 1 paces at the published rate exactly. */
+  pace?: number;
   clock?: Clock;
   /** How often idle buckets are swept away, in ms. */
   sweepEveryMs?: number;
@@ -40,6 +52,7 @@ export class RateLimiter {
   private readonly limits: Readonly<Record<string, RateLimit>>;
   private readonly clock: Clock;
   private readonly sweepEveryMs: number;
+  private readonly pace: number;
   private lastSweep: number;
 
   constructor(options: RateLimiterOptions = {}) {
@@ -47,6 +60,8 @@ export class RateLimiter {
     this.limits = options.limits ?? FLY_ACTION_LIMITS;
     this.clock = options.clock ?? systemClock;
     this.sweepEveryMs = options.sweepEveryMs ?? 10_000;
+    this.pace = options.pace ?? DEFAULT_PACE;
+    if (!(this.pace > 0 && this.pace <= 1)) throw new RangeError(`pace must be in (0, 1], got ${this.pace}`);
     this.lastSweep = this.clock.now();
   }
 
@@ -55,8 +70,15 @@ export class RateLimiter {
     return this.buckets.size;
   }
 
+  /** The published limit of an action (what Fly enforces). */
   limitFor(action: string): RateLimit {
     return this.limits[action] ?? this.defaultLimit;
+  }
+
+  /** What the client actually paces an action at: the published rate times `pace`, the same burst. */
+  pacedLimitFor(action: string): RateLimit {
+    const limit = this.limitFor(action);
+    return { perSecond: limit.perSecond * this.pace, burst: limit.burst };
   }
 
   /** Waits until a request for (action, key) may go. Rejects only if `signal` aborts. */
@@ -80,7 +102,7 @@ export class RateLimiter {
   }
 
   private fresh(action: string, now: number): Bucket {
-    const limit = this.limitFor(action);
+    const limit = this.pacedLimitFor(action);
     return { tokens: limit.burst, updatedAt: now, limit };
   }
 

@@ -34,7 +34,7 @@ export interface PageOptions {
 
 export interface Paged<T> {
   items: T[];
-  /** True when maxPages was reached while Fly still had a next page. */
+  /** True when the walk stopped while Fly may have had more: maxPages reached, or a cursor repeated. */
   truncated: boolean;
   /** Regions Fly could not reach: the list is missing their machines. */
   errorRegions: string[];
@@ -53,6 +53,8 @@ export interface UpdateMachineBody {
   current_version?: string;
   name?: string;
   region?: string;
+  /** Leave the machine stopped after the update; without it Fly starts the machine. */
+  skip_launch?: boolean;
 }
 
 export interface CreateVolumeBody {
@@ -141,6 +143,12 @@ export async function call<S extends z.ZodTypeAny>(
   );
 }
 
+/**
+ * Walks a cursor-paged listing. Fly calls the page size advisory: "Responses may be shorter, or
+ * even empty, even when more machines remain", so only the cursor ends a walk, never a short or
+ * empty page. A cursor seen before would loop forever; the walk stops there and, like a walk cut
+ * at `maxPages`, reports `truncated` because it cannot tell whether more remain.
+ */
 export async function paginate<T>(
   pages: PageOptions,
   fetchPage: (
@@ -152,17 +160,17 @@ export async function paginate<T>(
   const items: T[] = [];
   const errorRegions = new Set<string>();
   const seen = new Set<string>();
+  const result = (truncated: boolean): Paged<T> => ({ items, truncated, errorRegions: [...errorRegions] });
   let cursor: string | undefined;
   for (let page = 0; page < maxPages; page++) {
-    const result = await fetchPage(cursor, pages.pageSize);
-    items.push(...result.items);
-    result.errorRegions.forEach((r) => errorRegions.add(r));
-    const next = result.next ?? undefined;
-    // An empty page or a repeated cursor ends the walk: a server bug must not loop forever.
-    if (!next || result.items.length === 0 || seen.has(next))
-      return { items, truncated: false, errorRegions: [...errorRegions] };
+    const answer = await fetchPage(cursor, pages.pageSize);
+    items.push(...answer.items);
+    answer.errorRegions.forEach((r) => errorRegions.add(r));
+    const next = answer.next ?? "";
+    if (next === "") return result(false);
+    if (seen.has(next)) return result(true);
     seen.add(next);
     cursor = next;
   }
-  return { items, truncated: true, errorRegions: [...errorRegions] };
+  return result(true);
 }

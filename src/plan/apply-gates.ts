@@ -13,6 +13,7 @@ import { describeChange } from "./describe-step.js";
 import type { JournalState } from "./journal.js";
 import { preconditionLabel, stepMayAffect, type PreconditionCheck } from "./preconditions.js";
 import { reconcileStep, type Reconciliation, type StepLike } from "./reconcile.js";
+import { heldCredentials } from "./secret-sources.js";
 
 /**
  * The gates an apply passes before anything changes: approval, which preconditions to re-read,
@@ -183,5 +184,6 @@ export function stepRunner(options: ApplyOptions, io: ApplyIo): Parameters<typeo
     cwd: io.cwd,
     redactor: io.redactor,
     secretsVia: options.secretsVia,
+    credentials: heldCredentials(io.env, io.credentials),
   };
 }

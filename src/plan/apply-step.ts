@@ -19,6 +19,8 @@ export interface StepRunner {
   cwd: string;
   redactor: Redactor;
   secretsVia: SecretsVia;
+  /** Every credential the process holds: a secret value that is or contains one is refused. */
+  credentials: readonly string[];
 }
 
 const RESULT_FIELDS = [
@@ -67,6 +69,7 @@ async function runSecretsSet(step: StepLike, runner: StepRunner, dryRun: boolean
   const values = await resolveSecrets(secretSources(step), {
     env: runner.env,
     cwd: runner.cwd,
+    credentials: runner.credentials,
     onValue: (value) => runner.redactor.add(value),
   });
   const effect: StepEffect = { app: String(step.input.app), secrets: Object.keys(values).sort() };

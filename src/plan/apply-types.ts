@@ -31,6 +31,11 @@ export interface ApplyIo {
   env: NodeJS.ProcessEnv;
   cwd: string;
   redactor: Redactor;
+  /**
+   * The credentials this process holds (runtime.credentials). Secret values that are or contain
+   * one are refused; credential variables of `env` are added to them (secret-sources.ts).
+   */
+  credentials?: readonly string[];
   /** Human progress lines (stderr). */
   progress: (line: string) => void;
   /** Present only when a person can answer (a terminal); without it every question is a no. */

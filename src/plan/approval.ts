@@ -2,9 +2,16 @@ import { execa } from "execa";
 import { planDigest, withoutApproval } from "./canonical.js";
 
 /**
- * Approval: a person's signature on one exact version of a plan. `sha256` covers the canonical
- * JSON of everything but `approval` itself, so any change to a step, an input, a precondition or
- * the summary voids it, while re-indenting the file does not.
+ * Approval: a record that a person approved one exact version of a plan. `sha256` covers the
+ * canonical JSON of everything but `approval` itself, so any change to a step, an input, a
+ * precondition or the summary voids it, while re-indenting the file does not.
+ *
+ * It is an integrity check, not authentication: the hash is not signed, and `approvedBy` is
+ * whatever was written. Anyone who can write the plan file can change it and compute a matching
+ * hash (that is all `flyops plan approve` does), so an approval proves only that the content has
+ * not changed since someone with write access recorded it. Who may approve is decided by who may
+ * write the file: keep plans under review in version control (a protected branch, required
+ * reviews) when that matters.
  */
 
 export interface Approval {

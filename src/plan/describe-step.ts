@@ -38,6 +38,8 @@ function guest(value: unknown): string {
   return `${g.cpu_kind ?? "?"}-cpu-${g.cpus ?? "?"}x ${g.memory_mb ?? "?"}MB`;
 }
 
+const STAGED = "(staged: machines get the change at their next deploy or update)";
+
 const MACHINE_VERBS: Record<string, string> = {
   machines_start: "start",
   machines_stop: "stop",
@@ -69,10 +71,11 @@ export function describeChange(step: StepLike): string {
       return `destroy volume ${str(i.volume_id)} of ${app} and its data`;
     case "volume_snapshots_create":
       return `snapshot volume ${str(i.volume_id)} of ${app}`;
+    // Both ways (REST and `flyctl secrets import --stage`) only stage: nothing restarts now.
     case "secrets_set":
-      return `set secrets of ${app}: ${secretSources(i.secrets)}`;
+      return `stage secrets of ${app}: ${secretSources(i.secrets)} ${STAGED}`;
     case "secrets_unset":
-      return `remove secrets of ${app}: ${((i.names ?? []) as string[]).join(", ")}`;
+      return `remove secrets of ${app}: ${((i.names ?? []) as string[]).join(", ")} ${STAGED}`;
     case "ips_allocate":
       return `allocate a ${str(i.type)} address to ${app}${i.region ? ` in ${str(i.region)}` : ""}`;
     case "ips_release":

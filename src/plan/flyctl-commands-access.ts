@@ -59,7 +59,7 @@ const tokens = group("tokens", [
     ["third-party"],
   ),
   opaque("debug", { rule: "flyctl-prints-secret", why: "decodes and prints an access token" }),
-  cmd("list", { risk: "read" }, [...APP, value("scope", "s"), F.org], ["ls"]),
+  cmd("list", { risk: "read", appScope: "or-org" }, [...APP, value("scope", "s"), F.org], ["ls"]),
   cmd("revoke", { risk: "destructive", args: [1] }),
 ]);
 
@@ -110,8 +110,23 @@ const wireguard = group(
 const orgs = group("orgs", [
   cmd("list", { risk: "read" }, [F.json], ["ls"]),
   cmd("show", { risk: "read", args: [0, 1], promptsBelow: 1 }, [F.json]),
-  cmd("invite", { risk: "write", args: [0, 2], promptsBelow: 2 }, [F.json]),
-  cmd("remove", { risk: "destructive", args: [0, 2], promptsBelow: 2 }),
+  // Membership is who controls every app of the org: both directions are judged destructive.
+  cmd(
+    "invite",
+    {
+      risk: "destructive",
+      args: [0, 2],
+      promptsBelow: 2,
+      privilege: "it invites a person into the organization, with control of all its apps and secrets",
+    },
+    [F.json],
+  ),
+  cmd("remove", {
+    risk: "destructive",
+    args: [0, 2],
+    promptsBelow: 2,
+    privilege: "it removes a member's access to the organization",
+  }),
   cmd("create", { risk: "write", args: [0, 1], promptsBelow: 1 }, [bool("apps-v2-default-on"), F.json]),
   cmd("delete", { risk: "destructive", args: [0, 1], confirm: "yes", promptsBelow: 1 }, [F.yes]),
   unsupported("replay-sources", "`orgs replay-sources`"),

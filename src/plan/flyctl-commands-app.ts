@@ -21,7 +21,8 @@ const APPS_DESTROY = cmd(
   [F.yes],
   ["delete", "remove", "rm"],
 );
-const APPS_MOVE = cmd("move", { risk: "write", args: [1, 1], confirm: "yes" }, [
+const MOVES_APP = "it moves the app into another organization, whose members then control it and its secrets";
+const APPS_MOVE = cmd("move", { risk: "destructive", args: [1, 1], confirm: "yes", privilege: MOVES_APP }, [
   F.yes,
   F.org,
   bool("skip-health-checks"),
@@ -231,7 +232,7 @@ const platform = group("platform", [
 ]);
 
 const incidents = group("incidents", [
-  cmd("list", { risk: "read", args: [0, 0] }, [...APP, F.json, F.org]),
+  cmd("list", { risk: "read", args: [0, 0], appScope: "or-org" }, [...APP, F.json, F.org]),
   group("hosts", [cmd("list", { risk: "read", args: [0, 0] }, [...APP, F.json], ["ls"])]),
 ]);
 
@@ -264,9 +265,9 @@ export const APP_COMMANDS: readonly CommandSpec[] = [
   ]),
   group("checks", [cmd("list", { risk: "read" }, [...APP, value("check-name"), F.json], ["ls"])], [], APP),
   group("services", [cmd("list", { risk: "read" }, APP, ["ls"])]),
-  cmd("dig", { risk: "read", args: [1, 2] }, [...APP, F.org, bool("short", "s")]),
+  cmd("dig", { risk: "read", args: [1, 2], appScope: "or-org" }, [...APP, F.org, bool("short", "s")]),
   // Without --count ping runs until interrupted: see flyctl-rules.ts.
-  cmd("ping", { risk: "read", args: [0, 1] }, [
+  cmd("ping", { risk: "read", args: [0, 1], appScope: "or-org" }, [
     ...APP,
     F.org,
     value("interval", "i"),
@@ -274,7 +275,13 @@ export const APP_COMMANDS: readonly CommandSpec[] = [
     value("size", "s"),
   ]),
   cmd("curl", { risk: "read", args: [1, 1] }, [F.json]),
-  cmd("doctor", { risk: "read", args: [0, 0] }, [...APP, F.json, bool("verbose", "v"), F.org]),
+  // Without --app it checks flyctl's own setup (token, agent, WireGuard); no app is at stake.
+  cmd("doctor", { risk: "read", args: [0, 0], appScope: "optional" }, [
+    ...APP,
+    F.json,
+    bool("verbose", "v"),
+    F.org,
+  ]),
   { name: "history", flags: [...APP, F.json] },
   { name: "info", flags: APP },
   // Hidden, deprecated top-level spellings of apps subcommands.
@@ -283,7 +290,11 @@ export const APP_COMMANDS: readonly CommandSpec[] = [
   cmd("destroy", { risk: "destructive", args: [1, 1], confirm: "yes", canonical: ["apps", "destroy"] }, [
     F.yes,
   ]),
-  cmd("move", { risk: "write", args: [1, 1], confirm: "yes", canonical: ["apps", "move"] }, [F.yes, F.org]),
+  cmd(
+    "move",
+    { risk: "destructive", args: [1, 1], confirm: "yes", canonical: ["apps", "move"], privilege: MOVES_APP },
+    [F.yes, F.org],
+  ),
   {
     name: "create",
     flags: [value("name"), bool("generate-name"), value("network"), bool("machines"), F.org],

@@ -136,7 +136,8 @@ const volumes = group(
   "volumes",
   [
     cmd("list", { risk: "read" }, [...APP, bool("all"), F.json], ["ls"]),
-    cmd("show", { risk: "read", args: [0, 1], needsId: "volume" }, [F.json, ...APP]),
+    // flyctl finds the app of a volume id by itself.
+    cmd("show", { risk: "read", args: [0, 1], needsId: "volume", appScope: "optional" }, [F.json, ...APP]),
     cmd("create", { risk: "write", args: [1, 1], confirm: "yes" }, [
       ...APP,
       F.region,
@@ -167,7 +168,7 @@ const volumes = group(
     ]),
     cmd(
       "destroy",
-      { risk: "destructive", confirm: "yes", needsId: "volume" },
+      { risk: "destructive", confirm: "yes", needsId: "volume", appScope: "optional" },
       [F.yes, ...APP],
       ["delete", "rm"],
     ),
@@ -183,8 +184,8 @@ const volumes = group(
     group(
       "snapshots",
       [
-        cmd("list", { risk: "read", args: [1, 1] }, [F.app, F.json], ["ls"]),
-        cmd("create", { risk: "write", args: [1, 1] }, [F.app, F.json]),
+        cmd("list", { risk: "read", args: [1, 1], appScope: "optional" }, [F.app, F.json], ["ls"]),
+        cmd("create", { risk: "write", args: [1, 1], appScope: "optional" }, [F.app, F.json]),
       ],
       ["snapshot", "snaps"],
     ),

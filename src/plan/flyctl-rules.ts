@@ -1,5 +1,6 @@
 import { canonicalLine, displayArgs, safeText } from "./flyctl-display.js";
 import { flagIsTrue, flagValue, parseFlyctl, type Mask, type ParsedFlyctl } from "./flyctl-parse.js";
+import { localFileProblems } from "./flyctl-local-files.js";
 import { environmentDump } from "./flyctl-remote-command.js";
 import type { FlyctlRule, Risk } from "./flyctl-spec.js";
 
@@ -200,12 +201,32 @@ function needsTarget(parsed: ParsedFlyctl, out: Specifics): void {
   }
 }
 
+/**
+ * flyctl picks an app from --app, else FLY_APP, else the fly.toml of the folder it runs in. flyops
+ * runs it in an empty folder with no FLY_APP, but a reviewer must still see which app a line acts
+ * on: a command that takes --app must be given one (see RunSpec.appScope for the exceptions).
+ */
+function appHits(parsed: ParsedFlyctl, out: Specifics): void {
+  const { flags = [], run } = parsed.spec!;
+  if (!flags.some((flag) => flag.name === "app") || run.appScope === "optional") return;
+  if ((flagValue(parsed, "app") ?? "") !== "") return;
+  if (run.appScope === "or-org" && (flagValue(parsed, "org") ?? "") !== "") return;
+  const alternative = run.appScope === "or-org" ? " (or --org ORG)" : "";
+  block(
+    out,
+    "flyctl-missing-app",
+    `it acts on an app but names none: add --app APP${alternative}, so that the plan says which app it changes`,
+    false,
+  );
+}
+
 function riskHits(parsed: ParsedFlyctl, risk: Risk, policy: FlyctlPolicy, out: Specifics): void {
-  const { confirm } = parsed.spec!.run;
+  const { confirm, privilege } = parsed.spec!.run;
   const confirmed = confirm === undefined || flagIsTrue(parsed, confirm);
   if (risk === "destructive") {
+    const what = privilege ? `${privilege}; flyops counts that as destructive` : "it is destructive";
     if (!policy.allowDestructive)
-      block(out, "destructive", "it is destructive; it runs only with --allow-destructive", false);
+      block(out, "destructive", `${what}; it runs only with --allow-destructive`, false);
     if (!confirmed)
       block(
         out,
@@ -238,8 +259,12 @@ function specifics(parsed: ParsedFlyctl, args: readonly string[], policy: Flyctl
   flagChecks(parsed, out);
   if (run.block) block(out, run.block.rule, run.block.why);
   CHECKS[parsed.path.join(" ")]?.(parsed, out);
+  for (const why of localFileProblems(parsed)) block(out, "flyctl-local-file", why, false);
   needsTarget(parsed, out);
-  if (!out.hardBlock) riskHits(parsed, out.risk ?? run.risk, policy, out);
+  if (!out.hardBlock) {
+    appHits(parsed, out);
+    riskHits(parsed, out.risk ?? run.risk, policy, out);
+  }
   return out;
 }
 

@@ -23,6 +23,8 @@ export type FlyctlRule =
   | "flyctl-secret-on-command-line"
   | "flyctl-secret-like-env"
   | "flyctl-confirm-flag"
+  | "flyctl-local-file"
+  | "flyctl-missing-app"
   | "destructive";
 
 export interface FlagSpec {
@@ -60,6 +62,17 @@ export interface RunSpec {
   readonly needsId?: "machine" | "volume";
   /** Hidden, deprecated spellings are judged as the command they stand for (`destroy` is `apps destroy`). */
   readonly canonical?: readonly string[];
+  /**
+   * A command with an --app flag must be given one (flyctl-missing-app), unless: "or-org", --org
+   * names the scope instead (dig, ping, tokens list); "optional", the app is not its target or
+   * its id argument names the app (volumes show, doctor).
+   */
+  readonly appScope?: "or-org" | "optional";
+  /**
+   * It changes who may act on an org or an app (invites, removals, moving an app to another org):
+   * judged destructive, whatever it removes or adds; the text says what it grants.
+   */
+  readonly privilege?: string;
 }
 
 export interface CommandSpec {

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defineTool, type AnyTool, type ToolContext } from "../../tools/define-tool.js";
-import { toolsByAccess } from "../../tools/index.js";
+import { findTool, toolsByAccess } from "../../tools/index.js";
+import { invokeTool } from "../../tools/invoke.js";
 import { runAsk, type AskResult } from "../agent/ask-loop.js";
 import { MaxStepsError } from "../agent/errors.js";
 import type { Redactor } from "../agent/redact.js";
@@ -10,8 +11,10 @@ import type { ChatModel } from "../llm/types.js";
 import { packageRoot } from "../package-root.js";
 import { derivePreconditions, mergePreconditions, nameCreates } from "./maker-facts.js";
 import { stepToolsText } from "./maker-prompt.js";
+import { MakerProposal } from "./maker-proposal.js";
+import { withholdSecretValues } from "./maker-request.js";
 import { checkPreconditions, describeCheck } from "./preconditions.js";
-import { PlanProposal, type PlanFile } from "./schema.js";
+import type { PlanFile } from "./schema.js";
 import { validatePlan } from "./validator.js";
 
 /**
@@ -21,6 +24,8 @@ import { validatePlan } from "./validator.js";
  * proposal (names for creates, preconditions for what the steps touch), validates it with the
  * current policy and checks its preconditions live. Whatever is wrong goes back to the model as
  * the tool's error result, word for word, and it may try again, a bounded number of times.
+ * A secret value written into the request reaches neither the model nor the plan: it is withheld
+ * first (maker-request.ts).
  */
 
 export const MAKER_PROMPT_PATH = join(packageRoot, "prompts", "maker.md");
@@ -28,6 +33,7 @@ export const MAX_PROPOSALS = 3;
 export const MAKER_MAX_STEPS = 16;
 
 export interface MakePlanOptions {
+  /** As the person wrote it; values of assignments in it are withheld before anything else sees it. */
   request: string;
   model: ChatModel;
   ctx: ToolContext;
@@ -80,7 +86,8 @@ function rejection(lines: string[], what: string): ProposalRejected {
 }
 
 export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
-  const { ctx, request } = options;
+  const { ctx } = options;
+  const request = withholdSecretValues(options.request).text;
   const now = options.now ?? new Date();
   const createdAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace(".000Z", "Z");
   const maxProposals = options.maxProposals ?? MAX_PROPOSALS;
@@ -91,9 +98,9 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
   const proposePlan = defineTool({
     name: "propose_plan",
     description:
-      "Propose the whole change plan once you have read the facts: summary, steps (catalog tools or raw flyctl, in order) and preconditions (read tool calls with the values you read). Nothing is changed; flyops validates it and answers with what to fix, or accepts it.",
+      "Propose the whole change plan once you have read the facts: summary, steps (write catalog tools or raw flyctl, in order) and preconditions (read tool calls with the values you read). Nothing is changed; flyops validates it and answers with what to fix, or accepts it.",
     access: "read",
-    input: PlanProposal,
+    input: MakerProposal,
     async run(toolCtx, proposal) {
       if (accepted)
         return { accepted: true, note: "the plan was already accepted; reply with a short summary and stop" };
@@ -186,13 +193,21 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
   return { plan: accepted, proposals, answer: result?.answer ?? "", model: options.model.id };
 }
 
+/** The org slug of an app, read through the catalog's apps_get like every other front reads it. */
+async function orgOfApp(ctx: ToolContext, app: string): Promise<string | undefined> {
+  const tool = findTool("apps_get");
+  if (!tool) throw new MakerError("the catalog has no apps_get tool");
+  const result = (await invokeTool(ctx, tool, { app })) as { organization?: { slug?: unknown } | null };
+  const slug = result.organization?.slug;
+  return typeof slug === "string" && slug !== "" ? slug : undefined;
+}
+
 /** A plan names its org; without a configured one, it is the org of the (first) app it touches. */
 async function orgOfApps(ctx: ToolContext, steps: PlanFile["steps"]): Promise<string> {
   const app = steps
     .map((s) => (s.input as Record<string, unknown>).app)
     .find((a): a is string => typeof a === "string");
-  const slug =
-    app === undefined ? undefined : (await ctx.fly.rest.getApp(app, ctx.signal)).organization?.slug;
+  const slug = app === undefined ? undefined : await orgOfApp(ctx, app);
   if (slug) return slug;
   throw new ProposalRejected(
     "cannot tell which organization the plan is for: no step names an app of a known org",

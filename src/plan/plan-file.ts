@@ -3,6 +3,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { UsageError } from "../errors.js";
+import { firstDuplicateKey } from "./json-duplicates.js";
 
 /**
  * Reading and writing plan files. A plan is written atomically (a crash leaves the old file or the
@@ -11,7 +12,11 @@ import { UsageError } from "../errors.js";
 
 export const DEFAULT_PLAN_DIR = "plans";
 
-/** The file's JSON, not yet validated: the validator decides what is wrong with it and reports all of it. */
+/**
+ * The file's JSON, not yet validated: the validator decides what is wrong with it and reports all
+ * of it. A key written twice in one object is refused here (UsageError, exit 2): JSON.parse would
+ * silently keep the second.
+ */
 export async function readPlanFile(path: string): Promise<unknown> {
   let text: string;
   try {
@@ -25,14 +30,29 @@ export async function readPlanFile(path: string): Promise<unknown> {
           : undefined,
     });
   }
+  let plan: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    plan = JSON.parse(text) as unknown;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new UsageError(`plan file ${path} is not valid JSON: ${reason}`, {
       hint: "fix the JSON syntax, then run `flyops plan check` on it",
     });
   }
+  let duplicate: string | undefined;
+  try {
+    duplicate = firstDuplicateKey(text);
+  } catch {
+    // Only a nesting deeper than the stack gets here; no plan is shaped like that.
+    throw new UsageError(`plan file ${path} is nested too deeply to check`);
+  }
+  if (duplicate !== undefined) {
+    throw new UsageError(
+      `plan file ${path} has the key ${duplicate} twice: a JSON reader keeps only the last one, so what a reviewer reads may not be what runs`,
+      { hint: "remove one of the two, then run `flyops plan check` and approve the plan again" },
+    );
+  }
+  return plan;
 }
 
 export async function writePlanFile(path: string, plan: object): Promise<void> {

@@ -5,7 +5,8 @@ import { catalog, type AnyTool } from "../../tools/index.js";
  * Plan file, version 1 (DESIGN.md). Every object is strict: a field flyops does not know is an
  * error, not something silently carried into an approved plan. Steps and preconditions are
  * unions keyed on `tool`, each with that tool's own input schema, so the JSON Schema written to
- * plans/plan.schema.json (and the maker's `propose_plan` tool) describes every input exactly.
+ * plans/plan.schema.json describes every input exactly. (The maker's `propose_plan` tool offers a
+ * narrower form of the proposal, maker-proposal.ts: its schema goes with every model turn.)
  */
 
 export const SecretRef = z
@@ -18,12 +19,13 @@ export const SecretRef = z
   .describe('Where a secret value is read at apply time: {"fromEnv": "NAME"} or {"fromFile": "PATH"}');
 export type SecretRef = z.infer<typeof SecretRef>;
 
-const StepId = z
+const BareStepId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "letters, digits, '.', '_' or '-', at most 64 characters")
-  .describe('Step id, unique in the plan, e.g. "s1"');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "letters, digits, '.', '_' or '-', at most 64 characters");
+const StepId = BareStepId.describe('Step id, unique in the plan, e.g. "s1"');
 
-const Reason = z.string().trim().min(1).describe("Why this step is needed, for the reviewer");
+const BareReason = z.string().trim().min(1);
+const Reason = BareReason.describe("Why this step is needed, for the reviewer");
 
 export const FlyctlInput = z
   .object({
@@ -63,20 +65,40 @@ function planInput(tool: AnyTool): z.ZodTypeAny {
 
 type StepOption = z.ZodDiscriminatedUnionOption<"tool">;
 
-function stepOption(tool: AnyTool): StepOption {
-  return z
-    .object({ id: StepId, tool: z.literal(tool.name), reason: Reason, input: planInput(tool) })
-    .strict()
-    .describe(`${tool.access} — ${tool.description}`);
+function stepOption(tool: AnyTool, described: boolean): StepOption {
+  const option = z
+    .object({
+      id: described ? StepId : BareStepId,
+      tool: z.literal(tool.name),
+      reason: described ? Reason : BareReason,
+      input: planInput(tool),
+    })
+    .strict();
+  return described ? option.describe(`${tool.access} — ${tool.description}`) : option;
 }
 
-const stepOptions = [FlyctlStep, ...catalog.map(stepOption)] as [StepOption, ...StepOption[]];
+export interface PlanStepSchemaOptions {
+  /**
+   * Repeat the tool's description and the id/reason help on every option. The plan file's JSON
+   * schema wants them for editors; the maker's proposal leaves them out, since its system prompt
+   * already lists every step tool, and the schema goes with every model turn.
+   */
+  described?: boolean;
+}
 
-export const PlanStep = z.discriminatedUnion("tool", stepOptions) as unknown as z.ZodType<
-  PlanStep,
-  z.ZodTypeDef,
-  unknown
->;
+/** A step of one of `tools` or a raw flyctl step; the maker's proposal offers the write tools only. */
+export function planStepSchema(
+  tools: readonly AnyTool[],
+  { described = true }: PlanStepSchemaOptions = {},
+): z.ZodType<PlanStep, z.ZodTypeDef, unknown> {
+  const options = [FlyctlStep, ...tools.map((tool) => stepOption(tool, described))] as [
+    StepOption,
+    ...StepOption[],
+  ];
+  return z.discriminatedUnion("tool", options) as unknown as z.ZodType<PlanStep, z.ZodTypeDef, unknown>;
+}
+
+export const PlanStep = planStepSchema(catalog);
 
 export const Expectation = z
   .union([
@@ -122,7 +144,7 @@ export const Approval = z
   .describe("sha256 of the canonical JSON of the plan without `approval`");
 export type Approval = z.infer<typeof Approval>;
 
-/** What the maker's `propose_plan` tool takes: the parts of a plan a model writes. */
+/** The parts of a plan a model writes; `propose_plan` takes the narrower MakerProposal (maker-proposal.ts). */
 export const PlanProposal = z
   .object({
     summary: z.string().trim().min(1).describe("One or two sentences saying what the plan changes"),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { catalog, findTool } from "../../tools/index.js";
 import { containsToken, Redactor } from "../agent/redact.js";
 import { judgeFlyctl } from "./flyctl-rules.js";
+import { credentialEnvReason, sensitivePathReason } from "./secret-sources.js";
 import { Expectation, FlyctlInput, PlanFile, StepFields } from "./schema.js";
 
 /**
@@ -111,6 +112,30 @@ function add(
   ctx.findings.push({ ...(id === undefined ? {} : { step: id }), rule, severity, message });
 }
 
+/** A secret reference may not read flyops's or flyctl's own credentials (secret-sources.ts). */
+function checkSecretSource(
+  ctx: Context,
+  step: StepView,
+  name: string,
+  source: Record<string, unknown>,
+): void {
+  const why =
+    typeof source.fromEnv === "string"
+      ? credentialEnvReason(source.fromEnv)
+      : typeof source.fromFile === "string"
+        ? sensitivePathReason(source.fromFile)
+        : undefined;
+  if (why === undefined) return;
+  const key = typeof source.fromEnv === "string" ? "fromEnv" : "fromFile";
+  add(
+    ctx,
+    step.id,
+    "secret-source",
+    "block",
+    `${pathText([...step.base, "input", "secrets", name, key])}: ${why}; a plan may not copy flyops's or flyctl's own credentials into an app`,
+  );
+}
+
 function checkCatalogStep(ctx: Context, step: StepView): void {
   const tool = findTool(step.tool);
   const { id, base } = step;
@@ -120,6 +145,10 @@ function checkCatalogStep(ctx: Context, step: StepView): void {
   }
   if (tool.name === "secrets_set" && isRecord(step.input.secrets)) {
     for (const [name, value] of Object.entries(step.input.secrets)) {
+      if (isRecord(value)) {
+        checkSecretSource(ctx, step, name, value);
+        continue;
+      }
       if (typeof value !== "string") continue;
       ctx.redactor.add(value);
       const where = pathText([...base, "input", "secrets", name]);

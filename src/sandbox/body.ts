@@ -18,3 +18,15 @@ export function queryFlag(query: URLSearchParams, name: string): boolean {
   if (["0", "f", "F", "false", "FALSE", "False"].includes(value)) return false;
   throw badRequest(`invalid ${name} "${value}": expected true or false`);
 }
+
+/**
+ * A comma-separated query parameter as its trimmed, non-empty items. Only the first occurrence
+ * counts unless `repeated`: Fly's list filters read one `state`, its wait reads every one.
+ */
+export function queryList(query: URLSearchParams, name: string, { repeated = false } = {}): string[] {
+  const raw = repeated ? query.getAll(name) : [query.get(name) ?? ""];
+  return raw
+    .flatMap((value) => value.split(","))
+    .map((item) => item.trim())
+    .filter(Boolean);
+}

@@ -39,8 +39,18 @@ export interface SandboxOptions {
   faultSeed?: number;
   /** Fly's rate limits with 429 + Retry-After; on unless false (scale tests turn them off). */
   rateLimits?: boolean;
-  /** How long machines stay in starting/stopping/... before they arrive; 0 lands changes at once. */
+  /**
+   * How long machines stay in starting/stopping/... before they arrive; 0 lands changes at once.
+   * Infinity keeps every change in flight until `settle()` lands it: tests drive arrivals with it.
+   */
   transitionMs?: number;
+  /**
+   * Cut org-wide listings (/v1/orgs/{org}/machines and /volumes) short at times, with
+   * next_cursor, as Fly says it may: some machine pages are empty, some pages of either hold
+   * half the limit or less. Deterministic, so a client's pager meets it on every run. Off
+   * unless true: a page then holds `limit` items.
+   */
+  shortPages?: boolean;
   log?: Logger;
 }
 
@@ -55,6 +65,8 @@ export interface Sandbox {
   /** The same settings as environment variables, for child processes in tests. */
   env: Record<string, string>;
   store: SandboxStore;
+  /** Lands every machine change still in flight now (see `transitionMs`). */
+  settle(): void;
   close(): Promise<void>;
 }
 
@@ -90,7 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const store = new SandboxStore(saved ?? seedState(options.seed ?? "demo"));
   const lifecycle = new MachineLifecycle(store, options.transitionMs ?? 0);
-  const router = new Router(sandboxRoutes({ store, lifecycle }));
+  const router = new Router(sandboxRoutes({ store, lifecycle, shortPages: options.shortPages ?? false }));
   const writer = options.stateFile
     ? new StateFileWriter(
         options.stateFile,
@@ -146,6 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     exports: Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     env,
     store,
+    settle: () => lifecycle.settle(),
     close: () => {
       closed ??= (async () => {
         lifecycle.close();

@@ -18,10 +18,12 @@ export const SETTLED_STATES: ReadonlySet<MachineState> = new Set([
 /**
  * Moves machines between Fly's states. With `transitionMs` 0 a change lands at once; otherwise
  * the machine sits in the intermediate state (starting, stopping, suspending, replacing,
- * destroying) that long, as on Fly, and `wait` is how a client learns it arrived.
+ * destroying) that long, as on Fly, and `wait` is how a client learns it arrived. With
+ * `transitionMs` Infinity no timer runs at all: a change stays in flight until `settle` lands
+ * it, so a test decides when it arrives instead of racing a clock.
  */
 export class MachineLifecycle {
-  private readonly pending = new Map<string, { timer: NodeJS.Timeout; finish: () => void }>();
+  private readonly pending = new Map<string, { timer?: NodeJS.Timeout; finish: () => void }>();
 
   constructor(
     private readonly store: SandboxStore,
@@ -59,9 +61,7 @@ export class MachineLifecycle {
     this.event(machine, type, via, "user");
     const finish = (): void => {
       this.pending.delete(machine.id);
-      machine.state = to;
-      machine.updatedAt = this.store.now();
-      this.event(machine, type, to, "flyd");
+      this.land(machine, type, to);
       then?.();
       this.store.changed(machine);
     };
@@ -72,7 +72,21 @@ export class MachineLifecycle {
     machine.state = via;
     machine.updatedAt = this.store.now();
     this.store.changed(machine);
-    this.pending.set(machine.id, { timer: setTimeout(finish, this.transitionMs), finish });
+    const timer = Number.isFinite(this.transitionMs) ? setTimeout(finish, this.transitionMs) : undefined;
+    this.pending.set(machine.id, { timer, finish });
+  }
+
+  /** A change with nothing to wait for (no process to start or signal): it lands at once. */
+  arrive(machine: MachineRecord, type: string, to: MachineState): void {
+    this.event(machine, type, to, "user");
+    this.land(machine, type, to);
+    this.store.changed(machine);
+  }
+
+  private land(machine: MachineRecord, type: string, to: MachineState): void {
+    machine.state = to;
+    machine.updatedAt = this.store.now();
+    this.event(machine, type, to, "flyd");
   }
 
   /** Lands a change still in flight at once (a forced destroy overtakes it). */
@@ -111,8 +125,13 @@ export class MachineLifecycle {
     });
   }
 
+  /** Lands every change in flight now: tests drive `transitionMs: Infinity` with it. */
+  settle(): void {
+    for (const id of [...this.pending.keys()]) this.completePending(id);
+  }
+
   /** Lands every change in flight, so what is persisted at shutdown is a settled fleet. */
   close(): void {
-    for (const id of [...this.pending.keys()]) this.completePending(id);
+    this.settle();
   }
 }

@@ -5,4 +5,6 @@ import type { SandboxStore } from "./store.js";
 export interface RouteDeps {
   store: SandboxStore;
   lifecycle: MachineLifecycle;
+  /** Org-wide listings cut pages short (and, for machines, empty) at times, as Fly may. */
+  shortPages?: boolean;
 }

@@ -41,8 +41,11 @@ export function machineActionRoutes(deps: RouteDeps): Route[] {
     }),
     action("stop", (machine, { body }) => {
       readBody(StopRequest, body);
-      if (machine.state !== "started") refuse("stop", machine);
-      lifecycle.transition(machine, "stop", "stopping", "stopped");
+      // Stopping a suspended machine discards its snapshot: nothing runs, so it is stopped at
+      // once, and its next start is a cold boot.
+      if (machine.state === "suspended") lifecycle.arrive(machine, "stop", "stopped");
+      else if (machine.state === "started") lifecycle.transition(machine, "stop", "stopping", "stopped");
+      else refuse("stop", machine);
       return { ok: true };
     }),
     action("restart", (machine, { query }) => {

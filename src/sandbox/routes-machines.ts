@@ -1,31 +1,15 @@
-import { queryFlag } from "./body.js";
+import { queryFlag, queryList } from "./body.js";
 import { ApiError, badRequest } from "./http-error.js";
+import { listFilter } from "./list-filters.js";
 import { parseMachineRequest } from "./machine-config.js";
 import { SETTLED_STATES } from "./machine-lifecycle.js";
 import { createMachine, destroyMachine, requireLiveMachine, updateMachine } from "./machine-ops.js";
 import { ok, per, type Route } from "./router.js";
 import type { RouteDeps } from "./route-deps.js";
-import type { MachineRecord } from "./types.js";
 import { machineView } from "./views.js";
 
 const WAIT_STATES = new Set(["started", "stopped", "suspended", "destroyed", "failed", "settled"]);
 const WAIT_MAX_SECONDS = 60;
-
-/** Fly's list filters: state is a comma-separated list; destroyed machines only with include_deleted. */
-export function filterMachines(machines: MachineRecord[], query: URLSearchParams): MachineRecord[] {
-  const includeDeleted = queryFlag(query, "include_deleted");
-  const region = query.get("region");
-  const states = (query.get("state") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return machines.filter(
-    (m) =>
-      (includeDeleted || m.state !== "destroyed") &&
-      (!region || m.region === region) &&
-      (states.length === 0 || states.includes(m.state)),
-  );
-}
 
 function intParam(query: URLSearchParams, name: string, fallback: number): number {
   const raw = query.get(name);
@@ -45,9 +29,10 @@ export function machineRoutes(deps: RouteDeps): Route[] {
       handle: ({ params, query }) => {
         const app = store.requireApp(appName(params));
         const summary = queryFlag(query, "summary");
-        const machines = filterMachines(store.machines(app.name), query).sort(
-          (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
-        );
+        const machines = store
+          .machines(app.name)
+          .filter(listFilter(query))
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
         return ok(machines.map((m) => machineView(m, summary)));
       },
     },
@@ -102,11 +87,7 @@ export function machineRoutes(deps: RouteDeps): Route[] {
       limit: per("machines_wait", "machine_id"),
       handle: async ({ params, query, signal }) => {
         const machine = store.requireMachine(appName(params), params.machine_id ?? "");
-        const wanted = query
-          .getAll("state")
-          .flatMap((s) => s.split(","))
-          .map((s) => s.trim())
-          .filter(Boolean);
+        const wanted = queryList(query, "state", { repeated: true });
         const states = wanted.length > 0 ? wanted : ["started"];
         const invalid = states.find((s) => !WAIT_STATES.has(s));
         if (invalid)

@@ -1,11 +1,11 @@
 import { queryFlag } from "./body.js";
+import { listFilter } from "./list-filters.js";
 import { pageOf } from "./org-pages.js";
 import { ok, per, type Route } from "./router.js";
 import type { RouteDeps } from "./route-deps.js";
-import { filterMachines } from "./routes-machines.js";
 import { orgMachineView, orgVolumeView } from "./views.js";
 
-export function orgRoutes({ store }: RouteDeps): Route[] {
+export function orgRoutes({ store, shortPages = false }: RouteDeps): Route[] {
   const appsOf = (slug: string): Set<string> =>
     new Set(store.apps(store.requireOrg(slug).slug).map((a) => a.name));
   return [
@@ -16,11 +16,10 @@ export function orgRoutes({ store }: RouteDeps): Route[] {
       handle: ({ params, query }) => {
         const apps = appsOf(params.org_slug ?? "");
         const summary = queryFlag(query, "summary");
-        const machines = filterMachines(
-          store.machines().filter((m) => apps.has(m.app)),
-          query,
-        );
-        const page = pageOf(machines, query);
+        const matches = listFilter(query);
+        const machines = store.machines().filter((m) => apps.has(m.app) && matches(m));
+        // Fly: "Responses may be shorter, or even empty, even when more machines remain".
+        const page = pageOf(machines, query, shortPages ? "short-or-empty" : "full");
         const last = page.items[page.items.length - 1];
         return ok({
           machines: page.items.map((m) => orgMachineView(m, summary)),
@@ -36,22 +35,10 @@ export function orgRoutes({ store }: RouteDeps): Route[] {
       handle: ({ params, query }) => {
         const apps = appsOf(params.org_slug ?? "");
         const summary = queryFlag(query, "summary");
-        const includeDeleted = queryFlag(query, "include_deleted");
-        const region = query.get("region");
-        const states = (query.get("state") ?? "")
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean);
-        const volumes = store
-          .volumes()
-          .filter(
-            (v) =>
-              apps.has(v.app) &&
-              (includeDeleted || v.state !== "destroyed") &&
-              (!region || v.region === region) &&
-              (states.length === 0 || states.includes(v.state)),
-          );
-        const page = pageOf(volumes, query);
+        const matches = listFilter(query);
+        const volumes = store.volumes().filter((v) => apps.has(v.app) && matches(v));
+        // Fly: "Responses may be shorter, even when more volumes remain" (not empty).
+        const page = pageOf(volumes, query, shortPages ? "short" : "full");
         const last = page.items[page.items.length - 1];
         return ok({
           volumes: page.items.map((v) => orgVolumeView(v, summary)),

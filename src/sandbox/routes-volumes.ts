@@ -6,7 +6,7 @@ import { isRegion } from "./regions.js";
 import { ok, per, type Route } from "./router.js";
 import type { RouteDeps } from "./route-deps.js";
 import type { SandboxStore } from "./store.js";
-import type { VolumeRecord } from "./types.js";
+import type { MachineState, VolumeRecord } from "./types.js";
 import { snapshotView, volumeView } from "./views.js";
 
 const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
@@ -32,6 +32,9 @@ const UpdateVolume = z.object({
   snapshot_retention: z.number().int().optional(),
 });
 const ExtendVolume = z.object({ size_gb: z.number().int() });
+
+/** Machine states in which a grown volume's filesystem is already mounted at its old size. */
+const MOUNTED_STATES: ReadonlySet<MachineState> = new Set(["started", "starting", "replacing"]);
 
 /** The smallest size a new volume may have: its source's, when restored from a snapshot or forked. */
 function sourceSize(store: SandboxStore, app: string, input: z.infer<typeof CreateVolume>): number {
@@ -153,7 +156,10 @@ export function volumeRoutes({ store }: RouteDeps): Route[] {
         volume.sizeGb = size;
         volume.updatedAt = store.now();
         store.changed();
-        return ok({ needs_restart: false, volume: volumeView(volume) });
+        // The block device grows now; a running machine sees the new size after a restart.
+        const machine = volume.attachedMachineId ? store.machine(volume.attachedMachineId) : undefined;
+        const needsRestart = machine !== undefined && MOUNTED_STATES.has(machine.state);
+        return ok({ needs_restart: needsRestart, volume: volumeView(volume) });
       },
     },
     {

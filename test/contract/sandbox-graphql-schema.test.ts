@@ -15,7 +15,8 @@ import { describe, expect, it } from "vitest";
 import { SANDBOX_GRAPHQL_SDL } from "../../src/sandbox/graphql-schema.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const specDir = process.env.FLY_SPEC_DIR ?? resolve(repoRoot, "../shared/fly-api");
+// As in rest-requests.test.ts: a relative FLY_SPEC_DIR is taken from the repository root.
+const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "../shared/fly-api");
 const fly = buildSchema(readFileSync(resolve(specDir, "fly-schema.graphql"), "utf8"));
 const subset = buildSchema(SANDBOX_GRAPHQL_SDL);
 

@@ -19,7 +19,8 @@ import { obj, sandboxClient, type Call, type Reply } from "../integration/sandbo
  */
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const specDir = process.env.FLY_SPEC_DIR ?? resolve(repoRoot, "../shared/fly-api");
+// As in rest-requests.test.ts: a relative FLY_SPEC_DIR is taken from the repository root.
+const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "../shared/fly-api");
 
 type Json = Record<string, unknown>;
 interface SpecResponse {
@@ -103,6 +104,7 @@ function problemsOf(method: string, path: string, reply: Reply): string[] {
 
 let sandbox: Sandbox;
 let limited: Sandbox;
+let short: Sandbox;
 const problems: string[] = [];
 const hits = new Set<string>();
 const routeStore = new SandboxStore(seedState("empty"));
@@ -123,11 +125,26 @@ function checked(base: Call): Call {
 beforeAll(async () => {
   sandbox = await startSandbox({ seed: "demo", rateLimits: false });
   limited = await startSandbox({ seed: "demo" });
+  short = await startSandbox({ seed: "demo", rateLimits: false, shortPages: true });
 });
 afterAll(async () => {
   await sandbox.close();
   await limited.close();
+  await short.close();
 });
+
+/** Follows next_cursor to the end; returns how many items each page held. */
+async function walkPages(call: Call, path: string, listKey: string): Promise<number[]> {
+  const sizes: number[] = [];
+  let cursor: string | undefined;
+  do {
+    const reply = await call("GET", `${path}${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const page = obj(reply.json);
+    sizes.push(Array.isArray(page[listKey]) ? page[listKey].length : -1);
+    cursor = typeof page.next_cursor === "string" ? page.next_cursor : undefined;
+  } while (cursor && sizes.length < 50);
+  return sizes;
+}
 
 async function exercise(call: Call): Promise<void> {
   const m = "/v1/apps/demo-web/machines/148e272b0e4d89";
@@ -173,6 +190,7 @@ async function exercise(call: Call): Promise<void> {
     ["POST", `${m}/uncordon`],
     ["GET", `${m}/events?limit=10`],
     ["POST", "/v1/apps/demo-web/machines/3287e15b6d9e48/stop"],
+    ["POST", "/v1/apps/demo-worker/machines/e7843d0c2f1968/stop"],
     ["GET", "/v1/apps/demo-web/machines/3287e15b6d9e48/wait?state=started&timeout=0"],
     ["DELETE", "/v1/apps/demo-worker/machines/9080e476b53d87"],
     ["DELETE", "/v1/apps/demo-web/machines/3287e15b6d9e48"],
@@ -201,6 +219,8 @@ async function exercise(call: Call): Promise<void> {
     ["GET", "/v1/apps/acme-api/secrets/NEW_ONE"],
     ["POST", "/v1/apps/acme-api/secrets/SECOND", { value: "v2" }],
     ["DELETE", "/v1/apps/acme-api/secrets/SECOND"],
+    ["POST", "/v1/apps/acme-api/secrets", { values: { NEVER_SET: null } }],
+    ["DELETE", "/v1/apps/acme-api/secrets/NEVER_SET"],
     ["GET", "/v1/apps/acme-api/secrets?show_secrets=true"],
     ["GET", "/v1/apps/acme-api/ip_assignments"],
     ["POST", "/v1/apps/acme-api/ip_assignments", { type: "v6", region: "ams", service_name: "api" }],
@@ -232,6 +252,11 @@ describe("sandbox responses against Fly's OpenAPI document", () => {
     const call = checked(sandboxClient(limited.url));
     const replies = await Promise.all(Array.from({ length: 6 }, () => call("GET", "/v1/apps/demo-web")));
     expect(replies.some((r) => r.status === 429)).toBe(true);
+    const shortCall = checked(sandboxClient(short.url));
+    const machinePages = await walkPages(shortCall, "/v1/orgs/acme-corp/machines", "machines");
+    const volumePages = await walkPages(shortCall, "/v1/orgs/acme-corp/volumes", "volumes");
+    expect(machinePages.slice(0, -1)).toContain(0);
+    expect(volumePages.length).toBeGreaterThan(1);
     expect(problems).toEqual([]);
   });
 

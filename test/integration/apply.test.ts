@@ -156,7 +156,9 @@ describe("flyops apply", () => {
     ]);
     expect((await cli(["plan", "approve", file, "--by", "dana"])).code).toBe(0);
     const show = await cli(["plan", "show", file]);
-    expect(show.stdout).toContain("DATABASE_URL (from env NEW_DATABASE_URL)");
+    expect(show.stdout).toContain(
+      "stage secrets of demo-web: DATABASE_URL (from env NEW_DATABASE_URL) (staged: machines get the change at their next deploy or update)",
+    );
 
     const apply = await cli(["apply", file, "--yes", "--json"], {
       NEW_DATABASE_URL: value,
@@ -180,6 +182,43 @@ describe("flyops apply", () => {
     expect(files.some((f) => f.parentPath.startsWith(join(dir, "state")))).toBe(true);
     for (const entry of files) {
       expect(readFileSync(join(entry.parentPath, entry.name), "utf8"), entry.name).not.toContain(value);
+    }
+  });
+
+  it("never copies the operator's credentials into an app secret, by name or by value", async () => {
+    const modelKey = "sk-" + "k".repeat(40);
+    const byName = writePlan("by-name.json", [
+      {
+        id: "s1",
+        tool: "secrets_set",
+        reason: "x",
+        input: { app: "demo-web", secrets: { T: { fromEnv: "FLY_API_TOKEN" } } },
+      },
+    ]);
+    const check = await cli(["plan", "check", byName, "--json"]);
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout)).toMatchObject({ findings: [{ rule: "secret-source" }] });
+
+    // An innocent name holding the same value gets past the validator; apply still refuses it.
+    for (const [name, value] of [
+      ["FLY_API_TOKEN", sandbox.env.FLY_API_TOKEN!],
+      ["OPENAI_API_KEY", modelKey],
+      ["FLYOPS_MODEL_API_KEY", modelKey],
+    ] as const) {
+      const file = writePlan(`by-value-${name}.json`, [
+        {
+          id: "s1",
+          tool: "secrets_set",
+          reason: "x",
+          input: { app: "demo-web", secrets: { INNOCENT: { fromEnv: "COPY" } } },
+        },
+      ]);
+      expect((await cli(["plan", "approve", file, "--by", "dana"])).code).toBe(0);
+      const apply = await cli(["apply", file, "--yes"], { [name]: value, COPY: value });
+      expect(apply.code).toBe(1);
+      expect(apply.stderr).toContain("secret INNOCENT: the value read from environment variable COPY");
+      expect(apply.stderr + apply.stdout).not.toContain(value);
+      expect(sandbox.store.secretValue("demo-web", "INNOCENT")).toBeUndefined();
     }
   });
 

@@ -8,7 +8,7 @@ import { createRuntime } from "../../src/cli/runtime.js";
 import type { CommandDeps } from "../../src/cli/tool-command.js";
 import { RefusedError } from "../../src/errors.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { DEMO_APPS } from "../../src/sandbox/seed-demo.js";
+import { DEMO_APPS, PLANTED_TOKEN, PLANTED_TOKEN_MACHINE } from "../../src/sandbox/seed-demo.js";
 import { runCli } from "../support/cli.js";
 
 /**
@@ -125,12 +125,30 @@ describe("flyops fly list", () => {
 });
 
 describe("flyops fly machine actions", () => {
+  it("get machine --json prints the full machine with a token left in its env redacted", async () => {
+    const { app, id } = PLANTED_TOKEN_MACHINE;
+    const run = await fly("get", "machine", id, "--app", app, "--json");
+    expect(run.code, run.stderr).toBe(0);
+    const machine = JSON.parse(run.stdout) as { id: string; config: { env: Record<string, string> } };
+    expect(machine.id).toBe(id);
+    expect(machine.config.env.LEGACY_DEPLOY_TOKEN).toBe("[REDACTED]");
+    expect(run.stdout).not.toContain(PLANTED_TOKEN);
+  });
+
   it("stop machine changes its state in the sandbox", async () => {
     expect(sandbox.store.machine("148e272b0e4d89")?.state).toBe("started");
     const run = await fly("stop", "machine", "148e272b0e4d89", "--app", "demo-web");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("stopped");
     expect(sandbox.store.machine("148e272b0e4d89")?.state).toBe("stopped");
+  });
+
+  it("restart of a stopped machine exits 1, saying its state does not allow it and how to look", async () => {
+    const run = await fly("restart", "machine", "3287e15b6d9e48", "--app", "demo-web");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("(412): the machine or volume is not in a state that allows this");
+    expect(run.stderr).toContain("flyops fly get machine 3287e15b6d9e48 --app demo-web");
+    expect(sandbox.store.machine("3287e15b6d9e48")?.state).toBe("stopped");
   });
 
   it("destroy without --yes and without a terminal exits 1 and destroys nothing", async () => {

@@ -72,6 +72,14 @@ describe("flyops plan approve", () => {
     expect((await cli(["plan", "show", file])).stdout).toContain("approved by dana");
   });
 
+  it("says in its help that the approval is an integrity check, not authentication", async () => {
+    const help = await cli(["plan", "approve", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain(
+      "The approval is an integrity check, not authentication: the sha256 is not signed",
+    );
+  });
+
   it("refuses a plan the validator blocks (exit 1) and an unreadable one (exit 2)", async () => {
     const file = writePlan("destroy.json", [
       {

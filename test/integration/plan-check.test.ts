@@ -121,7 +121,12 @@ describe("flyops plan check (built CLI)", () => {
           input: { app: "my-app", machine_id: "148ed123a45678" },
         },
         { id: "rm", tool: "flyctl", reason: "r", input: { args: ["destroy", "my-app", "-y"] } },
-        { id: "dep", tool: "flyctl", reason: "r", input: { args: ["deploy", "-a", "my-app"] } },
+        {
+          id: "dep",
+          tool: "flyctl",
+          reason: "r",
+          input: { args: ["deploy", "-a", "my-app", "-i", "registry.fly.io/my-app:v2"] },
+        },
       ],
     });
     const { code, stdout } = await runCli(["plan", "check", file]);
@@ -129,7 +134,9 @@ describe("flyops plan check (built CLI)", () => {
     expect(stdout).toContain(
       "BLOCK rm [destructive] flyctl apps destroy my-app --yes (from `destroy my-app -y`)",
     );
-    expect(stdout).toContain("WARN  dep [flyctl-confirm-flag] flyctl deploy --app=my-app");
+    expect(stdout).toContain(
+      "WARN  dep [flyctl-confirm-flag] flyctl deploy --app=my-app --image=registry.fly.io/my-app:v2",
+    );
     expect(stdout).toContain("blocked by 1 finding(s)");
     expect(stdout).not.toContain(" stop ");
   });
@@ -143,6 +150,29 @@ describe("flyops plan check (built CLI)", () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain("is not valid JSON");
     expect((await runCli(["plan", "check"])).code).toBe(2);
+  });
+
+  it("exits 2 for a plan with a key written twice, naming where", async () => {
+    const plan = JSON.stringify({
+      ...planOf([]),
+      steps: [
+        {
+          id: "s1",
+          tool: "machines_stop",
+          reason: "r",
+          input: { app: "my-app", machine_id: "148ed123a45678" },
+        },
+      ],
+    }).replace('"reason":"r"', '"reason":"r","tool":"machines_destroy"');
+    const { code, stdout, stderr } = await runCli([
+      "plan",
+      "check",
+      await writePlan("duplicate.json", plan),
+      "--json",
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("has the key steps[0].tool twice");
   });
 
   it("exits 1, not 2, for valid JSON that is not a valid plan", async () => {

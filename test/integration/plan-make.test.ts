@@ -106,6 +106,16 @@ describe("flyops plan", () => {
     expect(again.code).toBe(2);
   });
 
+  it("withholds a secret value written into the request, and says so on stderr", async () => {
+    const value = "postgres://app:" + "w".repeat(20) + "@db.internal:5432/app";
+    const made = await cli(["plan", `set DATABASE_URL=${value} on demo-web`, "--model", "local"]);
+    expect(made.stderr).toContain("withheld the value of DATABASE_URL from the request");
+    expect(made.stderr).toContain('{"fromEnv": "DATABASE_URL"}');
+    expect(made.stderr + made.stdout).not.toContain("w".repeat(20));
+    const plans = existsSync(join(dir, "plans")) ? readdirSync(join(dir, "plans")) : [];
+    for (const file of plans) expect(readFileSync(join(dir, "plans", file), "utf8")).not.toContain("wwww");
+  });
+
   it("refuses destruction that was not allowed", async () => {
     const made = await cli(["plan", "destroy volume vol_6upl3f9b5h7m2xzc of demo-web", "--model", "local"]);
     expect(made.code).toBe(1);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { runSandbox } from "../../src/cli/commands/sandbox.js";
+import { runSandbox, sandboxCommand } from "../../src/cli/commands/sandbox.js";
 import { UsageError } from "../../src/errors.js";
 import { CLI_PATH } from "../support/cli.js";
 import { arr, obj, sandboxClient } from "./sandbox-http.js";
@@ -58,6 +58,27 @@ describe("flyops sandbox (runSandbox)", () => {
     await running;
     expect(out.stderr).toContain("sandbox stopped (SIGTERM)");
     await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it("cuts org listings short with --short-pages, and says so in its banner", async () => {
+    const parsed = sandboxCommand();
+    expect(parsed.parseOptions(["--short-pages"]).unknown).toEqual([]);
+    expect(parsed.opts().shortPages).toBe(true);
+
+    const { out, io } = capture();
+    const control = controlledStop();
+    const running = runSandbox(
+      { port: "0", seed: "demo", shortPages: true, rateLimits: false },
+      { io, untilStopped: control.untilStopped },
+    );
+    await control.ready;
+    expect(out.stdout).toMatch(/short pages/);
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out.stdout)?.[1] ?? "";
+    const page = obj((await sandboxClient(url)("GET", "/v1/orgs/acme-corp/machines")).json);
+    expect(typeof page.next_cursor).toBe("string");
+    expect(arr(page.machines).length).toBeLessThan(6);
+    control.stop("SIGTERM");
+    await running;
   });
 
   it("rejects a bad seed or fault rate as a usage error", async () => {

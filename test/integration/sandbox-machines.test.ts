@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
+import { MachineLifecycle } from "../../src/sandbox/machine-lifecycle.js";
+import { seedState } from "../../src/sandbox/seeds.js";
+import { SandboxStore } from "../../src/sandbox/store.js";
 import { arr, obj, sandboxClient, TEST_TOKEN, type Call } from "./sandbox-http.js";
 
 const WEB_IAD_1 = "148e272b0e4d89"; // demo-web, started
@@ -94,13 +97,46 @@ describe("sandbox machine lifecycle", () => {
   });
 
   it("passes through intermediate states when transitions take time, and wait reports the arrival", async () => {
-    const { call } = await start({ transitionMs: 150 });
+    // No timer runs: the machine stays in "stopping" until the test settles it.
+    const { sb, call } = await start({ transitionMs: Number.POSITIVE_INFINITY });
     const path = `/v1/apps/demo-web/machines/${WEB_IAD_1}`;
-    await call("POST", `${path}/stop`);
+    expect((await call("POST", `${path}/stop`)).status).toBe(200);
     expect(obj((await call("GET", path)).json).state).toBe("stopping");
     // A second action while it is between states is refused, as flyd does.
     expect((await call("POST", `${path}/start`)).status).toBe(412);
-    expect(obj((await call("GET", `${path}/wait?state=stopped`)).json).state).toBe("stopped");
+    expect((await call("GET", `${path}/wait?state=stopped&timeout=0`)).status).toBe(408);
+    const waiting = call("GET", `${path}/wait?state=stopped`);
+    sb.settle();
+    expect(obj((await waiting).json).state).toBe("stopped");
+    expect(obj((await call("GET", path)).json).state).toBe("stopped");
+  });
+
+  it("wakes a wait that is already holding when the change lands", async () => {
+    const store = new SandboxStore(seedState("demo"));
+    const lifecycle = new MachineLifecycle(store, Number.POSITIVE_INFINITY);
+    const machine = store.machine(WEB_IAD_2);
+    if (!machine) throw new Error("demo machine missing");
+    lifecycle.transition(machine, "start", "starting", "started");
+    // wait() subscribes before it returns, so the settle below is seen by a holding wait.
+    const waiting = lifecycle.wait(machine, new Set(["started"]), 60_000, new AbortController().signal);
+    expect(machine.state).toBe("starting");
+    lifecycle.settle();
+    expect(await waiting).toBe(true);
+    expect(machine.state).toBe("started");
+  });
+
+  it("stops a suspended machine at once, discarding its snapshot, so the next start is cold", async () => {
+    const { call } = await start();
+    const path = `/v1/apps/demo-worker/machines/${WORKER_2}`;
+    expect(obj((await call("GET", path)).json).state).toBe("suspended");
+    expect((await call("POST", `${path}/stop`)).status).toBe(200);
+    expect(obj((await call("GET", path)).json).state).toBe("stopped");
+    const started = obj((await call("POST", `${path}/start`)).json);
+    expect(started.previous_state).toBe("stopped");
+    const events = arr((await call("GET", `${path}/events?limit=10`)).json);
+    expect(
+      events.map((e) => `${String(e.type)}:${String(e.status)}:${String(e.source)}`).slice(2, 4),
+    ).toEqual(["stop:stopped:flyd", "stop:stopped:user"]);
   });
 
   it("answers 408 when the wanted state does not come before the timeout", async () => {

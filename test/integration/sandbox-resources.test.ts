@@ -51,6 +51,18 @@ describe("sandbox volumes", () => {
     expect(sb.store.volume("vol_1pg7r2m9x4kq8dzw")?.state).toBe("created");
   });
 
+  it("says a grown volume needs a restart only while a machine runs with it mounted", async () => {
+    const { call } = await start();
+    const extend = async (volume: string) =>
+      obj((await call("PUT", `/v1/apps/acme-db/volumes/${volume}/extend`, { size_gb: 41 })).json);
+    // pg-primary (started), pg-replica (stopped), and an unattached volume.
+    const running = await extend("vol_1pg7r2m9x4kq8dzw");
+    expect(running.needs_restart).toBe(true);
+    expect(obj(running.volume).size_gb).toBe(41);
+    expect((await extend("vol_2rp4x8k1m6tq9hvz")).needs_restart).toBe(false);
+    expect((await extend("vol_3orphq5n2w8c7yjd")).needs_restart).toBe(false);
+  });
+
   it("validates volume input as Fly does", async () => {
     const { call } = await start();
     expect((await call("POST", "/v1/apps/acme-db/volumes", { name: "Bad-Name", region: "ams" })).status).toBe(
@@ -112,6 +124,26 @@ describe("sandbox secrets", () => {
       400,
     );
     expect((await call("POST", "/v1/apps/acme-cron/secrets", { values: { A: 1 } })).status).toBe(400);
+  });
+
+  it("unsets with a null value, where a name that does not exist is no error and no new version", async () => {
+    const { sb, call } = await start();
+    const path = "/v1/apps/acme-cron/secrets";
+    const set = obj((await call("POST", path, { values: { TOKEN_B: "b-value", TOKEN_C: "c-value" } })).json);
+    const unset = await call("POST", path, { values: { TOKEN_B: null, NEVER_SET: null } });
+    expect(unset.status).toBe(200);
+    expect(obj(unset.json).version).toBe(Number(set.version) + 1);
+    expect(arr(obj(unset.json).secrets).map((s) => s.name)).not.toContain("TOKEN_B");
+    expect(sb.store.secretValue("acme-cron", "TOKEN_B")).toBeUndefined();
+    expect(sb.store.secretValue("acme-cron", "TOKEN_C")).toBe("c-value");
+
+    const absent = await call("POST", path, { values: { NEVER_SET: null } });
+    expect(absent.status).toBe(200);
+    expect(obj(absent.json).version).toBe(obj(unset.json).version);
+    // DELETE of a single name is stricter: an absent secret is 404, as on Fly.
+    const deleted = await call("DELETE", `${path}/NEVER_SET`);
+    expect(deleted.status).toBe(404);
+    expect(obj(deleted.json).error).toMatch(/not found/);
   });
 });
 

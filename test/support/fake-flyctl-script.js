@@ -1,7 +1,8 @@
 // The body of the fake `flyctl` used by tests (installed by fake-flyctl.ts, which bakes in `config`).
-// It records how it was called — argv, the whole environment, standard input — as one JSON line,
+// It records how it was called — argv, the whole environment, standard input, the folder it runs
+// in and what that folder holds — as one JSON line,
 // then acts on the sandbox over its REST API for the few subcommands flyops runs.
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readdirSync } from "node:fs";
 import { Buffer } from "node:buffer";
 import process from "node:process";
 
@@ -95,7 +96,12 @@ async function act(positional, flags, stdin) {
 export async function main(config) {
   const argv = process.argv.slice(2);
   const stdin = await readStdin();
-  appendFileSync(config.recordFile, `${JSON.stringify({ argv, env: process.env, stdin })}\n`);
+  const cwd = process.cwd();
+  const cwdEntries = readdirSync(cwd);
+  appendFileSync(
+    config.recordFile,
+    `${JSON.stringify({ argv, env: process.env, stdin, cwd, cwdEntries })}\n`,
+  );
   const { positional, flags } = splitArgs(argv);
   try {
     process.stdout.write(`${await act(positional, flags, stdin)}\n`);

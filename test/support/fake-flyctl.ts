@@ -8,6 +8,9 @@ export interface FlyctlCall {
   argv: string[];
   env: Record<string, string>;
   stdin: string;
+  /** The working directory flyctl was started in, and the names of what it held. */
+  cwd: string;
+  cwdEntries: string[];
 }
 
 export interface FakeFlyctl {

@@ -343,6 +343,8 @@ describe("secrets", () => {
     expect(report.status).toBe("applied");
     expect(world.sandbox.store.secretValue("demo-web", "DATABASE_URL")).toBe(value);
     expect(report.steps[0]?.changed).toMatchObject({ secrets: ["DATABASE_URL"] });
+    expect(report.steps[0]?.change).toMatch(/^stage secrets of demo-web: .*\(staged: /);
+    expect(progress.join("\n")).toContain("(staged: machines get the change at their next deploy or update)");
     for (const text of [
       readFileSync(path, "utf8"),
       readFileSync(journalPath(path), "utf8"),
@@ -363,8 +365,24 @@ describe("secrets", () => {
     expect(report.status).toBe("applied");
     expect(world.sandbox.store.secretValue("demo-web", "DATABASE_URL")).toBe(value);
     const call = fake.calls()[0];
-    expect(call?.argv).toEqual(["secrets", "import", "--app", "demo-web"]);
+    expect(call?.argv).toEqual(["secrets", "import", "--stage", "--app", "demo-web"]);
     expect(call?.stdin).toBe(`DATABASE_URL=${value}\n`);
+  });
+
+  it("refuses, before anything changes, a value that is a credential the process holds", async () => {
+    const token = world.runtime.config.token ?? "";
+    const path = approvedPlan("secret.json", [stopStep("s0", STARTED), secretStep]);
+    const report = await runApplyPlan(
+      options(path),
+      io({ env: { NEW_DATABASE_URL: token }, credentials: world.runtime.credentials }),
+    );
+    expect(report.status).toBe("refused");
+    expect(report.message).toContain(
+      "secret DATABASE_URL: the value read from environment variable NEW_DATABASE_URL",
+    );
+    expect(JSON.stringify(report)).not.toContain(token);
+    expect(world.sandbox.store.secretValue("demo-web", "DATABASE_URL")).not.toBe(token);
+    expect(world.sandbox.store.machine(STARTED.machine_id)?.state).toBe("started");
   });
 
   it("refuses before anything changes when a referenced variable is missing", async () => {

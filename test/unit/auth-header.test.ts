@@ -14,6 +14,27 @@ describe("authorizationHeader", () => {
     expect(authorizationHeader(bundle)).toBe(`FlyV1 ${bundle}`);
   });
 
+  it("sends the Machines API only a mixed bundle's macaroons, as flyctl's FlapsHeader does", () => {
+    const macaroon = `fm2_${body}`;
+    const oauth = `fo1_${body}`;
+    expect(authorizationHeader(`${macaroon},${oauth}`)).toBe(`FlyV1 ${macaroon}`);
+    expect(authorizationHeader(`${oauth}, ${macaroon},fm1a_${body}`, "machines")).toBe(
+      `FlyV1 ${macaroon},fm1a_${body}`,
+    );
+    expect(isMacaroonToken(`${oauth},${macaroon}`)).toBe(true);
+  });
+
+  it("sends GraphQL every part of a mixed bundle, macaroons first, as flyctl's GraphQLHeader does", () => {
+    const macaroon = `fm2_${body}`;
+    const oauth = `fo1_${body}`;
+    expect(authorizationHeader(`${oauth},${macaroon}`, "graphql")).toBe(`FlyV1 ${macaroon},${oauth}`);
+  });
+
+  it("sends a bundle without macaroons as Bearer", () => {
+    expect(authorizationHeader(`fo1_${body},fo1_${body}y`)).toBe(`Bearer fo1_${body},fo1_${body}y`);
+    expect(isMacaroonToken(`fo1_${body},fo1_${body}y`)).toBe(false);
+  });
+
   it("sends other tokens as Bearer", () => {
     expect(authorizationHeader(`fo1_${body}`)).toBe(`Bearer fo1_${body}`);
     expect(isMacaroonToken(`fo1_${body}`)).toBe(false);

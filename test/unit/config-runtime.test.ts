@@ -66,6 +66,7 @@ describe("createRuntime", () => {
   it("lists every credential in reach for redaction, including unused ones and bundle parts", async () => {
     const partA = "fm2_" + "p".repeat(30);
     const partB = "fm2_" + "q".repeat(30);
+    const compatibleKey = "local-" + "k".repeat(24);
     runtime = await createRuntime({
       env: {
         XDG_CONFIG_HOME: dir,
@@ -73,6 +74,7 @@ describe("createRuntime", () => {
         FLY_ACCESS_TOKEN: flyToken,
         OPENAI_API_KEY: openaiKey,
         ANTHROPIC_API_KEY: anthropicKey,
+        FLYOPS_MODEL_API_KEY: compatibleKey,
         FLY_ORG: "",
       },
       cwd: dir,
@@ -86,6 +88,7 @@ describe("createRuntime", () => {
         flyToken,
         openaiKey,
         anthropicKey,
+        compatibleKey,
       ]),
     );
     expect(runtime.ctx.org).toBeUndefined();

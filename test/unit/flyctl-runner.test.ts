@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import {
   FlyctlRunner,
   findFlyctl,
   flyctlEnv,
+  graphqlApiBase,
 } from "../../src/fly/flyctl.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { installFakeFlyctl, type FakeFlyctl } from "../support/fake-flyctl.js";
@@ -88,6 +89,7 @@ describe("FlyctlRunner", () => {
       FLY_FLAPS_BASE_URL: sandbox.restBaseUrl,
       FLY_GRAPHQL_URL: sandbox.graphqlUrl,
       FLY_API_BASE_URL: sandbox.url,
+      FLY_SEND_METRICS: "0",
     });
     for (const name of [
       "FLY_ACCESS_TOKEN",
@@ -114,12 +116,45 @@ describe("FlyctlRunner", () => {
         "FLY_FLAPS_BASE_URL",
         "FLY_GRAPHQL_URL",
         "FLY_NO_UPDATE_CHECK",
+        "FLY_SEND_METRICS",
         "NO_COLOR",
         "PATH",
       ].sort(),
     );
     expect(env.FLY_API_HOSTNAME).toBe("http://127.0.0.1:1");
     expect(env.FLY_API_BASE_URL).toBe("http://127.0.0.1:2");
+    expect(env.FLY_SEND_METRICS).toBe("0");
+  });
+
+  it("derives flyctl's API base only from a GraphQL URL whose path ends in /graphql", () => {
+    expect(graphqlApiBase("https://api.fly.io/graphql")).toBe("https://api.fly.io");
+    expect(graphqlApiBase("https://api.fly.io/graphql/")).toBe("https://api.fly.io");
+    expect(graphqlApiBase("https://proxy.example/fly/graphql?trace=1#x")).toBe("https://proxy.example/fly");
+    expect(graphqlApiBase("http://127.0.0.1:4280/graphql")).toBe("http://127.0.0.1:4280");
+    for (const url of [
+      "https://gql.example/api?next=/graphql",
+      "https://gql.example/api#/graphql",
+      "https://gql.example/graphqlx",
+      "https://gql.example/my-graphql",
+      "not a url/graphql",
+    ]) {
+      expect(graphqlApiBase(url), url).toBeUndefined();
+    }
+    const env = flyctlEnv(
+      { token, restBaseUrl: "http://127.0.0.1:1", graphqlUrl: "https://gql.example/api?next=/graphql" },
+      { PATH: "/bin" },
+    );
+    expect(env).not.toHaveProperty("FLY_API_BASE_URL");
+    expect(env.FLY_GRAPHQL_URL).toBe("https://gql.example/api?next=/graphql");
+  });
+
+  it("runs flyctl in an empty folder of its own, never the caller's, and removes it afterwards", async () => {
+    fake = installFakeFlyctl();
+    await runner({ PATH: pathWith(fake.binDir) }).run(["version"]);
+    const call = fake.calls()[0]!;
+    expect(call.cwd).not.toBe(process.cwd());
+    expect(call.cwdEntries).toEqual([]);
+    expect(existsSync(call.cwd)).toBe(false);
   });
 
   it("pipes secrets to `flyctl secrets import` on stdin, never on the command line, and they reach the sandbox", async () => {
@@ -132,7 +167,8 @@ describe("FlyctlRunner", () => {
       CERT_PEM: multi,
     });
     const call = fake.calls()[0];
-    expect(call?.argv).toEqual(["secrets", "import", "--app", "demo-web"]);
+    // --stage: stored for the next deploy or update, like the REST endpoint; no redeploy of every machine.
+    expect(call?.argv).toEqual(["secrets", "import", "--stage", "--app", "demo-web"]);
     expect(call?.argv.join(" ")).not.toContain(value);
     expect(call?.stdin).toContain(`DATABASE_URL=${value}`);
     expect(sandbox.store.secretValue("demo-web", "DATABASE_URL")).toBe(value);

@@ -53,6 +53,39 @@ describe("error mapping", () => {
     expect(error.isRetryable).toBe(status === 429 || status >= 500);
   });
 
+  it("says a 412 is about the state of the machine, naming the command that shows it", () => {
+    const error = new FlyApiError({
+      status: 412,
+      method: "POST",
+      path: "/v1/apps/demo-web/machines/148e272b0e4d89/restart",
+      body: { error: "unable to restart machine from current state: 'stopped'" },
+      api: "Machines API",
+    });
+    expect(error.message).toBe(
+      "Machines API refused POST /v1/apps/demo-web/machines/148e272b0e4d89/restart (412): the machine or volume is not in a state that allows this: unable to restart machine from current state: 'stopped'",
+    );
+    expect(error.hint).toContain(
+      "check its current state with `flyops fly get machine 148e272b0e4d89 --app demo-web`",
+    );
+    const volume = new FlyApiError({ status: 412, method: "DELETE", path: "/v1/apps/acme-db/volumes/vol_1" });
+    expect(volume.hint).toContain("`flyops fly list volumes --app acme-db`");
+    expect(volume.isRetryable).toBe(false);
+  });
+
+  it("sends a mixed token bundle's macaroons only to the Machines API, and all of it to GraphQL", async () => {
+    const macaroon = fakeToken("fm2_");
+    const oauth = fakeToken("fo1_");
+    server = await startServer((_req, res) => json(res, 200, {}));
+    for (const tokenAudience of ["machines", "graphql"] as const) {
+      const http = new HttpTransport({ baseUrl: server.url, token: `${oauth},${macaroon}`, tokenAudience });
+      await http.request({ method: "GET", path: "/v1/apps/a" });
+    }
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual([
+      `FlyV1 ${macaroon}`,
+      `FlyV1 ${macaroon},${oauth}`,
+    ]);
+  });
+
   it("keeps a plain-text error body and reads `message` when there is no `error`", async () => {
     expect((await failWith(502, "<html>bad gateway</html>")).message).toContain("<html>bad gateway</html>");
     await server?.close();
@@ -109,8 +142,9 @@ describe("requests", () => {
     const limit = { action: "machines_stop", key: "m1" };
     for (let i = 0; i < 4; i++)
       await http.request({ method: "POST", path: "/v1/apps/a/machines/m1/stop", limit });
-    // Burst of 3 goes at once; the fourth waits for a token at 1 req/s.
-    expect(clock.sleeps).toEqual([1000]);
+    // Burst of 3 goes at once; the fourth waits for a token at 90% of 1 req/s.
+    expect(clock.sleeps).toHaveLength(1);
+    expect(clock.sleeps[0]).toBeCloseTo(1000 / 0.9, 6);
     expect(server.requests).toHaveLength(4);
   });
 });

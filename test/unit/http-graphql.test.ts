@@ -54,6 +54,14 @@ describe("FlyGraphQL.request", () => {
     expect(recorded[0]?.path).toBe("/graphql");
   });
 
+  it("sends every part of a mixed token bundle, as flyctl's GraphQLHeader does", async () => {
+    server = await startServer((_req, res) => json(res, 200, { data: { viewer: null } }));
+    const [oauth, macaroon] = [fakeToken("fo1_"), fakeToken("fm2_")];
+    const gql = new FlyGraphQL({ url: `${server.url}/graphql`, token: `${oauth},${macaroon}` });
+    await gql.request(ViewerDocument);
+    expect(server.requests[0]?.headers.authorization).toBe(`FlyV1 ${macaroon},${oauth}`);
+  });
+
   it("turns `errors` into a FlyGraphQLError naming the operation and the first message", async () => {
     const gql = await client((_req, res) =>
       json(res, 200, {

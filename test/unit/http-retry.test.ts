@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FlyApiError, FlyNetworkError } from "../../src/fly/errors.js";
 import { HttpTransport, type HttpTransportOptions } from "../../src/fly/http.js";
+import { FlyRest } from "../../src/fly/rest.js";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from "../../src/fly/retry.js";
 import {
   fakeToken,
@@ -140,6 +141,66 @@ describe("retries", () => {
       status: 404,
     });
     expect(requests).toHaveLength(1);
+  });
+});
+
+describe("a retry that finds its own earlier work", () => {
+  it("takes a 404 to a resent DELETE as success: the lost first attempt deleted it", async () => {
+    let deleted = false;
+    const { http, requests } = await setup((req, res) => {
+      if (!deleted) {
+        deleted = true; // Fly acts, then the answer is lost.
+        req.socket.resetAndDestroy();
+      } else json(res, 404, { error: "machine not found" });
+    });
+    await expect(http.request({ method: "DELETE", path: "/v1/apps/a/machines/m1" })).resolves.toBeUndefined();
+    expect(requests).toHaveLength(2);
+  });
+
+  it("still fails a DELETE whose first answer was a 404, or whose earlier attempt cannot have acted", async () => {
+    const first = await setup((_req, res) => json(res, 404, { error: "machine not found" }));
+    await expect(
+      first.http.request({ method: "DELETE", path: "/v1/apps/a/machines/m1" }),
+    ).rejects.toMatchObject({ status: 404 });
+    await server?.close();
+    // A 429 is Fly's limiter refusing before any handler ran: a 404 after it is a real 404.
+    const refused = await setup((_req, res, i) =>
+      i === 0 ? json(res, 429, { error: "slow down" }, { "retry-after": "0" }) : json(res, 404, {}),
+    );
+    await expect(
+      refused.http.request({ method: "DELETE", path: "/v1/apps/a/volumes/v1" }),
+    ).rejects.toMatchObject({ status: 404 });
+    expect(refused.requests).toHaveLength(2);
+  });
+
+  it("re-reads a volume before resending an extend whose answer was lost, instead of meeting Fly's 400", async () => {
+    let size = 3;
+    const { http, requests } = await setup((req, res) => {
+      if (req.method === "PUT" && size === 3) {
+        size = 5; // Fly grows the volume, then the answer is lost.
+        req.socket.resetAndDestroy();
+      } else if (req.method === "PUT") {
+        json(res, 400, { error: `invalid size_gb: a volume can only grow, and it is ${size} GB now` });
+      } else json(res, 200, { id: "vol_1", size_gb: size, state: "created" });
+    });
+    const result = await new FlyRest(http).extendVolume("a", "vol_1", 5);
+    expect(result).toMatchObject({ volume: { id: "vol_1", size_gb: 5 } });
+    expect(result.needs_restart).toBeUndefined();
+    expect(requests.map((r) => r.method)).toEqual(["PUT", "GET"]);
+  });
+
+  it("resends an extend when the re-read shows the volume has not grown", async () => {
+    let puts = 0;
+    const { http, requests } = await setup((req, res) => {
+      if (req.method === "PUT" && ++puts === 1) json(res, 503, { error: "try again" });
+      else if (req.method === "PUT")
+        json(res, 200, { needs_restart: true, volume: { id: "vol_1", size_gb: 5 } });
+      else json(res, 200, { id: "vol_1", size_gb: 3 });
+    });
+    await expect(new FlyRest(http).extendVolume("a", "vol_1", 5)).resolves.toMatchObject({
+      needs_restart: true,
+    });
+    expect(requests.map((r) => r.method)).toEqual(["PUT", "GET", "PUT"]);
   });
 });
 

@@ -237,10 +237,15 @@ describe("local maker: secrets", () => {
     });
   });
 
-  it("refuses a literal secret value", async () => {
-    expect(await refusal("set secret API_KEY=abc123 on web")).toContain(
-      "will not put a secret value into a plan",
-    );
+  it("reads a value written as NAME=value from env NAME at apply time; the value is in no plan", async () => {
+    const { plan } = await planFor("set secret API_KEY=abc123 on web");
+    expect(plan.steps).toMatchObject([
+      { tool: "secrets_set", input: { app: "web", secrets: { API_KEY: { fromEnv: "API_KEY" } } } },
+    ]);
+    expect(JSON.stringify(plan)).not.toContain("abc123");
+  });
+
+  it("refuses a literal secret value it cannot withhold", async () => {
     expect(await refusal('set secret API_KEY on web to "abc123"')).toContain(
       "will not put a secret value into a plan",
     );

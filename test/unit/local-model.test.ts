@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
+import { z } from "zod";
 import { FlyopsError } from "../../src/errors.js";
 import {
   CONFIGURE_REAL_MODEL_HINT,
@@ -8,10 +8,30 @@ import {
   createLocalModel,
   supportedShapeLines,
 } from "../../src/llm/local/index.js";
+import type { AnyTool } from "../../tools/define-tool.js";
 import { toolsByAccess } from "../../tools/index.js";
 import { FLEET, ask, scaleFleet, type Fleet } from "./local-model-fixture.js";
 
 const model = createLocalModel();
+
+/** The read tools as a catalog without count_by would offer them. */
+function withoutCountBy(): AnyTool[] {
+  return toolsByAccess("read").map((t) =>
+    t.name === "org_machines_list" || t.name === "machines_list"
+      ? { ...t, input: (t.input as z.AnyZodObject).omit({ count_by: true }) }
+      : t,
+  );
+}
+
+/** The catalog as it was before Fly's `failed` state could be asked for in a listing. */
+function withoutFailedState(): AnyTool[] {
+  const states = z.array(z.enum(["created", "started", "stopped", "suspended"])).optional();
+  return toolsByAccess("read").map((t) =>
+    t.name === "org_machines_list" || t.name === "machines_list"
+      ? { ...t, input: (t.input as z.AnyZodObject).extend({ state: states }) }
+      : t,
+  );
+}
 
 function lineOf(answer: string, needle: string): string {
   const line = answer.split("\n").find((l) => l.includes(needle));
@@ -127,9 +147,63 @@ describe("local model: machines by state and region", () => {
 
   it("counts machines per region", async () => {
     const result = await ask(model, "how many machines per region?");
+    expect(result.calls[1]).toEqual({ tool: "org_machines_list", input: { count_by: "region" }, ok: true });
     expect(result.answer).toContain("6 machines in 4 regions");
     expect(lineOf(result.answer, "- iad:")).toContain("2 (1 started, 1 stopped)");
-    expect(lineOf(result.answer, "- ams:")).toContain("2");
+    expect(lineOf(result.answer, "- ams:")).toContain("2 (1 started, 1 suspended)");
+  });
+
+  it("counts with the state filter when the tool takes that state", async () => {
+    const result = await ask(model, "how many failed machines per region?");
+    expect(result.calls[1]).toEqual({
+      tool: "org_machines_list",
+      input: { count_by: "region", state: ["failed"] },
+      ok: true,
+    });
+    expect(result.answer).toBe("There are no failed machines.");
+  });
+
+  it("lists and counts here when the tool cannot filter by the state asked for", async () => {
+    const result = await ask(model, "how many failed machines per region?", { tools: withoutFailedState() });
+    expect(result.calls[1]).toEqual({ tool: "org_machines_list", input: {}, ok: true });
+    expect(result.answer).toBe("There are no failed machines.");
+  });
+
+  it("gives the same counts without count_by, from one listing", async () => {
+    const counted = await ask(model, "how many machines per region?");
+    const listed = await ask(model, "how many machines per region?", { tools: withoutCountBy() });
+    expect(listed.calls[1]).toEqual({ tool: "org_machines_list", input: {}, ok: true });
+    expect(listed.answer).toBe(counted.answer);
+  });
+
+  it("counts per app, state or size, with the question's state, region and app as filters", async () => {
+    const perApp = await ask(model, "how many machines does each app have?");
+    expect(perApp.answer).toBe(
+      [
+        "6 machines in 3 apps:",
+        "- web: 3 (2 started, 1 stopped)",
+        "- web-api: 2 (1 started, 1 suspended)",
+        "- worker: 1 (1 stopped)",
+      ].join("\n"),
+    );
+    const perState = await ask(model, "how many machines per state?");
+    expect(perState.answer).toBe(
+      ["6 machines in 3 states:", "- started: 3", "- stopped: 2", "- suspended: 1"].join("\n"),
+    );
+    const bySize = await ask(model, "how many started machines by size?");
+    expect(bySize.calls[1]?.input).toEqual({ count_by: "size", state: ["started"] });
+    expect(lineOf(bySize.answer, "performance-2x:4096MB")).toBe("- performance-2x:4096MB: 1 (1 started)");
+    expect(bySize.answer.split("\n")[0]).toBe("3 started machines in 3 sizes:");
+    const ofApp = await ask(model, "how many machines per region?", { app: "web" });
+    expect(ofApp.calls[1]).toEqual({
+      tool: "machines_list",
+      input: { app: "web", count_by: "region" },
+      ok: true,
+    });
+    expect(ofApp.answer.split("\n")[0]).toBe("3 machines in app web in 2 regions:");
+    const twoRegions = await ask(model, "how many machines in iad and ams?");
+    expect(twoRegions.calls[1]?.input).toEqual({ count_by: "region" });
+    expect(twoRegions.answer.split("\n")[0]).toBe("4 machines in iad and ams in 2 regions:");
   });
 });
 
@@ -142,6 +216,24 @@ describe("local model: volumes", () => {
       "vol_9z8y7x6w5v4u3t2s",
     ]);
     expect(result.answer).toContain("2 unattached volumes");
+  });
+
+  it("counts volumes per region or app in one count_by call, with their sizes", async () => {
+    const perRegion = await ask(model, "how many volumes per region?");
+    expect(perRegion.calls.map((c) => [c.tool, c.input])).toEqual([
+      ["apps_list", {}],
+      ["org_volumes_list", { count_by: "region" }],
+    ]);
+    expect(perRegion.answer).toBe(
+      ["4 volumes (19 GB) in 3 regions:", "- iad: 2 (15 GB)", "- ams: 1 (3 GB)", "- syd: 1 (1 GB)"].join(
+        "\n",
+      ),
+    );
+    const unattached = await ask(model, "how many unattached volumes does each app have?");
+    expect(unattached.calls[1]?.input).toEqual({ count_by: "app", attached: false, limit: 200 });
+    expect(unattached.answer).toBe(
+      ["2 unattached volumes (8 GB) in 2 apps:", "- web: 1 (5 GB)", "- web-api: 1 (3 GB)"].join("\n"),
+    );
   });
 
   it("says there are none when every volume is attached", async () => {
@@ -272,8 +364,32 @@ describe("local model: fleets larger than one page of a view", () => {
     expect(all.answer).toMatch(/^90 started machines; the first 50:/);
   });
 
-  it("counts machines per region with one call per region when one listing is not enough", async () => {
+  it("counts machines per region with one count_by call, however large the fleet", async () => {
     const result = await ask(model, "how many machines per region?", { fleet: big });
+    expect(result.calls.map((c) => [c.tool, c.input])).toEqual([
+      ["apps_list", {}],
+      ["org_machines_list", { count_by: "region" }],
+    ]);
+    expect(result.answer).toBe(
+      [
+        "120 machines in 3 regions:",
+        "- ams: 40 (30 started, 10 stopped)",
+        "- iad: 40 (30 started, 10 stopped)",
+        "- ord: 40 (30 started, 10 stopped)",
+      ].join("\n"),
+    );
+  });
+
+  it("counts per app in one call too, where a listing would show only a page", async () => {
+    const result = await ask(model, "how many machines does each app have?", { fleet: big });
+    expect(result.calls.map((c) => c.tool)).toEqual(["apps_list", "org_machines_list"]);
+    expect(result.calls[1]?.input).toMatchObject({ count_by: "app" });
+    expect(result.answer.split("\n")[0]).toBe("120 machines in 60 apps:");
+    expect(result.answer.split("\n").filter((l) => /^- app-\d{3}: 2 \(/.test(l))).toHaveLength(60);
+  });
+
+  it("without count_by, counts per region with one call per region when one listing is not enough", async () => {
+    const result = await ask(model, "how many machines per region?", { fleet: big, tools: withoutCountBy() });
     expect(result.calls.map((c) => c.tool)).toEqual([
       "apps_list",
       "org_machines_list",

@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { defineTool } from "../../tools/define-tool.js";
+import { findTool, toolsByAccess } from "../../tools/index.js";
+import { toolJsonSchema } from "../../tools/json-schema.js";
 import { Redactor } from "../../src/agent/redact.js";
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ToolCall } from "../../src/llm/types.js";
 import { MakerError, loadMakerPrompt, makePlan } from "../../src/plan/maker.js";
+import { PlanProposal } from "../../src/plan/schema.js";
 import { validatePlan } from "../../src/plan/validator.js";
 import { STARTED, sandboxWorld, type SandboxWorld } from "./applier-fixture.js";
 
@@ -52,9 +56,9 @@ const proposal = (steps: unknown[], preconditions: unknown[] = []) => ({
   preconditions,
 });
 
-function make(model: ChatModel, allowDestructive = false) {
+function make(model: ChatModel, allowDestructive = false, request = "stop web-iad-1 of demo-web") {
   return makePlan({
-    request: "stop web-iad-1 of demo-web",
+    request,
     model,
     ctx: world.runtime.ctx,
     redactor: new Redactor(),
@@ -114,6 +118,22 @@ describe("makePlan", () => {
     expect(names).not.toContain("machines_stop");
     const system = model.requests[0]?.messages[0];
     expect(system?.role === "system" && system.content).toContain("You are the flyops plan maker");
+  });
+
+  it("reads the org of the plan's app through the catalog's apps_get, like every other front", async () => {
+    const appsGet = findTool("apps_get")!;
+    const original = appsGet.run.bind(appsGet);
+    // The sandbox says "personal"; only a read through the catalog sees this tool's answer.
+    const run = vi.spyOn(appsGet, "run").mockImplementation(async (ctx, input) => ({
+      ...((await original(ctx, input)) as object),
+      organization: { slug: "via-catalog" },
+    }));
+    try {
+      const made = await make(scripted([() => [call("propose_plan", proposal([stop]))], () => "ok"]));
+      expect(made.plan.org).toBe("via-catalog");
+    } finally {
+      run.mockRestore();
+    }
   });
 
   it("rejects preconditions that do not hold now, showing what it found", async () => {
@@ -196,6 +216,86 @@ describe("makePlan", () => {
     const error = await make(scripted([() => "I need the machine id."])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MakerError);
     expect((error as MakerError).hint).toContain("I need the machine id.");
+  });
+});
+
+describe("propose_plan's input schema", () => {
+  const proposePlanLike = {
+    name: "full_plan",
+    description: "",
+    access: "read" as const,
+    view: (x: unknown) => x,
+  };
+  type Json = {
+    anyOf?: Json[];
+    properties?: Record<string, Json>;
+    items?: Json;
+    const?: string;
+    enum?: string[];
+  };
+  const offered = async (): Promise<Json> => {
+    const model = scripted([() => [call("propose_plan", proposal([stop]))], () => "ok"]);
+    await make(model);
+    const spec = model.requests[0]?.tools.find((t) => t.name === "propose_plan");
+    return spec?.parameters as Json;
+  };
+
+  it("is far smaller than the whole plan schema: write steps only, compact preconditions", async () => {
+    const schema = await offered();
+    const full = toolJsonSchema(
+      defineTool({ ...proposePlanLike, input: PlanProposal, run: () => Promise.resolve(null) }),
+    );
+    const size = JSON.stringify(schema).length;
+    // Every catalog tool as a step and every read tool's input in a precondition: about 51 KB.
+    expect(JSON.stringify(full).length).toBeGreaterThan(45_000);
+    expect(size).toBeLessThan(22_000);
+
+    const stepTools = schema.properties?.steps?.items?.anyOf?.map((o) => o.properties?.tool?.const);
+    expect(stepTools).toEqual(["flyctl", ...toolsByAccess("write", "destructive").map((t) => t.name)]);
+    const pre = schema.properties?.preconditions?.items;
+    expect(pre?.properties?.tool?.enum).toEqual(toolsByAccess("read").map((t) => t.name));
+    expect(pre?.properties?.input).not.toHaveProperty("properties");
+  });
+
+  it("still has each precondition's input checked against its read tool, and read tools refused as steps", async () => {
+    const feedback: string[] = [];
+    const model = scripted([
+      () => [
+        call("propose_plan", proposal([{ ...stop, tool: "machines_get" }])),
+        call(
+          "propose_plan",
+          proposal([stop], [{ tool: "machines_get", input: { app: "demo-web" }, expect: { exists: true } }]),
+        ),
+      ],
+      (messages) => {
+        feedback.push(...messages.filter((m) => m.role === "tool").map((m) => m.content));
+        return [call("propose_plan", proposal([stop]))];
+      },
+      () => "ok",
+    ]);
+    const made = await make(model);
+    expect(feedback[0]).toContain("invalid input for propose_plan");
+    expect(feedback[1]).toContain("machines_get: preconditions[0].input.machine_id: Required");
+    expect(made.proposals).toBe(2);
+  });
+});
+
+describe("a secret value in the request", () => {
+  it("reaches neither the model nor the plan", async () => {
+    const value = "postgres://app:hunter2hunter2@db.internal/app";
+    const set = {
+      id: "s1",
+      tool: "secrets_set",
+      reason: "asked",
+      input: { app: "demo-web", secrets: { DATABASE_URL: { fromEnv: "DATABASE_URL" } } },
+    };
+    const model = scripted([() => [call("propose_plan", proposal([set]))], () => "Export DATABASE_URL."]);
+    const made = await make(model, false, `set DATABASE_URL=${value} on demo-web`);
+    expect(made.plan.request).toBe("set DATABASE_URL=[REDACTED] on demo-web");
+    expect(JSON.stringify(made.plan)).not.toContain("hunter2");
+    const sent = JSON.stringify(model.requests.map((r) => r.messages));
+    expect(sent).toContain("set DATABASE_URL=[REDACTED] on demo-web");
+    expect(sent).not.toContain("hunter2");
   });
 });
 

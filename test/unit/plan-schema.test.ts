@@ -40,11 +40,11 @@ function clone(value: Record<string, unknown>): EditablePlan {
 const base = examples.find(([name]) => name === "stop-machine.json")![1];
 
 describe("plans/plan.schema.json", () => {
-  it("is the JSON Schema generated from the zod schema (regenerate: node --import tsx src/plan/write-json-schema.ts)", () => {
+  it("is the JSON Schema generated from the zod schema (regenerate: node --import tsx scripts/write-plan-schema.ts)", () => {
     const committed = readFileSync(join(packageRoot, PLAN_SCHEMA_PATH), "utf8");
     expect(
       committed,
-      "plans/plan.schema.json is stale: run `node --import tsx src/plan/write-json-schema.ts`",
+      "plans/plan.schema.json is stale: run `node --import tsx scripts/write-plan-schema.ts`",
     ).toBe(planJsonSchemaText());
   });
 });

@@ -39,6 +39,8 @@ const CONTRACT_NAMES = [
   "certs_list",
   "certs_add",
   "certs_check",
+  // Beyond the list: the read-only look at one certificate (certs_check asks Fly to act).
+  "certs_get",
   "certs_remove",
   "regions_list",
   "orgs_list",
@@ -74,11 +76,14 @@ describe("the tool catalog", () => {
     const write = toolsByAccess("write").map((t) => t.name);
     for (const name of write)
       expect(name).toMatch(
-        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add)$/,
+        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check)$/,
       );
     for (const tool of toolsByAccess("read")) {
-      expect(tool.name).toMatch(/_(list|get|check)$|^whoami$/);
+      expect(tool.name).toMatch(/_(list|get)$|^whoami$/);
     }
+    // certs_check asks Fly to re-validate and may start issuance: never a read tool.
+    expect(findTool("certs_check")?.access).toBe("write");
+    expect(findTool("certs_get")?.access).toBe("read");
   });
 
   it("uses the shared input field names", () => {
@@ -87,7 +92,7 @@ describe("the tool catalog", () => {
     expect(fields("volumes_extend")).toEqual(["app", "volume_id", "size_gb"]);
     expect(fields("ips_release")).toEqual(["app", "ip"]);
     expect(fields("certs_add")).toEqual(["app", "hostname"]);
-    expect(fields("machines_create")).toEqual(["app", "region", "name", "image", "guest"]);
+    expect(fields("machines_create")).toEqual(["app", "region", "name", "image", "guest", "from_machine_id"]);
     expect(fields("secrets_set")).toEqual(["app", "secrets"]);
     expect(fields("secrets_unset")).toEqual(["app", "names"]);
   });

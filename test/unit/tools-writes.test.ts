@@ -1,21 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFlyClients } from "../../src/fly/create-clients.js";
+import { FlyApiError } from "../../src/fly/errors.js";
+import type { RecordedRequest } from "../../src/fly/http.js";
+import type { FlyRest } from "../../src/fly/rest.js";
 import type { Machine, Volume } from "../../src/fly/schemas.js";
 import type { Logger } from "../../src/logger.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { ToolContext } from "../../tools/define-tool.js";
 import { findTool } from "../../tools/index.js";
 import { invokeTool, ToolInputError } from "../../tools/invoke.js";
-import type { MachineActionResult } from "../../tools/machine-actions.js";
+import { MachineWaitError, type MachineActionResult } from "../../tools/machine-actions.js";
 
 /** Write and destructive tools, each against a fresh demo sandbox whose state the test then inspects. */
 
 let sandbox: Sandbox;
 let warnings: string[];
+let requests: RecordedRequest[];
 
 beforeEach(async () => {
   sandbox = await startSandbox({ port: 0, seed: "demo", rateLimits: false });
   warnings = [];
+  requests = [];
 });
 
 afterEach(async () => {
@@ -27,15 +32,36 @@ function context(): ToolContext {
     restBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
+    onRequest: (r) => requests.push(r),
   });
   const log: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => warnings.push(m) };
   return { fly, org: undefined, app: undefined, signal: undefined, log };
 }
 
-async function run<T>(name: string, input: unknown): Promise<T> {
+async function run<T>(name: string, input: unknown, ctx: ToolContext = context()): Promise<T> {
   const tool = findTool(name);
   if (!tool) throw new Error(`no tool ${name}`);
-  return (await invokeTool(context(), tool, input)) as T;
+  return (await invokeTool(ctx, tool, input)) as T;
+}
+
+/** A sandbox whose machine changes stay in flight until `sandbox.settle()` lands them. */
+async function restartSandbox(options: { transitionMs: number }): Promise<void> {
+  await sandbox.close();
+  sandbox = await startSandbox({ port: 0, seed: "demo", rateLimits: false, ...options });
+}
+
+/** A context whose REST client has some methods replaced; the rest go to the sandbox. */
+function contextWith(overrides: (real: FlyRest) => Partial<FlyRest>): ToolContext {
+  const ctx = context();
+  const rest = Object.assign(Object.create(ctx.fly.rest) as FlyRest, overrides(ctx.fly.rest));
+  return { ...ctx, fly: { ...ctx.fly, rest } };
+}
+
+/** Whether `promise` is still pending after the sandbox has had time to answer. */
+async function stillPending(promise: Promise<unknown>): Promise<boolean> {
+  const marker = Symbol("pending");
+  const winner = await Promise.race([promise, new Promise((r) => setTimeout(() => r(marker), 300))]);
+  return winner === marker;
 }
 
 const rest = () => context().fly.rest;
@@ -66,6 +92,58 @@ describe("machine state changes", () => {
       changed: true,
     });
     expect(await run<MachineActionResult>("machines_uncordon", ref)).toMatchObject({ action: "uncordon" });
+  });
+
+  it("does not report a stop done while the machine is still stopping: the wait's end is an error", async () => {
+    await restartSandbox({ transitionMs: Number.POSITIVE_INFINITY });
+    const ref = { app: "demo-web", machine_id: "148e272b0e4d89" };
+    // Fly's long poll ends at its deadline (408) while the machine is still on its way.
+    const ctx = contextWith(() => ({
+      waitMachine: () =>
+        Promise.reject(
+          new FlyApiError({ status: 408, method: "GET", path: "/v1/apps/demo-web/machines/x/wait" }),
+        ),
+    }));
+    const error = await run("machines_stop", ref, ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MachineWaitError);
+    expect(error).toMatchObject({ state: "stopping", wanted: "stopped", exitCode: 1 });
+    expect((error as MachineWaitError).message).toBe(
+      "machine 148e272b0e4d89 of demo-web did not reach stopped; it is stopping",
+    );
+    expect((error as MachineWaitError).hint).toContain(
+      "flyops fly get machine 148e272b0e4d89 --app demo-web",
+    );
+  });
+
+  it("finishes a stop that an earlier run left in flight without asking Fly to stop it again", async () => {
+    await restartSandbox({ transitionMs: Number.POSITIVE_INFINITY });
+    const ref = { app: "demo-web", machine_id: "148e272b0e4d89" };
+    await rest().stopMachine(ref.app, ref.machine_id);
+    expect(sandbox.store.machine(ref.machine_id)?.state).toBe("stopping");
+    requests.length = 0;
+    const stopping = run<MachineActionResult>("machines_stop", ref);
+    expect(await stillPending(stopping)).toBe(true);
+    sandbox.settle();
+    expect(await stopping).toMatchObject({ changed: true, machine: { state: "stopped" } });
+    expect(requests.filter((r) => r.method === "POST")).toEqual([]);
+  });
+
+  it("restarts waiting from the machine's newest event, so a machine still reading started does not end the wait", async () => {
+    const ref = { app: "demo-web", machine_id: "148e272b0e4d89" };
+    const events = (await rest().getMachine(ref.app, ref.machine_id)).events ?? [];
+    const newest = [...events].sort((a, b) => (b.timestamp ?? 0) - (a.timestamp ?? 0))[0]?.id;
+    expect(newest).toBeTruthy();
+    const waits: unknown[] = [];
+    const ctx = contextWith((real) => ({
+      waitMachine: (app, id, options, signal) => {
+        waits.push(options);
+        return real.waitMachine(app, id, options, signal);
+      },
+    }));
+    await run("machines_restart", ref, ctx);
+    expect(waits).toEqual([{ state: "started", fromEventId: newest, timeoutSeconds: 60 }]);
+    const wait = requests.find((r) => r.path.endsWith("/wait"));
+    expect(wait?.query).toMatchObject({ state: "started", from_event_id: newest });
   });
 
   it("destroys a stopped machine", async () => {
@@ -104,10 +182,80 @@ describe("machines_create and machines_update", () => {
     expect(second.changed).toBe(false);
   });
 
+  it("waits for the new version of a running machine to run before reporting the update", async () => {
+    await restartSandbox({ transitionMs: Number.POSITIVE_INFINITY });
+    const ref = { app: "demo-worker", machine_id: "9080e476b53d87" };
+    const updating = run<{ changed: boolean; machine: Machine }>("machines_update", {
+      ...ref,
+      guest: { memory_mb: 2048 },
+    });
+    expect(await stillPending(updating)).toBe(true);
+    expect(sandbox.store.machine(ref.machine_id)?.state).toBe("replacing");
+    sandbox.settle();
+    const done = await updating;
+    expect(done).toMatchObject({ changed: true, machine: { state: "started" } });
+    expect(done.machine.config?.guest?.memory_mb).toBe(2048);
+  });
+
+  it("leaves a stopped machine stopped when it updates it", async () => {
+    const ref = { app: "demo-web", machine_id: "3287e15b6d9e48" };
+    const done = await run<{ machine: Machine }>("machines_update", { ...ref, guest: { memory_mb: 512 } });
+    expect(done.machine.state).toBe("stopped");
+    const update = requests.find((r) => r.method === "POST" && r.path.endsWith(ref.machine_id));
+    expect(update?.body).toMatchObject({ skip_launch: true });
+  });
+
+  it("copies a machine's services, env, metadata and checks but not its volumes with from_machine_id", async () => {
+    const source = await rest().getMachine("acme-db", "17811953c92e18");
+    expect(source.config?.mounts?.length).toBe(1);
+    const created = await run<Machine>("machines_create", {
+      app: "acme-db",
+      region: "ams",
+      guest: { cpu_kind: "shared", cpus: 1, memory_mb: 1024 },
+      from_machine_id: "17811953c92e18",
+    });
+    const copy = await rest().getMachine("acme-db", created.id);
+    expect(copy.state).toBe("started");
+    expect(copy.config?.env).toEqual(source.config?.env);
+    expect(copy.config?.metadata).toEqual(source.config?.metadata);
+    expect(copy.config?.services).toEqual(source.config?.services);
+    expect(copy.config?.image).toBe(source.config?.image);
+    expect(copy.config?.guest).toMatchObject({ cpu_kind: "shared", cpus: 1, memory_mb: 1024 });
+    expect(copy.config?.mounts ?? []).toEqual([]);
+    const web = await run<Machine>("machines_create", {
+      app: "demo-web",
+      region: "ams",
+      guest: { cpu_kind: "shared", cpus: 1, memory_mb: 256 },
+      from_machine_id: "148e272b0e4d89",
+    });
+    const webSource = await rest().getMachine("demo-web", "148e272b0e4d89");
+    const webCopy = await rest().getMachine("demo-web", web.id);
+    expect(webCopy.config?.services).toEqual(webSource.config?.services);
+    expect(webCopy.config?.services?.length).toBeGreaterThan(0);
+    expect(webCopy.config?.metadata).toEqual(webSource.config?.metadata);
+  });
+
   it("refuses an update that changes nothing", async () => {
     await expect(run("machines_update", { app: "demo-web", machine_id: "148e272b0e4d89" })).rejects.toThrow(
       ToolInputError,
     );
+  });
+});
+
+describe("listing machines by state", () => {
+  it("accepts every state Fly has, and shows destroyed machines only when asked", async () => {
+    await run("machines_destroy", { app: "demo-web", machine_id: "3287e15b6d9e48" });
+    const byDefault = await run<Machine[]>("machines_list", { app: "demo-web" });
+    expect(byDefault.map((m) => m.id)).not.toContain("3287e15b6d9e48");
+    const destroyed = await run<Machine[]>("machines_list", { app: "demo-web", state: ["destroyed"] });
+    expect(destroyed.map((m) => m.id)).toEqual(["3287e15b6d9e48"]);
+    const fleet = await run<Machine[]>("org_machines_list", { state: "destroyed,failed" });
+    expect(fleet.map((m) => m.id)).toEqual(["3287e15b6d9e48"]);
+    expect(await run<Machine[]>("machines_list", { app: "demo-web", state: ["failed"] })).toEqual([]);
+    const listed = requests.filter((r) => r.path === "/v1/apps/demo-web/machines").map((r) => r.query);
+    // Fly documents only created, started, stopped and suspended as list filters: the rest are applied here.
+    expect(listed).toContainEqual({ include_deleted: "true" });
+    expect(listed.every((q) => q.state === undefined)).toBe(true);
   });
 });
 
@@ -134,16 +282,42 @@ describe("volumes", () => {
 
 describe("secrets", () => {
   it("sets resolved values and unsets by name, reporting names only", async () => {
-    const set = await run<{ set: string[] }>("secrets_set", {
+    const set = await run<{ set: string[]; staged: boolean }>("secrets_set", {
       app: "demo-web",
       secrets: { NEW_KEY: "s3cr3t-value" },
     });
-    expect(set.set).toEqual(["NEW_KEY"]);
+    expect(set).toMatchObject({ set: ["NEW_KEY"], staged: true });
     expect(JSON.stringify(set)).not.toContain("s3cr3t-value");
     expect(sandbox.store.secretValue("demo-web", "NEW_KEY")).toBe("s3cr3t-value");
     await run("secrets_unset", { app: "demo-web", names: ["NEW_KEY", "SESSION_SECRET"] });
     const names = (await rest().listSecrets("demo-web")).map((s) => s.name);
     expect(names).toEqual(["DATABASE_URL"]);
+  });
+
+  it("unsets every name in one new version, and a name the app lacks is no error, so a rerun succeeds", async () => {
+    const version = sandbox.store.app("demo-web")?.secretsVersion ?? 0;
+    const input = { app: "demo-web", names: ["SESSION_SECRET", "NEVER_SET"] };
+    const first = await run<{ unset: string[]; version: number | null }>("secrets_unset", input);
+    expect(first).toMatchObject({ unset: ["NEVER_SET", "SESSION_SECRET"], version: version + 1 });
+    expect(requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /v1/apps/demo-web/secrets",
+    ]);
+    expect(requests.at(-1)?.body).toEqual({ values: { NEVER_SET: null, SESSION_SECRET: null } });
+    // Resumed after a crash: the same step again changes nothing and does not fail.
+    await expect(run("secrets_unset", input)).resolves.toMatchObject({ version: version + 1 });
+    expect((await rest().listSecrets("demo-web")).map((s) => s.name)).toEqual(["DATABASE_URL"]);
+  });
+
+  it("says plainly that a change is staged until the machines are next deployed or updated", () => {
+    for (const name of ["secrets_set", "secrets_unset"]) {
+      const tool = findTool(name);
+      expect(tool?.description).toMatch(
+        /staged: running machines keep their current values until they are next deployed or updated/,
+      );
+      expect(tool?.description).not.toMatch(/next restart/);
+      const view = tool?.view({ app: "a", version: 2 }, {}) as { note?: string };
+      expect(view.note).toMatch(/^staged: /);
+    }
   });
 
   it("accepts references in its schema but refuses to run one unresolved", async () => {
@@ -162,6 +336,18 @@ describe("IPs and certificates", () => {
     expect((await rest().listIpAssignments("demo-worker")).map((i) => i.ip)).toContain(ip.ip);
     await run("ips_release", { app: "demo-worker", ip: ip.ip });
     expect((await rest().listIpAssignments("demo-worker")).map((i) => i.ip)).not.toContain(ip.ip);
+  });
+
+  it("asks Fly to check a certificate only as a write, and reads one with certs_get", async () => {
+    expect(findTool("certs_check")?.access).toBe("write");
+    const checked = await run<{ hostname: string }>("certs_check", {
+      app: "acme-api",
+      hostname: "api.acme.example",
+    });
+    expect(checked.hostname).toBe("api.acme.example");
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /v1/apps/acme-api/certificates/api.acme.example/check",
+    ]);
   });
 
   it("adds and removes a certificate", async () => {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFlyClients } from "../../src/fly/create-clients.js";
+import type { FlyRest } from "../../src/fly/rest.js";
 import { silentLogger } from "../../src/logger.js";
 import { PLANTED_TOKEN, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { ToolContext } from "../../tools/define-tool.js";
 import { findTool } from "../../tools/index.js";
 import { invokeTool, ToolInputError } from "../../tools/invoke.js";
-import { listView, sortBy, VIEW_MAX_ROWS, type ListView } from "../../tools/view.js";
+import { listView, sortBy, VIEW_MAX_ROWS, type CountView, type ListView } from "../../tools/view.js";
 
 /** Read tools against the demo sandbox over real HTTP: filters, sorting, limits and views. */
 
@@ -28,11 +29,33 @@ function context(org?: string): ToolContext {
   return { fly, org, app: undefined, signal: undefined, log: silentLogger };
 }
 
-async function call(name: string, input: unknown, org?: string): Promise<{ result: unknown; view: unknown }> {
+async function call(
+  name: string,
+  input: unknown,
+  org?: string,
+  ctx: ToolContext = context(org),
+): Promise<{ result: unknown; view: unknown }> {
   const tool = findTool(name);
   if (!tool) throw new Error(`no tool ${name}`);
-  const result = await invokeTool(context(org), tool, input);
+  const result = await invokeTool(ctx, tool, input);
   return { result, view: tool.view(result, tool.input.parse(input)) };
+}
+
+/**
+ * The demo sandbox as Fly answers on a bad day: its org machine listings miss region sin
+ * (`error_regions`), and its volume and certificate walks stop before the last page.
+ */
+function gappyContext(): ToolContext {
+  const ctx = context();
+  const real = ctx.fly.rest;
+  const rest = Object.create(real) as FlyRest;
+  rest.listOrgMachines = async (...args) => ({
+    ...(await real.listOrgMachines(...args)),
+    errorRegions: ["sin"],
+  });
+  rest.listOrgVolumes = async (...args) => ({ ...(await real.listOrgVolumes(...args)), truncated: true });
+  rest.listCertificates = async (...args) => ({ ...(await real.listCertificates(...args)), truncated: true });
+  return { ...ctx, fly: { ...ctx.fly, rest } };
 }
 
 function rows(view: unknown): Record<string, unknown>[] {
@@ -67,6 +90,49 @@ describe("apps_list", () => {
     expect(byName["demo-web"]).toMatchObject({ regions: "iad lhr", machine_states: "2 started, 1 stopped" });
     expect(byName["acme-api"]).toMatchObject({ regions: "ams sin" });
     expect(byName["demo-worker"]).toMatchObject({ machine_states: "1 started, 1 suspended" });
+    expect((view as ListView).note).toBeUndefined();
+  });
+
+  it("says how many apps match when a limit cuts the list, like the other lists", async () => {
+    const { view } = await call("apps_list", { limit: 2 });
+    expect(rows(view).map((r) => r.name)).toEqual(["acme-api", "acme-cron"]);
+    expect((view as ListView).total).toBe(5);
+    expect((view as ListView).note).toMatch(/^limited to 2 apps by limit, of 5 that match: 3 left out; /);
+  });
+});
+
+describe("listings Fly could not complete", () => {
+  it("say so in the view the model reads, not only in a log line", async () => {
+    const ctx = gappyContext();
+    const machines = await call("org_machines_list", { sort: "memory" }, undefined, ctx);
+    expect((machines.view as ListView).note).toBe(
+      "org acme-corp: Fly could not list machines in sin; the list may be incomplete. " +
+        "org personal: Fly could not list machines in sin; the list may be incomplete",
+    );
+    const volumes = await call("org_volumes_list", { org: "acme-corp" }, undefined, ctx);
+    expect((volumes.view as ListView).note).toBe(
+      "org acme-corp: not every page of volumes was read; the list may be incomplete",
+    );
+    const apps = await call("apps_list", { org: "acme-corp", include: ["regions"] }, undefined, ctx);
+    expect((apps.view as ListView).note).toBe(
+      "org acme-corp: Fly could not list machines in sin; regions and machine states may be incomplete",
+    );
+    const certs = await call("certs_list", { app: "acme-api" }, undefined, ctx);
+    expect((certs.view as ListView).note).toBe(
+      "app acme-api: not every page of certificates was read; the list may be incomplete",
+    );
+  });
+
+  it("through the same mechanism as count_by results", async () => {
+    const counts = await call(
+      "org_machines_list",
+      { org: "acme-corp", count_by: "region" },
+      undefined,
+      gappyContext(),
+    );
+    expect((counts.view as CountView).note).toBe(
+      "org acme-corp: Fly could not list machines in sin; the counts may be low",
+    );
   });
 });
 
@@ -90,7 +156,10 @@ describe("machines_list and org_machines_list", () => {
       ["api-ams-1", "acme-api", 4096],
       ["api-sin-1", "acme-api", 4096],
     ]);
-    expect((view as ListView).note).toMatch(/limited to 3 machines/);
+    expect((view as ListView).note).toMatch(
+      /^limited to 3 machines by limit, of 11 that match: 8 left out; /,
+    );
+    expect((view as ListView).total).toBe(11);
   });
 
   it("ranks performance CPUs above shared ones, and can sort ascending", async () => {
@@ -165,11 +234,25 @@ describe("secrets, IPs, certificates, platform", () => {
     ]);
   });
 
-  it("lists certificates and checks one", async () => {
+  it("lists certificates and reads one without asking Fly to check it", async () => {
     const list = await call("certs_list", { app: "acme-api" });
     expect(rows(list.view).map((r) => r.hostname)).toEqual(["api.acme.example", "staging.acme.example"]);
-    const check = await call("certs_check", { app: "acme-api", hostname: "Staging.Acme.Example" });
-    expect(check.view).toMatchObject({ hostname: "staging.acme.example", configured: false });
+    const requests: string[] = [];
+    const fly = createFlyClients({
+      restBaseUrl: sandbox.restBaseUrl,
+      graphqlUrl: sandbox.graphqlUrl,
+      token: sandbox.env.FLY_API_TOKEN ?? "",
+      onRequest: (r) => requests.push(`${r.method} ${r.path}`),
+    });
+    const ctx: ToolContext = { fly, org: undefined, app: undefined, signal: undefined, log: silentLogger };
+    const got = await call(
+      "certs_get",
+      { app: "acme-api", hostname: "Staging.Acme.Example" },
+      undefined,
+      ctx,
+    );
+    expect(got.view).toMatchObject({ hostname: "staging.acme.example", configured: false });
+    expect(requests).toEqual(["GET /v1/apps/acme-api/certificates/staging.acme.example"]);
   });
 
   it("lists regions with the nearest one, organizations, and who the token is", async () => {
@@ -208,13 +291,13 @@ describe("input errors", () => {
 });
 
 describe("views", () => {
-  it("caps long lists and says how many there were", () => {
+  it("caps long lists and says how many were left out", () => {
     const many = Array.from({ length: VIEW_MAX_ROWS + 7 }, (_, i) => ({ id: `m${i}` }));
     const view = listView(many, { noun: "machines", narrow: "filter by state or region" });
     expect(view.rows).toHaveLength(VIEW_MAX_ROWS);
     expect(view.total).toBe(VIEW_MAX_ROWS + 7);
     expect(view.note).toBe(
-      `showing ${VIEW_MAX_ROWS} of ${VIEW_MAX_ROWS + 7} machines; filter by state or region, or sort and set limit`,
+      `showing ${VIEW_MAX_ROWS} of ${VIEW_MAX_ROWS + 7} machines, 7 left out; filter by state or region, or set limit (at most 200)`,
     );
   });
 

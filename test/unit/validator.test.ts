@@ -126,6 +126,54 @@ describe("validatePlan", () => {
     expect(validatePlan(plan([step("s1", "secrets_set", { app: "a", secrets })]), deny).ok).toBe(true);
   });
 
+  it.each([
+    { fromEnv: "FLY_API_TOKEN" },
+    { fromEnv: "FLY_ACCESS_TOKEN" },
+    { fromEnv: "fly_api_token" },
+    { fromEnv: "OPENAI_API_KEY" },
+    { fromEnv: "ANTHROPIC_API_KEY" },
+    { fromEnv: "ANTHROPIC_AUTH_TOKEN" },
+    { fromEnv: "FLYOPS_MODEL_API_KEY" },
+    { fromEnv: "FLYOPS_CONFIG" },
+    { fromFile: "~/.fly/config.yml" },
+    { fromFile: "/root/.fly/config.yml" },
+    { fromFile: "/home/op/.FLY/config.yml" },
+    { fromFile: "/home/op/./x/../.fly/config.yml" },
+    { fromFile: "../../../root/.fly/config.yml" },
+    { fromFile: "../secret.txt" },
+    { fromFile: "/home/op/.config/flyops/config.yaml" },
+    { fromFile: "/opt/xdg/flyops/config.yaml" },
+    { fromFile: "~/.ssh/id_ed25519" },
+    { fromFile: "/home/op/.docker/config.json" },
+    { fromFile: "/proc/self/environ" },
+    { fromFile: "//proc/1/environ" },
+    { fromFile: "/etc/shadow" },
+    { fromFile: "/etc/ssh/ssh_host_ed25519_key" },
+    { fromFile: "/var/run/secrets/kubernetes.io/serviceaccount/token" },
+  ])("blocks a secret reference to the operator's own credentials: %j", (source) => {
+    const result = validatePlan(
+      plan([step("s1", "secrets_set", { app: "a", secrets: { X: source } })]),
+      allow,
+    );
+    expect(rules(result.findings)).toEqual([["s1", "secret-source", "block"]]);
+    expect(result.findings[0]!.message).toMatch(/^steps\[0\]\.input\.secrets\.X\.from(Env|File): /);
+  });
+
+  it("still accepts references to an app's own secrets", () => {
+    const secrets = {
+      A: { fromEnv: "DATABASE_URL" },
+      B: { fromEnv: "STRIPE_API_KEY" },
+      C: { fromEnv: "FLY_APP_DB_URL" },
+      D: { fromFile: "/run/secrets/db_url" },
+      E: { fromFile: "secrets/./db.txt" },
+      F: { fromFile: "/home/op/work/flyops-demo/secret.txt" },
+    };
+    expect(validatePlan(plan([step("s1", "secrets_set", { app: "a", secrets })]), deny)).toEqual({
+      ok: true,
+      findings: [],
+    });
+  });
+
   it("takes risk from the tool's access, not from what the plan says", () => {
     const destroy = {
       ...step("s1", "machines_destroy", { app: "a", machine_id: "m" }, "harmless read-only cleanup"),
@@ -208,7 +256,7 @@ describe("validatePlan", () => {
       step("rm", "flyctl", { args: ["destroy", "my-app", "-y"] }),
       step("shell", "flyctl", { args: ["ssh", "console", "-a", "my-app"] }),
       step("bad", "flyctl", { args: "status -a my-app" }),
-      step("ask", "flyctl", { args: ["deploy", "-a", "my-app"] }),
+      step("ask", "flyctl", { args: ["deploy", "-a", "my-app", "--image", "registry.fly.io/my-app:v2"] }),
     ];
     expect(rules(validatePlan(plan(steps), deny).findings)).toEqual([
       ["rm", "destructive", "block"],

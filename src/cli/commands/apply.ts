@@ -118,6 +118,7 @@ export async function runApply(
         env: deps.env,
         cwd,
         redactor,
+        credentials: runtime.credentials,
         progress,
         confirm: deps.stdinIsTTY ? deps.confirm : undefined,
         pause: { afterStart: deps.env[PAUSE_AFTER_START_ENV], beforeDone: deps.env[PAUSE_BEFORE_DONE_ENV] },

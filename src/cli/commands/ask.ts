@@ -38,6 +38,10 @@ export const askOptionsSchema = z.object({
   yes: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   resume: z.boolean().default(false),
+  ignoreDrift: z.boolean().default(false),
+  // Left undefined when not given, so apply's own default holds and a misplaced flag can be told.
+  secretsVia: z.enum(["rest", "flyctl"], { message: "--secrets-via must be rest or flyctl" }).optional(),
+  interrupted: z.enum(["retry", "done"], { message: "--interrupted must be retry or done" }).optional(),
 });
 
 export type AskCommandOptions = z.input<typeof askOptionsSchema>;
@@ -64,10 +68,24 @@ export async function runAskCommand(
   if (options.apply) {
     if (options.planFile === undefined) throw new UsageError("--apply needs --plan-file FILE");
     if (question !== undefined) throw new UsageError("--apply takes no question, only --plan-file FILE");
-    const { yes, dryRun, resume } = options;
+    const { yes, dryRun, resume, ignoreDrift, secretsVia, interrupted } = options;
     return runApply(
       options.planFile,
-      { app, org, sandbox, json, raw, yes, dryRun, resume, allowDestructive, destroyer },
+      {
+        app,
+        org,
+        sandbox,
+        json,
+        raw,
+        yes,
+        dryRun,
+        resume,
+        allowDestructive,
+        destroyer,
+        ignoreDrift,
+        secretsVia,
+        interrupted,
+      },
       deps,
     );
   }
@@ -159,13 +177,24 @@ async function answerQuestion(
 }
 
 const MAKER_FLAGS = ["output"] as const;
-const APPLY_FLAGS = ["planFile", "yes", "dryRun", "resume"] as const;
+const APPLY_FLAGS = [
+  "planFile",
+  "yes",
+  "dryRun",
+  "resume",
+  "ignoreDrift",
+  "secretsVia",
+  "interrupted",
+] as const;
 const FLAG_NAMES: Record<string, string> = {
   output: "--output",
   planFile: "--plan-file",
   yes: "--yes",
   dryRun: "--dry-run",
   resume: "--resume",
+  ignoreDrift: "--ignore-drift",
+  secretsVia: "--secrets-via",
+  interrupted: "--interrupted",
   allowDestructive: "--allow-destructive",
   destroyer: "--destroyer",
 };
@@ -215,7 +244,20 @@ export function askCommand(): Command {
     .option("--plan-file <file>", "with --apply: the plan file")
     .option("-y, --yes", "with --apply: do not ask before running the steps")
     .option("--dry-run", "with --apply: do everything but the changes")
-    .option("--resume", "with --apply: continue an apply that stopped");
+    .option("--resume", "with --apply: continue an apply that stopped")
+    .option("--ignore-drift", "with --apply: apply even when live state no longer matches the preconditions")
+    .addOption(
+      new Option(
+        "--secrets-via <how>",
+        "with --apply: send secrets_set steps through the REST secrets endpoint or `flyctl secrets import`",
+      ).choices(["rest", "flyctl"]),
+    )
+    .addOption(
+      new Option(
+        "--interrupted <what>",
+        "with --apply --resume: whether an interrupted step flyops cannot check took effect",
+      ).choices(["retry", "done"]),
+    );
   addRuntimeOptions(command);
   return command.action(async (question: string | undefined, options: AskCommandOptions) => {
     // applyDeps asks its questions on stderr, so stdout stays JSON-only under --json.

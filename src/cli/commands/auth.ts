@@ -15,8 +15,8 @@ export async function runWhoami(raw: WhoamiOptions, deps: CommandDeps): Promise<
   const parsed = whoamiOptionsSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
   const options = parsed.data;
-  return withRuntime(options, deps, (runtime) =>
-    runAndPrint(runtime, requireTool("whoami"), {}, options.json || options.raw, deps.io),
+  return withRuntime(options, deps, (runtime, io) =>
+    runAndPrint(runtime, requireTool("whoami"), {}, options.json || options.raw, io),
   );
 }
 

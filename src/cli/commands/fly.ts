@@ -54,6 +54,7 @@ export const flyListOptionsSchema = z.object({
   attached: z.boolean().optional(),
   unattached: z.boolean().optional(),
   regions: z.boolean().default(false),
+  countBy: z.string().optional(),
 });
 export type FlyListOptions = z.input<typeof flyListOptionsSchema>;
 
@@ -79,7 +80,7 @@ export async function runFlyList(
   if (options.all && resource !== "machines" && resource !== "volumes") {
     throw new UsageError(`--all applies to machines and volumes, not ${resource}`);
   }
-  return withRuntime(options, deps, async (runtime) => {
+  return withRuntime(options, deps, async (runtime, io) => {
     const { tool, input } = listTarget(resource, options, runtime);
     const filters: Record<string, [flag: string, value: unknown]> = {
       state: ["--state", options.state],
@@ -89,6 +90,7 @@ export async function runFlyList(
       limit: ["--limit", options.limit],
       attached: ["--attached/--unattached", options.attached ? true : options.unattached ? false : undefined],
       include: ["--regions", options.regions ? ["regions"] : undefined],
+      count_by: ["--count-by", options.countBy],
     };
     const accepted = inputKeys(tool);
     for (const [field, [flag, value]] of Object.entries(filters)) {
@@ -97,7 +99,7 @@ export async function runFlyList(
         throw new UsageError(`${flag} does not apply to \`flyops fly list ${resource}\``);
       input[field] = value;
     }
-    return runAndPrint(runtime, tool, input, options.json || options.raw, deps.io);
+    return runAndPrint(runtime, tool, input, options.json || options.raw, io);
   });
 }
 
@@ -109,13 +111,13 @@ export async function runFlyGet(
   deps: CommandDeps,
 ): Promise<unknown> {
   const options = parse(flyGetOptionsSchema, raw);
-  return withRuntime(options, deps, async (runtime) => {
+  return withRuntime(options, deps, async (runtime, io) => {
     const json = options.json || options.raw;
-    if (kind === "app") return runAndPrint(runtime, requireTool("apps_get"), { app: id }, json, deps.io);
+    if (kind === "app") return runAndPrint(runtime, requireTool("apps_get"), { app: id }, json, io);
     const app = requireApp(runtime, `fly get ${kind}`);
     if (kind === "machine")
-      return runAndPrint(runtime, requireTool("machines_get"), { app, machine_id: id }, json, deps.io);
-    return runAndPrint(runtime, requireTool("volumes_get"), { app, volume_id: id }, json, deps.io);
+      return runAndPrint(runtime, requireTool("machines_get"), { app, machine_id: id }, json, io);
+    return runAndPrint(runtime, requireTool("volumes_get"), { app, volume_id: id }, json, io);
   });
 }
 
@@ -131,14 +133,14 @@ export async function runFlyMachine(
   const tool = requireTool(`machines_${verb}`);
   // Refused before any token is read or request sent: without a terminal nobody can say yes.
   refuseWithoutTerminal(tool, options.yes, deps, `${verb} machine ${id}`);
-  return withRuntime(options, deps, async (runtime) => {
+  return withRuntime(options, deps, async (runtime, io) => {
     const app = requireApp(runtime, `fly ${verb} machine`);
     await confirmDestructive(tool, options.yes, deps, `${verb} machine ${id} of app ${app}`);
     const input =
       verb === "destroy"
         ? { app, machine_id: id, force: options.force || undefined }
         : { app, machine_id: id };
-    return runAndPrint(runtime, tool, input, options.json || options.raw, deps.io);
+    return runAndPrint(runtime, tool, input, options.json || options.raw, io);
   });
 }
 
@@ -208,7 +210,11 @@ function listCommand(): Command {
     .option("--all", "machines and volumes: across every app of the org (or of every org), not one app")
     .option("--attached", "volumes: only those attached to a machine")
     .option("--unattached", "volumes: only those attached to no machine")
-    .option("--regions", "apps: add each app's machine regions and machine counts by state");
+    .option("--regions", "apps: add each app's machine regions and machine counts by state")
+    .option(
+      "--count-by <key>",
+      "machines: count per region|state|size (|app with --all); volumes: per region|attached (|app with --all)",
+    );
   withOutputOptions(command).addHelpText(
     "after",
     `
@@ -216,6 +222,7 @@ Examples:
   flyops fly list apps --regions
   flyops fly list machines --app my-app --state started --sort memory --limit 5
   flyops fly list machines --all --sort memory --limit 10
+  flyops fly list machines --all --count-by region
   flyops fly list volumes --all --unattached
   flyops fly list secrets --app my-app --json`,
   );
@@ -226,7 +233,9 @@ Examples:
 
 function getCommand(): Command {
   const command = new Command("get")
-    .description("Show one app, machine or volume in detail (env values and secrets are never shown)")
+    .description(
+      "Show one app, machine or volume in detail (tables never show env values or secrets; --json prints the full object with tokens redacted)",
+    )
     .addArgument(new Argument("<kind>", "what to show").choices(GET_KINDS))
     .argument("<id>", "app name, machine id or volume id");
   withOutputOptions(command).addHelpText(

@@ -85,6 +85,16 @@ export async function runPlanApprove(
 export function planApproveCommand(): Command {
   return new Command("approve")
     .description("Approve a plan file: record the sha256 of its content, who approved it and when")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "The approval is an integrity check, not authentication: the sha256 is not signed and --by is",
+        "taken as given. Anyone who can write the plan file can edit it and approve it again, so it",
+        "proves only that the plan is unchanged since it was approved. Control who may approve by",
+        "who may write the file (for example, plans reviewed and merged in version control).",
+      ].join("\n"),
+    )
     .argument("<file>", "plan file")
     .option("--by <name>", "who approves (default: git user.name <user.email>, then $USER)")
     .option(

@@ -6,6 +6,7 @@ import { Redactor } from "../../agent/redact.js";
 import { UsageError } from "../../errors.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import { makePlan } from "../../plan/maker.js";
+import { URL_PASSWORD, withholdSecretValues } from "../../plan/maker-request.js";
 import { defaultPlanPath, writePlanFile } from "../../plan/plan-file.js";
 import { renderReview, reviewPlan, type PlanReview } from "../../plan/review.js";
 import type { PlanFile } from "../../plan/schema.js";
@@ -79,8 +80,10 @@ export async function runPlanMake(
     const spec = resolveModelSpec({ flag: options.model, env: deps.env, configModel: runtime.config.model });
     const model = createModel(spec, { env: deps.env });
     deps.io.stderr(`making a plan with ${model.id}: reading live facts first\n`);
-    // The request is kept in the plan (and names its file); anything token-shaped in it is not.
-    const kept = redactor.redact(text);
+    // The request is kept in the plan (and names its file); no secret value or token in it is.
+    const { text: withheldText, withheld } = withholdSecretValues(text);
+    if (withheld.length > 0) deps.io.stderr(withheldNote(withheld));
+    const kept = redactor.redact(withheldText);
     const made = await makePlan({
       request: kept,
       model,
@@ -114,6 +117,21 @@ export async function runPlanMake(
   } finally {
     await runtime.close();
   }
+}
+
+/** Tells the person what was kept out of the plan and away from the model, and how secrets are set instead. */
+function withheldNote(withheld: readonly string[]): string {
+  const names = withheld.filter((name) => name !== URL_PASSWORD);
+  const what = [
+    ...(names.length > 0 ? [`the value of ${names.join(", ")}`] : []),
+    ...(names.length < withheld.length ? [URL_PASSWORD] : []),
+  ].join(" and ");
+  const example = names[0] ?? "NAME";
+  return (
+    `withheld ${what} from the request: a secret value is never sent to the model or written into a plan.\n` +
+    `  A plan sets secrets from references resolved at apply time, e.g. {"fromEnv": "${example}"} ` +
+    `(export ${example} before \`flyops apply\`) or {"fromFile": "PATH"}.\n`
+  );
 }
 
 /** Adds the maker's arguments, options and action to the `plan` command itself. */

@@ -17,6 +17,7 @@ export const SandboxCliOptions = z.object({
   faultSeed: z.coerce.number().int().default(1),
   transitionMs: z.coerce.number().int().min(0).default(0),
   rateLimits: z.boolean().default(true),
+  shortPages: z.boolean().default(false),
   verbose: z.boolean().default(false),
   json: z.boolean().default(false),
   raw: z.boolean().default(false),
@@ -33,6 +34,7 @@ export interface SandboxCliFlags {
   faultSeed?: string | number;
   transitionMs?: string | number;
   rateLimits?: boolean;
+  shortPages?: boolean;
   verbose?: boolean;
   json?: boolean;
   raw?: boolean;
@@ -104,6 +106,7 @@ export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps)
     faultSeed: options.faultSeed,
     rateLimits: options.rateLimits,
     transitionMs: options.transitionMs,
+    shortPages: options.shortPages,
     log,
   });
   // Listen before printing: whoever reads the address may signal at once.
@@ -134,6 +137,7 @@ function printBanner(sandbox: Sandbox, options: z.infer<typeof SandboxCliOptions
     options.latency ? `latency ${options.latency}ms` : undefined,
     options.faultRate ? `fault rate ${options.faultRate}` : undefined,
     options.rateLimits ? undefined : "no rate limits",
+    options.shortPages ? "short pages" : undefined,
   ].filter(Boolean);
   io.stdout(
     [
@@ -174,6 +178,10 @@ export function sandboxCommand(): Command {
       "0",
     )
     .option("--no-rate-limits", "do not enforce Fly's rate limits")
+    .option(
+      "--short-pages",
+      "cut org-wide machine and volume listings short (some machine pages empty) while more remain, as Fly may",
+    )
     .option("--verbose", "log every request on stderr")
     .option("--json", "print the URLs and exports as JSON on stdout")
     .option("--raw", "alias of --json")

@@ -1,10 +1,8 @@
 import { findCount, findNames, findRegions, findStates, type MachineState } from "./entities.js";
 import { cpuKindOf, cpusOf, formatMemory, idOf, memoryMbOf, nameOf, regionOf, stateOf } from "./fields.js";
 import {
-  coverage,
   gapNote,
   listApps,
-  machineCalls,
   machinesOf,
   mentionedApps,
   readApps,
@@ -15,9 +13,9 @@ import {
 import { joinWords, lines, plural, stateCounts, type Shape } from "./shape.js";
 import type { Session } from "./session.js";
 import { enumValues } from "./tool-args.js";
-import { recordsOf, type JsonRecord } from "./tool-result.js";
+import type { JsonRecord } from "./tool-result.js";
 
-const MACHINE_WORD = /\b(machines?|vms?|instances?|servers?)\b/i;
+export const MACHINE_WORD = /\b(machines?|vms?|instances?|servers?)\b/i;
 
 export function machineLabel(record: JsonRecord): string {
   const id = idOf(record) ?? "(no id)";
@@ -33,7 +31,7 @@ function sizeText(record: JsonRecord): string {
   return `${cpuText}${formatMemory(memoryMbOf(record))}`;
 }
 
-interface Scope {
+export interface Scope {
   apps: string[];
   allApps: boolean;
   regions: string[];
@@ -41,7 +39,7 @@ interface Scope {
 }
 
 /** Which apps, regions and states a machine question is about. */
-function scopeOf(session: Session): Scope {
+export function scopeOf(session: Session): Scope {
   const apps = listApps(session);
   const named = mentionedApps(session, apps);
   return {
@@ -52,7 +50,7 @@ function scopeOf(session: Session): Scope {
   };
 }
 
-function scopedMachines(session: Session, scope: Scope, extra: MachineQuery = {}): Gathered {
+export function scopedMachines(session: Session, scope: Scope, extra: MachineQuery = {}): Gathered {
   const query: MachineQuery = {
     ...extra,
     state: scope.states.length === 1 ? scope.states[0] : scope.states.length > 1 ? scope.states : undefined,
@@ -67,7 +65,7 @@ function scopedMachines(session: Session, scope: Scope, extra: MachineQuery = {}
   return gathered;
 }
 
-function whereText(scope: Scope): string {
+export function whereText(scope: Scope): string {
   const parts: string[] = [];
   if (!scope.allApps) parts.push(`in ${scope.apps.length === 1 ? "app" : "apps"} ${joinWords(scope.apps)}`);
   if (scope.regions.length > 0) parts.push(`in ${joinWords(scope.regions)}`);
@@ -214,75 +212,6 @@ function cpuWeight(record: JsonRecord): number {
   const cpus = cpusOf(record);
   if (cpus === undefined) return -1;
   return cpus * (cpuKindOf(record) === "performance" ? 16 : 1);
-}
-
-export const machinesPerRegion: Shape = {
-  id: "machines-per-region",
-  mode: "ask",
-  description: "how many machines there are per region (optionally in an app or state)",
-  examples: ["how many machines per region?", "how many machines are started in each region?"],
-  matches: (q) =>
-    (/\b(per|by|each|every)\s+region\b/i.test(q) || /\bhow many\b/i.test(q) || /\bcount\b/i.test(q)) &&
-    MACHINE_WORD.test(q),
-  run(session) {
-    const scope = scopeOf(session);
-    const gathered = scopedMachines(session, scope);
-    const states = scope.states.length > 0 ? `${scope.states.join(" or ")} ` : "";
-    if (gathered.items.length === 0)
-      return lines(`There are no ${states}machines${whereText(scope)}.`, gapNote(gathered, "machines"));
-    const counted = gathered.partial ? countPerRegion(session, scope) : undefined;
-    if (counted) {
-      return lines(
-        `${plural(gathered.total, `${states}machine`)}${whereText(scope)} in ${plural(counted.length, "region")}:`,
-        counted.map(([region, n]) => `- ${region}: ${n}`),
-      );
-    }
-    const byRegion = new Map<string, JsonRecord[]>();
-    for (const { record } of gathered.items) {
-      const region = regionOf(record) ?? "unknown";
-      byRegion.set(region, [...(byRegion.get(region) ?? []), record]);
-    }
-    const rows = [...byRegion.entries()]
-      .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
-      .map(([region, machines]) => `- ${region}: ${machines.length} (${stateCounts(machines.map(stateOf))})`);
-    return lines(
-      `${plural(gathered.items.length, `${states}machine`)}${whereText(scope)} in ${plural(byRegion.size, "region")}:`,
-      rows,
-      gapNote(gathered, "machines"),
-    );
-  },
-};
-
-/** Most calls a per-region count may make when one listing could not show every machine. */
-const MAX_REGION_CALLS = 60;
-
-/**
- * Counts per region when one listing showed only a page of the machines: one filtered call per
- * Fly region, each reporting its total. Undefined when that would take too many calls.
- */
-function countPerRegion(session: Session, scope: Scope): Array<[string, number]> | undefined {
-  if (!session.has("regions_list") || scope.regions.length > 0) return undefined;
-  const codes = recordsOf(session.needOk("regions_list", {}, "the list of regions"))
-    .map((r) => (typeof r.code === "string" ? r.code : undefined))
-    .filter((c): c is string => c !== undefined);
-  const state =
-    scope.states.length === 1 ? scope.states[0] : scope.states.length > 1 ? scope.states : undefined;
-  const calls = codes.flatMap((region) =>
-    machineCalls(session, scope.apps, { state, region }, scope.allApps).map((call) => ({ ...call, region })),
-  );
-  if (calls.length === 0 || calls.length > MAX_REGION_CALLS) return undefined;
-  const totals = new Map<string, number>();
-  session.needAll(calls).forEach((outcome, i) => {
-    const region = calls[i]?.region ?? "";
-    if (outcome.ok)
-      totals.set(
-        region,
-        (totals.get(region) ?? 0) + coverage(outcome, recordsOf(outcome.value).length).total,
-      );
-  });
-  return [...totals.entries()]
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
 /** How many machines there are: the tool's total when it showed only part of them. */

@@ -11,6 +11,8 @@ import {
   stateOf,
 } from "./fields.js";
 import { appsForQuestion, gapNote, mentionedApps, readApps, perApp, volumesOf } from "./fleet.js";
+import { MAX_GROUPS, canCount, largestFirst, readCounts } from "./count-result.js";
+import type { Session } from "./session.js";
 import { joinWords, lines, plural, type Shape } from "./shape.js";
 import type { JsonRecord } from "./tool-result.js";
 
@@ -26,8 +28,13 @@ function volumeLabel(record: JsonRecord): string {
 export const volumes: Shape = {
   id: "volumes",
   mode: "ask",
-  description: "which volumes are unattached (or all volumes and what they are attached to)",
-  examples: ["do I have any unattached volumes?", "list the volumes of my-app"],
+  description:
+    "which volumes are unattached (or all volumes and what they are attached to, or how many per region or app)",
+  examples: [
+    "do I have any unattached volumes?",
+    "list the volumes of my-app",
+    "how many volumes per region?",
+  ],
   matches: (q) => /\bvolumes?\b/i.test(q),
   run(session) {
     const list = readApps(session);
@@ -40,13 +47,6 @@ export const volumes: Shape = {
       attached: unattachedOnly ? false : undefined,
       region: regions.length === 1 ? regions[0] : undefined,
     };
-    const gathered = volumesOf(session, scope, named.length === 0, filter);
-    const chosen = gathered.items.filter(
-      ({ app, record }) =>
-        (named.length === 0 || named.includes(app)) &&
-        (regions.length === 0 || regions.includes(regionOf(record) ?? "")) &&
-        (!unattachedOnly || !isAttached(record)),
-    );
     const where = [
       named.length > 0 ? `in ${joinWords(named)}` : "",
       regions.length > 0 ? `in ${joinWords(regions)}` : "",
@@ -54,6 +54,15 @@ export const volumes: Shape = {
       .filter(Boolean)
       .join(" ");
     const what = unattachedOnly ? "unattached volume" : "volume";
+    const counted = regions.length > 1 ? undefined : volumeCounts(session, named, filter, what, where);
+    if (counted !== undefined) return counted;
+    const gathered = volumesOf(session, scope, named.length === 0, filter);
+    const chosen = gathered.items.filter(
+      ({ app, record }) =>
+        (named.length === 0 || named.includes(app)) &&
+        (regions.length === 0 || regions.includes(regionOf(record) ?? "")) &&
+        (!unattachedOnly || !isAttached(record)),
+    );
     const checked = named.length > 0 ? "" : ` (checked all ${plural(list.total, "app")})`;
     const note = gapNote(gathered, "volumes");
     if (chosen.length === 0) return lines(`You have no ${what}s${where ? ` ${where}` : ""}${checked}.`, note);
@@ -75,6 +84,49 @@ export const volumes: Shape = {
     );
   },
 };
+
+const PER_GROUP = /\b(per|by|each|every)\s+(region|app|application)s?\b/i;
+
+/**
+ * "How many volumes per region (or app)?": one count_by call, where a listing shows only a page.
+ * Undefined when the question is not such a count or no tool can count it with its filters.
+ */
+function volumeCounts(
+  session: Session,
+  named: readonly string[],
+  filter: Record<string, unknown>,
+  what: string,
+  where: string,
+): string | undefined {
+  const per = PER_GROUP.exec(session.question)?.[2]?.toLowerCase();
+  if (per === undefined || !/\b(how many|count|number of)\b/i.test(session.question)) return undefined;
+  const by = per === "region" ? "region" : "app";
+  const input = { count_by: by, ...filter, limit: by === "app" ? MAX_GROUPS : undefined };
+  const calls =
+    named.length === 0 || by === "app"
+      ? [{ name: "org_volumes_list", input }]
+      : named.map((app) => ({ name: "volumes_list", input: { app, ...input } }));
+  if (!calls.every((c) => canCount(session, c.name, c.input))) return undefined;
+  const keep = by === "app" && named.length > 0 ? (group: string) => named.includes(group) : undefined;
+  const read = readCounts(session, calls, by, keep);
+  const gaps = gapNote({ items: [], total: read.total, failures: read.failures }, "volumes");
+  const sorted = largestFirst(read);
+  if (sorted.length === 0)
+    return lines(
+      read.failures.length > 0
+        ? "I could not count the volumes."
+        : `You have no ${what}s${where ? ` ${where}` : ""}.`,
+      gaps,
+    );
+  const gb = sorted.reduce((sum, [, t]) => sum + (t.sizeGb ?? 0), 0);
+  const shownPart = read.groupsInAll === undefined ? "" : `; the ${sorted.length} largest`;
+  return lines(
+    `${plural(read.total, what)}${where ? ` ${where}` : ""}${read.groupsInAll === undefined ? ` (${gb} GB)` : ""} in ${plural(read.groupsInAll ?? sorted.length, by)}${shownPart}:`,
+    sorted.map(([group, t]) => `- ${group}: ${t.count}${t.sizeGb === undefined ? "" : ` (${t.sizeGb} GB)`}`),
+    gaps,
+    read.notes.length > 0 ? ["", ...read.notes.map((n) => `Note: ${n}.`)] : [],
+  );
+}
 
 export const secrets: Shape = {
   id: "secrets",

@@ -1,8 +1,9 @@
+import { REDACTED } from "../../agent/redact.js";
 import { findEnvNames } from "./entities.js";
 import { nameOf } from "./fields.js";
 import { perApp } from "./fleet.js";
 import { appExists, propose, requestApp, steps } from "./plan-common.js";
-import { AnswerNow } from "./session.js";
+import { AnswerNow, type Session } from "./session.js";
 import type { Shape } from "./shape.js";
 
 const SECRET = /\bsecrets?\b/i;
@@ -12,7 +13,12 @@ const FILE_SOURCE = /\bfrom\s+(?:the\s+)?file\s+["'`]?([^\s"'`]+)/i;
 /** A value written into the request: NAME=value, or "to <something>" that is not an app. */
 const LITERAL = /\b[A-Z_][A-Z0-9_]*\s*=\s*\S|\b(?:to|as|value)\s+["'`]|\bto\s+\S*(?::\/\/|=)/;
 
+/** NAME=[REDACTED]: the maker withheld a value the person wrote; it is read from env NAME instead. */
+const WITHHELD = new RegExp(`\\b([A-Z_][A-Z0-9_]*)\\s*=\\s*${REDACTED.replace(/[[\]]/g, "\\$&")}`, "g");
+
 type SecretRef = { fromEnv: string } | { fromFile: string };
+
+const STAGED = "Staged: machines get the change when they are next deployed or updated.";
 
 export const setSecret: Shape = {
   id: "plan-secret-set",
@@ -27,6 +33,8 @@ export const setSecret: Shape = {
     /\b(set|add|create|put|update|store|rotate|change)\b/i.test(q) &&
     !/\b(unset|remove|delete|drop)\b/i.test(q),
   run(session) {
+    const withheld = [...session.question.matchAll(WITHHELD)].map((m) => m[1] ?? "");
+    if (withheld.length > 0) return setWithheld(session, withheld);
     const q = session.question;
     if (LITERAL.test(q)) {
       throw new AnswerNow(
@@ -57,13 +65,30 @@ export const setSecret: Shape = {
       summary: `Set ${targets.length === 1 ? "secret" : "secrets"} ${targets.join(", ")} on ${app}.`,
       steps: steps({
         tool: "secrets_set",
-        reason: `Set ${described.join("; ")}; the value is read when the plan is applied and never written here. Machines pick it up on their next restart or deploy.`,
+        reason: `Set ${described.join("; ")}; the value is read when the plan is applied and never written here. ${STAGED}`,
         input: { app, secrets },
       }),
       preconditions: [appExists(app)],
     });
   },
 };
+
+/** The person wrote NAME=value; the value was withheld, so the plan reads env NAME at apply time. */
+function setWithheld(session: Session, names: string[]): string {
+  const app = requestApp(session);
+  const secrets: Record<string, SecretRef> = Object.fromEntries(
+    names.map((name) => [name, { fromEnv: name }]),
+  );
+  return propose(session, {
+    summary: `Set ${names.length === 1 ? "secret" : "secrets"} ${names.join(", ")} on ${app}.`,
+    steps: steps({
+      tool: "secrets_set",
+      reason: `Set ${names.join(", ")}. The value written in the request was withheld from this plan; at apply time each is read from the environment variable of the same name. ${STAGED}`,
+      input: { app, secrets },
+    }),
+    preconditions: [appExists(app)],
+  });
+}
 
 export const unsetSecret: Shape = {
   id: "plan-secret-unset",
@@ -90,7 +115,7 @@ export const unsetSecret: Shape = {
       summary: `Unset ${present.length === 1 ? "secret" : "secrets"} ${present.join(", ")} on ${app}.`,
       steps: steps({
         tool: "secrets_unset",
-        reason: `Remove ${present.join(", ")} from ${app}, as requested${missing.length > 0 ? ` (${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set, so left out)` : ""}. Machines lose ${present.length === 1 ? "it" : "them"} on their next restart or deploy.`,
+        reason: `Remove ${present.join(", ")} from ${app}, as requested${missing.length > 0 ? ` (${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set, so left out)` : ""}. ${STAGED}`,
         input: { app, names: present },
       }),
       preconditions: [appExists(app)],

@@ -1,5 +1,6 @@
 import { describe } from "./ask-describe.js";
-import { appsAndRegions, machinesByState, machinesPerRegion, topMachines } from "./ask-machines.js";
+import { machinesPerRegion } from "./ask-counts.js";
+import { appsAndRegions, machinesByState, topMachines } from "./ask-machines.js";
 import { orgs, regions, whoami } from "./ask-platform.js";
 import { ipsAndCerts, secrets, volumes } from "./ask-resources.js";
 import { PLAN_SHAPES } from "./plan-shapes.js";

@@ -1,0 +1,86 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RefusedError } from "../../src/errors.js";
+import { resolveSecrets, type SecretSource } from "../../src/plan/resolve-secrets.js";
+
+// Built at run time: no token-shaped literal in the repository.
+const FLY_TOKEN = "fo1_" + "t".repeat(43);
+const MODEL_KEY = "sk-" + "m".repeat(40);
+
+let root: string;
+let home: string;
+let work: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "flyops-resolve-secrets-"));
+  home = join(root, "home");
+  work = join(root, "work");
+  mkdirSync(join(home, ".fly"), { recursive: true });
+  mkdirSync(join(root, "xdg", "flyops"), { recursive: true });
+  mkdirSync(work);
+  writeFileSync(join(home, ".fly", "config.yml"), `access_token: ${FLY_TOKEN}\n`);
+  writeFileSync(join(root, "xdg", "flyops", "config.yaml"), `fly:\n  api_token: ${FLY_TOKEN}\n`);
+  writeFileSync(join(work, "db.txt"), "postgres://db.internal/app\n");
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function resolveOne(source: SecretSource, env: NodeJS.ProcessEnv = {}, credentials = [FLY_TOKEN, MODEL_KEY]) {
+  return resolveSecrets(
+    { X: source },
+    { env: { HOME: home, XDG_CONFIG_HOME: join(root, "xdg"), ...env }, cwd: work, credentials },
+  );
+}
+
+async function refusal(promise: Promise<unknown>): Promise<RefusedError> {
+  const error = await promise.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(RefusedError);
+  const refused = error as RefusedError;
+  expect(refused.message).toMatch(/^secret X: /);
+  expect(`${refused.message} ${refused.hint ?? ""}`).not.toContain(FLY_TOKEN);
+  expect(`${refused.message} ${refused.hint ?? ""}`).not.toContain(MODEL_KEY);
+  return refused;
+}
+
+describe("resolveSecrets", () => {
+  it("reads ordinary references", async () => {
+    expect(await resolveOne({ fromFile: "db.txt" })).toEqual({ X: "postgres://db.internal/app" });
+    expect(await resolveOne({ fromEnv: "DATABASE_URL" }, { DATABASE_URL: "v" })).toEqual({ X: "v" });
+  });
+
+  it("refuses credential variables even if the validator was bypassed", async () => {
+    for (const name of ["FLY_API_TOKEN", "FLY_ACCESS_TOKEN", "OPENAI_API_KEY", "FLYOPS_MODEL_API_KEY"]) {
+      const error = await refusal(resolveOne({ fromEnv: name }, { [name]: FLY_TOKEN }));
+      expect(error.message).toContain(name);
+    }
+  });
+
+  it("refuses a value that is, or contains, a credential the process holds, whatever its name", async () => {
+    const copied = await refusal(resolveOne({ fromEnv: "INNOCENT" }, { INNOCENT: FLY_TOKEN }));
+    expect(copied.message).toContain("environment variable INNOCENT");
+    expect(copied.message).toContain("credential");
+    writeFileSync(join(work, "notes.txt"), `my key is ${MODEL_KEY} ok`);
+    await refusal(resolveOne({ fromFile: "notes.txt" }));
+  });
+
+  it("follows symlinks before reading, and refuses what they lead to", async () => {
+    symlinkSync(join(home, ".fly", "config.yml"), join(work, "innocent.txt"));
+    const error = await refusal(resolveOne({ fromFile: "innocent.txt" }, {}, []));
+    expect(error.message).toContain("refusing to read");
+    expect(error.message).toContain(".fly");
+    symlinkSync(join(root, "xdg"), join(work, "settings"));
+    await refusal(resolveOne({ fromFile: "settings/flyops/config.yaml" }, {}, []));
+  });
+
+  it("refuses the flyops config file wherever FLYOPS_CONFIG puts it", async () => {
+    writeFileSync(join(work, "ops.yaml"), `fly:\n  api_token: x\n`);
+    await refusal(resolveOne({ fromFile: "ops.yaml" }, { FLYOPS_CONFIG: join(work, "ops.yaml") }, []));
+  });
+
+  it("refuses what is not a regular file, and the kernel's pseudo-files", async () => {
+    await refusal(resolveOne({ fromFile: "." }, {}, []));
+    await refusal(resolveOne({ fromFile: "/proc/self/environ" }, {}, []));
+    await refusal(resolveOne({ fromFile: "/dev/stdin" }, {}, []));
+  });
+});

@@ -1,0 +1,146 @@
+import { z } from "zod";
+import type { Machine, MachineConfig } from "../src/fly/schemas.js";
+import { defineTool, type ToolContext } from "./define-tool.js";
+import * as f from "./fields.js";
+import { ToolInputError } from "./invoke.js";
+import { waitForMachine } from "./machine-actions.js";
+import { machineRow, sortMachines } from "./machine-view.js";
+
+/** The two tools that write a machine's configuration: create (from scratch or as a copy) and update. */
+
+export const machinesCreate = defineTool({
+  name: "machines_create",
+  description:
+    "Create and start a new Machine in an app with a given size and region. Give from_machine_id to copy a machine of the app, as `fly machine clone` does: its services, env, metadata (process group) and checks, so the copy gets traffic and `fly deploy` manages it; volumes are not copied. Without from_machine_id the machine gets only an image and a size: no services (so no traffic), no env or metadata, and `fly deploy` will not manage it. `image` defaults to the source machine's, else to that of the app's newest machine. Returns the new machine.",
+  access: "write",
+  input: z
+    .object({
+      app: f.app,
+      region: f.region,
+      name: z
+        .string()
+        .trim()
+        .min(1)
+        .max(63)
+        .optional()
+        .describe("Machine name; Fly generates one when omitted"),
+      image: z
+        .string()
+        .trim()
+        .min(1)
+        .optional()
+        .describe(
+          "Docker image, e.g. \"registry.fly.io/my-app:deployment-01H...\"; defaults to the source machine's or the app's current image",
+        ),
+      guest: f.guest,
+      from_machine_id: f.machineId
+        .optional()
+        .describe(
+          "Copy the configuration of this machine of the same app (services, env, metadata, checks; not its volumes), like `fly machine clone`",
+        ),
+    })
+    .strict(),
+  async run(ctx, input): Promise<Machine> {
+    const source = input.from_machine_id
+      ? await ctx.fly.rest.getMachine(input.app, input.from_machine_id, ctx.signal)
+      : undefined;
+    const image = input.image ?? source?.config?.image ?? (await currentImage(ctx, input.app));
+    if (!image) {
+      throw new ToolInputError("machines_create", [
+        `image: required, because app ${input.app} has no machine to copy it from`,
+      ]);
+    }
+    const config = { ...cloneableConfig(source), image, guest: input.guest };
+    const created = await ctx.fly.rest.createMachine(
+      input.app,
+      { name: input.name, region: input.region, config },
+      ctx.signal,
+    );
+    // Best effort: the machine exists now, and failing the step would make a rerun create a second one.
+    await waitForMachine(
+      ctx,
+      input.app,
+      created.id,
+      { state: "started", version: created.instance_id ?? undefined },
+      { bestEffort: true },
+    );
+    return ctx.fly.rest.getMachine(input.app, created.id, ctx.signal);
+  },
+  view: (machine) => machineRow(machine),
+});
+
+export const machinesUpdate = defineTool({
+  name: "machines_update",
+  description:
+    "Change a Machine's image and/or size (cpu_kind, cpus, memory_mb; give only what changes). The rest of its configuration is kept; Fly replaces a running machine to apply it, and the tool waits until the new version runs; a stopped machine stays stopped. Does nothing when the machine already has that image and size.",
+  access: "write",
+  input: z
+    .object({
+      app: f.app,
+      machine_id: f.machineId,
+      image: z.string().trim().min(1).optional().describe("New Docker image"),
+      guest: f.guest.partial().optional().describe('Size fields to change, e.g. {"memory_mb": 1024}'),
+    })
+    .strict(),
+  async run(ctx, input) {
+    if (input.image === undefined && (input.guest === undefined || Object.keys(input.guest).length === 0)) {
+      throw new ToolInputError("machines_update", [
+        "input: give image or guest (cpu_kind, cpus, memory_mb) to change",
+      ]);
+    }
+    const machine = await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal);
+    const config = machine.config ?? {};
+    const guest = { ...config.guest, ...input.guest };
+    const image = input.image ?? config.image;
+    const unchanged =
+      image === config.image && Object.entries(input.guest ?? {}).every(([k, v]) => config.guest?.[k] === v);
+    if (unchanged) return { changed: false, machine };
+    const running = machine.state === "started";
+    const updated = await ctx.fly.rest.updateMachine(
+      input.app,
+      input.machine_id,
+      {
+        config: { ...config, image, guest },
+        current_version: machine.instance_id ?? undefined,
+        // Fly starts a machine it updates unless told not to; one that was not running stays so.
+        ...(running ? {} : { skip_launch: true }),
+      },
+      ctx.signal,
+    );
+    // Fly answers while the new version is still being put in place ("replacing").
+    const version = updated.instance_id ?? undefined;
+    if (running) await waitForMachine(ctx, input.app, input.machine_id, { state: "started", version });
+    else if (!isResting(updated.state))
+      await waitForMachine(ctx, input.app, input.machine_id, { state: "settled", version });
+    return { changed: true, machine: await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal) };
+  },
+  view: (result) => ({ ...machineRow(result.machine), changed: result.changed }),
+});
+
+async function currentImage(ctx: ToolContext, app: string): Promise<string | undefined> {
+  const machines = await ctx.fly.rest.listMachines(app, {}, ctx.signal);
+  const newest = sortMachines(
+    machines.filter((m) => m.config?.image),
+    "created",
+    "desc",
+  );
+  return newest[0]?.config?.image ?? undefined;
+}
+
+/** States a machine rests in; an update that answers in any other is still being applied. */
+function isResting(state: string | null | undefined): boolean {
+  return state == null || ["created", "started", "stopped", "suspended", "failed"].includes(state);
+}
+
+/**
+ * What a copy of `source` keeps, as `fly machine clone` does: everything that makes it part of
+ * the app (services, env, metadata with its process group, checks, restart policy, ...), but no
+ * mounts, since a volume belongs to one machine. Image and size are the caller's.
+ */
+function cloneableConfig(source: Machine | undefined): Omit<MachineConfig, "image" | "guest"> {
+  const copy: MachineConfig = { ...source?.config };
+  delete copy.mounts;
+  delete copy.image;
+  delete copy.guest;
+  return copy;
+}
