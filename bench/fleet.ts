@@ -6,6 +6,10 @@
  *   npm run bench                 # 1000 apps, about 5,000 machines
  *   npm run bench -- --apps 200
  *
+ * The steps run back to back in one process and share its client-side limiter, as a long session
+ * would: a step that follows another listing of the same org waits for Fly's per-org pace, where a
+ * fresh `flyops ask` starts with the full burst.
+ *
  * Prints figures only; nothing here asserts a time.
  */
 import { parseArgs } from "node:util";

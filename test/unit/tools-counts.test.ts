@@ -153,12 +153,12 @@ describe("count_by on the demo fleet", () => {
   });
 });
 
-describe("a fleet larger than one page", () => {
+describe("a fleet larger than Fly's largest page", () => {
   let big: Served;
   const live = () => big.sandbox.store.machines().filter((m) => m.state !== "destroyed");
 
   beforeAll(async () => {
-    big = await serve(400);
+    big = await serve(800);
   });
   afterAll(async () => {
     await big.sandbox.close();
@@ -167,7 +167,8 @@ describe("a fleet larger than one page", () => {
   it("counts every machine from one paginated listing per org, never one call per group", async () => {
     const orgs = big.sandbox.store.orgs().length;
     const perOrg = tally(live(), (m) => big.sandbox.store.app(m.app)?.org ?? "?");
-    expect(Math.max(...Object.values(perOrg))).toBeGreaterThan(500);
+    // More than Fly's largest page (1000) in at least one org, so that org takes two pages.
+    expect(Math.max(...Object.values(perOrg))).toBeGreaterThan(1000);
     big.requests.length = 0;
     const { view } = await call(big, "org_machines_list", { count_by: "region" });
     expect(counted(view)).toEqual(tally(live(), (m) => m.region));
@@ -176,6 +177,20 @@ describe("a fleet larger than one page", () => {
     expect(listings.length).toBeGreaterThan(orgs);
     expect(listings.length).toBeLessThanOrEqual(2 * orgs);
     expect(listings.every((r) => r.query.region === undefined)).toBe(true);
+    // Counting by region needs no machine config, so every page is asked for without it.
+    expect(listings.every((r) => r.query.summary === "true")).toBe(true);
+  });
+});
+
+describe("a fleet larger than one view", () => {
+  let big: Served;
+  const live = () => big.sandbox.store.machines().filter((m) => m.state !== "destroyed");
+
+  beforeAll(async () => {
+    big = await serve(400);
+  });
+  afterAll(async () => {
+    await big.sandbox.close();
   });
 
   it("counts filtered groups the same as the store, and sizes as Fly presets", async () => {
