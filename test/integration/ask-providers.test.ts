@@ -48,10 +48,10 @@ const providers: Provider[] = [
   },
   {
     name: "anthropic",
-    model: "anthropic:claude-sonnet-4-5",
+    model: "anthropic:claude-sonnet-5-5",
     start: (turns) => startMockAnthropic({ turns }),
     env: (baseUrl) => ({
-      FLYOPS_MODEL: "anthropic:claude-sonnet-4-5",
+      FLYOPS_MODEL: "anthropic:claude-sonnet-5-5",
       ANTHROPIC_BASE_URL: baseUrl,
       ANTHROPIC_API_KEY: API_KEY.anthropic,
     }),
