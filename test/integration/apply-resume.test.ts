@@ -1,10 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { CLI_PATH, runCli } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { CLI_PATH } from "../support/cli.js";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
  * An apply killed with SIGKILL in the middle, then `apply --resume`, ends with exactly the
@@ -12,27 +11,7 @@ import { CLI_PATH, runCli } from "../support/cli.js";
  * FLYOPS_TEST_PAUSE_BEFORE_DONE) hold it at a chosen point so the kill lands there every time.
  */
 
-let sandbox: Sandbox;
-let dir: string;
-
-beforeEach(async () => {
-  sandbox = await startSandbox({ seed: "demo" });
-  dir = mkdtempSync(join(tmpdir(), "flyops-resume-"));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "",
-    ...sandbox.env,
-    HOME: dir,
-    XDG_CONFIG_HOME: join(dir, "config"),
-    ...extra,
-  };
-}
+const world = sandboxHome({ prefix: "flyops-resume-", sandbox: { seed: "demo" } });
 
 const guest = { cpu_kind: "shared", cpus: 1, memory_mb: 256 };
 
@@ -66,8 +45,8 @@ async function approvedCreates(): Promise<string> {
     ],
     preconditions: [{ tool: "apps_get", input: { app: "demo-web" }, expect: { exists: true } }],
   };
-  writeFileSync(join(dir, "creates.json"), JSON.stringify(plan, null, 2), { mode: 0o600 });
-  const approve = await runCli(["plan", "approve", "creates.json", "--by", "dana"], { env: env(), cwd: dir });
+  writeFileSync(join(world.dir, "creates.json"), JSON.stringify(plan, null, 2), { mode: 0o600 });
+  const approve = await world.cli(["plan", "approve", "creates.json", "--by", "dana"]);
   expect(approve.code, approve.stderr).toBe(0);
   return "creates.json";
 }
@@ -76,8 +55,8 @@ async function approvedCreates(): Promise<string> {
 function applyAndKill(file: string, hook: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, "apply", file, "--yes"], {
-      cwd: dir,
-      env: env(hook),
+      cwd: world.dir,
+      env: world.env({ PATH: process.env.PATH ?? "", ...hook }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
@@ -101,8 +80,8 @@ function counts(): { machines: Record<string, number>; volumes: Record<string, n
       {},
     );
   return {
-    machines: tally(sandbox.store.machines("demo-web").map((m) => m.name)),
-    volumes: tally(sandbox.store.volumes("demo-web").map((v) => v.name)),
+    machines: tally(world.sandbox.store.machines("demo-web").map((m) => m.name)),
+    volumes: tally(world.sandbox.store.volumes("demo-web").map((v) => v.name)),
   };
 }
 
@@ -124,11 +103,11 @@ describe("flyops apply --resume after SIGKILL", () => {
     const stderr = await applyAndKill(file, hook);
     expect(stderr).toContain("[1/3] s1 done");
 
-    const plain = await runCli(["apply", file, "--yes"], { env: env(), cwd: dir });
+    const plain = await world.cli(["apply", file, "--yes"]);
     expect(plain.code).toBe(1);
     expect(plain.stderr).toContain(`flyops apply ${file} --resume`);
 
-    const resume = await runCli(["apply", file, "--yes", "--resume"], { env: env(), cwd: dir });
+    const resume = await world.cli(["apply", file, "--yes", "--resume"]);
     expect(resume.code, resume.stderr).toBe(0);
     expect(resume.stderr).toContain(reconciled);
     expect(resume.stderr).toContain("s1 done before; skipped");
@@ -137,7 +116,7 @@ describe("flyops apply --resume after SIGKILL", () => {
     expect(after.machines).toEqual({ ...before.machines, "web-iad-3": 1, "web-iad-4": 1 });
     expect(after.volumes).toEqual({ ...before.volumes, web_cache: 1 });
 
-    const journal = readFileSync(join(dir, `${file}.journal.jsonl`), "utf8")
+    const journal = readFileSync(join(world.dir, `${file}.journal.jsonl`), "utf8")
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -145,7 +124,7 @@ describe("flyops apply --resume after SIGKILL", () => {
     const done = journal.filter((e) => e.event === "step_done").map((e) => e.step);
     expect(done).toEqual(["s1", "s2", "s3"]);
 
-    const again = await runCli(["apply", file, "--yes", "--resume"], { env: env(), cwd: dir });
+    const again = await world.cli(["apply", file, "--yes", "--resume"]);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain("already applied");
     expect(counts()).toEqual(after);

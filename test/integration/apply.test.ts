@@ -1,10 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { runCli } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
 import { installFakeFlyctl } from "../support/fake-flyctl.js";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
  * `flyops plan approve` and `flyops apply` as a person runs them: the built CLI, no terminal, a
@@ -13,30 +11,8 @@ import { installFakeFlyctl } from "../support/fake-flyctl.js";
 
 const WEB_IAD_1 = { app: "demo-web", machine_id: "148e272b0e4d89" };
 
-let sandbox: Sandbox;
-let dir: string;
-
-beforeEach(async () => {
-  sandbox = await startSandbox({ seed: "demo" });
-  dir = mkdtempSync(join(tmpdir(), "flyops-apply-"));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    ...sandbox.env,
-    HOME: dir,
-    XDG_CONFIG_HOME: join(dir, "config"),
-    XDG_STATE_HOME: join(dir, "state"),
-    ...extra,
-  };
-}
-
-const cli = (args: string[], extra: Record<string, string> = {}) =>
-  runCli(args, { env: env(extra), cwd: dir });
+const world = sandboxHome({ prefix: "flyops-apply-", sandbox: { seed: "demo" } });
+const cli = world.cli;
 
 function writePlan(name: string, steps: unknown[], preconditions: unknown[] = []): string {
   const plan = {
@@ -48,7 +24,7 @@ function writePlan(name: string, steps: unknown[], preconditions: unknown[] = []
     steps,
     preconditions,
   };
-  writeFileSync(join(dir, name), `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(join(world.dir, name), `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
   return name;
 }
 
@@ -59,7 +35,7 @@ const stopPlan = () =>
     [{ tool: "machines_get", input: WEB_IAD_1, expect: { state: "started" } }],
   );
 
-const state = (id: string) => sandbox.store.machine(id)?.state;
+const state = (id: string) => world.sandbox.store.machine(id)?.state;
 
 describe("flyops apply", () => {
   it("approve, then apply --yes stops the machine; the journal records it; a second apply does nothing", async () => {
@@ -76,7 +52,7 @@ describe("flyops apply", () => {
     expect(apply.stderr).toContain("[1/1] s1 done");
     expect(state(WEB_IAD_1.machine_id)).toBe("stopped");
 
-    const journalFile = join(dir, `${file}.journal.jsonl`);
+    const journalFile = join(world.dir, `${file}.journal.jsonl`);
     expect(statSync(journalFile).mode & 0o777).toBe(0o600);
     const entries = readFileSync(journalFile, "utf8")
       .trim()
@@ -107,18 +83,18 @@ describe("flyops apply", () => {
   it("refuses a plan edited after approval without a terminal, and changes nothing", async () => {
     const file = stopPlan();
     expect((await cli(["plan", "approve", file, "--by", "dana"])).code).toBe(0);
-    const approved = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
+    const approved = JSON.parse(readFileSync(join(world.dir, file), "utf8")) as {
       steps: Array<{ input: Record<string, string> }>;
     };
     approved.steps[0]!.input.machine_id = "d8d9e21a7c3e18";
-    writeFileSync(join(dir, file), JSON.stringify(approved, null, 2));
-    const before = JSON.stringify(sandbox.store.toState());
+    writeFileSync(join(world.dir, file), JSON.stringify(approved, null, 2));
+    const before = JSON.stringify(world.sandbox.store.toState());
 
     const apply = await cli(["apply", file, "--yes"]);
     expect(apply.code).toBe(1);
     expect(apply.stderr).toMatch(/error: the plan changed after dana approved it/);
-    expect(JSON.stringify(sandbox.store.toState())).toBe(before);
-    expect(readdirSync(dir)).not.toContain(`${file}.journal.jsonl`);
+    expect(JSON.stringify(world.sandbox.store.toState())).toBe(before);
+    expect(readdirSync(world.dir)).not.toContain(`${file}.journal.jsonl`);
   });
 
   it("refuses a plan whose precondition no longer holds, with the expected and found values", async () => {
@@ -132,7 +108,7 @@ describe("flyops apply", () => {
     expect(apply.code).toBe(1);
     expect(apply.stderr).toContain('expected {"state":"started"}, found {"state":"stopped"}');
     expect(apply.stderr).toContain("--ignore-drift");
-    expect(readdirSync(dir)).not.toContain(`${file}.journal.jsonl`);
+    expect(readdirSync(world.dir)).not.toContain(`${file}.journal.jsonl`);
   });
 
   it("refuses without --yes when there is no terminal to ask on", async () => {
@@ -165,7 +141,7 @@ describe("flyops apply", () => {
       FLYOPS_DEBUG: "1",
     });
     expect(apply.code, apply.stderr).toBe(0);
-    expect(sandbox.store.secretValue("demo-web", "DATABASE_URL")).toBe(value);
+    expect(world.sandbox.store.secretValue("demo-web", "DATABASE_URL")).toBe(value);
     expect(JSON.parse(apply.stdout)).toMatchObject({
       status: "applied",
       steps: [{ changed: { secrets: ["DATABASE_URL"] } }],
@@ -175,11 +151,11 @@ describe("flyops apply", () => {
     const ask = await cli(["ask", "--model", "local", "what secrets does demo-web have?"]);
     expect(ask.code, ask.stderr).toBe(0);
     expect(apply.stdout + apply.stderr).not.toContain(value);
-    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) =>
+    const files = readdirSync(world.dir, { recursive: true, withFileTypes: true }).filter((entry) =>
       entry.isFile(),
     );
     expect(files.map((f) => f.name)).toContain(`${file}.journal.jsonl`);
-    expect(files.some((f) => f.parentPath.startsWith(join(dir, "state")))).toBe(true);
+    expect(files.some((f) => f.parentPath.startsWith(join(world.dir, "state")))).toBe(true);
     for (const entry of files) {
       expect(readFileSync(join(entry.parentPath, entry.name), "utf8"), entry.name).not.toContain(value);
     }
@@ -201,7 +177,7 @@ describe("flyops apply", () => {
 
     // An innocent name holding the same value gets past the validator; apply still refuses it.
     for (const [name, value] of [
-      ["FLY_API_TOKEN", sandbox.env.FLY_API_TOKEN!],
+      ["FLY_API_TOKEN", world.sandbox.env.FLY_API_TOKEN!],
       ["OPENAI_API_KEY", modelKey],
       ["FLYOPS_MODEL_API_KEY", modelKey],
     ] as const) {
@@ -218,7 +194,7 @@ describe("flyops apply", () => {
       expect(apply.code).toBe(1);
       expect(apply.stderr).toContain("secret INNOCENT: the value read from environment variable COPY");
       expect(apply.stderr + apply.stdout).not.toContain(value);
-      expect(sandbox.store.secretValue("demo-web", "INNOCENT")).toBeUndefined();
+      expect(world.sandbox.store.secretValue("demo-web", "INNOCENT")).toBeUndefined();
     }
   });
 
@@ -241,12 +217,12 @@ describe("flyops apply", () => {
         FLY_FLAPS_BASE_URL: "http://elsewhere.invalid",
       });
       expect(apply.code, apply.stderr).toBe(0);
-      expect(sandbox.store.machines("demo-web")).toHaveLength(4);
+      expect(world.sandbox.store.machines("demo-web")).toHaveLength(4);
       const [call] = fake.calls();
       expect(call?.argv).toEqual(["scale", "count", "4", "-a", "demo-web", "--yes"]);
       expect(call?.env).toMatchObject({
-        FLY_API_TOKEN: sandbox.env.FLY_API_TOKEN,
-        FLY_FLAPS_BASE_URL: sandbox.url,
+        FLY_API_TOKEN: world.sandbox.env.FLY_API_TOKEN,
+        FLY_FLAPS_BASE_URL: world.sandbox.url,
       });
       expect(call?.env).not.toHaveProperty("FLY_ACCESS_TOKEN");
 

@@ -1,9 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { runCli } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
  * Both fronts take the same flags: `--destroyer` is `--allow-destructive` wherever that exists, and
@@ -13,28 +11,8 @@ import { runCli } from "../support/cli.js";
 const WEB_IAD_1 = { app: "demo-web", machine_id: "148e272b0e4d89" };
 const UPLOADS = { app: "demo-web", volume_id: "vol_6upl3f9b5h7m2xzc" };
 
-let sandbox: Sandbox;
-let dir: string;
-
-beforeEach(async () => {
-  sandbox = await startSandbox({ seed: "demo" });
-  dir = mkdtempSync(join(tmpdir(), "flyops-ask-aliases-flags-"));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const cli = (...args: string[]) =>
-  runCli(args, {
-    env: {
-      ...sandbox.env,
-      HOME: dir,
-      XDG_CONFIG_HOME: join(dir, "config"),
-      XDG_STATE_HOME: join(dir, "state"),
-    },
-    cwd: dir,
-  });
+const world = sandboxHome({ prefix: "flyops-ask-aliases-flags-", sandbox: { seed: "demo" } });
+const cli = (...args: string[]) => world.cli(args);
 
 function writePlan(name: string, steps: unknown[], preconditions: unknown[]): string {
   const plan = {
@@ -46,7 +24,7 @@ function writePlan(name: string, steps: unknown[], preconditions: unknown[]): st
     steps,
     preconditions,
   };
-  writeFileSync(join(dir, name), `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(join(world.dir, name), `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
   return name;
 }
 
@@ -88,7 +66,7 @@ describe("--destroyer, an alias of --allow-destructive", () => {
       const dry = await cli(...front, "--yes", "--dry-run", "--destroyer");
       expect(dry.code, dry.stderr).toBe(0);
     }
-    expect(sandbox.store.volume(UPLOADS.volume_id)).toBeDefined();
+    expect(world.sandbox.store.volume(UPLOADS.volume_id)).toBeDefined();
   });
 });
 

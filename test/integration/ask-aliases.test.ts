@@ -1,24 +1,12 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /** The seed product's spellings: `ask --maker` is `plan`, `ask --apply --plan-file` is `apply`. */
 
-let home: string;
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), "flyops-ask-aliases-"));
-});
-afterAll(async () => {
-  await rm(home, { recursive: true, force: true });
-});
-
-const run = (...args: string[]) =>
-  runCli(["ask", ...args], {
-    env: { HOME: home, XDG_STATE_HOME: join(home, "state"), XDG_CONFIG_HOME: join(home, "config") },
-    cwd: home,
-  });
+const world = sandboxHome({ prefix: "flyops-ask-aliases-", sandbox: false, per: "file" });
+const run = (...args: string[]) => world.cli(["ask", ...args]);
 
 describe("flyops ask --maker / --apply", () => {
   it("makes a plan with --maker and hands it to apply with --apply --plan-file", async () => {
@@ -32,7 +20,7 @@ describe("flyops ask --maker / --apply", () => {
     expect(made.stderr).not.toMatch(/\n\s+at /);
     expect(made.code).toBe(0);
     expect(made.stdout).toContain("wrote new-machine.json; nothing was changed");
-    const plan = JSON.parse(await readFile(join(home, "new-machine.json"), "utf8")) as {
+    const plan = JSON.parse(await readFile(join(world.dir, "new-machine.json"), "utf8")) as {
       steps: { tool: string }[];
     };
     expect(plan.steps.map((s) => s.tool)).toEqual(["machines_create"]);

@@ -1,30 +1,14 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_APPS, DEMO_UNATTACHED_VOLUMES, PLANTED_TOKEN } from "../../src/sandbox/seed-demo.js";
-import { runCli } from "../support/cli.js";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
  * `flyops ask --sandbox` with no model configured and no API key: the built-in local model answers
  * from the embedded demo sandbox. Nothing leaves the machine.
  */
 
-let home: string;
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), "flyops-ask-local-"));
-});
-afterAll(async () => {
-  await rm(home, { recursive: true, force: true });
-});
-
-const env = (): Record<string, string> => ({
-  HOME: home,
-  XDG_STATE_HOME: join(home, "state"),
-  XDG_CONFIG_HOME: join(home, "config"),
-});
-
-const ask = (...args: string[]) => runCli(["ask", "--sandbox", "--new", ...args], { env: env(), cwd: home });
+const world = sandboxHome({ prefix: "flyops-ask-local-", sandbox: false, per: "file" });
+const ask = (...args: string[]) => world.cli(["ask", "--sandbox", "--new", ...args]);
 
 describe("flyops ask with the built-in local model", () => {
   it("names every app of the sandbox with its regions", async () => {

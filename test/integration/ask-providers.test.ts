@@ -1,16 +1,15 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { catalog, toolsByAccess } from "../../tools/index.js";
 import { historyFile } from "../../src/agent/history.js";
-import { startSandbox } from "../../src/sandbox/index.js";
 import { PLANTED_TOKEN, PLANTED_TOKEN_MACHINE } from "../../src/sandbox/seed-demo.js";
-import { runCli, type CliResult } from "../support/cli.js";
+import type { CliResult } from "../support/cli.js";
 import { closedPort } from "../support/closed-port.js";
 import { startMockAnthropic } from "../support/mock-anthropic.js";
 import type { MockModelServer, ScriptedTurn } from "../support/mock-model-turns.js";
 import { startMockOpenAI } from "../support/mock-openai.js";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
  * `flyops ask` end to end: the built CLI, the real openai / anthropic SDKs talking to scripted mock
@@ -85,33 +84,18 @@ function firstConversation(): ScriptedTurn[] {
   ];
 }
 
-let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: "demo", token: FLY_TOKEN });
-});
-afterAll(async () => {
-  await sandbox.close();
+// One sandbox for the file, taking only FLY_TOKEN (env() carries it); a fresh home for every test.
+const world = sandboxHome({
+  prefix: "flyops-ask-",
+  sandbox: { port: 0, seed: "demo", token: FLY_TOKEN },
+  per: { sandbox: "file", home: "test" },
 });
 
 describe.each(providers)("flyops ask with $name", (provider) => {
-  let home: string;
   const mocks: MockModelServer<unknown>[] = [];
 
-  beforeEach(async () => {
-    home = await mkdtemp(join(tmpdir(), `flyops-ask-${provider.name}-`));
-  });
   afterEach(async () => {
     await Promise.all(mocks.splice(0).map((m) => m.close()));
-    await rm(home, { recursive: true, force: true });
-  });
-
-  const baseEnv = (): Record<string, string> => ({
-    HOME: home,
-    XDG_STATE_HOME: join(home, "state"),
-    XDG_CONFIG_HOME: join(home, "config"),
-    FLY_API_HOSTNAME: sandbox.url,
-    FLY_GRAPHQL_URL: sandbox.graphqlUrl,
-    FLY_API_TOKEN: FLY_TOKEN,
   });
 
   async function ask(
@@ -120,10 +104,7 @@ describe.each(providers)("flyops ask with $name", (provider) => {
   ): Promise<{ run: CliResult; mock: MockModelServer<unknown> }> {
     const mock = await provider.start(turns);
     mocks.push(mock);
-    const run = await runCli(["ask", ...args], {
-      env: { ...baseEnv(), ...provider.env(mock.baseUrl) },
-      cwd: home,
-    });
+    const run = await world.cli(["ask", ...args], provider.env(mock.baseUrl));
     return { run, mock };
   }
 
@@ -164,16 +145,19 @@ describe.each(providers)("flyops ask with $name", (provider) => {
     expect(sent).toContain("[REDACTED]");
     expect(sent).not.toContain(PLANTED_TOKEN);
     expect(sent).not.toContain(FLY_TOKEN.slice(4, 30));
-    const stored = await readFile(historyFile(undefined, { XDG_STATE_HOME: join(home, "state") }), "utf8");
+    const stored = await readFile(
+      historyFile(undefined, { XDG_STATE_HOME: join(world.dir, "state") }),
+      "utf8",
+    );
     expect(stored).not.toContain(PLANTED_TOKEN);
     expect(stored).not.toContain(FLY_TOKEN.slice(4, 30));
   });
 
   it("keeps the conversation in a 0600 history file and sends it with the next question, unless --new", async () => {
     await ask(firstConversation(), [FIRST_QUESTION]);
-    const file = historyFile(undefined, { XDG_STATE_HOME: join(home, "state") });
+    const file = historyFile(undefined, { XDG_STATE_HOME: join(world.dir, "state") });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect((await stat(join(home, "state", "flyops"))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(world.dir, "state", "flyops"))).mode & 0o777).toBe(0o700);
     const stored = await readFile(file, "utf8");
     expect(stored).toContain(FIRST_ANSWER);
     expect(stored).not.toContain(FLY_TOKEN);
@@ -224,10 +208,7 @@ describe.each(providers)("flyops ask with $name", (provider) => {
       provider.name === "openai"
         ? `http://127.0.0.1:${await closedPort()}/v1`
         : `http://127.0.0.1:${await closedPort()}`;
-    const run = await runCli(["ask", "anything?"], {
-      env: { ...baseEnv(), ...provider.env(url) },
-      cwd: home,
-    });
+    const run = await world.cli(["ask", "anything?"], provider.env(url));
     expect(run.code).toBe(1);
     const errorLines = run.stderr.split("\n").filter((line) => line.startsWith("error:"));
     expect(errorLines).toHaveLength(1);

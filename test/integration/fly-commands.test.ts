@@ -1,58 +1,30 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runFlyMachine } from "../../src/cli/commands/fly.js";
 import { renderView } from "../../src/cli/output.js";
 import { createRuntime } from "../../src/cli/runtime.js";
 import type { CommandDeps } from "../../src/cli/tool-command.js";
 import { RefusedError } from "../../src/errors.js";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { DEMO_APPS, PLANTED_TOKEN, PLANTED_TOKEN_MACHINE } from "../../src/sandbox/seed-demo.js";
 import { runCli } from "../support/cli.js";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
  * `flyops fly …` and `flyops auth whoami`, the built CLI run as a person would (no terminal on
  * stdin) against a sandbox on a free loopback port, checked against the sandbox's own REST answers.
  */
 
-let home: string;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), "flyops-fly-"));
-});
-
-afterAll(async () => {
-  await rm(home, { recursive: true, force: true });
-});
-
-beforeEach(async () => {
-  sandbox = await startSandbox({ port: 0, seed: "demo" });
-});
-
-afterEach(async () => {
-  await sandbox.close();
-});
-
 /** Only what the CLI needs: the sandbox's address and token, and an empty config directory. */
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, "config"),
-    XDG_STATE_HOME: join(home, "state"),
-    FLY_API_HOSTNAME: sandbox.url,
-    FLY_GRAPHQL_URL: sandbox.graphqlUrl,
-    FLY_API_TOKEN: sandbox.env.FLY_API_TOKEN ?? "",
-    ...extra,
-  };
-}
-
-const fly = (...args: string[]) => runCli(["fly", ...args], { env: env(), cwd: home });
+const world = sandboxHome({
+  prefix: "flyops-fly-",
+  sandbox: { port: 0, seed: "demo" },
+  per: { sandbox: "test", home: "file" },
+});
+const { env } = world;
+const fly = (...args: string[]) => world.cli(["fly", ...args]);
 
 async function get<T>(path: string): Promise<T> {
-  const response = await fetch(`${sandbox.url}${path}`, {
-    headers: { authorization: `Bearer ${sandbox.env.FLY_API_TOKEN ?? ""}` },
+  const response = await fetch(`${world.sandbox.url}${path}`, {
+    headers: { authorization: `Bearer ${world.sandbox.env.FLY_API_TOKEN ?? ""}` },
   });
   expect(response.status).toBe(200);
   return (await response.json()) as T;
@@ -101,10 +73,7 @@ describe("flyops fly list", () => {
   });
 
   it("takes the app from FLY_APP, and names --app, FLY_APP and fly.toml when there is none", async () => {
-    const fromEnv = await runCli(["fly", "list", "secrets", "--json"], {
-      env: env({ FLY_APP: "acme-db" }),
-      cwd: home,
-    });
+    const fromEnv = await world.cli(["fly", "list", "secrets", "--json"], { FLY_APP: "acme-db" });
     expect(fromEnv.code).toBe(0);
     expect((JSON.parse(fromEnv.stdout) as { name: string }[]).map((s) => s.name)).toEqual([
       "POSTGRES_PASSWORD",
@@ -136,11 +105,11 @@ describe("flyops fly machine actions", () => {
   });
 
   it("stop machine changes its state in the sandbox", async () => {
-    expect(sandbox.store.machine("148e272b0e4d89")?.state).toBe("started");
+    expect(world.sandbox.store.machine("148e272b0e4d89")?.state).toBe("started");
     const run = await fly("stop", "machine", "148e272b0e4d89", "--app", "demo-web");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("stopped");
-    expect(sandbox.store.machine("148e272b0e4d89")?.state).toBe("stopped");
+    expect(world.sandbox.store.machine("148e272b0e4d89")?.state).toBe("stopped");
   });
 
   it("restart of a stopped machine exits 1, saying its state does not allow it and how to look", async () => {
@@ -148,7 +117,7 @@ describe("flyops fly machine actions", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("(412): the machine or volume is not in a state that allows this");
     expect(run.stderr).toContain("flyops fly get machine 3287e15b6d9e48 --app demo-web");
-    expect(sandbox.store.machine("3287e15b6d9e48")?.state).toBe("stopped");
+    expect(world.sandbox.store.machine("3287e15b6d9e48")?.state).toBe("stopped");
   });
 
   it("destroy without --yes and without a terminal exits 1 and destroys nothing", async () => {
@@ -173,23 +142,22 @@ describe("credentials and faults", () => {
   it("without any token exits 1 and names FLY_API_TOKEN", async () => {
     const withoutToken = env();
     delete withoutToken.FLY_API_TOKEN;
-    const run = await runCli(["fly", "list", "apps"], { env: withoutToken, cwd: home });
+    const run = await runCli(["fly", "list", "apps"], { env: withoutToken, cwd: world.dir });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("FLY_API_TOKEN");
     expect(run.stdout).toBe("");
   });
 
   it("auth whoami names the token's user", async () => {
-    const run = await runCli(["auth", "whoami", "--json"], { env: env(), cwd: home });
+    const run = await world.cli(["auth", "whoami", "--json"]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ viewer: { email: "dana@example.com" } });
   });
 
   it("list apps --json still prints the right apps when a fifth of requests fail", async () => {
     const expected = await appsFromRest();
-    await sandbox.close();
     // Seed 9 drops the first two connections and answers a later request with 429: retries must cover both.
-    sandbox = await startSandbox({ port: 0, seed: "demo", faultRate: 0.2, faultSeed: 9 });
+    await world.restartSandbox({ port: 0, seed: "demo", faultRate: 0.2, faultSeed: 9 });
     const run = await fly("list", "apps", "--json");
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { name: string }[]).map((a) => a.name).sort()).toEqual(expected);
@@ -201,7 +169,7 @@ describe("on a terminal (in-process, scripted answers)", () => {
     return {
       io: { stdout: (t) => out.push(t), stderr: (t) => out.push(t) },
       env: env(),
-      cwd: home,
+      cwd: world.dir,
       stdinIsTTY: true,
       confirm: (message) => {
         asked.push(message);
@@ -221,7 +189,7 @@ describe("on a terminal (in-process, scripted answers)", () => {
     ).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(RefusedError);
     expect(asked).toEqual(["Destroy machine 3287e15b6d9e48 of app demo-web? This cannot be undone."]);
-    expect(sandbox.store.machine("3287e15b6d9e48")?.state).toBe("stopped");
+    expect(world.sandbox.store.machine("3287e15b6d9e48")?.state).toBe("stopped");
   });
 
   it("a yes destroys, and a non-destructive action never asks", async () => {
@@ -232,7 +200,7 @@ describe("on a terminal (in-process, scripted answers)", () => {
     expect(out.join("")).toMatch(/destroyed\s*│\s*yes/);
     await runFlyMachine("suspend", "148e272b0e4d89", { app: "demo-web" }, deps(false, asked, out));
     expect(asked).toHaveLength(1);
-    expect(sandbox.store.machine("148e272b0e4d89")?.state).toBe("suspended");
+    expect(world.sandbox.store.machine("148e272b0e4d89")?.state).toBe("suspended");
   });
 
   it("renders list views as tables with their note, and objects as field/value tables", () => {

@@ -1,28 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { runCli } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { sandboxHome } from "../support/sandbox-home.js";
 
-let home: string;
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), "flyops-count-"));
-  sandbox = await startSandbox({ port: 0, seed: "demo" });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-  await rm(home, { recursive: true, force: true });
-});
-
-const fly = (...args: string[]) =>
-  runCli(["fly", ...args], {
-    env: { HOME: home, XDG_CONFIG_HOME: join(home, "config"), ...sandbox.env },
-    cwd: home,
-  });
+const world = sandboxHome({ prefix: "flyops-count-", sandbox: { port: 0, seed: "demo" }, per: "file" });
+const fly = (...args: string[]) => world.cli(["fly", ...args]);
 
 describe("flyops fly list --count-by", () => {
   it("counts every machine of every org per region, as the sandbox holds them", async () => {
@@ -30,11 +10,11 @@ describe("flyops fly list --count-by", () => {
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { total: number; groups: { group: string; count: number }[] };
     const expected = new Map<string, number>();
-    for (const machine of sandbox.store.toState().machines) {
+    for (const machine of world.sandbox.store.toState().machines) {
       expected.set(machine.region, (expected.get(machine.region) ?? 0) + 1);
     }
     expect(new Map(result.groups.map((g) => [g.group, g.count]))).toEqual(expected);
-    expect(result.total).toBe(sandbox.store.toState().machines.length);
+    expect(result.total).toBe(world.sandbox.store.toState().machines.length);
   });
 
   it("is a usage error on a listing that cannot count", async () => {

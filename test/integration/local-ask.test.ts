@@ -1,42 +1,23 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { runCli } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
  * The built CLI with the built-in local model against a sandbox this test starts, with no model
  * configured and no API key in the environment. Answers are compared with the sandbox's own store.
  */
 
-let sandbox: Sandbox;
-let home: string;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ seed: "demo", rateLimits: false });
-  home = await mkdtemp(join(tmpdir(), "flyops-local-ask-"));
+const world = sandboxHome({
+  prefix: "flyops-local-ask-",
+  sandbox: { seed: "demo", rateLimits: false },
+  per: "file",
 });
-
-afterAll(async () => {
-  await sandbox?.close();
-  if (home) await rm(home, { recursive: true, force: true });
-});
-
-function env(): Record<string, string> {
-  return {
-    ...sandbox.env,
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, "config"),
-    XDG_STATE_HOME: join(home, "state"),
-  };
-}
-
-const flyops = (args: string[]) => runCli(args, { env: env(), cwd: home });
+const flyops = (args: string[]) => world.cli(args);
 const ask = (...args: string[]) => flyops(["ask", "--new", ...args]);
 
 function liveMachines() {
-  return sandbox.store.machines().filter((m) => m.state !== "destroyed");
+  return world.sandbox.store.machines().filter((m) => m.state !== "destroyed");
 }
 
 describe("flyops ask with the local model, against a sandbox", () => {
@@ -44,7 +25,7 @@ describe("flyops ask with the local model, against a sandbox", () => {
     const run = await ask("what apps are running and in which regions?");
     expect(run.stderr).toContain("answered by local:rules");
     expect(run.code).toBe(0);
-    const apps = sandbox.store.apps();
+    const apps = world.sandbox.store.apps();
     expect(apps.length).toBeGreaterThanOrEqual(4);
     for (const app of apps) {
       const line = run.stdout.split("\n").find((l) => l.startsWith(`- ${app.name}:`));
@@ -70,7 +51,7 @@ describe("flyops ask with the local model, against a sandbox", () => {
     };
     expect(result.model).toBe("local:rules");
     expect(result.toolCalls.every((c) => c.ok)).toBe(true);
-    const expected = sandbox.store
+    const expected = world.sandbox.store
       .volumes()
       .filter((v) => !v.attachedMachineId && v.state !== "destroyed")
       .map((v) => v.id)
@@ -114,7 +95,7 @@ describe("flyops ask with the local model, against a sandbox", () => {
   it("answers about organizations, regions, the token's owner and what runs where", async () => {
     const orgs = await ask("which organizations do I have?");
     expect(orgs.code).toBe(0);
-    for (const org of sandbox.store.orgs()) expect(orgs.stdout).toContain(`- ${org.slug}`);
+    for (const org of world.sandbox.store.orgs()) expect(orgs.stdout).toContain(`- ${org.slug}`);
 
     const regions = await ask("which regions are available?");
     expect(regions.code).toBe(0);
@@ -122,7 +103,7 @@ describe("flyops ask with the local model, against a sandbox", () => {
 
     const me = await ask("who am I logged in as?");
     expect(me.code).toBe(0);
-    expect(me.stdout).toContain(sandbox.store.viewer().email);
+    expect(me.stdout).toContain(world.sandbox.store.viewer().email);
 
     const running = await ask("what is running in iad?");
     expect(running.code).toBe(0);
@@ -163,7 +144,7 @@ describe("flyops plan with the local model, against a sandbox", () => {
       "--json",
     ]);
     expect(run.code, run.stderr).toBe(0);
-    const plan = JSON.parse(await readFile(join(home, "stop.json"), "utf8")) as {
+    const plan = JSON.parse(await readFile(join(world.dir, "stop.json"), "utf8")) as {
       steps: Array<{ tool: string; input: unknown }>;
       preconditions: Array<{ tool: string; input: unknown; expect: Record<string, unknown> }>;
     };
@@ -173,11 +154,11 @@ describe("flyops plan with the local model, against a sandbox", () => {
     const recorded = plan.preconditions.find((p) => p.tool === "machines_get");
     expect(recorded?.input).toEqual({ app: machine.app, machine_id: machine.id });
     expect(recorded?.expect.state).toBe("started");
-    expect(sandbox.store.machine(machine.id)?.state).toBe("started");
+    expect(world.sandbox.store.machine(machine.id)?.state).toBe("started");
   });
 
   it("sets a secret from an environment variable without its value", async () => {
-    const app = sandbox.store.apps()[0]?.name ?? "";
+    const app = world.sandbox.store.apps()[0]?.name ?? "";
     const run = await flyops([
       "plan",
       `set secret NEW_DATABASE_URL on ${app} from env NEW_DATABASE_URL`,
@@ -185,7 +166,7 @@ describe("flyops plan with the local model, against a sandbox", () => {
       "secret.json",
     ]);
     expect(run.code, run.stderr).toBe(0);
-    const plan = JSON.parse(await readFile(join(home, "secret.json"), "utf8")) as {
+    const plan = JSON.parse(await readFile(join(world.dir, "secret.json"), "utf8")) as {
       steps: Array<{ tool: string; input: unknown }>;
     };
     expect(plan.steps).toEqual([

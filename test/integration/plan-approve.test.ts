@@ -1,21 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { planDigest } from "../../src/plan/canonical.js";
-import { runCli } from "../support/cli.js";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /** `flyops plan approve` and `flyops plan show` on plan files, through the built CLI. */
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "flyops-plan-approve-"));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
 // No Fly credentials at all: approving is local, and show says what it could not check.
-const cli = (args: string[]) =>
-  runCli(args, { env: { HOME: dir, XDG_CONFIG_HOME: join(dir, "config"), USER: "dana" }, cwd: dir });
+const world = sandboxHome({ prefix: "flyops-plan-approve-", sandbox: false, per: "file" });
+const cli = (args: string[]) => world.cli(args, { USER: "dana" });
 
 function writePlan(name: string, steps: unknown[]): string {
   const plan = {
@@ -27,7 +20,7 @@ function writePlan(name: string, steps: unknown[]): string {
     steps,
     preconditions: [{ tool: "apps_get", input: { app: "demo-web" }, expect: { exists: true } }],
   };
-  writeFileSync(join(dir, name), JSON.stringify(plan, null, 2), { mode: 0o644 });
+  writeFileSync(join(world.dir, name), JSON.stringify(plan, null, 2), { mode: 0o644 });
   return name;
 }
 
@@ -43,22 +36,22 @@ describe("flyops plan approve", () => {
     const file = writePlan("stop.json", [stop]);
     const run = await cli(["plan", "approve", file, "--json"]);
     expect(run.code, run.stderr).toBe(0);
-    const plan = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
+    const plan = JSON.parse(readFileSync(join(world.dir, file), "utf8")) as {
       approval: { sha256: string; approvedBy: string; approvedAt: string };
     };
     expect(plan.approval.sha256).toBe(planDigest(plan));
     expect(plan.approval.approvedBy).toBe("dana");
     expect(Date.parse(plan.approval.approvedAt)).not.toBeNaN();
     expect(JSON.parse(run.stdout)).toEqual({ file, approval: plan.approval });
-    expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(world.dir, file)).mode & 0o777).toBe(0o600);
   });
 
   it("shows a changed plan as such, and a new approval replaces the old one", async () => {
     const file = writePlan("edit.json", [stop]);
     expect((await cli(["plan", "approve", file, "--by", "lee"])).code).toBe(0);
-    const plan = JSON.parse(readFileSync(join(dir, file), "utf8")) as { summary: string };
+    const plan = JSON.parse(readFileSync(join(world.dir, file), "utf8")) as { summary: string };
     plan.summary = "Something else.";
-    writeFileSync(join(dir, file), JSON.stringify(plan));
+    writeFileSync(join(world.dir, file), JSON.stringify(plan));
 
     const show = await cli(["plan", "show", file]);
     expect(show.code, show.stderr).toBe(0);
@@ -92,10 +85,10 @@ describe("flyops plan approve", () => {
     const blocked = await cli(["plan", "approve", file]);
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toContain("volumes_destroy is destructive");
-    expect(readFileSync(join(dir, file), "utf8")).not.toContain("approval");
+    expect(readFileSync(join(world.dir, file), "utf8")).not.toContain("approval");
     expect((await cli(["plan", "approve", file, "--destroyer"])).code).toBe(0);
 
-    writeFileSync(join(dir, "broken.json"), "{ not json");
+    writeFileSync(join(world.dir, "broken.json"), "{ not json");
     expect((await cli(["plan", "approve", "broken.json"])).code).toBe(2);
     expect((await cli(["plan", "approve", "missing.json"])).code).toBe(2);
   });

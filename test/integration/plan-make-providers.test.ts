@@ -1,13 +1,11 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { toolsByAccess } from "../../tools/index.js";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { runCli } from "../support/cli.js";
 import { startMockAnthropic } from "../support/mock-anthropic.js";
 import type { MockModelServer, ScriptedTurn } from "../support/mock-model-turns.js";
 import { startMockOpenAI } from "../support/mock-openai.js";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
  * `flyops plan` end to end with a real model SDK: the scripted model reads a fact, proposes a plan
@@ -79,45 +77,31 @@ function conversation(): ScriptedTurn[] {
   ];
 }
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: "demo", token: FLY_TOKEN });
-});
-afterAll(async () => {
-  await sandbox.close();
+// One sandbox for the file, taking only FLY_TOKEN (env() carries it); a fresh home for every test.
+const world = sandboxHome({
+  prefix: "flyops-plan-",
+  sandbox: { port: 0, seed: "demo", token: FLY_TOKEN },
+  per: { sandbox: "file", home: "test" },
 });
 
 describe.each(providers)("flyops plan with $name", (provider) => {
-  let home: string;
   let mock: MockModelServer<unknown> | undefined;
 
-  beforeEach(async () => {
-    home = await mkdtemp(join(tmpdir(), `flyops-plan-${provider.name}-`));
-  });
   afterEach(async () => {
     await mock?.close();
-    await rm(home, { recursive: true, force: true });
   });
 
   it("offers read tools and propose_plan only, feeds the validator's findings back, and writes the plan", async () => {
-    const before = JSON.stringify(sandbox.store.toState());
+    const before = JSON.stringify(world.sandbox.store.toState());
     mock = await provider.start(conversation());
-    const run = await runCli(["plan", "stop web-iad-1 of demo-web", "-o", "stop.json", "--json"], {
-      env: {
-        HOME: home,
-        XDG_STATE_HOME: join(home, "state"),
-        XDG_CONFIG_HOME: join(home, "config"),
-        FLY_API_HOSTNAME: sandbox.url,
-        FLY_GRAPHQL_URL: sandbox.graphqlUrl,
-        FLY_API_TOKEN: FLY_TOKEN,
-        ...provider.env(mock.baseUrl),
-      },
-      cwd: home,
-    });
+    const run = await world.cli(
+      ["plan", "stop web-iad-1 of demo-web", "-o", "stop.json", "--json"],
+      provider.env(mock.baseUrl),
+    );
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.stringify(sandbox.store.toState())).toBe(before);
+    expect(JSON.stringify(world.sandbox.store.toState())).toBe(before);
 
-    const plan = JSON.parse(await readFile(join(home, "stop.json"), "utf8")) as {
+    const plan = JSON.parse(await readFile(join(world.dir, "stop.json"), "utf8")) as {
       steps: unknown[];
       preconditions: Array<{ tool: string; expect: Record<string, unknown> }>;
     };

@@ -1,50 +1,27 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { runCli } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
  * The whole flow with the built-in local model: `flyops plan "REQUEST"` writes a plan and changes
  * nothing; `plan show` reviews it against live state; `plan approve` and `apply` carry it out.
  */
 
-let sandbox: Sandbox;
-let dir: string;
-
-beforeEach(async () => {
-  sandbox = await startSandbox({ seed: "demo" });
-  dir = mkdtempSync(join(tmpdir(), "flyops-plan-make-"));
-});
-afterEach(async () => {
-  await sandbox.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const cli = (args: string[], extra: Record<string, string> = {}) =>
-  runCli(args, {
-    env: {
-      ...sandbox.env,
-      HOME: dir,
-      XDG_CONFIG_HOME: join(dir, "config"),
-      XDG_STATE_HOME: join(dir, "state"),
-      ...extra,
-    },
-    cwd: dir,
-  });
+const world = sandboxHome({ prefix: "flyops-plan-make-", sandbox: { seed: "demo" } });
+const cli = world.cli;
 
 describe("flyops plan", () => {
   it("makes a plan with live preconditions, writes it privately under plans/, and changes nothing", async () => {
-    const before = JSON.stringify(sandbox.store.toState());
+    const before = JSON.stringify(world.sandbox.store.toState());
     const made = await cli(["plan", "stop machine 148e272b0e4d89 of demo-web", "--model", "local"]);
     expect(made.code, made.stderr).toBe(0);
-    expect(JSON.stringify(sandbox.store.toState())).toBe(before);
+    expect(JSON.stringify(world.sandbox.store.toState())).toBe(before);
 
-    const files = readdirSync(join(dir, "plans"));
+    const files = readdirSync(join(world.dir, "plans"));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^\d{4}-\d{2}-\d{2}-stop-machine-148e272b0e4d89-of-demo-web\.json$/);
-    const path = join(dir, "plans", files[0]!);
+    const path = join(world.dir, "plans", files[0]!);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const plan = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
     expect(plan).toMatchObject({
@@ -74,7 +51,7 @@ describe("flyops plan", () => {
     expect((await cli(["plan", "approve", file, "--by", "dana"])).code).toBe(0);
     const apply = await cli(["apply", file, "--yes"]);
     expect(apply.code, apply.stderr).toBe(0);
-    expect(sandbox.store.machine("148e272b0e4d89")?.state).toBe("stopped");
+    expect(world.sandbox.store.machine("148e272b0e4d89")?.state).toBe("stopped");
 
     const after = await cli(["plan", "show", file]);
     expect(after.stdout).toContain("DRIFT");
@@ -101,7 +78,7 @@ describe("flyops plan", () => {
       tool: "volumes_create",
       input: { name: "scratch_data", size_gb: 2, region: "iad" },
     });
-    expect(existsSync(join(dir, "vol.json"))).toBe(true);
+    expect(existsSync(join(world.dir, "vol.json"))).toBe(true);
     const again = await cli(["plan", "anything", "--model", "local", "-o", "vol.json"]);
     expect(again.code).toBe(2);
   });
@@ -112,15 +89,16 @@ describe("flyops plan", () => {
     expect(made.stderr).toContain("withheld the value of DATABASE_URL from the request");
     expect(made.stderr).toContain('{"fromEnv": "DATABASE_URL"}');
     expect(made.stderr + made.stdout).not.toContain("w".repeat(20));
-    const plans = existsSync(join(dir, "plans")) ? readdirSync(join(dir, "plans")) : [];
-    for (const file of plans) expect(readFileSync(join(dir, "plans", file), "utf8")).not.toContain("wwww");
+    const plans = existsSync(join(world.dir, "plans")) ? readdirSync(join(world.dir, "plans")) : [];
+    for (const file of plans)
+      expect(readFileSync(join(world.dir, "plans", file), "utf8")).not.toContain("wwww");
   });
 
   it("refuses destruction that was not allowed", async () => {
     const made = await cli(["plan", "destroy volume vol_6upl3f9b5h7m2xzc of demo-web", "--model", "local"]);
     expect(made.code).toBe(1);
     expect(made.stderr).toMatch(/destructive/);
-    expect(existsSync(join(dir, "plans"))).toBe(false);
+    expect(existsSync(join(world.dir, "plans"))).toBe(false);
     const allowed = await cli([
       "plan",
       "destroy volume vol_6upl3f9b5h7m2xzc of demo-web",
