@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { App, OrgMachine } from "../src/fly/schemas.js";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
-import { forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
-import { listView, markIncomplete, sortBy, take, type Limited } from "./view.js";
+import { ORG_PAGES, forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
+import { listView, markIncomplete, sortBy, stateSummary, take, type Limited } from "./view.js";
 
 /** An app as GET /v1/apps returns it, plus where its machines run when `include` asks for it. */
 export type AppListItem = App & {
@@ -12,9 +12,6 @@ export type AppListItem = App & {
   /** Machine count per state, e.g. {started: 2, stopped: 1}; absent unless include has "regions". */
   machines_by_state?: Record<string, number>;
 };
-
-const MACHINE_PAGE_SIZE = 1000;
-const MACHINE_MAX_PAGES = 20;
 
 export const appsList = defineTool({
   name: "apps_list",
@@ -62,7 +59,7 @@ export const appsList = defineTool({
         machines: a.machine_count ?? null,
         volumes: a.volume_count ?? null,
         ...(a.regions ? { regions: a.regions.join(" ") || "-" } : {}),
-        ...(a.machines_by_state ? { machine_states: stateSummary(a.machines_by_state) } : {}),
+        ...(a.machines_by_state ? { machine_states: stateSummary(a.machines_by_state) || "none" } : {}),
       })),
       {
         noun: "apps",
@@ -98,12 +95,7 @@ export const appTools = [appsList, appsGet] as const;
 
 async function orgMachines(ctx: ToolContext, org: string, gaps: string[]): Promise<OrgMachine[]> {
   // summary=true: only ids, states and regions are needed here, not configs.
-  const page = await ctx.fly.rest.listOrgMachines(
-    org,
-    { summary: true },
-    { pageSize: MACHINE_PAGE_SIZE, maxPages: MACHINE_MAX_PAGES },
-    ctx.signal,
-  );
+  const page = await ctx.fly.rest.listOrgMachines(org, { summary: true }, ORG_PAGES, ctx.signal);
   gaps.push(...pageGaps(ctx, org, "machines", page));
   return page.items;
 }
@@ -119,9 +111,4 @@ function placement(machines: readonly OrgMachine[]): Pick<AppListItem, "regions"
     byState[state] = (byState[state] ?? 0) + 1;
   }
   return { regions, machines_by_state: byState };
-}
-
-function stateSummary(byState: Record<string, number>): string {
-  const entries = Object.entries(byState).sort(([a], [b]) => a.localeCompare(b));
-  return entries.length === 0 ? "none" : entries.map(([state, n]) => `${n} ${state}`).join(", ");
 }

@@ -81,7 +81,9 @@ export const certsRemove = defineTool({
   access: "destructive",
   input: certRef,
   async run(ctx, input) {
-    await ctx.fly.rest.deleteCertificate(input.app, input.hostname, ctx.signal);
+    // Read first: see machines_destroy.
+    await ctx.fly.rest.getCertificate(input.app, input.hostname, ctx.signal);
+    await ctx.fly.rest.deleteCertificate(input.app, input.hostname, { goneOnRetry: true }, ctx.signal);
     return { app: input.app, hostname: input.hostname, removed: true };
   },
   view: (r) => r,

@@ -75,7 +75,7 @@ export const limit = z
   .min(1)
   .max(VIEW_MAX_LIMIT)
   .describe(
-    `Return at most this many rows, after filtering and sorting (e.g. 5 for "top 5"), at most ${VIEW_MAX_LIMIT}. Without it a list shows its first ${VIEW_MAX_ROWS} rows and says how many there are.`,
+    `Return at most this many rows (or count groups), after filtering and sorting (e.g. 5 for "top 5"), at most ${VIEW_MAX_LIMIT}. Without it a list shows its first ${VIEW_MAX_ROWS} rows and says how many there are. Ask only for what the question needs: long results are cut short.`,
   );
 
 /** What every `count_by` description ends with: how the groups come back. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FlyopsError } from "../src/errors.js";
 import type { IPAssignment } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
@@ -47,13 +48,37 @@ export const ipsRelease = defineTool({
     .object({ app: f.app, ip: z.string().ip().describe('The address to release, e.g. "2a09:8280:1::1"') })
     .strict(),
   async run(ctx, input) {
-    await ctx.fly.rest.releaseIp(input.app, input.ip, ctx.signal);
+    // Read first: see machines_destroy. Fly has no read of one assignment, so the list is read.
+    const assigned = await ctx.fly.rest.listIpAssignments(input.app, ctx.signal);
+    if (!assigned.some((a) => sameIp(a.ip, input.ip))) {
+      throw new FlyopsError(
+        `not found: ${input.ip} is not assigned to app ${input.app}; nothing was released`,
+        {
+          hint: "list the app's addresses with `flyops fly list ips --app APP`",
+        },
+      );
+    }
+    await ctx.fly.rest.releaseIp(input.app, input.ip, { goneOnRetry: true }, ctx.signal);
     return { app: input.app, ip: input.ip, released: true };
   },
   view: (r) => r,
 });
 
 export const ipTools = [ipsList, ipsAllocate, ipsRelease] as const;
+
+/** The same address however it is written ("2a09:8280:0001::1" is "2a09:8280:1::1"). */
+function sameIp(a: string, b: string): boolean {
+  return canonicalIp(a) === canonicalIp(b);
+}
+
+function canonicalIp(ip: string): string {
+  if (!ip.includes(":")) return ip.trim();
+  try {
+    return new URL(`http://[${ip.trim()}]/`).hostname;
+  } catch {
+    return ip.trim().toLowerCase();
+  }
+}
 
 function ipRow(ip: IPAssignment): Record<string, string | boolean | null> {
   return {

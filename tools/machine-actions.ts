@@ -28,19 +28,44 @@ export interface WaitSpec {
 const WAIT_SECONDS = 60;
 const WAIT_POLLS = 2;
 
-/** States a machine rests in; anything else (starting, replacing, ...) is on its way. */
-const RESTING = new Set(["created", "started", "stopped", "suspended", "failed", "destroyed"]);
+/** States a machine rests in; anything else (starting, stopping, replacing, ...) is on its way. */
+const RESTING_STATES: ReadonlySet<string> = new Set([
+  "created",
+  "started",
+  "stopped",
+  "suspended",
+  "failed",
+  "destroyed",
+]);
+
+/** Whether a machine in `state` has settled; no state at all is taken as settled (nothing to wait for). */
+export function isResting(state: string | null | undefined): boolean {
+  return state == null || RESTING_STATES.has(state);
+}
 
 type RestAction = (rest: FlyRest, app: string, id: string, signal: AbortSignal | undefined) => Promise<void>;
 
-/** What start, stop and suspend send, the state each leads to, and the state on the way there. */
-const STATE_ACTIONS: Record<
-  "start" | "stop" | "suspend",
-  { target: WaitTarget; via: string; send: RestAction }
+export type StateAction = "start" | "stop" | "suspend";
+
+/**
+ * What start, stop and suspend lead to, the state on the way there, and the resting states the
+ * action is the ordinary way out of. A machine resting anywhere else was put there by something
+ * other than this action (Fly stops a machine it cannot suspend), and sending it again blindly
+ * may fail forever: a resumed plan asks the person instead (src/plan/reconcile.ts).
+ */
+export const STATE_ACTIONS: Record<
+  StateAction,
+  { target: "started" | "stopped" | "suspended"; via: string; from: readonly string[] }
 > = {
-  start: { target: "started", via: "starting", send: (r, a, id, s) => r.startMachine(a, id, s) },
-  stop: { target: "stopped", via: "stopping", send: (r, a, id, s) => r.stopMachine(a, id, {}, s) },
-  suspend: { target: "suspended", via: "suspending", send: (r, a, id, s) => r.suspendMachine(a, id, s) },
+  start: { target: "started", via: "starting", from: ["stopped", "suspended", "created", "failed"] },
+  stop: { target: "stopped", via: "stopping", from: ["started", "suspended"] },
+  suspend: { target: "suspended", via: "suspending", from: ["started"] },
+};
+
+const SEND: Record<StateAction, RestAction> = {
+  start: (r, a, id, s) => r.startMachine(a, id, s),
+  stop: (r, a, id, s) => r.stopMachine(a, id, {}, s),
+  suspend: (r, a, id, s) => r.suspendMachine(a, id, s),
 };
 
 /** A machine did not get where a change was taking it: the change must not be reported done. */
@@ -50,21 +75,46 @@ export class MachineWaitError extends FlyopsError {
   /** The machine's state when the wait ended, when it could be read. */
   readonly state: string | undefined;
 
-  constructor(init: {
-    app: string;
-    id: string;
-    wanted: WaitTarget;
-    state: string | undefined;
-    cause?: unknown;
-  }) {
+  constructor(
+    init: {
+      app: string;
+      id: string;
+      wanted: WaitTarget;
+      state: string | undefined;
+      cause?: unknown;
+    },
+    text?: { message: string; hint: string },
+  ) {
     const where = init.state === undefined ? "its state could not be read" : `it is ${init.state}`;
-    super(`machine ${init.id} of ${init.app} did not reach ${init.wanted}; ${where}`, {
-      hint: `check its current state with \`flyops fly get machine ${init.id} --app ${init.app}\`; once it has settled, run the step again (it does nothing when the machine is already ${init.wanted})`,
+    super(text?.message ?? `machine ${init.id} of ${init.app} did not reach ${init.wanted}; ${where}`, {
+      hint:
+        text?.hint ??
+        `check its current state with \`flyops fly get machine ${init.id} --app ${init.app}\`; once it has settled, run the step again (it does nothing when the machine is already ${init.wanted})`,
       cause: init.cause,
     });
     this.machineId = init.id;
     this.wanted = init.wanted;
     this.state = init.state;
+  }
+}
+
+/**
+ * The machine has settled, but in another resting state than the one asked for (Fly stopped a
+ * machine it could not suspend; a started machine exited). Not "still on its way": waiting longer
+ * or sending the action again will not get it there, so a person decides.
+ */
+export class MachineSettledElsewhereError extends MachineWaitError {
+  readonly found: string;
+
+  constructor(init: { app: string; id: string; wanted: WaitTarget; found: string }) {
+    super(
+      { ...init, state: init.found },
+      {
+        message: `machine ${init.id} of ${init.app} settled in ${init.found}, not ${init.wanted}`,
+        hint: `Fly put it in ${init.found} instead; see why with \`flyops fly get machine ${init.id} --app ${init.app}\` before asking for ${init.wanted} again`,
+      },
+    );
+    this.found = init.found;
   }
 }
 
@@ -82,20 +132,30 @@ export function runMachineAction(
 
 /**
  * Start, stop or suspend a machine and wait for it to get there. A machine already in the
- * target state is left alone, and one already on its way there is only waited for (Fly would
- * refuse the action mid-transition), so running the same plan step again finishes the job.
+ * target state is left alone, and one already on its way there is only waited for. One on its
+ * way elsewhere (stopping, when asked to start) is let settle first, since Fly refuses an action
+ * mid-transition. A machine that then settles in another resting state than the target is a
+ * MachineSettledElsewhereError naming both.
  */
 export async function changeMachineState(
   ctx: ToolContext,
   app: string,
   id: string,
-  action: "start" | "stop" | "suspend",
+  action: StateAction,
 ): Promise<MachineActionResult> {
   const rest = ctx.fly.rest;
-  const { target, via, send } = STATE_ACTIONS[action];
-  const before = await rest.getMachine(app, id, ctx.signal);
+  const { target, via, from } = STATE_ACTIONS[action];
+  let before = await rest.getMachine(app, id, ctx.signal);
+  if (before.state !== via && !isResting(before.state)) {
+    await waitForMachine(ctx, app, id, { state: "settled" });
+    before = await rest.getMachine(app, id, ctx.signal);
+    // It went somewhere this action does not lead from (stopping, when asked to suspend): say so, send nothing.
+    const found = before.state ?? undefined;
+    if (found !== undefined && found !== target && !from.includes(found))
+      throw new MachineSettledElsewhereError({ app, id, wanted: target, found });
+  }
   if (before.state === target) return { action, changed: false, machine: before };
-  if (before.state !== via) await send(rest, app, id, ctx.signal);
+  if (before.state !== via) await SEND[action](rest, app, id, ctx.signal);
   await waitForMachine(ctx, app, id, { state: target, version: before.instance_id ?? undefined });
   return { action, changed: true, machine: await rest.getMachine(app, id, ctx.signal) };
 }
@@ -172,19 +232,17 @@ export async function waitForMachine(
   });
   const versionOk = spec.version === undefined || now?.instance_id === spec.version;
   if (now?.state != null && inTarget(now.state, spec.state) && versionOk) return;
-  const error = new MachineWaitError({
-    app,
-    id,
-    wanted: spec.state,
-    state: now?.state ?? undefined,
-    cause: failure,
-  });
+  const found = now?.state ?? undefined;
+  const error =
+    found !== undefined && found !== spec.state && spec.state !== "settled" && RESTING_STATES.has(found)
+      ? new MachineSettledElsewhereError({ app, id, wanted: spec.state, found })
+      : new MachineWaitError({ app, id, wanted: spec.state, state: found, cause: failure });
   if (!options.bestEffort) throw error;
   ctx.log.warn(`${error.message}; ${error.hint ?? ""}`);
 }
 
 function inTarget(state: string, target: WaitTarget): boolean {
-  return target === "settled" ? RESTING.has(state) : state === target;
+  return target === "settled" ? RESTING_STATES.has(state) : state === target;
 }
 
 /** The id of the machine's newest event, whatever order Fly listed them in. */

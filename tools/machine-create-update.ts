@@ -3,7 +3,7 @@ import type { Machine, MachineConfig } from "../src/fly/schemas.js";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { ToolInputError } from "./invoke.js";
-import { waitForMachine } from "./machine-actions.js";
+import { isResting, waitForMachine } from "./machine-actions.js";
 import { machineRow, sortMachines } from "./machine-view.js";
 
 /** The two tools that write a machine's configuration: create (from scratch or as a copy) and update. */
@@ -72,7 +72,7 @@ export const machinesCreate = defineTool({
 export const machinesUpdate = defineTool({
   name: "machines_update",
   description:
-    "Change a Machine's image and/or size (cpu_kind, cpus, memory_mb; give only what changes). The rest of its configuration is kept; Fly replaces a running machine to apply it, and the tool waits until the new version runs; a stopped machine stays stopped. Does nothing when the machine already has that image and size.",
+    "Change a Machine's image and/or size (cpu_kind, cpus, memory_mb; give only what changes). The rest of its configuration is kept; Fly replaces a running machine to apply it, and the tool waits until the new version runs; a stopped, suspended or never-started machine stays down; a machine in the middle of a change (starting, replacing, stopping) is waited for first. Does nothing when the machine already has that image and size.",
   access: "write",
   input: z
     .object({
@@ -88,28 +88,33 @@ export const machinesUpdate = defineTool({
         "input: give image or guest (cpu_kind, cpus, memory_mb) to change",
       ]);
     }
-    const machine = await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal);
+    let machine = await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal);
+    if (!isResting(machine.state)) {
+      // Starting, replacing, stopping...: what it is about to be decides whether Fly may launch it.
+      await waitForMachine(ctx, input.app, input.machine_id, { state: "settled" });
+      machine = await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal);
+    }
     const config = machine.config ?? {};
     const guest = { ...config.guest, ...input.guest };
     const image = input.image ?? config.image;
     const unchanged =
       image === config.image && Object.entries(input.guest ?? {}).every(([k, v]) => config.guest?.[k] === v);
     if (unchanged) return { changed: false, machine };
-    const running = machine.state === "started";
+    const keepDown = KEEP_DOWN.has(machine.state ?? "");
     const updated = await ctx.fly.rest.updateMachine(
       input.app,
       input.machine_id,
       {
         config: { ...config, image, guest },
         current_version: machine.instance_id ?? undefined,
-        // Fly starts a machine it updates unless told not to; one that was not running stays so.
-        ...(running ? {} : { skip_launch: true }),
+        // Fly starts a machine it updates unless told not to; one that was down stays so.
+        ...(keepDown ? { skip_launch: true } : {}),
       },
       ctx.signal,
     );
     // Fly answers while the new version is still being put in place ("replacing").
     const version = updated.instance_id ?? undefined;
-    if (running) await waitForMachine(ctx, input.app, input.machine_id, { state: "started", version });
+    if (!keepDown) await waitForMachine(ctx, input.app, input.machine_id, { state: "started", version });
     else if (!isResting(updated.state))
       await waitForMachine(ctx, input.app, input.machine_id, { state: "settled", version });
     return { changed: true, machine: await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal) };
@@ -127,10 +132,8 @@ async function currentImage(ctx: ToolContext, app: string): Promise<string | und
   return newest[0]?.config?.image ?? undefined;
 }
 
-/** States a machine rests in; an update that answers in any other is still being applied. */
-function isResting(state: string | null | undefined): boolean {
-  return state == null || ["created", "started", "stopped", "suspended", "failed"].includes(state);
-}
+/** Resting states Fly would launch a machine from on update unless told not to. */
+const KEEP_DOWN = new Set(["stopped", "suspended", "created"]);
 
 /**
  * What a copy of `source` keeps, as `fly machine clone` does: everything that makes it part of

@@ -3,9 +3,11 @@ import type { Machine, OrgMachine } from "../src/fly/schemas.js";
 import {
   countGroups,
   countView,
+  limitGroups,
   listView,
   short,
   sortBy,
+  stateSummary,
   take,
   type Counts,
   type CountView,
@@ -66,19 +68,26 @@ export type MachineCountBy = (typeof MACHINE_COUNTS)[number];
 /** Each group but a state's says how many of its machines are in each state. */
 export type MachineCounts = Counts<MachineCountBy, { states?: Record<string, number> }>;
 
+/** The parts of a machine's size that name it; null or undefined where unknown. */
+export interface GuestParts {
+  cpu_kind?: string | null;
+  cpus?: number | null;
+  memory_mb?: number | null;
+}
+
 /**
  * A machine's size as Fly names its presets, with its memory: "shared-cpu-1x:512MB",
- * "performance-2x:4096MB". Unknown parts read "unknown".
+ * "performance-2x:4096MB". Unknown parts read "unknown". The count_by "size" groups, and the
+ * local model's own counts, are named by this.
  */
-function sizeOf(m: AnyMachine): string {
-  const { cpu_kind, cpus, memory_mb } = guestOf(m);
+export function sizeOf({ cpu_kind, cpus, memory_mb }: GuestParts): string {
   const preset =
-    cpus === null
+    cpus == null
       ? "unknown"
       : cpu_kind === "performance"
         ? `performance-${cpus}x`
         : `${cpu_kind ?? "shared"}-cpu-${cpus}x`;
-  return `${preset}:${memory_mb === null ? "unknown" : `${memory_mb}MB`}`;
+  return `${preset}:${memory_mb == null ? "unknown" : `${memory_mb}MB`}`;
 }
 
 function groupOf(m: AnyMachine, by: MachineCountBy): string {
@@ -90,7 +99,7 @@ function groupOf(m: AnyMachine, by: MachineCountBy): string {
     case "app":
       return "app_name" in m && typeof m.app_name === "string" ? m.app_name : "unknown";
     case "size":
-      return sizeOf(m);
+      return sizeOf(guestOf(m));
   }
 }
 
@@ -101,14 +110,6 @@ function stateTally(machines: readonly AnyMachine[]): Record<string, number> {
     tally[state] = (tally[state] ?? 0) + 1;
   }
   return tally;
-}
-
-/** "2 started, 1 stopped": most common state first. */
-function stateSummary(tally: Readonly<Record<string, number>>): string {
-  return Object.entries(tally)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([state, n]) => `${n} ${state}`)
-    .join(", ");
 }
 
 /** Machines counted per region, state, app or size, over every machine given. */
@@ -144,7 +145,8 @@ export function listOrCount<M extends AnyMachine>(
   machines: M[],
   input: { sort?: MachineSort; order?: "asc" | "desc"; limit?: number; count_by?: MachineCountBy },
 ): MachineListing<M> {
-  if (input.count_by !== undefined) return countMachines(machines, input.count_by, input.order);
+  if (input.count_by !== undefined)
+    return limitGroups(countMachines(machines, input.count_by, input.order), input.limit);
   return take(sortMachines(machines, input.sort ?? "created", input.order), input.limit);
 }
 

@@ -14,12 +14,8 @@ import {
   stateQuery,
   type MachineListing,
 } from "./machine-view.js";
-import { forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
+import { ORG_PAGES, forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
 import { markIncomplete } from "./view.js";
-
-// Fly's maximum page: every page past the burst costs a second of Fly's per-org rate limit.
-const ORG_PAGE_SIZE = 1000;
-const ORG_MAX_PAGES = 20;
 
 const sort = z
   .enum(MACHINE_SORTS)
@@ -92,7 +88,7 @@ export const orgMachinesList = defineTool({
         org,
         // Counting by region, state or app needs no machine config: `summary` leaves it out of every page.
         { ...stateQuery(input.state), region: input.region, summary: countsWithoutConfig(input.count_by) },
-        { pageSize: ORG_PAGE_SIZE, maxPages: ORG_MAX_PAGES },
+        ORG_PAGES,
         ctx.signal,
       );
       gaps.push(...pageGaps(ctx, org, "machines", page));
@@ -183,7 +179,15 @@ export const machinesDestroy = defineTool({
     })
     .strict(),
   async run(ctx, input) {
-    await ctx.fly.rest.destroyMachine(input.app, input.machine_id, { force: input.force }, ctx.signal);
+    // Read first: a machine that is not there is a not-found error and nothing is sent, and only
+    // a machine seen here may count a 404 on a resent DELETE as its own earlier destroy.
+    await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal);
+    await ctx.fly.rest.destroyMachine(
+      input.app,
+      input.machine_id,
+      { force: input.force, goneOnRetry: true },
+      ctx.signal,
+    );
     return { app: input.app, machine_id: input.machine_id, destroyed: true };
   },
   view: (result) => result,

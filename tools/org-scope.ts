@@ -3,6 +3,15 @@ import { OrganizationsDocument, type OrganizationSummary } from "../src/fly/grap
 import type { Paged } from "../src/fly/rest.js";
 import type { ToolContext } from "./define-tool.js";
 
+/** Fly's largest page for a listing. */
+export const FLY_MAX_PAGE_SIZE = 1000;
+
+/**
+ * How every org-wide listing pages: Fly's largest page (every page past the burst costs a second
+ * of Fly's per-org rate limit), and at most 20 of them; a listing cut there says so (`pageGaps`).
+ */
+export const ORG_PAGES = { pageSize: FLY_MAX_PAGE_SIZE, maxPages: 20 } as const;
+
 /** Fly answers org-wide listings slowly; a few at once keeps well within its limits. */
 const ORG_CONCURRENCY = 4;
 

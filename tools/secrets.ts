@@ -43,11 +43,10 @@ export const secretsList = defineTool({
  * next deployed or updated with that version (flyctl's `secrets set --stage` does the same and
  * leaves the deploy to `fly deploy` or `fly secrets deploy`).
  */
-const STAGED =
-  "The change is staged: running machines keep their current values until they are next deployed or updated (e.g. `fly deploy`, or `fly secrets deploy`); a restart alone is not guaranteed to pick it up.";
+export const SECRETS_STAGED =
+  "staged: running machines keep their current values until they are next deployed or updated (e.g. `fly deploy`, or `fly secrets deploy`); a restart alone is not guaranteed to pick it up";
 
-const STAGED_NOTE =
-  "staged: running machines keep their current values until they are next deployed or updated";
+const STAGED = `The change is ${SECRETS_STAGED}.`;
 
 export const secretsSet = defineTool({
   name: "secrets_set",
@@ -81,7 +80,7 @@ export const secretsSet = defineTool({
       staged: true,
     };
   },
-  view: (result) => ({ ...result, note: STAGED_NOTE }),
+  view: (result) => ({ ...result, note: SECRETS_STAGED }),
 });
 
 export const secretsUnset = defineTool({
@@ -99,7 +98,7 @@ export const secretsUnset = defineTool({
     const result = await ctx.fly.rest.unsetSecrets(input.app, names, ctx.signal);
     return { app: input.app, unset: names, version: result.version ?? result.Version ?? null, staged: true };
   },
-  view: (result) => ({ ...result, note: STAGED_NOTE }),
+  view: (result) => ({ ...result, note: SECRETS_STAGED }),
 });
 
 export const secretTools = [secretsList, secretsSet, secretsUnset] as const;

@@ -1,3 +1,5 @@
+import { FLY_MAX_PAGE_SIZE } from "./org-scope.js";
+
 /**
  * Views: what a model or a table sees of a tool's result. Rows of the few fields a person
  * cares about, already sorted and capped, with a note whenever something was left out so the
@@ -17,8 +19,11 @@ export interface ListView {
 /** The most rows a view shows when the caller gave no `limit`. */
 export const VIEW_MAX_ROWS = 50;
 
-/** The most rows a view shows even when the caller's `limit` asks for more; the `limit` input's maximum. */
-export const VIEW_MAX_LIMIT = 200;
+/**
+ * The `limit` input's maximum, and so the most rows a view shows: Fly's own page maximum. A model
+ * never sees that many: the ask loop cuts every tool result to 16 KB and says so.
+ */
+export const VIEW_MAX_LIMIT = FLY_MAX_PAGE_SIZE;
 
 /**
  * A list cut to the caller's `limit` that remembers how many items matched before the cut, so the
@@ -83,6 +88,8 @@ export interface Counts<By extends string, X> {
   count_by: By;
   total: number;
   groups: Array<Group<X>>;
+  /** How many groups there were before the caller's `limit` cut `groups` (see `limitGroups`). */
+  groups_total?: number;
   /** Parts of the fleet that could not be listed, so the counts may be low. */
   incomplete?: string[];
 }
@@ -110,6 +117,12 @@ export function countGroups<T, By extends string, X>(
     .map(([group, members]): Group<X> => ({ group, count: members.length, ...extra(members) }))
     .sort((a, b) => sign * (b.count - a.count) || String(a.group).localeCompare(String(b.group)));
   return { count_by: by, total: items.length, groups };
+}
+
+/** The first `limit` groups, remembering how many there were, so JSON and the table show the same groups. */
+export function limitGroups<C extends Counts<string, unknown>>(counts: C, limit: number | undefined): C {
+  if (limit === undefined || counts.groups.length <= limit) return counts;
+  return { ...counts, groups: counts.groups.slice(0, limit), groups_total: counts.groups.length };
 }
 
 export interface CountView {
@@ -142,10 +155,15 @@ export function countView<X>(counts: Counts<string, X>, options: CountViewOption
     count: g.count,
     ...options.cells?.(g),
   }));
+  const groupsInAll = counts.groups_total ?? rows.length;
   const list = listView(rows, {
     noun: options.groupNoun,
     limit: options.limit,
+    matched: groupsInAll,
     narrow: `filter to fewer ${options.noun}`,
+    notes: [
+      counts.total > 0 ? `${counts.total} ${options.noun} in ${groupsInAll} ${options.groupNoun}` : undefined,
+    ],
     incomplete: counts.incomplete,
     incompleteMeans: "the counts may be low",
     empty: `no ${options.noun} match`,
@@ -158,6 +176,17 @@ export function countView<X>(counts: Counts<string, X>, options: CountViewOption
     rows: list.rows,
     ...(list.note ? { note: list.note } : {}),
   };
+}
+
+/**
+ * "2 started, 1 stopped": how many items are in each state, largest first, ties by name. The one
+ * wording for it, in tool views and in the local model's answers alike; "" when there are none.
+ */
+export function stateSummary(tally: Readonly<Record<string, number>>): string {
+  return Object.entries(tally)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([state, n]) => `${n} ${state}`)
+    .join(", ");
 }
 
 type SortValue = string | number | null | undefined;

@@ -3,10 +3,11 @@ import type { OrgVolume, Volume } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
 import { ToolInputError } from "./invoke.js";
-import { forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
+import { ORG_PAGES, forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
 import {
   countGroups,
   countView,
+  limitGroups,
   listView,
   markIncomplete,
   sortBy,
@@ -17,10 +18,6 @@ import {
   type ListView,
   type Row,
 } from "./view.js";
-
-// Fly's maximum page: every page past the burst costs a second of Fly's per-org rate limit.
-const ORG_PAGE_SIZE = 1000;
-const ORG_MAX_PAGES = 20;
 
 const VOLUME_SORTS = ["size", "created", "name", "region"] as const;
 
@@ -98,7 +95,7 @@ export const orgVolumesList = defineTool({
       const page = await ctx.fly.rest.listOrgVolumes(
         org,
         { region: input.region, state: input.state ? [input.state] : undefined },
-        { pageSize: ORG_PAGE_SIZE, maxPages: ORG_MAX_PAGES },
+        ORG_PAGES,
         ctx.signal,
       );
       gaps.push(...pageGaps(ctx, org, "volumes", page));
@@ -185,7 +182,9 @@ export const volumesDestroy = defineTool({
   access: "destructive",
   input: volumeRef,
   async run(ctx, input) {
-    await ctx.fly.rest.destroyVolume(input.app, input.volume_id, ctx.signal);
+    // Read first: see machines_destroy.
+    await ctx.fly.rest.getVolume(input.app, input.volume_id, ctx.signal);
+    await ctx.fly.rest.destroyVolume(input.app, input.volume_id, { goneOnRetry: true }, ctx.signal);
     return { app: input.app, volume_id: input.volume_id, destroyed: true };
   },
   view: (r) => r,
@@ -257,7 +256,8 @@ function select<T extends Volume>(volumes: readonly T[], filter: ListFilters): V
       (filter.state === undefined ? !isGone(v) : v.state === filter.state) &&
       (filter.attached === undefined || isAttached(v) === filter.attached),
   );
-  if (filter.count_by !== undefined) return countVolumes(kept, filter.count_by, filter.order);
+  if (filter.count_by !== undefined)
+    return limitGroups(countVolumes(kept, filter.count_by, filter.order), filter.limit);
   const sort = filter.sort ?? "created";
   const order = filter.order ?? (sort === "name" || sort === "region" ? "asc" : "desc");
   const key = (v: T): string | number | null | undefined =>

@@ -26,11 +26,6 @@ export function authorizationHeader(token: string, audience: TokenAudience = "ma
   return `FlyV1 ${(audience === "graphql" ? [...macaroons, ...others] : macaroons).join(",")}`;
 }
 
-/** Whether the token is, or contains, a macaroon. */
-export function isMacaroonToken(token: string): boolean {
-  return token.split(",").some((part) => isMacaroonPart(part.trim()));
-}
-
 function isMacaroonPart(part: string): boolean {
   return MACAROON_PREFIXES.some((prefix) => part.startsWith(prefix));
 }

@@ -26,6 +26,12 @@ export interface HttpRequest {
    * refuses once the volume has its new size, re-reads the volume here.
    */
   alreadyDone?: () => Promise<unknown>;
+  /**
+   * For a DELETE of something the caller has just read and found: a 404 on a resend, after an
+   * earlier attempt may have been carried out (a 5xx, a lost answer), is that attempt's own work
+   * and counts as done. Without it a 404 is always an error: the thing may never have existed.
+   */
+  goneOnRetry?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -91,9 +97,9 @@ interface Attempt<T> {
  * is not resent. Why this is a small loop and not undici's RetryAgent: see retry.ts.
  *
  * A resent request whose earlier attempt may have been carried out must not turn that success
- * into a failure: a DELETE answered 404 on such a retry has found its own earlier work (the
- * thing is gone, which is what was asked), so it succeeds; other requests can name an
- * `alreadyDone` check that is asked before resending.
+ * into a failure: a DELETE that opts in with `goneOnRetry` (its caller read the thing first and
+ * found it) and is answered 404 on such a retry has found its own earlier work, so it succeeds;
+ * other requests can name an `alreadyDone` check that is asked before resending.
  */
 export class HttpTransport {
   private readonly baseUrl: string;
@@ -135,7 +141,7 @@ export class HttpTransport {
       if (req.limit) await this.options.limiter?.acquire(req.limit.action, req.limit.key, req.signal);
       const attempt = await this.attempt<T>(req, url, idempotent);
       if (attempt.error === undefined) return attempt.value as T;
-      if (mayHaveActed && req.method === "DELETE" && isNotFound(attempt.error)) {
+      if (mayHaveActed && req.goneOnRetry === true && req.method === "DELETE" && isNotFound(attempt.error)) {
         this.log.debug(`${req.method} ${req.path}: 404 on a retry; the earlier attempt did it`);
         return undefined as T;
       }

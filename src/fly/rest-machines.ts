@@ -116,13 +116,14 @@ export function machinesRest(http: HttpTransport) {
     async destroyMachine(
       app: string,
       id: string,
-      options: { force?: boolean } = {},
+      options: { force?: boolean; goneOnRetry?: boolean } = {},
       signal?: AbortSignal,
     ): Promise<void> {
       await http.request({
         method: "DELETE",
         path: machinePath(app, id),
         query: { force: options.force },
+        goneOnRetry: options.goneOnRetry,
         limit: { action: "machines_destroy", key: id },
         signal,
       });

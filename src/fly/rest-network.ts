@@ -44,10 +44,16 @@ export function networkRest(http: HttpTransport) {
       });
     },
 
-    async releaseIp(app: string, ip: string, signal?: AbortSignal): Promise<void> {
+    async releaseIp(
+      app: string,
+      ip: string,
+      options: { goneOnRetry?: boolean } = {},
+      signal?: AbortSignal,
+    ): Promise<void> {
       await http.request({
         method: "DELETE",
         path: `/v1/apps/${seg(app)}/ip_assignments/${seg(ip)}`,
+        goneOnRetry: options.goneOnRetry,
         limit: { action: "ips_release", key: app },
         signal,
       });
@@ -104,10 +110,16 @@ export function networkRest(http: HttpTransport) {
       });
     },
 
-    async deleteCertificate(app: string, hostname: string, signal?: AbortSignal): Promise<void> {
+    async deleteCertificate(
+      app: string,
+      hostname: string,
+      options: { goneOnRetry?: boolean } = {},
+      signal?: AbortSignal,
+    ): Promise<void> {
       await http.request({
         method: "DELETE",
         path: certPath(app, hostname),
+        goneOnRetry: options.goneOnRetry,
         limit: { action: "certs_remove", key: app },
         signal,
       });

@@ -68,10 +68,16 @@ export function volumesRest(http: HttpTransport) {
       });
     },
 
-    async destroyVolume(app: string, id: string, signal?: AbortSignal): Promise<Volume | undefined> {
+    async destroyVolume(
+      app: string,
+      id: string,
+      options: { goneOnRetry?: boolean } = {},
+      signal?: AbortSignal,
+    ): Promise<Volume | undefined> {
       const body = await http.request<unknown>({
         method: "DELETE",
         path: volumePath(app, id),
+        goneOnRetry: options.goneOnRetry,
         limit: { action: "volumes_destroy", key: id },
         signal,
       });

@@ -1,4 +1,5 @@
 import { findTool } from "../../tools/index.js";
+import { SECRETS_STAGED } from "../../tools/secrets.js";
 import type { Access } from "../../tools/define-tool.js";
 import { displayCommand } from "../fly/flyctl.js";
 import { flyctlRisk } from "./flyctl-rules.js";
@@ -38,7 +39,7 @@ function guest(value: unknown): string {
   return `${g.cpu_kind ?? "?"}-cpu-${g.cpus ?? "?"}x ${g.memory_mb ?? "?"}MB`;
 }
 
-const STAGED = "(staged: machines get the change at their next deploy or update)";
+const STAGED = `(${SECRETS_STAGED})`;
 
 const MACHINE_VERBS: Record<string, string> = {
   machines_start: "start",

@@ -215,7 +215,7 @@ function appHits(parsed: ParsedFlyctl, out: Specifics): void {
   block(
     out,
     "flyctl-missing-app",
-    `it acts on an app but names none: add --app APP${alternative}, so that the plan says which app it changes`,
+    `it acts on an app but names none: add --app APP${alternative}, so that the plan says which app it reads or changes`,
     false,
   );
 }

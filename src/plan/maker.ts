@@ -12,7 +12,7 @@ import { packageRoot } from "../package-root.js";
 import { derivePreconditions, mergePreconditions, nameCreates } from "./maker-facts.js";
 import { stepToolsText } from "./maker-prompt.js";
 import { MakerProposal } from "./maker-proposal.js";
-import { withholdSecretValues } from "./maker-request.js";
+import { withholdSecretValues } from "../agent/withhold-secrets.js";
 import { checkPreconditions, describeCheck } from "./preconditions.js";
 import type { PlanFile } from "./schema.js";
 import { validatePlan } from "./validator.js";
@@ -25,7 +25,7 @@ import { validatePlan } from "./validator.js";
  * current policy and checks its preconditions live. Whatever is wrong goes back to the model as
  * the tool's error result, word for word, and it may try again, a bounded number of times.
  * A secret value written into the request reaches neither the model nor the plan: it is withheld
- * first (maker-request.ts).
+ * first (src/agent/withhold-secrets.ts).
  */
 
 export const MAKER_PROMPT_PATH = join(packageRoot, "prompts", "maker.md");

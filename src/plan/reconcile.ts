@@ -1,6 +1,7 @@
 import type { ToolContext } from "../../tools/define-tool.js";
 import { findTool } from "../../tools/index.js";
 import { invokeTool } from "../../tools/invoke.js";
+import { isResting, STATE_ACTIONS, type StateAction } from "../../tools/machine-actions.js";
 import { FlyApiError } from "../fly/errors.js";
 import type { StepEffect } from "./journal.js";
 
@@ -57,10 +58,11 @@ const IDEMPOTENT = new Set([
   "certs_check",
 ]);
 
-const TARGET_STATES: Record<string, readonly string[]> = {
-  machines_start: ["started"],
-  machines_stop: ["stopped"],
-  machines_suspend: ["suspended"],
+/** Steps that move a machine to a resting state; what each leads to and from is in STATE_ACTIONS. */
+const STATE_STEPS: Record<string, StateAction> = {
+  machines_start: "start",
+  machines_stop: "stop",
+  machines_suspend: "suspend",
 };
 
 function str(value: unknown): string | undefined {
@@ -177,15 +179,24 @@ export async function reconcileStep(
     changed: { ...identity(input) },
     note,
   });
-  const targets = TARGET_STATES[step.tool];
-  if (targets) {
+  const stateAction = STATE_STEPS[step.tool];
+  if (stateAction) {
+    const { target, from } = STATE_ACTIONS[stateAction];
     const machine = (await readOrMissing(ctx, "machines_get", {
       app: input.app,
       machine_id: input.machine_id,
     })) as { state?: string } | undefined;
-    if (machine?.state && targets.includes(machine.state))
-      return confirmed(`the machine is already ${machine.state}`);
-    return { action: "rerun", note: `the machine is ${machine?.state ?? "missing"}; running the step again` };
+    const state = machine?.state;
+    if (state === target) return confirmed(`the machine is already ${state}`);
+    // Resting where this action does not lead from: Fly put it there (a suspend that ended stopped),
+    // and sending the action again may fail the same way forever.
+    if (state !== undefined && isResting(state) && !from.includes(state)) {
+      return {
+        action: "ask",
+        note: `the machine settled in ${state}, not ${target}, and ${stateAction} is not sent again without your word`,
+      };
+    }
+    return { action: "rerun", note: `the machine is ${state ?? "missing"}; running the step again` };
   }
   switch (step.tool) {
     case "machines_destroy": {

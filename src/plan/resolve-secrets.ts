@@ -1,11 +1,10 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { RefusedError } from "../errors.js";
 import {
   SecretSourceRefused,
-  checkSecretFile,
   credentialEnvReason,
   credentialInValue,
+  readSecretFile,
 } from "./secret-sources.js";
 
 /**
@@ -16,8 +15,9 @@ import {
  *
  * The validator already refuses references to credentials; this is the second line
  * (secret-sources.ts): credential variables are refused again, a file is read only after its real
- * path (symlinks followed) is checked against this process's own credential folders, and a value
- * that is, or contains, a credential the process holds is never sent.
+ * path (symlinks followed) is checked against this process's own credential places and the open
+ * file is checked (regular, and not a credential file by device and inode, so no hard link), and a
+ * value that is, or contains, a credential the process holds is never sent.
  */
 
 export type SecretSource = string | { fromEnv: string } | { fromFile: string };
@@ -40,29 +40,16 @@ function withoutFinalNewline(text: string): string {
 const CREDENTIAL_HINT =
   "a plan may not copy flyops's or flyctl's own credentials into an app; point the reference at the app's own secret, then approve the plan again";
 
-async function readSecretFile(
-  name: string,
-  fromFile: string,
-  options: ResolveSecretsOptions,
-): Promise<string> {
+async function readSource(name: string, fromFile: string, options: ResolveSecretsOptions): Promise<string> {
   const path = resolve(options.cwd, fromFile);
-  let real: string;
+  let value: string;
   try {
-    real = await checkSecretFile(fromFile, options);
+    value = withoutFinalNewline(await readSecretFile(fromFile, options));
   } catch (error) {
     if (error instanceof SecretSourceRefused)
       throw new RefusedError(`secret ${name}: refusing to read ${path}: ${error.message}`, {
         hint: CREDENTIAL_HINT,
       });
-    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new RefusedError(`secret ${name}: cannot read ${path} (${code})`, {
-      hint: "check the fromFile path (relative paths start at the current directory) and its permissions",
-    });
-  }
-  let value: string;
-  try {
-    value = withoutFinalNewline(await readFile(real, "utf8"));
-  } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
     throw new RefusedError(`secret ${name}: cannot read ${path} (${code})`, {
       hint: "check the fromFile path (relative paths start at the current directory) and its permissions",
@@ -102,7 +89,7 @@ export async function resolveSecrets(
       value = found;
     } else {
       where = `file ${resolve(options.cwd, source.fromFile)}`;
-      value = await readSecretFile(name, source.fromFile, options);
+      value = await readSource(name, source.fromFile, options);
     }
     // Told first: even the refusal below must not leave the value printable by anyone.
     options.onValue?.(value);

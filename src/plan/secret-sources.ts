@@ -1,6 +1,8 @@
-import { realpath, stat } from "node:fs/promises";
+import { constants, readFileSync } from "node:fs";
+import { open, readdir, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
 
 /**
  * Where a secret reference may NOT read from. A plan is data anyone can write (a model, a pull
@@ -10,15 +12,19 @@ import { isAbsolute, join, posix, relative, resolve } from "node:path";
  * - `fromEnv` may not name a credential flyops or flyctl runs with: the Fly tokens, the model
  *   providers' keys and tokens, and every `FLYOPS_*` setting (credentialEnvReason).
  * - `fromFile` may not point at Fly's or flyctl's credentials (`~/.fly`, `.docker/config.json`,
- *   which `flyctl auth docker` fills with a Fly token), flyops's config folder, SSH keys, kernel
- *   pseudo-files (/proc, /sys, /dev) or the system's password and host-key files; and a relative
- *   path may not climb out of the folder apply runs in (sensitivePathReason, lexical, for the
- *   validator). At apply time the path is resolved, symlinks followed (`realpath`), checked again
- *   with the real home and config folders of this process, and must be a regular file
- *   (checkSecretFile).
+ *   which `flyctl auth docker` fills with a Fly token), flyops's config folder, SSH and GnuPG keys,
+ *   the common credential stores (`.netrc`, `.aws`, `.kube`, `.config/gcloud`, `.npmrc`,
+ *   `.git-credentials`), kernel pseudo-files (/proc, /sys, /dev) or the system's password and
+ *   host-key files; a relative path may not climb out of the folder apply runs in; and `~` is
+ *   refused because flyops does not expand it (sensitivePathReason, lexical, for the validator).
+ *   At apply time the path is resolved, symlinks followed (`realpath`) and checked again with the
+ *   real home and config folders of this process; then the file is opened once, and the open
+ *   descriptor must be a regular file that is not one of those credential files under another
+ *   name (same device and inode: a hard link, or a path swapped after the check). The value is
+ *   read from that same descriptor (readSecretFile).
  * - Whatever a reference resolves to is refused if it is, or contains, a credential the process
- *   holds (credentialInValue): the last line of defence if a new credential name or a
- *   symlinked folder slipped past the two checks above.
+ *   holds (credentialInValue, heldCredentials): the last line of defence if a new credential name
+ *   or place slipped past the checks above.
  *
  * Comparisons are case-insensitive: on macOS and Windows `~/.FLY` is `~/.fly`. Over-refusing on a
  * case-sensitive file system costs a rename; a leak costs the account.
@@ -39,7 +45,12 @@ export function credentialEnvReason(name: string): string | undefined {
 }
 
 /** Folder names that hold credentials wherever they sit (`~/.fly`, `/root/.ssh`, `../u/.ssh`). */
-const CREDENTIAL_FOLDERS = new Set([".fly", ".ssh", ".gnupg"]);
+const CREDENTIAL_FOLDERS = new Set([".fly", ".ssh", ".gnupg", ".aws", ".kube"]);
+
+/** File names that are credential stores wherever they sit. */
+const CREDENTIAL_STORE_FILES = new Set([".netrc", "_netrc", ".npmrc", ".git-credentials"]);
+
+const STORE_NOTE = "flyops refuses credential stores as secret sources";
 
 /** Absolute prefixes of kernel pseudo-files and system secrets (and macOS's /private/etc twin). */
 const SYSTEM_PREFIXES = [
@@ -70,20 +81,27 @@ function isUnder(path: string, folder: string): boolean {
 function segmentReason(segments: readonly string[]): string | undefined {
   const lower = segments.map((segment) => segment.toLowerCase());
   const folder = lower.find((segment) => CREDENTIAL_FOLDERS.has(segment));
-  if (folder) return `it is inside a ${folder} folder, which holds credentials`;
+  if (folder) return `it is inside a ${folder} folder, which holds credentials; ${STORE_NOTE}`;
+  const file = lower.find((segment) => CREDENTIAL_STORE_FILES.has(segment));
+  if (file) return `it is a ${file} file, a credential store; ${STORE_NOTE}`;
   for (let i = 0; i + 1 < lower.length; i += 1) {
     if (lower[i] === ".docker" && lower[i + 1] === "config.json")
-      return "it is Docker's credentials file (flyctl auth docker writes a Fly token into it)";
+      return `it is Docker's credentials file (flyctl auth docker writes a Fly token into it); ${STORE_NOTE}`;
+    if (lower[i] === ".config" && lower[i + 1] === "gcloud")
+      return `it is inside Google Cloud's credentials folder; ${STORE_NOTE}`;
     if (lower[i] === "flyops" && (lower[i - 1] === ".config" || /^config\.ya?ml$/.test(lower[i + 1]!)))
       return "it is in flyops's config folder, which holds the Fly token";
   }
   return undefined;
 }
 
+/** Why a path that starts with `~` is refused: not a credential, a path that can never be read. */
+export const NO_TILDE = "flyops does not expand ~; write the full path";
+
 /**
  * Why a `fromFile` path, as written in a plan, may not be read; undefined when it may. Lexical
- * only (no file system, no environment): `~` is not expanded by flyops, but `~/.fly/...` is still
- * refused so that nobody is surprised either way.
+ * only (no file system, no environment). flyops does not expand `~`, so a path that starts with
+ * it would always fail at apply: it is refused here, with the credential reason when it has one.
  */
 export function sensitivePathReason(path: string): string | undefined {
   if (path.includes("\0")) return "it contains a NUL character";
@@ -93,7 +111,10 @@ export function sensitivePathReason(path: string): string | undefined {
   const lower = normalized.toLowerCase();
   const system = SYSTEM_PREFIXES.find((prefix) => lower === prefix || lower.startsWith(`${prefix}/`));
   if (system) return `${system} holds kernel or system secrets`;
-  return segmentReason(normalized.split("/").filter((segment) => segment !== "" && segment !== "."));
+  const why = segmentReason(normalized.split("/").filter((segment) => segment !== "" && segment !== "."));
+  if (why) return why;
+  if (normalized.startsWith("~")) return NO_TILDE;
+  return undefined;
 }
 
 export interface SecretFileOptions {
@@ -109,34 +130,78 @@ async function realOrSame(path: string): Promise<string> {
   }
 }
 
-/** The credential folders of this process: its home's, and flyops's config folder and file wherever they are. */
+function homeOf(env: NodeJS.ProcessEnv): string {
+  return env.HOME?.trim() || homedir();
+}
+
+/** The credential files and folders of this process: its home's stores, and flyops's config wherever it is. */
 async function credentialPlaces(env: NodeJS.ProcessEnv): Promise<string[]> {
-  const home = env.HOME?.trim() || homedir();
+  const home = homeOf(env);
   const places = [
     join(home, ".fly"),
     join(home, ".ssh"),
     join(home, ".gnupg"),
     join(home, ".docker", "config.json"),
     join(home, ".config", "flyops"),
+    join(home, ".netrc"),
+    join(home, ".aws"),
+    join(home, ".kube"),
+    join(home, ".config", "gcloud"),
+    join(home, ".npmrc"),
+    join(home, ".git-credentials"),
   ];
   if (env.XDG_CONFIG_HOME?.trim()) places.push(join(env.XDG_CONFIG_HOME.trim(), "flyops"));
   if (env.FLYOPS_CONFIG?.trim()) places.push(env.FLYOPS_CONFIG.trim());
   if (env.FLY_CONFIG_DIR?.trim()) places.push(env.FLY_CONFIG_DIR.trim());
+  if (env.DOCKER_CONFIG?.trim()) places.push(join(env.DOCKER_CONFIG.trim(), "config.json"));
   const real = await Promise.all(places.map(realOrSame));
   return [...new Set([...places, ...real].map((place) => resolve(place)))];
 }
 
+// A credential folder with more files than this (gcloud's logs) is compared by its first ones only.
+const MAX_FILES_PER_PLACE = 2000;
+
+function fileId(info: { dev: number; ino: number }): string {
+  return `${info.dev}:${info.ino}`;
+}
+
+/** (device, inode) of every credential file: a hard link or a renamed path cannot hide it. */
+async function credentialFileIds(places: readonly string[]): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const add = async (path: string): Promise<boolean> => {
+    try {
+      const info = await stat(path);
+      if (info.isFile()) ids.add(fileId(info));
+      return info.isDirectory();
+    } catch {
+      return false; // absent or unreadable: nothing there to copy
+    }
+  };
+  for (const place of places) {
+    if (!(await add(place))) continue;
+    const names = await readdir(place, { recursive: true }).catch(() => [] as string[]);
+    for (const name of names.slice(0, MAX_FILES_PER_PLACE)) await add(join(place, name));
+  }
+  return ids;
+}
+
 export class SecretSourceRefused extends Error {}
 
+// O_NONBLOCK: opening a FIFO must not hang apply (fstat then refuses it). O_NOFOLLOW: the checked
+// real path must not have become a symlink since (0 where the platform lacks it).
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+
 /**
- * The real path of a `fromFile` source, once it is known not to be a credential: resolved against
+ * The contents of a `fromFile` source, once it is known not to be a credential: resolved against
  * `cwd`, symlinks followed, checked as written and as real against the lexical rules and this
- * process's own credential folders, and required to be a regular file (not a FIFO, a device or
- * /proc's pseudo-files). Read the returned path, not the one written in the plan.
+ * process's own credential places; then opened once, and the open descriptor must be a regular
+ * file (not a FIFO, a device or /proc's pseudo-files) and not one of the credential files by
+ * (device, inode). It is read from that same descriptor, so nothing swapped in after the checks
+ * is read. File system errors (ENOENT, EACCES) go to the caller, which names them.
  */
-export async function checkSecretFile(path: string, options: SecretFileOptions): Promise<string> {
+export async function readSecretFile(path: string, options: SecretFileOptions): Promise<string> {
   const written = resolve(options.cwd, path);
-  const real = await realpath(written); // ENOENT and EACCES go to the caller, which names them
+  const real = await realpath(written);
   const places = await credentialPlaces(options.env);
   for (const candidate of new Set([written, real])) {
     const why =
@@ -146,8 +211,18 @@ export async function checkSecretFile(path: string, options: SecretFileOptions):
         : undefined);
     if (why) throw new SecretSourceRefused(candidate === written ? why : `it leads to ${real}: ${why}`);
   }
-  if (!(await stat(real)).isFile()) throw new SecretSourceRefused("it is not a regular file");
-  return real;
+  const handle = await open(real, OPEN_FLAGS);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new SecretSourceRefused("it is not a regular file");
+    if ((await credentialFileIds(places)).has(fileId(info)))
+      throw new SecretSourceRefused(
+        "it is one of the credential files of the user flyops runs as, under another name (a hard link)",
+      );
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
 }
 
 // Shorter values would match ordinary text; runtime.ts keeps no credential shorter than this either.
@@ -162,13 +237,28 @@ export function credentialInValue(value: string, credentials: Iterable<string>):
   return false;
 }
 
+/** flyctl's own token (`access_token` in `~/.fly/config.yml`), when that file exists and parses. */
+function flyctlToken(env: NodeJS.ProcessEnv): string | undefined {
+  const folder = env.FLY_CONFIG_DIR?.trim() || join(homeOf(env), ".fly");
+  try {
+    const config: unknown = parseYaml(readFileSync(join(folder, "config.yml"), "utf8"));
+    if (typeof config !== "object" || config === null) return undefined;
+    const token = (config as Record<string, unknown>).access_token;
+    return typeof token === "string" ? token : undefined;
+  } catch {
+    return undefined; // absent, unreadable or not YAML: flyctl holds no token there either
+  }
+}
+
 /**
- * Every credential in reach of this process: the ones the runtime resolved, plus the value of
- * every variable that credentialEnvReason names (FLYOPS_MODEL_API_KEY and friends included).
+ * Every credential in reach of this process: the ones the runtime resolved, flyctl's token in
+ * `~/.fly/config.yml`, and the value of every variable that credentialEnvReason names
+ * (FLYOPS_MODEL_API_KEY and friends included).
  */
 export function heldCredentials(env: NodeJS.ProcessEnv, known: Iterable<string> = []): string[] {
   const values = new Set<string>();
-  for (const value of known) if (value.trim().length >= MIN_CREDENTIAL_LENGTH) values.add(value.trim());
+  for (const value of [...known, flyctlToken(env) ?? ""])
+    if (value.trim().length >= MIN_CREDENTIAL_LENGTH) values.add(value.trim());
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value.trim().length < MIN_CREDENTIAL_LENGTH) continue;
     if (credentialEnvReason(name) && !/^FLYOPS_(CONFIG|DEBUG|MODEL|MODEL_BASE_URL|TEST_.*)$/i.test(name))

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { catalog, findTool } from "../../tools/index.js";
 import { containsToken, Redactor } from "../agent/redact.js";
 import { judgeFlyctl } from "./flyctl-rules.js";
-import { credentialEnvReason, sensitivePathReason } from "./secret-sources.js";
+import { NO_TILDE, credentialEnvReason, sensitivePathReason } from "./secret-sources.js";
 import { Expectation, FlyctlInput, PlanFile, StepFields } from "./schema.js";
 
 /**
@@ -132,7 +132,7 @@ function checkSecretSource(
     step.id,
     "secret-source",
     "block",
-    `${pathText([...step.base, "input", "secrets", name, key])}: ${why}; a plan may not copy flyops's or flyctl's own credentials into an app`,
+    `${pathText([...step.base, "input", "secrets", name, key])}: ${why}${why === NO_TILDE ? "" : "; a plan may not copy flyops's or flyctl's own credentials into an app"}`,
   );
 }
 

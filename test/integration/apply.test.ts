@@ -1,7 +1,8 @@
-import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { installFakeFlyctl } from "../support/fake-flyctl.js";
+import { SECRETS_STAGED } from "../../tools/secrets.js";
 import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
@@ -133,7 +134,7 @@ describe("flyops apply", () => {
     expect((await cli(["plan", "approve", file, "--by", "dana"])).code).toBe(0);
     const show = await cli(["plan", "show", file]);
     expect(show.stdout).toContain(
-      "stage secrets of demo-web: DATABASE_URL (from env NEW_DATABASE_URL) (staged: machines get the change at their next deploy or update)",
+      `stage secrets of demo-web: DATABASE_URL (from env NEW_DATABASE_URL) (${SECRETS_STAGED})`,
     );
 
     const apply = await cli(["apply", file, "--yes", "--json"], {
@@ -195,6 +196,39 @@ describe("flyops apply", () => {
       expect(apply.stderr).toContain("secret INNOCENT: the value read from environment variable COPY");
       expect(apply.stderr + apply.stdout).not.toContain(value);
       expect(world.sandbox.store.secretValue("demo-web", "INNOCENT")).toBeUndefined();
+    }
+  });
+
+  it("never reads flyctl's token through a hard link, nor sends a copy of it", async () => {
+    const flyctlToken = "fo1_" + "h".repeat(43); // built at run time: no token literal in the repository
+    mkdirSync(join(world.dir, ".fly"), { recursive: true });
+    writeFileSync(join(world.dir, ".fly", "config.yml"), `access_token: ${flyctlToken}\n`);
+    linkSync(join(world.dir, ".fly", "config.yml"), join(world.dir, "hard.txt"));
+    writeFileSync(join(world.dir, "copy.txt"), `${flyctlToken}\n`);
+    try {
+      for (const [source, said] of [
+        ["hard.txt", "(a hard link)"],
+        ["copy.txt", "is, or contains, a credential flyops holds"],
+      ] as const) {
+        const file = writePlan(`link-${source}.json`, [
+          {
+            id: "s1",
+            tool: "secrets_set",
+            reason: "x",
+            input: { app: "demo-web", secrets: { INNOCENT: { fromFile: source } } },
+          },
+        ]);
+        expect((await cli(["plan", "approve", file, "--by", "dana"])).code).toBe(0);
+        const apply = await cli(["apply", file, "--yes"]);
+        expect(apply.code).toBe(1);
+        expect(apply.stderr).toContain(said);
+        expect(apply.stderr + apply.stdout).not.toContain(flyctlToken);
+        expect(world.sandbox.store.secretValue("demo-web", "INNOCENT")).toBeUndefined();
+      }
+    } finally {
+      rmSync(join(world.dir, ".fly"), { recursive: true, force: true });
+      rmSync(join(world.dir, "hard.txt"), { force: true });
+      rmSync(join(world.dir, "copy.txt"), { force: true });
     }
   });
 

@@ -153,6 +153,22 @@ describe.each(providers)("flyops ask with $name", (provider) => {
     expect(stored).not.toContain(FLY_TOKEN.slice(4, 30));
   });
 
+  it("withholds a secret value written into the question from the model and the history file", async () => {
+    const question = "is DATABASE_URL=postgres://u:pw4leak@h/db set on my-app?";
+    const { run, mock } = await ask([{ text: "I cannot read secret values." }], ["--new", question]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("withheld the value of DATABASE_URL");
+    const sent = JSON.stringify(mock.requests.map((r) => r.body));
+    expect(sent).toContain("DATABASE_URL=[REDACTED]");
+    expect(sent).not.toContain("pw4leak");
+    const stored = await readFile(
+      historyFile(undefined, { XDG_STATE_HOME: join(world.dir, "state") }),
+      "utf8",
+    );
+    expect(stored).toContain("DATABASE_URL=[REDACTED]");
+    expect(stored).not.toContain("pw4leak");
+  });
+
   it("keeps the conversation in a 0600 history file and sends it with the next question, unless --new", async () => {
     await ask(firstConversation(), [FIRST_QUESTION]);
     const file = historyFile(undefined, { XDG_STATE_HOME: join(world.dir, "state") });

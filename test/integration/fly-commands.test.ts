@@ -69,7 +69,18 @@ describe("flyops fly list", () => {
     const lines = run.stdout.split("\n");
     expect(lines.find((l) => l.includes("id") && l.includes("memory_mb"))).toBeDefined();
     expect(run.stdout.indexOf("pg-primary")).toBeLessThan(run.stdout.indexOf("api-ams-1"));
-    expect(run.stdout).toContain("limited to 2 machines by limit");
+    // The note names the flags a person sets, not the tool inputs a model does.
+    expect(run.stdout).toContain("limited to 2 machines by --limit");
+    expect(run.stdout).toContain("count them with --count-by, or raise --limit (at most 1000)");
+    expect(run.stdout).not.toMatch(/count_by|raise limit/);
+  });
+
+  it("names every machine state --state accepts in its help", async () => {
+    const run = await fly("list", "--help");
+    expect(run.code).toBe(0);
+    const help = run.stdout.replace(/\s+/g, " ");
+    for (const state of ["created", "starting", "replacing", "suspending", "destroyed", "failed"])
+      expect(help).toContain(state);
   });
 
   it("takes the app from FLY_APP, and names --app, FLY_APP and fly.toml when there is none", async () => {
@@ -152,6 +163,14 @@ describe("credentials and faults", () => {
     const run = await world.cli(["auth", "whoami", "--json"]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ viewer: { email: "dana@example.com" } });
+  });
+
+  it("destroy of a machine that never existed fails as not found from its read on a flaky API", async () => {
+    await world.restartSandbox({ port: 0, seed: "demo", faultRate: 0.6, faultSeed: 9 });
+    const run = await fly("destroy", "machine", "0000000000beef", "--app", "demo-web", "--yes");
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stderr).toContain("not found: GET /v1/apps/demo-web/machines/0000000000beef");
+    expect(run.stdout).not.toContain("destroyed");
   });
 
   it("list apps --json still prints the right apps when a fifth of requests fail", async () => {

@@ -17,6 +17,31 @@ describe("flyops fly list --count-by", () => {
     expect(result.total).toBe(world.sandbox.store.toState().machines.length);
   });
 
+  it("shows in the table the same groups --json prints under --limit, with the total in the note", async () => {
+    const json = await fly("list", "machines", "--all", "--count-by", "region", "--limit", "2", "--json");
+    expect(json.code, json.stderr).toBe(0);
+    const result = JSON.parse(json.stdout) as {
+      total: number;
+      groups: { group: string }[];
+      groups_total: number;
+    };
+    expect(result.groups).toHaveLength(2);
+    const table = await fly("list", "machines", "--all", "--count-by", "region", "--limit", "2");
+    expect(table.code, table.stderr).toBe(0);
+    for (const { group } of result.groups) expect(table.stdout).toContain(` ${group} `);
+    expect(table.stdout).toContain(`${result.total} machines in ${result.groups_total} regions`);
+  });
+
+  it("takes a --limit up to Fly's page maximum of 1000", async () => {
+    const run = await fly("list", "machines", "--all", "--limit", "500", "--json");
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveLength(
+      world.sandbox.store.toState().machines.filter((m) => m.state !== "destroyed").length,
+    );
+    const over = await fly("list", "machines", "--all", "--limit", "1001");
+    expect(over.code).toBe(2);
+  });
+
   it("is a usage error on a listing that cannot count", async () => {
     const run = await fly("list", "secrets", "--app", "demo-web", "--count-by", "region");
     expect(run.code).toBe(2);

@@ -86,7 +86,9 @@ describe("flyops plan", () => {
   it("withholds a secret value written into the request, and says so on stderr", async () => {
     const value = "postgres://app:" + "w".repeat(20) + "@db.internal:5432/app";
     const made = await cli(["plan", `set DATABASE_URL=${value} on demo-web`, "--model", "local"]);
-    expect(made.stderr).toContain("withheld the value of DATABASE_URL from the request");
+    expect(made.stderr).toContain(
+      "withheld the value of DATABASE_URL: a secret value is never sent to the model",
+    );
     expect(made.stderr).toContain('{"fromEnv": "DATABASE_URL"}');
     expect(made.stderr + made.stdout).not.toContain("w".repeat(20));
     const plans = existsSync(join(world.dir, "plans")) ? readdirSync(join(world.dir, "plans")) : [];

@@ -3,6 +3,7 @@ import { delimiter } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Redactor } from "../../src/agent/redact.js";
 import { FlyctlRunner } from "../../src/fly/flyctl.js";
+import { SECRETS_STAGED } from "../../tools/secrets.js";
 import { runApplyPlan, type ApplyIo, type ApplyOptions } from "../../src/plan/applier.js";
 import { withApproval } from "../../src/plan/approval.js";
 import { planDigest } from "../../src/plan/canonical.js";
@@ -326,6 +327,25 @@ describe("apply --resume", () => {
     const report = await runApplyPlan(options(path, { resume: true }), io());
     expect(report.steps[0]).toMatchObject({ outcome: "adopted", note: "the machine is already stopped" });
   });
+
+  it("asks the person, rather than suspending again, when an interrupted suspend left the machine stopped", async () => {
+    const suspend = { id: "s1", tool: "machines_suspend", reason: "asked", input: { ...STARTED } };
+    const path = approvedPlan("suspend.json", [suspend]);
+    seedJournal(path, [
+      { event: "apply_started", resumed: false, verified: [], ignored: [] },
+      { event: "step_started", step: "s1", tool: "machines_suspend" },
+      { event: "step_failed", step: "s1", tool: "machines_suspend", error: "settled in stopped" },
+    ]);
+    // Fly could not suspend it and stopped it instead.
+    await world.runtime.ctx.fly.rest.stopMachine(STARTED.app, STARTED.machine_id, {});
+    const report = await runApplyPlan(options(path, { resume: true }), io());
+    expect(report.status).toBe("refused");
+    expect(report.message).toContain("the machine settled in stopped, not suspended");
+    expect(report.hint).toContain("--interrupted done");
+    expect(world.sandbox.store.machine(STARTED.machine_id)?.state).toBe("stopped");
+    const done = await runApplyPlan(options(path, { resume: true, interrupted: "done" }), io());
+    expect(done.steps[0]?.outcome).toBe("adopted");
+  });
 });
 
 describe("secrets", () => {
@@ -344,7 +364,7 @@ describe("secrets", () => {
     expect(world.sandbox.store.secretValue("demo-web", "DATABASE_URL")).toBe(value);
     expect(report.steps[0]?.changed).toMatchObject({ secrets: ["DATABASE_URL"] });
     expect(report.steps[0]?.change).toMatch(/^stage secrets of demo-web: .*\(staged: /);
-    expect(progress.join("\n")).toContain("(staged: machines get the change at their next deploy or update)");
+    expect(progress.join("\n")).toContain(`(${SECRETS_STAGED})`);
     for (const text of [
       readFileSync(path, "utf8"),
       readFileSync(journalPath(path), "utf8"),

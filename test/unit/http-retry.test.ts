@@ -153,7 +153,20 @@ describe("a retry that finds its own earlier work", () => {
         req.socket.resetAndDestroy();
       } else json(res, 404, { error: "machine not found" });
     });
-    await expect(http.request({ method: "DELETE", path: "/v1/apps/a/machines/m1" })).resolves.toBeUndefined();
+    await expect(
+      http.request({ method: "DELETE", path: "/v1/apps/a/machines/m1", goneOnRetry: true }),
+    ).resolves.toBeUndefined();
+    expect(requests).toHaveLength(2);
+  });
+
+  it("fails a resent DELETE answered 404 unless the caller read the thing first and opted in", async () => {
+    // The 503 may have acted, or the id may never have existed: only the caller's read can tell.
+    const { http, requests } = await setup((_req, res, i) =>
+      i === 0 ? json(res, 503, { error: "unavailable" }) : json(res, 404, { error: "machine not found" }),
+    );
+    await expect(
+      http.request({ method: "DELETE", path: "/v1/apps/a/machines/0000000000beef" }),
+    ).rejects.toMatchObject({ status: 404 });
     expect(requests).toHaveLength(2);
   });
 

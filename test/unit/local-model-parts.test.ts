@@ -93,7 +93,7 @@ describe("tool input fitting", () => {
       fitInput(spec("machines_list"), { app: "web", state: "stopped", color: "red", limit: 5000 }),
     ).toEqual({
       ok: true,
-      input: { app: "web", state: ["stopped"], limit: 200 },
+      input: { app: "web", state: ["stopped"], limit: 1000 },
     });
   });
 

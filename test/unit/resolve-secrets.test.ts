@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RefusedError } from "../../src/errors.js";
 import { resolveSecrets, type SecretSource } from "../../src/plan/resolve-secrets.js";
+import { heldCredentials } from "../../src/plan/secret-sources.js";
 
 // Built at run time: no token-shaped literal in the repository.
 const FLY_TOKEN = "fo1_" + "t".repeat(43);
@@ -50,9 +51,11 @@ describe("resolveSecrets", () => {
   });
 
   it("refuses credential variables even if the validator was bypassed", async () => {
+    // A harmless value and no held credentials: only the name can refuse it.
     for (const name of ["FLY_API_TOKEN", "FLY_ACCESS_TOKEN", "OPENAI_API_KEY", "FLYOPS_MODEL_API_KEY"]) {
-      const error = await refusal(resolveOne({ fromEnv: name }, { [name]: FLY_TOKEN }));
+      const error = await refusal(resolveOne({ fromEnv: name }, { [name]: "harmless-value" }, []));
       expect(error.message).toContain(name);
+      expect(error.message).toContain("refusing to read environment variable");
     }
   });
 
@@ -69,8 +72,60 @@ describe("resolveSecrets", () => {
     const error = await refusal(resolveOne({ fromFile: "innocent.txt" }, {}, []));
     expect(error.message).toContain("refusing to read");
     expect(error.message).toContain(".fly");
-    symlinkSync(join(root, "xdg"), join(work, "settings"));
-    await refusal(resolveOne({ fromFile: "settings/flyops/config.yaml" }, {}, []));
+    // A neutrally named link to flyops's config folder: the path as written says nothing, only
+    // the real path does.
+    symlinkSync(join(root, "xdg", "flyops"), join(work, "cfgdir"));
+    const folder = await refusal(resolveOne({ fromFile: "cfgdir/config.yaml" }, {}, []));
+    expect(folder.message).toContain("it leads to");
+  });
+
+  it("refuses a hard link to a credential file, which no path check can see", async () => {
+    linkSync(join(home, ".fly", "config.yml"), join(work, "hard.txt"));
+    const fly = await refusal(resolveOne({ fromFile: "hard.txt" }, {}, []));
+    expect(fly.message).toContain("hard link");
+    linkSync(join(root, "xdg", "flyops", "config.yaml"), join(work, "hard2.txt"));
+    expect((await refusal(resolveOne({ fromFile: "hard2.txt" }, {}, []))).message).toContain("hard link");
+    writeFileSync(join(work, "ops.yaml"), "fly:\n  api_token: x\n");
+    linkSync(join(work, "ops.yaml"), join(work, "hard3.txt"));
+    const config = { FLYOPS_CONFIG: join(work, "ops.yaml") };
+    expect((await refusal(resolveOne({ fromFile: "hard3.txt" }, config, []))).message).toContain("hard link");
+    mkdirSync(join(home, ".docker"));
+    writeFileSync(join(home, ".docker", "config.json"), "{}");
+    linkSync(join(home, ".docker", "config.json"), join(work, "hard4.txt"));
+    expect((await refusal(resolveOne({ fromFile: "hard4.txt" }, {}, []))).message).toContain("hard link");
+    // An ordinary hard link is still read.
+    linkSync(join(work, "db.txt"), join(work, "db-link.txt"));
+    expect(await resolveOne({ fromFile: "db-link.txt" }, {}, [])).toEqual({
+      X: "postgres://db.internal/app",
+    });
+  });
+
+  it("refuses the common credential stores of the home folder", async () => {
+    for (const store of [
+      ".netrc",
+      ".aws/credentials",
+      ".aws/config",
+      ".kube/config",
+      ".config/gcloud/x.json",
+      ".npmrc",
+      ".git-credentials",
+    ]) {
+      mkdirSync(join(home, store, ".."), { recursive: true });
+      writeFileSync(join(home, store), "machine x login y password z\n");
+      symlinkSync(join(home, store), join(work, "store.txt"));
+      const error = await refusal(resolveOne({ fromFile: "store.txt" }, {}, []));
+      expect(error.message).toContain("credential store");
+      rmSync(join(work, "store.txt"));
+    }
+  });
+
+  it("holds flyctl's token from ~/.fly/config.yml, so a copy of it is refused by value", async () => {
+    expect(heldCredentials({ HOME: home })).toContain(FLY_TOKEN);
+    writeFileSync(join(home, ".fly", "config.yml"), "access_token: [unclosed\n");
+    expect(heldCredentials({ HOME: home })).toEqual([]);
+    writeFileSync(join(home, ".fly", "config.yml"), `access_token: ${FLY_TOKEN}\n`);
+    writeFileSync(join(work, "copy.txt"), `${FLY_TOKEN}\n`);
+    await refusal(resolveOne({ fromFile: "copy.txt" }, {}, heldCredentials({ HOME: home })));
   });
 
   it("refuses the flyops config file wherever FLYOPS_CONFIG puts it", async () => {

@@ -79,7 +79,8 @@ describe("count_by on the demo fleet", () => {
       [...v.rows.map((r) => r.count)].sort((a, b) => Number(b) - Number(a)),
     );
     expect(v.rows[0]).toEqual({ region: "iad", count: 4, states: "2 started, 1 stopped, 1 suspended" });
-    expect(v.note).toBeUndefined();
+    // The table shows no total column: the note says it.
+    expect(v.note).toBe(`${live().length} machines in ${v.groups} regions`);
   });
 
   it("applies the state, region and app filters before counting", async () => {
@@ -117,13 +118,18 @@ describe("count_by on the demo fleet", () => {
   it("returns typed counts as the full result (what --json prints), and caps groups by limit", async () => {
     const { result, view } = await call(demo, "org_machines_list", { count_by: "region", limit: 2 });
     const counts = result as MachineCounts;
-    expect(counts).toMatchObject({ count_by: "region", total: live().length });
+    expect(counts).toMatchObject({ count_by: "region", total: live().length, groups_total: 5 });
     expect(counts.groups).toContainEqual({ group: "ams", count: 3, states: { started: 2, stopped: 1 } });
+    // --json and the table show the same groups.
+    expect(counts.groups.map((g) => g.group)).toEqual((view as CountView).rows.map((r) => r.region));
     expect((view as CountView).rows).toHaveLength(2);
     expect((view as CountView).groups).toBe(5);
     expect((view as CountView).note).toBe(
-      "limited to 2 regions by limit, of 5 that match: 3 left out; filter to fewer machines, or raise limit (at most 200)",
+      `limited to 2 regions by limit, of 5 that match: 3 left out; filter to fewer machines, or raise limit (at most ${VIEW_MAX_LIMIT}). ${live().length} machines in 5 regions`,
     );
+    const all = await call(demo, "org_machines_list", { count_by: "region" });
+    expect((all.result as MachineCounts).groups).toHaveLength(5);
+    expect((all.result as MachineCounts).groups_total).toBeUndefined();
   });
 
   it("offers only the groupings that make sense for one app", async () => {
@@ -233,19 +239,22 @@ describe("a fleet larger than one view", () => {
     expect(data.total).toBe(live().length);
     expect(data.note).toContain("count_by");
     expect(data.rows.length).toBeGreaterThan(VIEW_MAX_ROWS);
-    const counts = await call(big, "org_machines_list", { count_by: "app", limit: VIEW_MAX_LIMIT });
+    // The local model asks for at most 200 groups (count-result.ts MAX_GROUPS): they fit.
+    const counts = await call(big, "org_machines_list", { count_by: "app", limit: 200 });
     const countText = formatToolOutput(findTool("org_machines_list")!, counts.view, new Redactor());
     expect(countText).not.toMatch(/Showing the first/);
   });
 });
 
 describe("row caps", () => {
-  const many = Array.from({ length: 300 }, (_, i) => ({ id: `m${i}` }));
+  const many = Array.from({ length: VIEW_MAX_LIMIT + 100 }, (_, i) => ({ id: `m${i}` }));
 
-  it("never shows more than the maximum, whatever limit says", () => {
-    const view = listView(many, { noun: "machines", limit: 500 });
+  it("shows as many rows as limit asks, up to Fly's page maximum of 1000", () => {
+    expect(VIEW_MAX_LIMIT).toBe(1000);
+    expect(listView(many, { noun: "machines", limit: 500 }).rows).toHaveLength(500);
+    const view = listView(many, { noun: "machines", limit: 5000 });
     expect(view.rows).toHaveLength(VIEW_MAX_LIMIT);
-    expect(view.note).toMatch(/^showing 200 of 300 machines, 100 left out; /);
+    expect(view.note).toMatch(/^showing 1000 of 1100 machines, 100 left out; /);
   });
 
   it("says nothing is left out when the limit covers every match", () => {

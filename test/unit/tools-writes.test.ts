@@ -9,7 +9,12 @@ import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { ToolContext } from "../../tools/define-tool.js";
 import { findTool } from "../../tools/index.js";
 import { invokeTool, ToolInputError } from "../../tools/invoke.js";
-import { MachineWaitError, type MachineActionResult } from "../../tools/machine-actions.js";
+import { SECRETS_STAGED } from "../../tools/secrets.js";
+import {
+  MachineSettledElsewhereError,
+  MachineWaitError,
+  type MachineActionResult,
+} from "../../tools/machine-actions.js";
 
 /** Write and destructive tools, each against a fresh demo sandbox whose state the test then inspects. */
 
@@ -146,6 +151,54 @@ describe("machine state changes", () => {
     expect(wait?.query).toMatchObject({ state: "started", from_event_id: newest });
   });
 
+  it("lets a stopping machine settle before starting it, instead of sending a start Fly refuses", async () => {
+    await restartSandbox({ transitionMs: Number.POSITIVE_INFINITY });
+    const ref = { app: "demo-web", machine_id: "148e272b0e4d89" };
+    await rest().stopMachine(ref.app, ref.machine_id);
+    requests.length = 0;
+    const starting = run<MachineActionResult>("machines_start", ref);
+    expect(await stillPending(starting)).toBe(true);
+    expect(requests.filter((r) => r.method === "POST")).toEqual([]);
+    sandbox.settle();
+    expect(await stillPending(starting)).toBe(true);
+    expect(sandbox.store.machine(ref.machine_id)?.state).toBe("starting");
+    sandbox.settle();
+    expect(await starting).toMatchObject({ changed: true, machine: { state: "started" } });
+  });
+
+  it("does not suspend a machine that was stopping: once stopped, it says so and sends nothing", async () => {
+    await restartSandbox({ transitionMs: Number.POSITIVE_INFINITY });
+    const ref = { app: "demo-web", machine_id: "148e272b0e4d89" };
+    await rest().stopMachine(ref.app, ref.machine_id);
+    requests.length = 0;
+    const suspending = run("machines_suspend", ref).catch((e: unknown) => e);
+    expect(await stillPending(suspending)).toBe(true);
+    sandbox.settle();
+    const error = await suspending;
+    expect(error).toBeInstanceOf(MachineSettledElsewhereError);
+    expect(error).toMatchObject({ found: "stopped", wanted: "suspended" });
+    expect(requests.filter((r) => r.method === "POST")).toEqual([]);
+  });
+
+  it("says plainly when a machine settles in another resting state than asked", async () => {
+    const ref = { app: "demo-web", machine_id: "148e272b0e4d89" };
+    // Fly cannot suspend this machine and stops it instead.
+    const ctx = contextWith((real) => ({
+      suspendMachine: (app, id, signal) => real.stopMachine(app, id, {}, signal),
+      // Fly holds the wait for "suspended" until its deadline.
+      waitMachine: () =>
+        Promise.reject(
+          new FlyApiError({ status: 408, method: "GET", path: "/v1/apps/demo-web/machines/x/wait" }),
+        ),
+    }));
+    const error = await run("machines_suspend", ref, ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MachineSettledElsewhereError);
+    expect(error).toMatchObject({ found: "stopped", wanted: "suspended" });
+    expect((error as Error).message).toBe(
+      "machine 148e272b0e4d89 of demo-web settled in stopped, not suspended",
+    );
+  });
+
   it("destroys a stopped machine", async () => {
     await run("machines_destroy", { app: "demo-web", machine_id: "3287e15b6d9e48" });
     const left = await rest().listMachines("demo-web");
@@ -195,6 +248,24 @@ describe("machines_create and machines_update", () => {
     const done = await updating;
     expect(done).toMatchObject({ changed: true, machine: { state: "started" } });
     expect(done.machine.config?.guest?.memory_mb).toBe(2048);
+  });
+
+  it("waits for a starting machine to settle and lets it run, rather than updating it to stopped", async () => {
+    await restartSandbox({ transitionMs: Number.POSITIVE_INFINITY });
+    const ref = { app: "demo-web", machine_id: "3287e15b6d9e48" };
+    await rest().startMachine(ref.app, ref.machine_id);
+    expect(sandbox.store.machine(ref.machine_id)?.state).toBe("starting");
+    requests.length = 0;
+    const updating = run<{ machine: Machine }>("machines_update", { ...ref, guest: { memory_mb: 512 } });
+    expect(await stillPending(updating)).toBe(true);
+    expect(requests.filter((r) => r.method === "POST")).toEqual([]);
+    sandbox.settle();
+    expect(await stillPending(updating)).toBe(true);
+    sandbox.settle();
+    const done = await updating;
+    expect(done.machine.state).toBe("started");
+    const update = requests.find((r) => r.method === "POST" && r.path.endsWith(ref.machine_id));
+    expect(update?.body).not.toHaveProperty("skip_launch");
   });
 
   it("leaves a stopped machine stopped when it updates it", async () => {
@@ -315,8 +386,10 @@ describe("secrets", () => {
         /staged: running machines keep their current values until they are next deployed or updated/,
       );
       expect(tool?.description).not.toMatch(/next restart/);
+      // One wording, in what the model reads before the call and in what it is shown after.
+      expect(tool?.description).toContain(SECRETS_STAGED);
       const view = tool?.view({ app: "a", version: 2 }, {}) as { note?: string };
-      expect(view.note).toMatch(/^staged: /);
+      expect(view.note).toBe(SECRETS_STAGED);
     }
   });
 

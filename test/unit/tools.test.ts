@@ -6,7 +6,15 @@ import { PLANTED_TOKEN, startSandbox, type Sandbox } from "../../src/sandbox/ind
 import type { ToolContext } from "../../tools/define-tool.js";
 import { findTool } from "../../tools/index.js";
 import { invokeTool, ToolInputError } from "../../tools/invoke.js";
-import { listView, sortBy, VIEW_MAX_ROWS, type CountView, type ListView } from "../../tools/view.js";
+import { sizeOf } from "../../tools/machine-view.js";
+import {
+  listView,
+  sortBy,
+  stateSummary,
+  VIEW_MAX_ROWS,
+  type CountView,
+  type ListView,
+} from "../../tools/view.js";
 
 /** Read tools against the demo sandbox over real HTTP: filters, sorting, limits and views. */
 
@@ -131,7 +139,7 @@ describe("listings Fly could not complete", () => {
       gappyContext(),
     );
     expect((counts.view as CountView).note).toBe(
-      "org acme-corp: Fly could not list machines in sin; the counts may be low",
+      "6 machines in 3 regions. org acme-corp: Fly could not list machines in sin; the counts may be low",
     );
   });
 });
@@ -297,8 +305,21 @@ describe("views", () => {
     expect(view.rows).toHaveLength(VIEW_MAX_ROWS);
     expect(view.total).toBe(VIEW_MAX_ROWS + 7);
     expect(view.note).toBe(
-      `showing ${VIEW_MAX_ROWS} of ${VIEW_MAX_ROWS + 7} machines, 7 left out; filter by state or region, or set limit (at most 200)`,
+      `showing ${VIEW_MAX_ROWS} of ${VIEW_MAX_ROWS + 7} machines, 7 left out; filter by state or region, or set limit (at most 1000)`,
     );
+  });
+
+  it("words state tallies one way everywhere: largest first, ties by name", () => {
+    expect(stateSummary({ stopped: 1, started: 2, suspended: 1 })).toBe("2 started, 1 stopped, 1 suspended");
+    expect(stateSummary({ stopped: 3, started: 3 })).toBe("3 started, 3 stopped");
+    expect(stateSummary({})).toBe("");
+  });
+
+  it("names sizes as Fly's presets, with unknown parts said", () => {
+    expect(sizeOf({ cpu_kind: "shared", cpus: 1, memory_mb: 512 })).toBe("shared-cpu-1x:512MB");
+    expect(sizeOf({ cpu_kind: "performance", cpus: 2, memory_mb: 4096 })).toBe("performance-2x:4096MB");
+    expect(sizeOf({ cpus: null })).toBe("unknown:unknown");
+    expect(sizeOf({ cpus: 2 })).toBe("shared-cpu-2x:unknown");
   });
 
   it("says when nothing matched", () => {

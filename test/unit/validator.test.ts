@@ -150,6 +150,13 @@ describe("validatePlan", () => {
     { fromFile: "/etc/shadow" },
     { fromFile: "/etc/ssh/ssh_host_ed25519_key" },
     { fromFile: "/var/run/secrets/kubernetes.io/serviceaccount/token" },
+    { fromFile: "/home/op/.netrc" },
+    { fromFile: "/home/op/.aws/credentials" },
+    { fromFile: "/home/op/.aws/config" },
+    { fromFile: "/home/op/.kube/config" },
+    { fromFile: "/home/op/.config/gcloud/application_default_credentials.json" },
+    { fromFile: "/home/op/.npmrc" },
+    { fromFile: "/home/op/.git-credentials" },
   ])("blocks a secret reference to the operator's own credentials: %j", (source) => {
     const result = validatePlan(
       plan([step("s1", "secrets_set", { app: "a", secrets: { X: source } })]),
@@ -158,6 +165,37 @@ describe("validatePlan", () => {
     expect(rules(result.findings)).toEqual([["s1", "secret-source", "block"]]);
     expect(result.findings[0]!.message).toMatch(/^steps\[0\]\.input\.secrets\.X\.from(Env|File): /);
   });
+
+  it.each([
+    ".netrc",
+    ".aws/credentials",
+    ".kube/config",
+    ".config/gcloud/x.json",
+    ".npmrc",
+    ".git-credentials",
+  ])("says that %s is refused as a credential store", (store) => {
+    const secrets = { X: { fromFile: `/home/op/${store}` } };
+    const result = validatePlan(plan([step("s1", "secrets_set", { app: "a", secrets })]), allow);
+    expect(result.findings[0]!.message).toContain("flyops refuses credential stores as secret sources");
+  });
+
+  it.each(["~/db.txt", "~", "~op/db.txt"])("blocks %j: flyops does not expand ~", (path) => {
+    const secrets = { X: { fromFile: path } };
+    const result = validatePlan(plan([step("s1", "secrets_set", { app: "a", secrets })]), allow);
+    expect(rules(result.findings)).toEqual([["s1", "secret-source", "block"]]);
+    expect(result.findings[0]!.message).toBe(
+      "steps[0].input.secrets.X.fromFile: flyops does not expand ~; write the full path",
+    );
+  });
+
+  it.each([["ips", "list"], ["status"], ["scale", "count", "3"]])(
+    "asks for --app on flyctl %j in words that fit reads and changes alike",
+    (...args) => {
+      const result = validatePlan(plan([step("s1", "flyctl", { args })]), allow);
+      const missing = result.findings.find((finding) => finding.rule === "flyctl-missing-app");
+      expect(missing?.message).toContain("so that the plan says which app it reads or changes");
+    },
+  );
 
   it("still accepts references to an app's own secrets", () => {
     const secrets = {

@@ -4,6 +4,7 @@ import { toolsByAccess } from "../../../tools/index.js";
 import { DEFAULT_MAX_STEPS, runAsk, type AskResult } from "../../agent/ask-loop.js";
 import { appendExchange, clearHistory, historyFile, loadHistory } from "../../agent/history.js";
 import { Redactor } from "../../agent/redact.js";
+import { withheldNote, withholdSecretValues } from "../../agent/withhold-secrets.js";
 import { UsageError } from "../../errors.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import type { ApplyReport } from "../../plan/applier.js";
@@ -98,13 +99,16 @@ async function answerQuestion(
   options: ParsedAskOptions,
   deps: CommandDeps,
 ): Promise<AskResult> {
-  const text = question?.trim() ?? "";
-  if (text === "")
+  const asked = question?.trim() ?? "";
+  if (asked === "")
     throw new UsageError("ask needs a question", {
       hint: 'for example: flyops ask "which machines are stopped?"',
     });
   const json = options.json || options.raw;
   const { env, io } = deps;
+  // The question goes to the model and into the history file; no secret value in it does.
+  const { text, withheld } = withholdSecretValues(asked);
+  if (withheld.length > 0) io.stderr(withheldNote(withheld, "the conversation history"));
 
   // Known before anything runs, so even the first log line cannot carry a key.
   const redactor = new Redactor(MODEL_KEY_VARIABLES.flatMap((name) => env[name] ?? []));

@@ -1,7 +1,10 @@
 import { Argument, Command } from "commander";
 import { z } from "zod";
 import type { AnyTool } from "../../../tools/define-tool.js";
+import { MACHINE_STATES } from "../../../tools/fields.js";
+import { invokeTool, parseToolInput } from "../../../tools/invoke.js";
 import { UsageError } from "../../errors.js";
+import { printResult } from "../output.js";
 import type { Runtime } from "../runtime.js";
 import { addRuntimeOptions } from "../runtime.js";
 import {
@@ -99,8 +102,29 @@ export async function runFlyList(
         throw new UsageError(`${flag} does not apply to \`flyops fly list ${resource}\``);
       input[field] = value;
     }
-    return runAndPrint(runtime, tool, input, options.json || options.raw, io);
+    const json = options.json || options.raw;
+    const result = await invokeTool(runtime.ctx, tool, input);
+    printResult(
+      io,
+      json,
+      result,
+      json ? undefined : inFlagWords(tool.view(result, parseToolInput(tool, input))),
+    );
+    return result;
   });
+}
+
+/**
+ * A view's note names the tool's inputs, as a model calls them ("raise limit", "count_by"); a
+ * person at the CLI sets those with flags, so the note names the flags.
+ */
+export function inFlagWords(view: unknown): unknown {
+  if (view === null || typeof view !== "object" || !("note" in view) || typeof view.note !== "string")
+    return view;
+  const note = view.note
+    .replace(/\bcount_by\b/g, "--count-by")
+    .replace(/\b(by|raise|set) limit\b/g, "$1 --limit");
+  return { ...view, note };
 }
 
 /** `flyops fly get app NAME | machine ID | volume ID`. */
@@ -201,7 +225,7 @@ function listCommand(): Command {
     .addArgument(new Argument("<resource>", "what to list").choices(LIST_RESOURCES))
     .option(
       "--state <states>",
-      "machines: only these states, comma-separated (created,started,stopped,suspended); volumes: one state",
+      `machines: only these states, comma-separated (any Fly machine state: ${MACHINE_STATES.join(",")}); volumes: one state`,
     )
     .option("--region <code>", "only this region, e.g. iad")
     .option("--sort <key>", "machines: memory|cpu|created|name|region; volumes: size|created|name|region")

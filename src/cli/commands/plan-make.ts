@@ -6,7 +6,7 @@ import { Redactor } from "../../agent/redact.js";
 import { UsageError } from "../../errors.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import { makePlan } from "../../plan/maker.js";
-import { URL_PASSWORD, withholdSecretValues } from "../../plan/maker-request.js";
+import { URL_PASSWORD, withheldNote, withholdSecretValues } from "../../agent/withhold-secrets.js";
 import { defaultPlanPath, writePlanFile } from "../../plan/plan-file.js";
 import { renderReview, reviewPlan, type PlanReview } from "../../plan/review.js";
 import type { PlanFile } from "../../plan/schema.js";
@@ -82,7 +82,7 @@ export async function runPlanMake(
     deps.io.stderr(`making a plan with ${model.id}: reading live facts first\n`);
     // The request is kept in the plan (and names its file); no secret value or token in it is.
     const { text: withheldText, withheld } = withholdSecretValues(text);
-    if (withheld.length > 0) deps.io.stderr(withheldNote(withheld));
+    if (withheld.length > 0) deps.io.stderr(withheldPlanNote(withheld));
     const kept = redactor.redact(withheldText);
     const made = await makePlan({
       request: kept,
@@ -119,16 +119,11 @@ export async function runPlanMake(
   }
 }
 
-/** Tells the person what was kept out of the plan and away from the model, and how secrets are set instead. */
-function withheldNote(withheld: readonly string[]): string {
-  const names = withheld.filter((name) => name !== URL_PASSWORD);
-  const what = [
-    ...(names.length > 0 ? [`the value of ${names.join(", ")}`] : []),
-    ...(names.length < withheld.length ? [URL_PASSWORD] : []),
-  ].join(" and ");
-  const example = names[0] ?? "NAME";
+/** The shared note, plus how a plan sets secrets instead. */
+function withheldPlanNote(withheld: readonly string[]): string {
+  const example = withheld.find((name) => name !== URL_PASSWORD) ?? "NAME";
   return (
-    `withheld ${what} from the request: a secret value is never sent to the model or written into a plan.\n` +
+    withheldNote(withheld, "a plan") +
     `  A plan sets secrets from references resolved at apply time, e.g. {"fromEnv": "${example}"} ` +
     `(export ${example} before \`flyops apply\`) or {"fromFile": "PATH"}.\n`
   );

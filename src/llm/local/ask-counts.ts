@@ -1,5 +1,7 @@
 import { MACHINE_WORD, scopeOf, scopedMachines, whereText, type Scope } from "./ask-machines.js";
-import { MAX_GROUPS, canCount, formatStates, groupOf, largestFirst, readCounts } from "./count-result.js";
+import { sizeOf } from "../../../tools/machine-view.js";
+import { stateSummary } from "../../../tools/view.js";
+import { MAX_GROUPS, canCount, groupOf, largestFirst, readCounts } from "./count-result.js";
 import { cpuKindOf, cpusOf, memoryMbOf, stateOf } from "./fields.js";
 import { coverage, gapNote, machineCalls } from "./fleet.js";
 import type { PlannedCall, Session } from "./session.js";
@@ -92,7 +94,8 @@ function countWithTool(session: Session, scope: Scope, by: CountBy): string | un
   return lines(
     `${plural(read.total, `${states}machine`)}${whereText(scope)} in ${plural(read.groupsInAll ?? sorted.length, by)}${shownPart}:`,
     sorted.map(
-      ([group, t]) => `- ${group}: ${t.count}${t.states.size > 0 ? ` (${formatStates(t.states)})` : ""}`,
+      ([group, t]) =>
+        `- ${group}: ${t.count}${t.states.size > 0 ? ` (${stateSummary(Object.fromEntries(t.states))})` : ""}`,
     ),
     gaps,
     notes,
@@ -100,17 +103,8 @@ function countWithTool(session: Session, scope: Scope, by: CountBy): string | un
 }
 
 /** Fly's preset name with memory, as the catalog's count_by "size" names it: "shared-cpu-1x:512MB". */
-function sizeOf(record: JsonRecord): string {
-  const cpus = cpusOf(record);
-  const kind = cpuKindOf(record);
-  const memory = memoryMbOf(record);
-  const preset =
-    cpus === undefined
-      ? "unknown"
-      : kind === "performance"
-        ? `performance-${cpus}x`
-        : `${kind ?? "shared"}-cpu-${cpus}x`;
-  return `${preset}:${memory === undefined ? "unknown" : `${memory}MB`}`;
+function sizeOfRecord(record: JsonRecord): string {
+  return sizeOf({ cpu_kind: cpuKindOf(record), cpus: cpusOf(record), memory_mb: memoryMbOf(record) });
 }
 
 /** The fallback when no tool counts: list the machines and count them here. */
@@ -127,7 +121,7 @@ function countFromListing(session: Session, scope: Scope, by: CountBy): string {
     );
   }
   const keyOf = (app: string, record: JsonRecord): string =>
-    (by === "app" ? app : by === "size" ? sizeOf(record) : groupOf(record, by)) ?? "unknown";
+    (by === "app" ? app : by === "size" ? sizeOfRecord(record) : groupOf(record, by)) ?? "unknown";
   const groups = new Map<string, JsonRecord[]>();
   for (const { app, record } of gathered.items) {
     const key = keyOf(app, record);

@@ -121,7 +121,9 @@ export function readCounts(
         : /Showing the first \d+ of|result was cut/i.test(outcome.text);
     if (cut) read.groupsInAll = (read.groupsInAll ?? 0) + (typeof groups === "number" ? groups : rows.length);
     const note = field("note");
-    if (typeof note === "string" && /may be low/i.test(note)) read.notes.push(note);
+    // Only the warnings: the rest of a view's note (its total, a limit) is said in the answer itself.
+    if (typeof note === "string")
+      read.notes.push(...note.split(/\.\s+/).filter((part) => /may be low/i.test(part)));
   });
   return read;
 }
@@ -129,11 +131,4 @@ export function readCounts(
 /** Largest group first, ties by name. */
 export function largestFirst(read: CountRead): Array<[string, Tally]> {
   return [...read.groups.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
-}
-
-export function formatStates(states: ReadonlyMap<string, number>): string {
-  return [...states.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([state, n]) => `${n} ${state}`)
-    .join(", ");
 }

@@ -1,3 +1,4 @@
+import { SECRETS_STAGED } from "../../../tools/secrets.js";
 import { REDACTED } from "../../agent/redact.js";
 import { findEnvNames } from "./entities.js";
 import { nameOf } from "./fields.js";
@@ -18,7 +19,7 @@ const WITHHELD = new RegExp(`\\b([A-Z_][A-Z0-9_]*)\\s*=\\s*${REDACTED.replace(/[
 
 type SecretRef = { fromEnv: string } | { fromFile: string };
 
-const STAGED = "Staged: machines get the change when they are next deployed or updated.";
+const STAGED = `S${SECRETS_STAGED.slice(1)}.`;
 
 export const setSecret: Shape = {
   id: "plan-secret-set",

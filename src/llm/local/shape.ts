@@ -1,3 +1,4 @@
+import { stateSummary } from "../../../tools/view.js";
 import type { Session } from "./session.js";
 
 /**
@@ -42,12 +43,9 @@ export function joinWords(items: readonly string[]): string {
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1] ?? ""}`;
 }
 
-/** "2 started, 1 stopped" from a list of states. */
+/** "2 started, 1 stopped" from a list of states (tools/view.ts stateSummary words it). */
 export function stateCounts(states: ReadonlyArray<string | undefined>): string {
   const counts = new Map<string, number>();
   for (const s of states) counts.set(s ?? "unknown", (counts.get(s ?? "unknown") ?? 0) + 1);
-  return [...counts.entries()]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([s, n]) => `${n} ${s}`)
-    .join(", ");
+  return stateSummary(Object.fromEntries(counts));
 }
