@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { z } from "zod";
-import { UsageError } from "../../errors.js";
 import { defaultDeps, requireTool, runAndPrint, withRuntime, type CommandDeps } from "../tool-command.js";
+import { parse } from "./fly-shared.js";
 
 export const whoamiOptionsSchema = z.object({
   sandbox: z.boolean().default(false),
@@ -12,9 +12,7 @@ export type WhoamiOptions = z.input<typeof whoamiOptionsSchema>;
 
 /** `flyops auth whoami`: who the configured token belongs to (GET /v1/tokens/current and GraphQL Viewer). */
 export async function runWhoami(raw: WhoamiOptions, deps: CommandDeps): Promise<unknown> {
-  const parsed = whoamiOptionsSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  const options = parsed.data;
+  const options = parse(whoamiOptionsSchema, raw);
   return withRuntime(options, deps, (runtime, io) =>
     runAndPrint(runtime, requireTool("whoami"), {}, options.json || options.raw, io),
   );

@@ -1,0 +1,26 @@
+/** What the static commands share: their runtime and output flags, and how options are checked. */
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../../errors.js";
+import { addRuntimeOptions } from "../runtime.js";
+
+export const commonOptions = {
+  app: z.string().optional(),
+  org: z.string().optional(),
+  sandbox: z.boolean().default(false),
+  json: z.boolean().default(false),
+  raw: z.boolean().default(false),
+};
+
+export function parse<S extends z.ZodTypeAny>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
+  return parsed.data as z.output<S>;
+}
+
+export function withOutputOptions(command: Command): Command {
+  addRuntimeOptions(command);
+  return command
+    .option("--json", "print the full result as JSON only, on stdout")
+    .option("--raw", "alias of --json");
+}
