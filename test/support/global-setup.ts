@@ -12,4 +12,5 @@ export default function setup(): void {
   } catch {
     // tsc still emitted JavaScript; the typecheck reports the errors.
   }
+  execFileSync(process.execPath, ["scripts/chmod-bin.js"], { cwd: root, stdio: "pipe" });
 }
