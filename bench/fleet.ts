@@ -13,7 +13,7 @@
  * Prints figures only; nothing here asserts a time.
  */
 import { parseArgs } from "node:util";
-import { Redactor } from "../src/agent/redact.js";
+import { Redactor } from "../src/security/redact.js";
 import { runAsk } from "../src/agent/ask-loop.js";
 import { createFlyClients } from "../src/fly/create-clients.js";
 import type { RecordedRequest } from "../src/fly/http.js";

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { packageRoot } from "../src/package-root.js";
-import { PLAN_SCHEMA_PATH, planJsonSchemaText } from "../src/plan/plan-json-schema.js";
+import { PLAN_SCHEMA_PATH, planJsonSchemaText } from "../src/plan/schema/plan-json-schema.js";
 
 // Regenerates plans/plan.schema.json after a change to the plan schema or a tool's input:
 //   node --import tsx scripts/write-plan-schema.ts [OUTPUT]

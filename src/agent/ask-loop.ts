@@ -4,7 +4,7 @@ import { toolSpec } from "../../tools/json-schema.js";
 import type { ChatMessage, ChatModel, ToolSpec, Usage } from "../llm/types.js";
 import { AskCancelledError, MaxStepsError } from "./errors.js";
 import type { Exchange } from "./history.js";
-import type { Redactor } from "./redact.js";
+import type { Redactor } from "../security/redact.js";
 import { runToolCall, type ToolCallRecord } from "./run-tool-call.js";
 import { loadAskPrompt, renderAskPrompt } from "./system-prompt.js";
 

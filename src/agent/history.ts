@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { z } from "zod";
 import type { Logger } from "../logger.js";
-import type { Redactor } from "./redact.js";
+import type { Redactor } from "../security/redact.js";
 
 /**
  * Conversation history, one file per org filter: `flyio_<org>` in $XDG_STATE_HOME/flyops

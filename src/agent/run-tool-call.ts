@@ -3,7 +3,7 @@ import { ToolInputError, invokeTool, parseToolInput } from "../../tools/invoke.j
 import { FlyopsError } from "../errors.js";
 import { FlyApiError, FlyGraphQLError, FlyNetworkError } from "../fly/errors.js";
 import type { ChatMessage, ToolCall } from "../llm/types.js";
-import type { Redactor } from "./redact.js";
+import type { Redactor } from "../security/redact.js";
 import { formatToolError, formatToolOutput, type ToolErrorKind } from "./tool-result.js";
 
 /** What the caller of `flyops ask --json` sees of each call the model made. */

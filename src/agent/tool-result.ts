@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AnyTool } from "../../tools/define-tool.js";
-import type { Redactor } from "./redact.js";
+import type { Redactor } from "../security/redact.js";
 
 /**
  * What a model reads back from a tool: the tool's view as JSON, redacted, capped in size, and wrapped

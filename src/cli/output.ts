@@ -1,5 +1,5 @@
 import Table from "cli-table3";
-import type { Redactor } from "../agent/redact.js";
+import type { Redactor } from "../security/redact.js";
 import type { Logger } from "../logger.js";
 
 /** Where a command writes; tests pass collectors, the CLI passes process streams. */

@@ -2,7 +2,7 @@ import confirmPrompt from "@inquirer/confirm";
 import { findTool } from "../../tools/index.js";
 import { invokeTool, parseToolInput } from "../../tools/invoke.js";
 import type { AnyTool } from "../../tools/define-tool.js";
-import { Redactor } from "../agent/redact.js";
+import { Redactor } from "../security/redact.js";
 import { RefusedError, UsageError } from "../errors.js";
 import { printResult, processIo, stderrLogger, type Io } from "./output.js";
 import { createRuntime, type Runtime, type RuntimeFlags, type RuntimeOptions } from "./runtime.js";

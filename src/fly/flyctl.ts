@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, isAbsolute, join } from "node:path";
 import { execa } from "execa";
-import { Redactor } from "../agent/redact.js";
+import { Redactor } from "../security/redact.js";
 import { FlyopsError } from "../errors.js";
 
 /**

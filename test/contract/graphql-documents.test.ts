@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { graphqlDocuments } from "../../src/fly/graphql-documents.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "../shared/fly-api");
+const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "spec/fly");
 const schema = buildSchema(readFileSync(resolve(specDir, "fly-schema.graphql"), "utf8"));
 
 describe("GraphQL documents validate against Fly's schema", () => {

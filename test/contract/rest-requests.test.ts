@@ -44,7 +44,7 @@ interface Spec {
 }
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "../shared/fly-api");
+const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "spec/fly");
 const spec = JSON.parse(readFileSync(resolve(specDir, "machines-openapi.json"), "utf8")) as Spec;
 
 interface SpecOperation {

@@ -16,7 +16,7 @@ import { SANDBOX_GRAPHQL_SDL } from "../../src/sandbox/graphql-schema.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 // As in rest-requests.test.ts: a relative FLY_SPEC_DIR is taken from the repository root.
-const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "../shared/fly-api");
+const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "spec/fly");
 const fly = buildSchema(readFileSync(resolve(specDir, "fly-schema.graphql"), "utf8"));
 const subset = buildSchema(SANDBOX_GRAPHQL_SDL);
 

@@ -20,7 +20,7 @@ import { obj, sandboxClient, type Call, type Reply } from "../integration/sandbo
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 // As in rest-requests.test.ts: a relative FLY_SPEC_DIR is taken from the repository root.
-const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "../shared/fly-api");
+const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "spec/fly");
 
 type Json = Record<string, unknown>;
 interface SpecResponse {

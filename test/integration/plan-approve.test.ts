@@ -1,7 +1,7 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planDigest } from "../../src/plan/canonical.js";
+import { planDigest } from "../../src/plan/schema/canonical.js";
 import { sandboxHome } from "../support/sandbox-home.js";
 
 /** `flyops plan approve` and `flyops plan show` on plan files, through the built CLI. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { containsToken } from "../../src/agent/redact.js";
+import { containsToken } from "../../src/security/redact.js";
 import { FAKE_TOKEN, FLYCTL_CASES, type FlyctlCase } from "../fixtures/flyctl-cases.js";
 import { runCli } from "../support/cli.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { containsToken } from "../../src/agent/redact.js";
+import { containsToken } from "../../src/security/redact.js";
 import {
   DEMO_UNATTACHED_VOLUMES,
   demoState,

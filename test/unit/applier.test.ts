@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Redactor } from "../../src/agent/redact.js";
+import { Redactor } from "../../src/security/redact.js";
 import { FlyctlRunner } from "../../src/fly/flyctl.js";
 import { SECRETS_STAGED } from "../../tools/secrets.js";
-import { runApplyPlan, type ApplyIo, type ApplyOptions } from "../../src/plan/applier.js";
-import { withApproval } from "../../src/plan/approval.js";
-import { planDigest } from "../../src/plan/canonical.js";
-import { JournalWriter, journalPath, type JournalEntry } from "../../src/plan/journal.js";
+import { runApplyPlan, type ApplyIo, type ApplyOptions } from "../../src/plan/apply/applier.js";
+import { withApproval } from "../../src/plan/schema/approval.js";
+import { planDigest } from "../../src/plan/schema/canonical.js";
+import { JournalWriter, journalPath, type JournalEntry } from "../../src/plan/apply/journal.js";
 import { installFakeFlyctl, type FakeFlyctl } from "../support/fake-flyctl.js";
 import {
   STARTED,

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runPlanApprove } from "../../src/cli/commands/plan-approve.js";
 import { RefusedError } from "../../src/errors.js";
-import { approvalStatus, defaultApprover, withApproval } from "../../src/plan/approval.js";
-import { canonicalJson, planDigest, sha256Hex } from "../../src/plan/canonical.js";
+import { approvalStatus, defaultApprover, withApproval } from "../../src/plan/schema/approval.js";
+import { canonicalJson, planDigest, sha256Hex } from "../../src/plan/schema/canonical.js";
 
 const plan = {
   version: 1,

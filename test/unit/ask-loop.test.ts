@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineTool, type AnyTool, type ToolContext } from "../../tools/define-tool.js";
 import { DEFAULT_MAX_STEPS, runAsk, type AskOptions } from "../../src/agent/ask-loop.js";
 import { MaxStepsError } from "../../src/agent/errors.js";
-import { REDACTED, Redactor } from "../../src/agent/redact.js";
+import { REDACTED, Redactor } from "../../src/security/redact.js";
 import { MAX_TOOL_RESULT_BYTES } from "../../src/agent/tool-result.js";
 import { FlyApiError } from "../../src/fly/errors.js";
 import type { FlyClients } from "../../src/fly/clients.js";

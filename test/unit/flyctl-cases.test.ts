@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeFlyctl } from "../../src/plan/flyctl-rules.js";
+import { judgeFlyctl } from "../../src/plan/flyctl/rules.js";
 import { FAKE_TOKEN, FLYCTL_CASES, type FlyctlCase } from "../fixtures/flyctl-cases.js";
 
 function verdictOf(hits: ReturnType<typeof judgeFlyctl>): FlyctlCase["verdict"] {

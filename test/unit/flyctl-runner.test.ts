@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { REDACTED, Redactor } from "../../src/agent/redact.js";
+import { REDACTED, Redactor } from "../../src/security/redact.js";
 import {
   FLYCTL_INSTALL_URL,
   FlyctlFailedError,

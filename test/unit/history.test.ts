@@ -11,7 +11,7 @@ import {
   historyFile,
   loadHistory,
 } from "../../src/agent/history.js";
-import { REDACTED, Redactor } from "../../src/agent/redact.js";
+import { REDACTED, Redactor } from "../../src/security/redact.js";
 import { runHistoryClear, runHistoryShow } from "../../src/cli/commands/history.js";
 
 let state: string;

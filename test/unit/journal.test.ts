@@ -12,8 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RefusedError } from "../../src/errors.js";
-import { acquireApplyLock } from "../../src/plan/apply-lock.js";
-import { JournalMismatchError, JournalWriter, journalPath, readJournal } from "../../src/plan/journal.js";
+import { acquireApplyLock } from "../../src/plan/apply/lock.js";
+import {
+  JournalMismatchError,
+  JournalWriter,
+  journalPath,
+  readJournal,
+} from "../../src/plan/apply/journal.js";
 
 const sha = "a".repeat(64);
 const at = "2026-11-22T10:00:00.000Z";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAsk } from "../../src/agent/ask-loop.js";
-import { Redactor } from "../../src/agent/redact.js";
+import { Redactor } from "../../src/security/redact.js";
 import { createFlyClients } from "../../src/fly/create-clients.js";
 import { createLocalModel } from "../../src/llm/local/index.js";
 import { silentLogger } from "../../src/logger.js";

@@ -13,11 +13,11 @@ import type {
   Volume,
 } from "../../src/fly/schemas.js";
 import { runAsk, type AskResult } from "../../src/agent/ask-loop.js";
-import { Redactor } from "../../src/agent/redact.js";
+import { Redactor } from "../../src/security/redact.js";
 import { FlyopsError } from "../../src/errors.js";
 import type { ChatModel } from "../../src/llm/types.js";
-import { makePlan } from "../../src/plan/maker.js";
-import type { PlanFile } from "../../src/plan/schema.js";
+import { makePlan } from "../../src/plan/maker/maker.js";
+import type { PlanFile } from "../../src/plan/schema/schema.js";
 import { silentLogger } from "../../src/logger.js";
 import type { AnyTool, ToolContext } from "../../tools/define-tool.js";
 import { toolsByAccess } from "../../tools/index.js";

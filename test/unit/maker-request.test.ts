@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { URL_PASSWORD, withholdSecretValues, withheldNote } from "../../src/agent/withhold-secrets.js";
+import { URL_PASSWORD, withholdSecretValues, withheldNote } from "../../src/security/withhold-secrets.js";
 
 /** What of a change request or a question may be kept and sent to the model: no secret value. */
 

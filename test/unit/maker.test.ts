@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { defineTool } from "../../tools/define-tool.js";
 import { findTool, toolsByAccess } from "../../tools/index.js";
 import { toolJsonSchema } from "../../tools/json-schema.js";
-import { Redactor } from "../../src/agent/redact.js";
+import { Redactor } from "../../src/security/redact.js";
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ToolCall } from "../../src/llm/types.js";
-import { MakerError, loadMakerPrompt, makePlan } from "../../src/plan/maker.js";
-import { PlanProposal } from "../../src/plan/schema.js";
-import { validatePlan } from "../../src/plan/validator.js";
+import { MakerError, loadMakerPrompt, makePlan } from "../../src/plan/maker/maker.js";
+import { PlanProposal } from "../../src/plan/schema/schema.js";
+import { validatePlan } from "../../src/plan/check/validator.js";
 import { STARTED, sandboxWorld, type SandboxWorld } from "./applier-fixture.js";
 
 /**

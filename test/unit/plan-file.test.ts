@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../../src/errors.js";
-import { firstDuplicateKey } from "../../src/plan/json-duplicates.js";
-import { readPlanFile } from "../../src/plan/plan-file.js";
+import { firstDuplicateKey } from "../../src/plan/schema/json-duplicates.js";
+import { readPlanFile } from "../../src/plan/schema/plan-file.js";
 
 const dir = mkdtempSync(join(tmpdir(), "flyops-plan-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,14 +4,18 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/package-root.js";
-import { PLAN_SCHEMA_PATH, planJsonSchema, planJsonSchemaText } from "../../src/plan/plan-json-schema.js";
+import {
+  PLAN_SCHEMA_PATH,
+  planJsonSchema,
+  planJsonSchemaText,
+} from "../../src/plan/schema/plan-json-schema.js";
 import {
   PlanFile,
   PlanProposal,
   PlanStep,
   type Precondition,
   type PlanStep as PlanStepType,
-} from "../../src/plan/schema.js";
+} from "../../src/plan/schema/schema.js";
 
 const examplesDir = join(packageRoot, "plans", "examples");
 const examples = readdirSync(examplesDir)

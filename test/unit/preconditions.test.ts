@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { partialMatch } from "../../src/plan/match.js";
-import { checkPrecondition, describeCheck, stepMayAffect } from "../../src/plan/preconditions.js";
+import { partialMatch } from "../../src/plan/check/match.js";
+import { checkPrecondition, describeCheck, stepMayAffect } from "../../src/plan/check/preconditions.js";
 import { STARTED, sandboxWorld, type SandboxWorld } from "./applier-fixture.js";
 
 let world: SandboxWorld;

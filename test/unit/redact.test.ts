@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, Redactor, TOKEN_PATTERN, containsToken } from "../../src/agent/redact.js";
+import { REDACTED, Redactor, TOKEN_PATTERN, containsToken } from "../../src/security/redact.js";
 
 // Fakes are assembled at run time so that no token-shaped literal sits in the repository.
 const body = (n: number, alphabet = "Ab3+/="): string =>

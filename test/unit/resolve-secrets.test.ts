@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RefusedError } from "../../src/errors.js";
-import { resolveSecrets, type SecretSource } from "../../src/plan/resolve-secrets.js";
-import { heldCredentials } from "../../src/plan/secret-sources.js";
+import { resolveSecrets, type SecretSource } from "../../src/plan/apply/resolve-secrets.js";
+import { heldCredentials } from "../../src/security/secret-sources.js";
 
 // Built at run time: no token-shaped literal in the repository.
 const FLY_TOKEN = "fo1_" + "t".repeat(43);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Redactor } from "../../src/agent/redact.js";
+import { Redactor } from "../../src/security/redact.js";
 import { MAX_TOOL_RESULT_BYTES, formatToolOutput } from "../../src/agent/tool-result.js";
 import { createFlyClients } from "../../src/fly/create-clients.js";
 import type { RecordedRequest } from "../../src/fly/http.js";

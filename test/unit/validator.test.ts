@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/package-root.js";
-import { PlanFile } from "../../src/plan/schema.js";
-import { validatePlan, type Finding } from "../../src/plan/validator.js";
+import { PlanFile } from "../../src/plan/schema/schema.js";
+import { validatePlan, type Finding } from "../../src/plan/check/validator.js";
 
 const FAKE_TOKEN = `fm2_${"lJPE".repeat(12)}`;
 

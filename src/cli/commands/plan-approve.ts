@@ -2,9 +2,9 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { z } from "zod";
 import { ConfigError, RefusedError, UsageError } from "../../errors.js";
-import { approvalStatus, defaultApprover, withApproval, type Approval } from "../../plan/approval.js";
-import { readPlanFile, writePlanFile } from "../../plan/plan-file.js";
-import { validatePlan } from "../../plan/validator.js";
+import { approvalStatus, defaultApprover, withApproval, type Approval } from "../../plan/schema/approval.js";
+import { readPlanFile, writePlanFile } from "../../plan/schema/plan-file.js";
+import { validatePlan } from "../../plan/check/validator.js";
 import { processIo, type Io } from "../output.js";
 
 export const planApproveOptionsSchema = z.object({

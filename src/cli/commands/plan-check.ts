@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { readPlanFile } from "../../plan/plan-file.js";
-import { validatePlan, type Finding, type ValidationResult } from "../../plan/validator.js";
+import { readPlanFile } from "../../plan/schema/plan-file.js";
+import { validatePlan, type Finding, type ValidationResult } from "../../plan/check/validator.js";
 import { processIo, type Io } from "../output.js";
 
 export interface PlanCheckOptions {

@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { z } from "zod";
-import { Redactor } from "../../agent/redact.js";
+import { Redactor } from "../../security/redact.js";
 import { ConfigError, UsageError } from "../../errors.js";
-import { readPlanFile } from "../../plan/plan-file.js";
-import { renderReview, reviewPlan, type PlanReview } from "../../plan/review.js";
+import { readPlanFile } from "../../plan/schema/plan-file.js";
+import { renderReview, reviewPlan, type PlanReview } from "../../plan/check/review.js";
 import { stderrLogger } from "../output.js";
 import { addRuntimeOptions, type Runtime } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";

@@ -1,5 +1,5 @@
 import { SECRETS_STAGED } from "../../../tools/secrets.js";
-import { REDACTED } from "../../agent/redact.js";
+import { REDACTED } from "../../security/redact.js";
 import { findEnvNames } from "./entities.js";
 import { nameOf } from "./fields.js";
 import { perApp } from "./fleet.js";

@@ -1,0 +1,196 @@
+import { closeSync, fsyncSync, openSync, readFileSync, statSync, ftruncateSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { FlyopsError, RefusedError } from "../../errors.js";
+
+/**
+ * The apply journal: `FILE.journal.jsonl` beside the plan, one JSON object per line, appended and
+ * fsynced entry by entry, mode 0600. It is how an apply that died (crash, SIGKILL, lost network)
+ * knows on `--resume` which steps are done, which one was in flight, and what was created.
+ *
+ * Every entry carries the plan's sha256 (the digest approval covers), so a journal written for
+ * another version of the plan is never mistaken for this one's. Entries hold ids, names and states
+ * only: never a secret value (secrets_set steps journal the secret names).
+ */
+
+/** What a step created or changed, in ids and names; nothing else is kept. */
+export type StepEffect = Record<string, string | number | boolean | string[]>;
+
+interface Base {
+  at: string;
+  plan: string;
+}
+
+export type JournalEntry =
+  | (Base & {
+      event: "apply_started";
+      resumed: boolean;
+      /** Preconditions (by index) checked against live state just before this run's steps. */
+      verified: number[];
+      /** Preconditions the person chose to run past with --ignore-drift. */
+      ignored: number[];
+    })
+  | (Base & {
+      event: "step_started";
+      step: string;
+      tool: string;
+      /** For creates: ids that already existed before this step, so reconciliation can tell what is new. */
+      before?: string[];
+    })
+  | (Base & {
+      event: "step_done";
+      step: string;
+      tool: string;
+      how: "ran" | "adopted" | "confirmed";
+      changed: StepEffect;
+    })
+  | (Base & { event: "step_failed"; step: string; tool: string; error: string })
+  | (Base & { event: "apply_finished" });
+
+export type StepStatus = "done" | "interrupted";
+
+export interface JournalState {
+  path: string;
+  entries: JournalEntry[];
+  /** Per step id: done, or started/failed without a recorded success. Absent: never started. */
+  steps: Map<string, StepStatus>;
+  /** The last step_started entry of each step (its `before` snapshot is needed to reconcile). */
+  starts: Map<string, Extract<JournalEntry, { event: "step_started" }>>;
+  finished: boolean;
+  /** Preconditions verified (or knowingly ignored) before the first step ever ran. */
+  verifiedBeforeSteps: Set<number>;
+}
+
+export function journalPath(planPath: string): string {
+  return `${planPath}.journal.jsonl`;
+}
+
+export class JournalMismatchError extends RefusedError {}
+
+function shortSha(sha: string): string {
+  return sha.slice(0, 12);
+}
+
+function parseLines(path: string, text: string): JournalEntry[] {
+  const lines = text.split("\n");
+  // A line without its newline is a write the crash cut short: it never happened.
+  if (lines.at(-1) !== "") lines.pop();
+  const entries: JournalEntry[] = [];
+  lines.forEach((line, index) => {
+    if (line === "") return;
+    try {
+      entries.push(JSON.parse(line) as JournalEntry);
+    } catch {
+      throw new FlyopsError(`the journal ${path} is damaged at line ${index + 1}`, {
+        hint: "it is not safe to resume from it; inspect the file, check the state of the app by hand, then move the journal aside",
+      });
+    }
+  });
+  return entries;
+}
+
+export function readJournal(planPath: string, planSha: string): JournalState {
+  const path = journalPath(planPath);
+  let text = "";
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const entries = parseLines(path, text);
+  const foreign = entries.find((entry) => entry.plan !== planSha);
+  if (foreign) {
+    throw new JournalMismatchError(
+      `the journal ${path} belongs to another version of this plan (${shortSha(foreign.plan)}, this one is ${shortSha(planSha)})`,
+      {
+        hint: "the plan changed after it was (partly) applied; check the app's state, then move the old journal aside to apply this version from its first step",
+      },
+    );
+  }
+  const state: JournalState = {
+    path,
+    entries,
+    steps: new Map(),
+    starts: new Map(),
+    finished: false,
+    verifiedBeforeSteps: new Set(),
+  };
+  let anyStepStarted = false;
+  for (const entry of entries) {
+    switch (entry.event) {
+      case "apply_started":
+        if (!anyStepStarted)
+          [...entry.verified, ...entry.ignored].forEach((index) => state.verifiedBeforeSteps.add(index));
+        break;
+      case "step_started":
+        anyStepStarted = true;
+        state.starts.set(entry.step, entry);
+        if (state.steps.get(entry.step) !== "done") state.steps.set(entry.step, "interrupted");
+        break;
+      case "step_done":
+        state.steps.set(entry.step, "done");
+        break;
+      case "step_failed":
+        state.steps.set(entry.step, "interrupted");
+        break;
+      case "apply_finished":
+        state.finished = true;
+        break;
+    }
+  }
+  return state;
+}
+
+/** Appends entries durably: each is written whole, then fsynced, before the caller goes on. */
+export class JournalWriter {
+  readonly path: string;
+  readonly #fd: number;
+
+  private constructor(path: string, fd: number) {
+    this.path = path;
+    this.#fd = fd;
+  }
+
+  static open(planPath: string): JournalWriter {
+    const path = journalPath(planPath);
+    const fd = openSync(path, "a+", 0o600);
+    try {
+      JournalWriter.#dropTornTail(fd, path);
+      // A new journal's directory entry must survive the crash too.
+      JournalWriter.#fsyncDir(dirname(path));
+      return new JournalWriter(path, fd);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+
+  static #dropTornTail(fd: number, path: string): void {
+    const size = statSync(path).size;
+    if (size === 0) return;
+    const text = readFileSync(path, "utf8");
+    if (text.endsWith("\n")) return;
+    ftruncateSync(fd, Buffer.byteLength(text.slice(0, text.lastIndexOf("\n") + 1)));
+    fsyncSync(fd);
+  }
+
+  static #fsyncDir(dir: string): void {
+    let dirFd: number | undefined;
+    try {
+      dirFd = openSync(dir, "r");
+      fsyncSync(dirFd);
+    } catch {
+      // Some platforms cannot fsync a directory; the entries themselves are still synced.
+    } finally {
+      if (dirFd !== undefined) closeSync(dirFd);
+    }
+  }
+
+  append(entry: JournalEntry): void {
+    writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
+    fsyncSync(this.#fd);
+  }
+
+  close(): void {
+    closeSync(this.#fd);
+  }
+}

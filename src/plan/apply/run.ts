@@ -1,0 +1,150 @@
+import { acquireApplyLock } from "./lock.js";
+import { executeStep } from "./step.js";
+import { stepRunner } from "./gates.js";
+import {
+  planName,
+  refusal,
+  type ApplyIo,
+  type ApplyOptions,
+  type ApplyReport,
+  type PlanShape,
+} from "./types.js";
+import { JournalWriter, readJournal, type JournalState, type StepEffect } from "./journal.js";
+import type { PreconditionCheck } from "../check/preconditions.js";
+import { isCreate, snapshotBeforeCreate, type Reconciliation } from "./reconcile.js";
+
+/**
+ * Running the steps: under the apply lock, each step's start is journaled (with, for a create,
+ * what already existed) before it runs and its outcome after; the first failure stops the run.
+ */
+
+function pauseForever(io: ApplyIo, what: string): Promise<never> {
+  io.progress(`paused ${what} (test hook); kill this process to simulate a crash`);
+  return new Promise<never>(() => setInterval(() => undefined, 1 << 30));
+}
+
+function resumeHint(planPath: string): string {
+  return `after fixing the cause, run \`flyops apply ${planPath} --resume\`: finished steps are skipped and the interrupted one is reconciled`;
+}
+
+export async function executeSteps(
+  plan: PlanShape,
+  journal: JournalState,
+  decisions: Map<string, Reconciliation>,
+  checks: PreconditionCheck[],
+  report: ApplyReport,
+  options: ApplyOptions,
+  io: ApplyIo,
+): Promise<ApplyReport> {
+  const lock = acquireApplyLock(journal.path);
+  let writer: JournalWriter | undefined;
+  try {
+    const current = readJournal(options.planPath, report.sha256);
+    if (current.entries.length !== journal.entries.length) {
+      throw refusal(
+        "the journal changed while this apply was starting; another apply ran meanwhile",
+        `run \`flyops apply ${planName(options)} --resume\` again`,
+      );
+    }
+    writer = JournalWriter.open(options.planPath);
+    const at = (): string => new Date().toISOString();
+    const base = { plan: report.sha256 };
+    writer.append({
+      ...base,
+      at: at(),
+      event: "apply_started",
+      resumed: options.resume,
+      verified: checks.filter((c) => c.status === "holds").map((c) => c.index),
+      ignored: checks.filter((c) => c.status !== "holds").map((c) => c.index),
+    });
+    const total = plan.steps.length;
+    for (const [index, step] of plan.steps.entries()) {
+      const entry = report.steps[index];
+      if (!entry) continue;
+      const counter = `[${index + 1}/${total}] ${step.id}`;
+      if (journal.steps.get(step.id) === "done") {
+        entry.outcome = "done-before";
+        io.progress(`${counter} done before; skipped`);
+        continue;
+      }
+      const decision = decisions.get(step.id);
+      if (decision?.action === "adopt") {
+        writer.append({
+          ...base,
+          at: at(),
+          event: "step_done",
+          step: step.id,
+          tool: step.tool,
+          how: decision.how,
+          changed: decision.changed,
+        });
+        Object.assign(entry, { outcome: "adopted", changed: decision.changed });
+        io.progress(`${counter} ${decision.note}`);
+        continue;
+      }
+      let started = false;
+      try {
+        const before = isCreate(step.tool) ? await snapshotBeforeCreate(io.ctx, step) : undefined;
+        writer.append({
+          ...base,
+          at: at(),
+          event: "step_started",
+          step: step.id,
+          tool: step.tool,
+          ...(before ? { before } : {}),
+        });
+        started = true;
+        io.progress(`${counter} ${entry.change} ...`);
+        if (io.pause?.afterStart === step.id) await pauseForever(io, `after starting ${step.id}`);
+        const changed = await executeStep(step, stepRunner(options, io), false);
+        if (io.pause?.beforeDone === step.id) await pauseForever(io, `before journaling ${step.id} as done`);
+        writer.append({
+          ...base,
+          at: at(),
+          event: "step_done",
+          step: step.id,
+          tool: step.tool,
+          how: "ran",
+          changed,
+        });
+        Object.assign(entry, { outcome: "ran", changed });
+        io.progress(`${counter} done${describeEffect(changed)}`);
+      } catch (error) {
+        const message = io.redactor.redact(error instanceof Error ? error.message : String(error));
+        if (started)
+          writer.append({
+            ...base,
+            at: at(),
+            event: "step_failed",
+            step: step.id,
+            tool: step.tool,
+            error: message,
+          });
+        Object.assign(entry, { outcome: "failed", error: message });
+        io.progress(`${counter} failed: ${message}`);
+        return {
+          ...report,
+          status: "failed",
+          message: `step ${step.id} failed: ${message}`,
+          hint: resumeHint(planName(options)),
+        };
+      }
+    }
+    writer.append({ ...base, at: at(), event: "apply_finished" });
+    io.progress(`applied: ${total} step(s) done; journal ${journal.path}`);
+    return { ...report, status: "applied" };
+  } finally {
+    writer?.close();
+    lock.release();
+  }
+}
+
+function describeEffect(changed: StepEffect): string {
+  const parts = ["machine_id", "volume_id", "ip", "hostname", "state", "secrets"]
+    .filter((key) => changed[key] !== undefined)
+    .map((key) => {
+      const value = changed[key];
+      return `${key}=${Array.isArray(value) ? value.join(",") : String(value)}`;
+    });
+  return parts.length > 0 ? ` (${parts.join(" ")})` : "";
+}

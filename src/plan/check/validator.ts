@@ -1,0 +1,294 @@
+import { z } from "zod";
+import { catalog, findTool } from "../../../tools/index.js";
+import { containsToken, Redactor } from "../../security/redact.js";
+import { judgeFlyctl } from "../flyctl/rules.js";
+import { NO_TILDE, credentialEnvReason, sensitivePathReason } from "../../security/secret-sources.js";
+import { Expectation, FlyctlInput, PlanFile, StepFields } from "../schema/schema.js";
+
+/**
+ * The validator: a pure function from a plan (anything read from a file or proposed by a model)
+ * and a policy to findings. `plan`, `plan check` and `apply` all call it; a plan runs only when no
+ * finding blocks. Risk comes from the catalog (a tool's `access`) or from flyctl's parsed command,
+ * never from what the plan says about itself. It reports everything it finds, not the first thing.
+ */
+
+export interface Finding {
+  step?: string;
+  rule: string;
+  severity: "block" | "warn";
+  message: string;
+}
+
+export interface ValidationPolicy {
+  allowDestructive: boolean;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  findings: Finding[];
+}
+
+// The plan's own fields are checked here; steps and preconditions one by one below, so that one
+// malformed step does not hide what is wrong (or fine) with the others.
+const Envelope = PlanFile.extend({
+  steps: z.array(z.unknown()).min(1),
+  preconditions: z.array(z.unknown()),
+});
+
+// `expect` is checked on its own, for a clearer message than a failed union gives.
+const PreconditionFields = z
+  .object({ tool: z.string(), input: z.record(z.unknown()), expect: z.unknown() })
+  .strict();
+
+function pathText(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>(
+    (text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${part}` : part),
+    "",
+  );
+}
+
+function issueText(issue: z.ZodIssue, base: ReadonlyArray<string | number>): string {
+  const where = pathText([...base, ...issue.path]);
+  return where ? `${where}: ${issue.message}` : issue.message;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+function unknownToolMessage(name: string): string {
+  const near = catalog.map((tool) => tool.name).filter((known) => editDistance(known, name) <= 2);
+  const hint = near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : "";
+  return `unknown tool "${name}": not in the flyops catalog, and not "flyctl"${hint}`;
+}
+
+/** Every string (keys included) that looks like a token, by where it sits. */
+function tokenPaths(value: unknown, path: Array<string | number>, out: Array<Array<string | number>>): void {
+  if (typeof value === "string") {
+    if (containsToken(value)) out.push(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => tokenPaths(item, [...path, index], out));
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (containsToken(key)) out.push([...path, key]);
+      tokenPaths(item, [...path, key], out);
+    }
+  }
+}
+
+interface Context {
+  policy: ValidationPolicy;
+  findings: Finding[];
+  redactor: Redactor;
+}
+
+/** A step as far as it can be judged: its id may be missing or malformed, its tool and input are there. */
+interface StepView {
+  id: string | undefined;
+  tool: string;
+  input: Record<string, unknown>;
+  base: Array<string | number>;
+}
+
+function add(
+  ctx: Context,
+  id: string | undefined,
+  rule: string,
+  severity: Finding["severity"],
+  message: string,
+): void {
+  ctx.findings.push({ ...(id === undefined ? {} : { step: id }), rule, severity, message });
+}
+
+/** A secret reference may not read flyops's or flyctl's own credentials (secret-sources.ts). */
+function checkSecretSource(
+  ctx: Context,
+  step: StepView,
+  name: string,
+  source: Record<string, unknown>,
+): void {
+  const why =
+    typeof source.fromEnv === "string"
+      ? credentialEnvReason(source.fromEnv)
+      : typeof source.fromFile === "string"
+        ? sensitivePathReason(source.fromFile)
+        : undefined;
+  if (why === undefined) return;
+  const key = typeof source.fromEnv === "string" ? "fromEnv" : "fromFile";
+  add(
+    ctx,
+    step.id,
+    "secret-source",
+    "block",
+    `${pathText([...step.base, "input", "secrets", name, key])}: ${why}${why === NO_TILDE ? "" : "; a plan may not copy flyops's or flyctl's own credentials into an app"}`,
+  );
+}
+
+function checkCatalogStep(ctx: Context, step: StepView): void {
+  const tool = findTool(step.tool);
+  const { id, base } = step;
+  if (!tool) {
+    add(ctx, id, "unknown-tool", "block", `${pathText([...base, "tool"])}: ${unknownToolMessage(step.tool)}`);
+    return;
+  }
+  if (tool.name === "secrets_set" && isRecord(step.input.secrets)) {
+    for (const [name, value] of Object.entries(step.input.secrets)) {
+      if (isRecord(value)) {
+        checkSecretSource(ctx, step, name, value);
+        continue;
+      }
+      if (typeof value !== "string") continue;
+      ctx.redactor.add(value);
+      const where = pathText([...base, "input", "secrets", name]);
+      add(
+        ctx,
+        id,
+        "secret-value",
+        "block",
+        `${where}: secret values are never written into a plan; use {"fromEnv": "${name}"} or {"fromFile": "PATH"}`,
+      );
+    }
+  }
+  const parsed = tool.input.safeParse(step.input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      add(ctx, id, "tool-input", "block", `${tool.name}: ${issueText(issue, [...base, "input"])}`);
+    }
+  }
+  if (tool.access === "destructive" && !ctx.policy.allowDestructive) {
+    add(
+      ctx,
+      id,
+      "destructive",
+      "block",
+      `${tool.name} is destructive; it runs only with --allow-destructive`,
+    );
+  }
+}
+
+function checkFlyctlStep(ctx: Context, step: StepView): void {
+  const input = FlyctlInput.safeParse(step.input);
+  if (!input.success) {
+    for (const issue of input.error.issues) {
+      add(ctx, step.id, "tool-input", "block", `flyctl: ${issueText(issue, [...step.base, "input"])}`);
+    }
+    return;
+  }
+  for (const hit of judgeFlyctl(input.data.args, ctx.policy))
+    add(ctx, step.id, hit.rule, hit.severity, hit.message);
+}
+
+function checkSteps(ctx: Context, steps: unknown[]): void {
+  const seen = new Set<string>();
+  steps.forEach((raw, index) => {
+    const base = ["steps", index];
+    const id = isRecord(raw) && typeof raw.id === "string" ? raw.id : undefined;
+    const shape = StepFields.safeParse(raw);
+    if (!shape.success) {
+      for (const issue of shape.error.issues) add(ctx, id, "schema", "block", issueText(issue, base));
+    }
+    if (id !== undefined) {
+      if (seen.has(id))
+        add(ctx, id, "duplicate-step-id", "block", `${pathText(base)}: step id "${id}" is used twice`);
+      seen.add(id);
+    }
+    // A step with a schema problem elsewhere (say, no reason) is still judged on its tool and input.
+    if (!isRecord(raw) || typeof raw.tool !== "string" || !isRecord(raw.input)) return;
+    const view: StepView = { id, tool: raw.tool, input: raw.input, base };
+    if (view.tool === "flyctl") checkFlyctlStep(ctx, view);
+    else checkCatalogStep(ctx, view);
+  });
+}
+
+function checkPreconditions(ctx: Context, preconditions: unknown[]): void {
+  preconditions.forEach((raw, index) => {
+    const base = ["preconditions", index];
+    const shape = PreconditionFields.safeParse(raw);
+    if (!shape.success) {
+      for (const issue of shape.error.issues) add(ctx, undefined, "schema", "block", issueText(issue, base));
+      return;
+    }
+    const { tool: name, input, expect } = shape.data;
+    const tool = findTool(name);
+    if (!tool || tool.access !== "read") {
+      const what = tool ? `${name} is a ${tool.access} tool` : unknownToolMessage(name);
+      add(
+        ctx,
+        undefined,
+        "precondition-tool",
+        "block",
+        `${pathText(base)}: ${what}; preconditions only read`,
+      );
+      return;
+    }
+    const parsed = tool.input.safeParse(input);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        add(
+          ctx,
+          undefined,
+          "precondition-input",
+          "block",
+          `${name}: ${issueText(issue, [...base, "input"])}`,
+        );
+      }
+    }
+    if (!Expectation.safeParse(expect).success) {
+      add(
+        ctx,
+        undefined,
+        "schema",
+        "block",
+        `${pathText([...base, "expect"])}: {"exists": true|false} or a partial object`,
+      );
+    }
+  });
+}
+
+function checkTokens(ctx: Context, plan: unknown): void {
+  const paths: Array<Array<string | number>> = [];
+  tokenPaths(plan, [], paths);
+  const steps: unknown[] = isRecord(plan) && Array.isArray(plan.steps) ? plan.steps : [];
+  for (const path of paths) {
+    const step = path[0] === "steps" && typeof path[1] === "number" ? steps[path[1]] : undefined;
+    const id = isRecord(step) && typeof step.id === "string" ? step.id : undefined;
+    add(
+      ctx,
+      id,
+      "token",
+      "block",
+      `${pathText(path) || "plan"}: holds a token-shaped string; a plan never carries credentials`,
+    );
+  }
+}
+
+export function validatePlan(plan: unknown, policy: ValidationPolicy): ValidationResult {
+  const ctx: Context = { policy, findings: [], redactor: new Redactor() };
+  const envelope = Envelope.safeParse(plan);
+  if (!envelope.success) {
+    for (const issue of envelope.error.issues) add(ctx, undefined, "schema", "block", issueText(issue, []));
+  }
+  if (isRecord(plan)) {
+    if (Array.isArray(plan.steps)) checkSteps(ctx, plan.steps);
+    if (Array.isArray(plan.preconditions)) checkPreconditions(ctx, plan.preconditions);
+  }
+  checkTokens(ctx, plan);
+  // Messages quote inputs; nothing that looks like a credential, or a literal secret, is echoed.
+  const findings = ctx.findings.map((finding) => ({
+    ...finding,
+    message: ctx.redactor.redact(finding.message),
+  }));
+  return { ok: findings.every((finding) => finding.severity !== "block"), findings };
+}
