@@ -1,15 +1,18 @@
 import { CommanderError } from "commander";
 import { FlyopsError, type ExitCode } from "../errors.js";
+import { terminalSafe } from "../security/terminal-safe.js";
 
 /**
  * The one place where errors become exit codes and text on stderr. User mistakes and API
  * failures print a line and a hint; only an unexpected error (a bug) mentions a stack trace,
- * and only when FLYOPS_DEBUG is set.
+ * and only when FLYOPS_DEBUG is set. A message may quote a plan, a tool result or an API's answer:
+ * it is printed terminal-safe, its own line breaks kept.
  */
 export function handleError(
   error: unknown,
-  write: (line: string) => void = (l) => process.stderr.write(l),
+  raw: (line: string) => void = (l) => process.stderr.write(l),
 ): ExitCode {
+  const write = (text: string): void => raw(terminalSafe(text, "lines"));
   if (error instanceof CommanderError) {
     // Commander already printed its message; help and version are successes.
     if (

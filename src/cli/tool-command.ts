@@ -3,6 +3,7 @@ import { findTool } from "../../tools/index.js";
 import { invokeTool, parseToolInput } from "../../tools/invoke.js";
 import type { AnyTool } from "../../tools/define-tool.js";
 import { Redactor } from "../security/redact.js";
+import { terminalSafe } from "../security/terminal-safe.js";
 import { RefusedError, UsageError } from "../errors.js";
 import { printResult, processIo, stderrLogger, type Io } from "./output.js";
 import { createRuntime, type Runtime, type RuntimeFlags, type RuntimeOptions } from "./runtime.js";
@@ -28,7 +29,8 @@ export function defaultDeps(): CommandDeps {
     stdinIsTTY: process.stdin.isTTY === true,
     confirm: async (message) => {
       try {
-        return await confirmPrompt({ message, default: false });
+        // The prompt library writes the question itself, past the Io gate.
+        return await confirmPrompt({ message: terminalSafe(message), default: false });
       } catch {
         // Ctrl-C or a closed terminal is a "no".
         return false;

@@ -3,10 +3,11 @@ import confirmPrompt from "@inquirer/confirm";
 import { Command, Option } from "commander";
 import { z } from "zod";
 import { Redactor } from "../../security/redact.js";
+import { terminalSafe } from "../../security/terminal-safe.js";
 import { FlyopsError, RefusedError, UsageError } from "../../errors.js";
 import { FlyctlRunner } from "../../fly/flyctl.js";
 import { runApplyPlan, type ApplyReport } from "../../plan/apply/applier.js";
-import { stderrLogger } from "../output.js";
+import { jsonText, stderrLogger } from "../output.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 
@@ -47,7 +48,11 @@ export function applyDeps(): CommandDeps {
     ...defaultDeps(),
     confirm: async (message) => {
       try {
-        return await confirmPrompt({ message, default: false }, { output: process.stderr });
+        // The question can quote the plan (who approved it); the prompt library writes it past the Io gate.
+        return await confirmPrompt(
+          { message: terminalSafe(message), default: false },
+          { output: process.stderr },
+        );
       } catch {
         // Ctrl-C or a closed terminal is a "no".
         return false;
@@ -79,7 +84,8 @@ export async function runApply(
   const cwd = deps.cwd ?? process.cwd();
   const planPath = resolve(cwd, file);
   const redactor = new Redactor();
-  const progress = (line: string): void => deps.io.stderr(`${redactor.redact(line)}\n`);
+  // Every progress line is one line: what it quotes from the plan or from Fly is shown escaped.
+  const progress = (line: string): void => deps.io.stderr(`${terminalSafe(redactor.redact(line))}\n`);
   const runtime = await deps.createRuntime({
     app: options.app,
     org: options.org,
@@ -138,7 +144,7 @@ export async function runApply(
   } finally {
     await runtime.close();
   }
-  deps.io.stdout(redactor.redact(json ? `${JSON.stringify(report, null, 2)}\n` : humanReport(report)));
+  deps.io.stdout(redactor.redact(json ? jsonText(report) : humanReport(report)));
   const hint = report.hint === undefined ? undefined : redactor.redact(report.hint);
   if (report.status === "refused")
     throw new RefusedError(redactor.redact(report.message ?? "refused"), { hint });

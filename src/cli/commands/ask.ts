@@ -8,7 +8,7 @@ import { withheldNote, withholdSecretValues } from "../../security/withhold-secr
 import { UsageError } from "../../errors.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import type { ApplyReport } from "../../plan/apply/applier.js";
-import { stderrLogger } from "../output.js";
+import { jsonText, stderrLogger } from "../output.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 import { applyDeps, runApply } from "./apply.js";
@@ -155,7 +155,7 @@ async function answerQuestion(
 
     if (json) {
       const { answer, model: modelId, steps, toolCalls, usage } = result;
-      io.stdout(`${JSON.stringify({ answer, model: modelId, steps, toolCalls, usage }, null, 2)}\n`);
+      io.stdout(jsonText({ answer, model: modelId, steps, toolCalls, usage }));
     } else {
       // A model that did not stream still has its answer printed; either way the answer ends a line.
       if (streamed === "") io.stdout(result.answer);

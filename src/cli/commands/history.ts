@@ -2,7 +2,8 @@ import { Command } from "commander";
 import { ALL_ORGS_KEY, clearHistory, historyFile, loadHistory, type Exchange } from "../../agent/history.js";
 import { resolveConfig } from "../../config/index.js";
 import type { Env } from "../../llm/select.js";
-import { processIo, type Io } from "../output.js";
+import { terminalSafe } from "../../security/terminal-safe.js";
+import { jsonText, processIo, type Io } from "../output.js";
 
 export interface HistoryOptions {
   /** --org; otherwise the configured org filter, as `flyops ask` resolves it. */
@@ -30,7 +31,7 @@ export async function runHistoryClear(
   const { org, file } = targetFile(options, deps);
   const removed = await clearHistory(file);
   const whose = org ?? "all orgs";
-  if (options.json || options.raw) deps.io.stdout(`${JSON.stringify({ file, removed })}\n`);
+  if (options.json || options.raw) deps.io.stdout(jsonText({ file, removed }));
   else
     deps.io.stderr(
       removed
@@ -45,13 +46,16 @@ export async function runHistoryShow(options: HistoryOptions, deps: HistoryDeps)
   const { org, file } = targetFile(options, deps);
   const exchanges = await loadHistory(file);
   if (options.json || options.raw) {
-    deps.io.stdout(`${JSON.stringify({ org: org ?? ALL_ORGS_KEY, file, exchanges }, null, 2)}\n`);
+    deps.io.stdout(jsonText({ org: org ?? ALL_ORGS_KEY, file, exchanges }));
   } else if (exchanges.length === 0) {
     deps.io.stderr(`no conversation yet for ${org ?? "all orgs"}\n`);
   } else {
     for (const exchange of exchanges) {
+      // A history file is data on disk (and the answers came from a model): every field is escaped.
       const when = exchange.at ? ` (${exchange.at}${exchange.model ? `, ${exchange.model}` : ""})` : "";
-      deps.io.stdout(`Q${when}: ${exchange.question}\nA: ${exchange.answer.trimEnd()}\n\n`);
+      const question = terminalSafe(exchange.question, "lines");
+      const answer = terminalSafe(exchange.answer.trimEnd(), "lines");
+      deps.io.stdout(`Q${terminalSafe(when)}: ${question}\nA: ${answer}\n\n`);
     }
   }
   return exchanges;

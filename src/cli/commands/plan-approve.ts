@@ -5,7 +5,9 @@ import { ConfigError, RefusedError, UsageError } from "../../errors.js";
 import { approvalStatus, defaultApprover, withApproval, type Approval } from "../../plan/schema/approval.js";
 import { readPlanFile, writePlanFile } from "../../plan/schema/plan-file.js";
 import { validatePlan } from "../../plan/check/validator.js";
-import { processIo, type Io } from "../output.js";
+import { findingLine } from "../../plan/check/finding-line.js";
+import { terminalSafe } from "../../security/terminal-safe.js";
+import { jsonText, processIo, type Io } from "../output.js";
 
 export const planApproveOptionsSchema = z.object({
   by: z.string().trim().min(1, "--by needs a name").optional(),
@@ -47,9 +49,7 @@ export async function runPlanApprove(
   const raw = await readPlanFile(path);
   const verdict = validatePlan(raw, { allowDestructive: options.allowDestructive || options.destroyer });
   if (!verdict.ok) {
-    const blocked = verdict.findings
-      .filter((f) => f.severity === "block")
-      .map((f) => `${f.step ? `${f.step}: ` : ""}${f.message} [${f.rule}]`);
+    const blocked = verdict.findings.filter((f) => f.severity === "block").map(findingLine);
     throw new RefusedError(`cannot approve ${file}: the validator blocks it:\n  ${blocked.join("\n  ")}`, {
       hint: "fix the plan first; destructive steps need --allow-destructive here and when applying",
     });
@@ -69,14 +69,14 @@ export async function runPlanApprove(
     ...(previous.state === "missing" ? {} : { replaced: previous.approval }),
   };
   if (options.json || options.raw) {
-    deps.io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    deps.io.stdout(jsonText(result));
   } else {
     if (previous.state === "changed")
       deps.io.stderr(
-        `the plan changed since ${previous.approval.approvedBy} approved it; that approval is replaced\n`,
+        `the plan changed since ${terminalSafe(previous.approval.approvedBy)} approved it; that approval is replaced\n`,
       );
     deps.io.stdout(
-      `approved ${file} (sha256 ${approved.approval.sha256}) by ${by} at ${approved.approval.approvedAt}\n`,
+      `approved ${file} (sha256 ${approved.approval.sha256}) by ${terminalSafe(by)} at ${approved.approval.approvedAt}\n`,
     );
   }
   return result;

@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { readPlanFile } from "../../plan/schema/plan-file.js";
 import { validatePlan, type Finding, type ValidationResult } from "../../plan/check/validator.js";
-import { processIo, type Io } from "../output.js";
+import { terminalSafe } from "../../security/terminal-safe.js";
+import { jsonText, processIo, type Io } from "../output.js";
 
 export interface PlanCheckOptions {
   /** --allow-destructive, or its alias --destroyer. */
@@ -30,7 +31,7 @@ function jsonFinding(finding: Finding): Finding {
 function humanReport(file: string, result: ValidationResult, allowDestructive: boolean): string {
   const lines = result.findings.map((finding) => {
     const label = finding.severity === "block" ? "BLOCK" : "WARN ";
-    return `${label} ${finding.step ?? "plan"} [${finding.rule}] ${finding.message}`;
+    return `${label} ${terminalSafe(finding.step ?? "plan")} [${finding.rule}] ${terminalSafe(finding.message)}`;
   });
   const blocks = result.findings.filter((finding) => finding.severity === "block").length;
   const warnings = result.findings.length - blocks;
@@ -56,9 +57,7 @@ export async function runPlanCheck(
   const allowDestructive = Boolean(options.allowDestructive || options.destroyer);
   const result = validatePlan(plan, { allowDestructive });
   if (options.json || options.raw) {
-    deps.io.stdout(
-      `${JSON.stringify({ ok: result.ok, findings: result.findings.map(jsonFinding) }, null, 2)}\n`,
-    );
+    deps.io.stdout(jsonText({ ok: result.ok, findings: result.findings.map(jsonFinding) }));
   } else {
     deps.io.stdout(humanReport(file, result, allowDestructive));
   }

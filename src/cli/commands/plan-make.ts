@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { z } from "zod";
@@ -7,10 +6,11 @@ import { UsageError } from "../../errors.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import { makePlan } from "../../plan/maker/maker.js";
 import { URL_PASSWORD, withheldNote, withholdSecretValues } from "../../security/withhold-secrets.js";
-import { defaultPlanPath, writePlanFile } from "../../plan/schema/plan-file.js";
+import { defaultPlanPath, pathTaken, writePlanFile } from "../../plan/schema/plan-file.js";
 import { renderReview, reviewPlan, type PlanReview } from "../../plan/check/review.js";
 import type { PlanFile } from "../../plan/schema/schema.js";
-import { stderrLogger } from "../output.js";
+import { terminalSafe } from "../../security/terminal-safe.js";
+import { jsonText, stderrLogger } from "../output.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 
@@ -58,7 +58,7 @@ export async function runPlanMake(
   const cwd = deps.cwd ?? process.cwd();
   const now = new Date();
   const outputPath = options.output === undefined ? undefined : resolve(cwd, options.output);
-  if (outputPath !== undefined && existsSync(outputPath)) {
+  if (outputPath !== undefined && pathTaken(outputPath)) {
     throw new UsageError(`${options.output} already exists`, {
       hint: "choose another -o file, or move the old plan (and its journal) aside",
     });
@@ -91,7 +91,8 @@ export async function runPlanMake(
       redactor,
       allowDestructive,
       now,
-      onToolCall: (tool, ok) => deps.io.stderr(`  ${tool}${ok ? "" : " (failed)"}\n`),
+      // The tool name is the model's word: one line, escaped.
+      onToolCall: (tool, ok) => deps.io.stderr(`  ${terminalSafe(tool)}${ok ? "" : " (failed)"}\n`),
     });
     const path = outputPath ?? defaultPlanPath(kept, now, cwd);
     await writePlanFile(path, made.plan);
@@ -105,7 +106,7 @@ export async function runPlanMake(
       proposals: made.proposals,
     };
     if (json) {
-      deps.io.stdout(redactor.redact(`${JSON.stringify(result, null, 2)}\n`));
+      deps.io.stdout(redactor.redact(jsonText(result)));
     } else {
       if (made.answer.trim() !== "") deps.io.stderr(`${redactor.redact(made.answer.trim())}\n`);
       deps.io.stdout(redactor.redact(renderReview(review)));

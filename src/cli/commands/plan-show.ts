@@ -5,7 +5,7 @@ import { Redactor } from "../../security/redact.js";
 import { ConfigError, UsageError } from "../../errors.js";
 import { readPlanFile } from "../../plan/schema/plan-file.js";
 import { renderReview, reviewPlan, type PlanReview } from "../../plan/check/review.js";
-import { stderrLogger } from "../output.js";
+import { jsonText, stderrLogger } from "../output.js";
 import { addRuntimeOptions, type Runtime } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 
@@ -59,7 +59,7 @@ export async function runPlanShow(
       ctx: runtime?.ctx,
       offlineNote,
     });
-    const text = options.json || options.raw ? `${JSON.stringify(review, null, 2)}\n` : renderReview(review);
+    const text = options.json || options.raw ? jsonText(review) : renderReview(review);
     deps.io.stdout(redactor.redact(text));
     return review;
   } finally {

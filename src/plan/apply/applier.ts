@@ -15,6 +15,7 @@ import { readJournal } from "./journal.js";
 import { readPlanFile } from "../schema/plan-file.js";
 import { checkPreconditions, describeCheck } from "../check/preconditions.js";
 import { validatePlan } from "../check/validator.js";
+import { findingLine } from "../check/finding-line.js";
 
 export type { ApplyIo, ApplyOptions, ApplyReport, ApplyStatus, StepOutcome, StepReport } from "./types.js";
 
@@ -58,12 +59,10 @@ async function applyValidated(
   io: ApplyIo,
 ): Promise<ApplyReport> {
   for (const finding of report.findings.filter((f) => f.severity === "warn")) {
-    io.progress(`warning: ${finding.step ? `${finding.step}: ` : ""}${finding.message}`);
+    io.progress(`warning: ${findingLine(finding)}`);
   }
   if (!valid) {
-    const blocked = report.findings
-      .filter((f) => f.severity === "block")
-      .map((f) => `${f.step ? `${f.step}: ` : ""}${f.message} [${f.rule}]`);
+    const blocked = report.findings.filter((f) => f.severity === "block").map(findingLine);
     throw refusal(
       `the validator blocks this plan:\n  ${blocked.join("\n  ")}`,
       "fix the plan (or pass --allow-destructive if destruction is intended), approve it again, then apply",

@@ -1,6 +1,16 @@
-import { closeSync, fsyncSync, openSync, readFileSync, statSync, ftruncateSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  ftruncateSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { FlyopsError, RefusedError } from "../../errors.js";
+import { openOwnedFile, readOwnedFile } from "../../security/owned-file.js";
 
 /**
  * The apply journal: `FILE.journal.jsonl` beside the plan, one JSON object per line, appended and
@@ -10,7 +20,12 @@ import { FlyopsError, RefusedError } from "../../errors.js";
  * Every entry carries the plan's sha256 (the digest approval covers), so a journal written for
  * another version of the plan is never mistaken for this one's. Entries hold ids, names and states
  * only: never a secret value (secrets_set steps journal the secret names).
+ *
+ * The journal is read and written only as a regular file of the user's own, never through a
+ * symbolic link (owned-file.ts): git carries links, and a plan's folder may come from a pull request.
  */
+
+const JOURNAL = "the apply journal";
 
 /** What a step created or changed, in ids and names; nothing else is kept. */
 export type StepEffect = Record<string, string | number | boolean | string[]>;
@@ -90,13 +105,7 @@ function parseLines(path: string, text: string): JournalEntry[] {
 
 export function readJournal(planPath: string, planSha: string): JournalState {
   const path = journalPath(planPath);
-  let text = "";
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  const entries = parseLines(path, text);
+  const entries = parseLines(path, readOwnedFile(path, JOURNAL) ?? "");
   const foreign = entries.find((entry) => entry.plan !== planSha);
   if (foreign) {
     throw new JournalMismatchError(
@@ -152,9 +161,9 @@ export class JournalWriter {
 
   static open(planPath: string): JournalWriter {
     const path = journalPath(planPath);
-    const fd = openSync(path, "a+", 0o600);
+    const fd = openOwnedFile(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, JOURNAL);
     try {
-      JournalWriter.#dropTornTail(fd, path);
+      JournalWriter.#dropTornTail(fd);
       // A new journal's directory entry must survive the crash too.
       JournalWriter.#fsyncDir(dirname(path));
       return new JournalWriter(path, fd);
@@ -164,10 +173,10 @@ export class JournalWriter {
     }
   }
 
-  static #dropTornTail(fd: number, path: string): void {
-    const size = statSync(path).size;
-    if (size === 0) return;
-    const text = readFileSync(path, "utf8");
+  static #dropTornTail(fd: number): void {
+    if (fstatSync(fd).size === 0) return;
+    // Read through the descriptor that was checked, from its start (O_APPEND moves only writes).
+    const text = readFileSync(fd, "utf8");
     if (text.endsWith("\n")) return;
     ftruncateSync(fd, Buffer.byteLength(text.slice(0, text.lastIndexOf("\n") + 1)));
     fsyncSync(fd);

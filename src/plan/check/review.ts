@@ -10,11 +10,15 @@ import {
 } from "./preconditions.js";
 import type { StepLike } from "../apply/reconcile.js";
 import { validatePlan, type Finding } from "./validator.js";
+import { findingLine } from "./finding-line.js";
+import { terminalSafe } from "../../security/terminal-safe.js";
 
 /**
  * The readable form of a plan, for `flyops plan show` and for the maker's closing review: each
  * step with its risk and what it will change, each precondition with whether it holds right now,
- * the validator's findings and the approval.
+ * the validator's findings and the approval. The review keeps the plan's values as they are (its
+ * JSON form is data); the text form shows every value terminal-safe and on its own line, so a
+ * reason, an id or a name cannot move the cursor, erase the lines above it or forge a line.
  */
 
 export interface StepReview {
@@ -93,21 +97,24 @@ const MARK: Record<PreconditionCheck["status"], string> = {
   skipped: "--",
 };
 
+/** One value of the plan on one line, escaped: a newline in it cannot start a line of its own. */
+const safe = (value: unknown): string => terminalSafe(String(value));
+
 function approvalLine(approval: ApprovalStatus): string {
   switch (approval.state) {
     case "missing":
       return "not approved";
     case "valid":
-      return `approved by ${approval.approval.approvedBy} at ${approval.approval.approvedAt}`;
+      return `approved by ${safe(approval.approval.approvedBy)} at ${safe(approval.approval.approvedAt)}`;
     case "changed":
-      return `CHANGED since ${approval.approval.approvedBy} approved it at ${approval.approval.approvedAt}: approve again before applying`;
+      return `CHANGED since ${safe(approval.approval.approvedBy)} approved it at ${safe(approval.approval.approvedAt)}: approve again before applying`;
   }
 }
 
 export function renderReview(review: PlanReview): string {
-  const lines: string[] = [`Plan ${review.file}`];
-  if (review.request) lines.push(`  request:  ${review.request}`);
-  if (review.summary) lines.push(`  summary:  ${review.summary}`);
+  const lines: string[] = [`Plan ${safe(review.file)}`];
+  if (review.request) lines.push(`  request:  ${safe(review.request)}`);
+  if (review.summary) lines.push(`  summary:  ${safe(review.summary)}`);
   lines.push(
     `  sha256:   ${review.sha256}`,
     `  approval: ${approvalLine(review.approval)}`,
@@ -115,18 +122,14 @@ export function renderReview(review: PlanReview): string {
     `Steps (${review.steps.length}):`,
   );
   for (const step of review.steps) {
-    lines.push(`  ${step.id.padEnd(4)} [${step.risk}] ${step.change}`);
-    if (step.reason) lines.push(`       why: ${step.reason}`);
+    lines.push(`  ${safe(step.id).padEnd(4)} [${step.risk}] ${safe(step.change)}`);
+    if (step.reason) lines.push(`       why: ${safe(step.reason)}`);
   }
   lines.push("", `Preconditions (${review.preconditions.length}):`);
   if (review.preconditions.length === 0) lines.push("  none: the plan relies on no recorded facts");
   for (const check of review.preconditions)
-    lines.push(`  ${MARK[check.status].padEnd(5)} ${describeCheck(check)}`);
+    lines.push(`  ${MARK[check.status].padEnd(5)} ${safe(describeCheck(check))}`);
   lines.push("", review.ok ? "Validator: may run" : "Validator: BLOCKED");
-  for (const finding of review.findings) {
-    lines.push(
-      `  ${finding.severity}: ${finding.step ? `${finding.step}: ` : ""}${finding.message} [${finding.rule}]`,
-    );
-  }
+  for (const finding of review.findings) lines.push(`  ${finding.severity}: ${findingLine(finding)}`);
   return `${lines.join("\n")}\n`;
 }

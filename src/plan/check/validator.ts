@@ -4,6 +4,8 @@ import { containsToken, Redactor } from "../../security/redact.js";
 import { judgeFlyctl } from "../flyctl/rules.js";
 import { NO_TILDE, credentialEnvReason, sensitivePathReason } from "../../security/secret-sources.js";
 import { Expectation, FlyctlInput, PlanFile, StepFields } from "../schema/schema.js";
+import { terminalSafe } from "../../security/terminal-safe.js";
+import { UNSAFE_TEXT_RULE, unsafeInputText, unsafeTextMessage, type UnsafeText } from "./unsafe-text.js";
 
 /**
  * The validator: a pure function from a plan (anything read from a file or proposed by a model)
@@ -112,6 +114,11 @@ function add(
   ctx.findings.push({ ...(id === undefined ? {} : { step: id }), rule, severity, message });
 }
 
+function addUnsafeText(ctx: Context, id: string | undefined, found: readonly UnsafeText[]): void {
+  for (const { path, characters } of found)
+    add(ctx, id, UNSAFE_TEXT_RULE, "block", unsafeTextMessage(pathText(path), characters));
+}
+
 /** A secret reference may not read flyops's or flyctl's own credentials (secret-sources.ts). */
 function checkSecretSource(
   ctx: Context,
@@ -143,6 +150,7 @@ function checkCatalogStep(ctx: Context, step: StepView): void {
     add(ctx, id, "unknown-tool", "block", `${pathText([...base, "tool"])}: ${unknownToolMessage(step.tool)}`);
     return;
   }
+  addUnsafeText(ctx, id, unsafeInputText(step.input, [...base, "input"]));
   if (tool.name === "secrets_set" && isRecord(step.input.secrets)) {
     for (const [name, value] of Object.entries(step.input.secrets)) {
       if (isRecord(value)) {
@@ -200,6 +208,7 @@ function checkSteps(ctx: Context, steps: unknown[]): void {
       for (const issue of shape.error.issues) add(ctx, id, "schema", "block", issueText(issue, base));
     }
     if (id !== undefined) {
+      addUnsafeText(ctx, id, unsafeInputText({ id }, base));
       if (seen.has(id))
         add(ctx, id, "duplicate-step-id", "block", `${pathText(base)}: step id "${id}" is used twice`);
       seen.add(id);
@@ -221,6 +230,7 @@ function checkPreconditions(ctx: Context, preconditions: unknown[]): void {
       return;
     }
     const { tool: name, input, expect } = shape.data;
+    addUnsafeText(ctx, undefined, unsafeInputText(input, [...base, "input"]));
     const tool = findTool(name);
     if (!tool || tool.access !== "read") {
       const what = tool ? `${name} is a ${tool.access} tool` : unknownToolMessage(name);
@@ -281,14 +291,16 @@ export function validatePlan(plan: unknown, policy: ValidationPolicy): Validatio
     for (const issue of envelope.error.issues) add(ctx, undefined, "schema", "block", issueText(issue, []));
   }
   if (isRecord(plan)) {
+    addUnsafeText(ctx, undefined, unsafeInputText({ org: plan.org }, []));
     if (Array.isArray(plan.steps)) checkSteps(ctx, plan.steps);
     if (Array.isArray(plan.preconditions)) checkPreconditions(ctx, plan.preconditions);
   }
   checkTokens(ctx, plan);
-  // Messages quote inputs; nothing that looks like a credential, or a literal secret, is echoed.
+  // Messages quote inputs; nothing that looks like a credential, or a literal secret, is echoed,
+  // and nothing that would act on a terminal: a message is text for a person (and for the maker's model).
   const findings = ctx.findings.map((finding) => ({
     ...finding,
-    message: ctx.redactor.redact(finding.message),
+    message: terminalSafe(ctx.redactor.redact(finding.message)),
   }));
   return { ok: findings.every((finding) => finding.severity !== "block"), findings };
 }

@@ -1,4 +1,5 @@
 import { REDACTED, Redactor } from "../../security/redact.js";
+import { terminalSafe } from "../../security/terminal-safe.js";
 import type { Mask, ParsedFlyctl } from "./parse.js";
 
 /**
@@ -9,12 +10,10 @@ import type { Mask, ParsedFlyctl } from "./parse.js";
 const PLAIN = /^[A-Za-z0-9_@%+=:,./[\]-]+$/;
 const tokens = new Redactor();
 
-// What JSON.stringify leaves raw but a terminal would act on or hide: DEL, C1 controls,
-// zero-width and direction-changing characters, line separators, the BOM.
-const INVISIBLE = /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/gu;
-
+// JSON.stringify escapes C0 controls, quotes and backslashes; terminalSafe escapes what it leaves
+// raw but a terminal would act on or hide (DEL, C1, bidi and format characters, tags, separators).
 function escapeInvisible(text: string): string {
-  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return terminalSafe(text);
 }
 
 function quote(word: string): string {

@@ -1,13 +1,20 @@
-import { existsSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import writeFileAtomic from "write-file-atomic";
 import { UsageError } from "../../errors.js";
+import { writeOwnedFileAtomic } from "../../security/owned-file.js";
 import { firstDuplicateKey } from "./json-duplicates.js";
 
 /**
  * Reading and writing plan files. A plan is written atomically (a crash leaves the old file or the
  * new one, never half of each) with mode 0600: it describes infrastructure and who approved it.
+ *
+ * Links: a plan is READ through a symbolic link (git carries them, and `plans/current.json ->
+ * 2026-11-22-scale.json` is a fair use; what is read is only parsed, validated and shown, and its
+ * approval covers the content, wherever it lives). A plan is never WRITTEN through one: the maker
+ * and `plan approve` refuse a target that is a link, not a regular file, or not the user's own
+ * (owned-file.ts), instead of replacing whatever the link points to. (write-file-atomic, used
+ * before, follows the link to its target and opens a predictable temp name without O_EXCL.)
  */
 
 export const DEFAULT_PLAN_DIR = "plans";
@@ -57,7 +64,7 @@ export async function readPlanFile(path: string): Promise<unknown> {
 
 export async function writePlanFile(path: string, plan: object): Promise<void> {
   await mkdir(dirname(resolve(path)), { recursive: true });
-  await writeFileAtomic(path, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600, fsync: true });
+  await writeOwnedFileAtomic(resolve(path), `${JSON.stringify(plan, null, 2)}\n`, "the plan file");
 }
 
 /** "Stop the machine 148e… of my-app!" → "stop-the-machine-148e-of-my-app", cut at a word near 48 characters. */
@@ -73,11 +80,21 @@ export function slugify(request: string): string {
   return atWord > 16 ? cut.slice(0, atWord) : cut;
 }
 
+/** True when something, even a dangling link, already has this name. */
+export function pathTaken(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** plans/<date>-<slug>.json under `cwd`; a number is added rather than overwrite an existing plan. */
 export function defaultPlanPath(request: string, now: Date, cwd: string): string {
   const base = `${now.toISOString().slice(0, 10)}-${slugify(request)}`;
   const dir = join(cwd, DEFAULT_PLAN_DIR);
   let path = join(dir, `${base}.json`);
-  for (let n = 2; existsSync(path); n += 1) path = join(dir, `${base}-${n}.json`);
+  for (let n = 2; pathTaken(path); n += 1) path = join(dir, `${base}-${n}.json`);
   return path;
 }
