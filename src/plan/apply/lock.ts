@@ -48,7 +48,7 @@ function create(path: string): ApplyLock | undefined {
         const now = lstatSync(path);
         if (now.dev === ours.dev && now.ino === ours.ino) rmSync(path, { force: true });
       } catch {
-        // Already gone.
+        // Gone already: nothing to remove.
       }
     },
   };
