@@ -54,13 +54,27 @@ function escapeCodePoint(char: string, json: boolean): string {
   return hex4(char.charCodeAt(0)) + hex4(char.charCodeAt(1));
 }
 
+// Escapes already written, per form: a hostile megabyte repeats a few characters many times. The
+// maps stay small, since only the few thousand characters UNSAFE matches can ever be keys.
+const written = { text: new Map<string, string>(), json: new Map<string, string>() };
+
+function escaped(char: string, json: boolean): string {
+  const cache = json ? written.json : written.text;
+  let shown = cache.get(char);
+  if (shown === undefined) {
+    shown = (!json && SHORT[char]) || escapeCodePoint(char, json);
+    cache.set(char, shown);
+  }
+  return shown;
+}
+
 /** `text` with every character a terminal would act on or hide shown as an escape (see above). */
 export function terminalSafe(text: string, mode: TerminalSafeMode = "line"): string {
   const json = mode === "json";
   return text.replace(UNSAFE, (char) => {
     if (char === "\n" && mode !== "line") return char;
     if (char === "\t" && mode === "lines") return char;
-    return (!json && SHORT[char]) || escapeCodePoint(char, json);
+    return escaped(char, json);
   });
 }
 
@@ -69,12 +83,17 @@ export function hasUnsafeCharacters(text: string): boolean {
   return UNSAFE_ONE.test(text);
 }
 
-/** The distinct escapes of the characters in `text` that are not plain, at most `max` of them, for a message. */
+// A message names a few examples; looking further into a hostile megabyte would only cost time.
+const EXAMPLES_SCANNED = 1000;
+
+/** Escapes of the distinct unsafe characters among the first ones in `text`, at most `max`, for a message. */
 export function unsafeCharacters(text: string, max = 5): string[] {
   const found = new Set<string>();
+  let seen = 0;
   for (const match of text.matchAll(UNSAFE)) {
     found.add(terminalSafe(match[0]));
-    if (found.size >= max) break;
+    seen += 1;
+    if (found.size >= max || seen >= EXAMPLES_SCANNED) break;
   }
   return [...found];
 }

@@ -14,9 +14,9 @@ import { sandboxHome } from "../support/sandbox-home.js";
 // Cursor up one line, erase it: the red-team's way to overwrite "[destructive] destroy machine …".
 const ANSI = "\u001b[1A\u001b[2K";
 const SHOWN = "\\u001b[1A\\u001b[2K";
-// Anything a terminal acts on or hides, as the output must never carry it.
-const RAW =
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]|[\u{e0000}-\u{e007f}]/u;
+// Anything a terminal acts on or hides (controls but newline and tab, format characters such as
+// bidi, zero-width and tag characters, separators), as the output must never carry it.
+const RAW = /(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 const WEB_IAD_1 = { app: "demo-web", machine_id: "148e272b0e4d89" };
 

@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RefusedError } from "../../src/errors.js";
 import {
   UnsafeFileError,
@@ -38,7 +38,6 @@ beforeEach(() => {
   writeFileSync(target, KEEP);
 });
 afterEach(() => {
-  vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -103,10 +102,15 @@ describe("openOwnedFile / readOwnedFile", () => {
 
   it("refuses a file that belongs to another user", () => {
     const uid = statSync(target).uid;
-    vi.spyOn(process, "getuid").mockReturnValue(uid + 1);
-    expect(refusal(() => openOwnedFile(target, APPEND, "the apply lock")).message).toContain(
-      `it belongs to another user (uid ${uid})`,
-    );
+    const real = process.getuid;
+    process.getuid = () => uid + 1;
+    try {
+      expect(refusal(() => openOwnedFile(target, APPEND, "the apply lock")).message).toContain(
+        `it belongs to another user (uid ${uid})`,
+      );
+    } finally {
+      process.getuid = real;
+    }
   });
 });
 
