@@ -211,7 +211,7 @@ describe("--resume settles every write tool", () => {
   it("declares preconditions that only read, with tools of the catalog", () => {
     const reads = new Set(toolsByAccess("read").map((t) => t.name));
     for (const tool of writeTools()) {
-      const input = tool.input.parse(SCENARIOS[tool.name]?.[0]?.input);
+      const input: unknown = tool.input.parse(SCENARIOS[tool.name]?.[0]?.input);
       const pres = tool.step.preconditions(input);
       expect(pres.length, tool.name).toBeGreaterThan(0);
       for (const pre of pres) expect(reads.has(pre.tool), `${tool.name}: ${pre.tool}`).toBe(true);
@@ -223,7 +223,7 @@ describe("--resume settles every write tool", () => {
   );
   it.each(cases)("$tool, case $index: $scenario.expect", async ({ tool, index, scenario }) => {
     world = await sandboxWorld();
-    const step = { id: `s${index}`, tool, reason: "test", input: scenario.input } as PlanStep;
+    const step: PlanStep = { id: `s${index}`, tool, reason: "test", input: scenario.input };
     const before = scenario.arrange ? await scenario.arrange(world, step) : undefined;
     const decision = await reconcileStep(world.runtime.ctx, step, before);
     expect(decision.action, decision.note).toBe(scenario.expect);
