@@ -15,6 +15,7 @@ export type AppListItem = App & {
 
 export const appsList = defineTool({
   name: "apps_list",
+  command: { verb: "list", noun: "apps" },
   description:
     'List the apps of an organization, or of every organization the token can see: name, organization, status, machine and volume counts. With include ["regions"] it also gives each app\'s regions and how many machines are started, stopped or suspended — use that for "what is running where".',
   access: "read",
@@ -75,6 +76,7 @@ export const appsList = defineTool({
 
 export const appsGet = defineTool({
   name: "apps_get",
+  command: { verb: "get", noun: "app", id: "app" },
   description:
     "Show one app: its organization, status, network, machine and volume counts. Fails with not found when the app does not exist. For its machines use machines_list.",
   access: "read",

@@ -2,12 +2,37 @@ import { z } from "zod";
 import type { CertificateDetail, CertificateSummary } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
+import { appExists, identity, orMissing, type StepKnowledge, type Verdict } from "./step-knowledge.js";
+import type { ToolContext } from "./define-tool.js";
 import { listView, markIncomplete, sortBy, type Limited } from "./view.js";
 
 const certRef = z.object({ app: f.app, hostname: f.hostname }).strict();
+type CertRef = z.infer<typeof certRef>;
+
+/** Whether the app has a certificate for the hostname is what a resumed add or remove needs to know. */
+async function presence(ctx: ToolContext, input: CertRef, wanted: boolean): Promise<Verdict> {
+  const cert = await orMissing(ctx.fly.rest.getCertificate(input.app, input.hostname, ctx.signal));
+  const present = cert !== undefined;
+  return present === wanted
+    ? { outcome: "done", note: `the certificate is already ${present ? "there" : "gone"}` }
+    : {
+        outcome: "rerun",
+        note: `the certificate is ${present ? "still there" : "not there yet"}; running the step again`,
+      };
+}
+
+function certStep(describe: (i: CertRef) => string, reconcile: StepKnowledge<CertRef, unknown>["reconcile"]) {
+  return {
+    describe,
+    effect: (input: CertRef) => identity(input),
+    reconcile,
+    preconditions: (input: CertRef) => [appExists(input.app)],
+  };
+}
 
 export const certsList = defineTool({
   name: "certs_list",
+  command: { verb: "list", noun: "certs" },
   description:
     "List an app's TLS certificates for custom domains: hostname, status, whether DNS is configured, created time.",
   access: "read",
@@ -62,6 +87,10 @@ export const certsAdd = defineTool({
   input: certRef,
   run: (ctx, input) => ctx.fly.rest.addAcmeCertificate(input.app, input.hostname, ctx.signal),
   view: certView,
+  step: certStep((i) => `add certificate for ${i.hostname} to ${i.app}`, {
+    kind: "check",
+    check: (ctx, input) => presence(ctx, input, true),
+  }),
 });
 
 export const certsCheck = defineTool({
@@ -72,6 +101,7 @@ export const certsCheck = defineTool({
   input: certRef,
   run: (ctx, input) => ctx.fly.rest.checkCertificate(input.app, input.hostname, ctx.signal),
   view: certView,
+  step: certStep((i) => `check DNS of ${i.hostname} for ${i.app} again`, { kind: "idempotent" }),
 });
 
 export const certsRemove = defineTool({
@@ -87,6 +117,10 @@ export const certsRemove = defineTool({
     return { app: input.app, hostname: input.hostname, removed: true };
   },
   view: (r) => r,
+  step: certStep((i) => `remove certificate for ${i.hostname} from ${i.app}`, {
+    kind: "check",
+    check: (ctx, input) => presence(ctx, input, false),
+  }),
 });
 
 export const certTools = [certsList, certsGet, certsAdd, certsCheck, certsRemove] as const;

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { FlyClients } from "../src/fly/clients.js";
 import type { Logger } from "../src/logger.js";
+import type { StepKnowledge } from "./step-knowledge.js";
 
 /** Risk is a property of the tool, never of what a model or a plan claims about it. */
 export type Access = "read" | "write" | "destructive";
@@ -15,21 +16,64 @@ export interface ToolContext {
   log: Logger;
 }
 
-export interface ToolDefinition<I extends z.ZodTypeAny = z.ZodTypeAny, O = unknown> {
+/**
+ * How the static commands offer a tool without a model: `flyops fly VERB NOUN [ID]`, e.g.
+ * `fly list machines`, `fly get volume ID`, `fly stop machine ID`.
+ */
+export interface StaticCommand {
+  verb: string;
+  noun: string;
+  /** The input field the command's ID argument fills, e.g. "machine_id". */
+  id?: string;
+  /** A listing across every app of the org (or of every org), offered as `--all`. */
+  across?: boolean;
+}
+
+interface ToolBase<I extends z.ZodTypeAny, O> {
   name: string;
   description: string;
-  access: Access;
   input: I;
+  command?: StaticCommand;
   // Method syntax on purpose: it lets a ToolDefinition<I, O> stand in the catalog as AnyTool.
   run(ctx: ToolContext, input: z.infer<I>): Promise<O>;
   /** What a model or a table sees: a compact projection of the result, never the raw API JSON. */
   view(output: O, input: z.infer<I>): unknown;
 }
 
+export interface ReadToolDefinition<I extends z.ZodTypeAny = z.ZodTypeAny, O = unknown> extends ToolBase<
+  I,
+  O
+> {
+  access: "read";
+}
+
+/** A tool that changes something carries what plans, reviews and `--resume` need to know about it. */
+export interface WriteToolDefinition<I extends z.ZodTypeAny = z.ZodTypeAny, O = unknown> extends ToolBase<
+  I,
+  O
+> {
+  access: "write" | "destructive";
+  step: StepKnowledge<z.infer<I>, O>;
+}
+
+export type ToolDefinition<I extends z.ZodTypeAny = z.ZodTypeAny, O = unknown> =
+  ReadToolDefinition<I, O> | WriteToolDefinition<I, O>;
+
 /** Identity helper: keeps the input and output types of one tool tied together. */
+export function defineTool<I extends z.ZodTypeAny, O>(
+  def: ReadToolDefinition<I, O>,
+): ReadToolDefinition<I, O>;
+export function defineTool<I extends z.ZodTypeAny, O>(
+  def: WriteToolDefinition<I, O>,
+): WriteToolDefinition<I, O>;
 export function defineTool<I extends z.ZodTypeAny, O>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
   return def;
 }
 
 /** A catalog entry with its input and output types erased. */
 export type AnyTool = ToolDefinition<z.ZodTypeAny, unknown>;
+export type AnyWriteTool = WriteToolDefinition<z.ZodTypeAny, unknown>;
+
+export function isWriteTool(tool: AnyTool): tool is AnyWriteTool {
+  return tool.access !== "read";
+}

@@ -1,6 +1,7 @@
 import { appTools } from "./apps.js";
 import { certTools } from "./certs.js";
-import type { Access, AnyTool } from "./define-tool.js";
+import { FlyopsError } from "../src/errors.js";
+import { isWriteTool, type Access, type AnyTool, type AnyWriteTool } from "./define-tool.js";
 import { ipTools } from "./ips.js";
 import { machineTools } from "./machines.js";
 import { platformTools } from "./platform.js";
@@ -24,8 +25,25 @@ export function findTool(name: string): AnyTool | undefined {
   return byName.get(name);
 }
 
+/** A tool that must exist: a name from a plan file, a journal or a precondition. */
+export function requireTool(name: string): AnyTool {
+  const tool = byName.get(name);
+  if (!tool) {
+    throw new FlyopsError(`unknown tool "${name}": not in the flyops catalog`, {
+      hint: "`flyops plan check FILE` lists what is wrong with a plan; tools are listed by `flyops fly --help`",
+    });
+  }
+  return tool;
+}
+
+/** The catalog's write and destructive tools: the ones a plan step can name. */
+export function writeTools(): AnyWriteTool[] {
+  return catalog.filter(isWriteTool);
+}
+
 export function toolsByAccess(...access: Access[]): AnyTool[] {
   return catalog.filter((tool) => access.includes(tool.access));
 }
 
-export type { Access, AnyTool, ToolContext, ToolDefinition } from "./define-tool.js";
+export { isWriteTool } from "./define-tool.js";
+export type { Access, AnyTool, AnyWriteTool, ToolContext, ToolDefinition } from "./define-tool.js";

@@ -3,10 +3,12 @@ import { FlyopsError } from "../src/errors.js";
 import type { IPAssignment } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
+import { appExists, identity, pick } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
 
 export const ipsList = defineTool({
   name: "ips_list",
+  command: { verb: "list", noun: "ips" },
   description:
     "List the IP addresses assigned to an app: address, v4 or v6, shared or dedicated, region, service.",
   access: "read",
@@ -37,6 +39,19 @@ export const ipsAllocate = defineTool({
     .strict(),
   run: (ctx, { app, ...body }) => ctx.fly.rest.assignIp(app, body, ctx.signal),
   view: (ip) => ipRow(ip),
+  step: {
+    describe: (i) => `allocate a ${i.type} address to ${i.app}${i.region ? ` in ${i.region}` : ""}`,
+    effect: (input, ip) => ({ ...identity(input), ...pick(ip, { ip: "ip", region: "region" }) }),
+    // An address has no name: any address that appeared since the step started could be someone else's.
+    reconcile: {
+      kind: "create",
+      effectKey: "ip",
+      existing: async (ctx, input) =>
+        (await ctx.fly.rest.listIpAssignments(input.app, ctx.signal)).map((a) => ({ id: a.ip })),
+      name: () => undefined,
+    },
+    preconditions: (input) => [appExists(input.app)],
+  },
 });
 
 export const ipsRelease = defineTool({
@@ -62,6 +77,20 @@ export const ipsRelease = defineTool({
     return { app: input.app, ip: input.ip, released: true };
   },
   view: (r) => r,
+  step: {
+    describe: (i) => `release address ${i.ip} of ${i.app}`,
+    effect: (input) => identity(input),
+    reconcile: {
+      kind: "check",
+      async check(ctx, input) {
+        const assigned = await ctx.fly.rest.listIpAssignments(input.app, ctx.signal);
+        return assigned.some((a) => sameIp(a.ip, input.ip))
+          ? { outcome: "rerun", note: "the address is still assigned; releasing it now" }
+          : { outcome: "done", note: "the address is already released" };
+      },
+    },
+    preconditions: (input) => [appExists(input.app)],
+  },
 });
 
 export const ipTools = [ipsList, ipsAllocate, ipsRelease] as const;

@@ -4,7 +4,9 @@ import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { ToolInputError } from "./invoke.js";
 import { isResting, waitForMachine } from "./machine-actions.js";
+import { machineEffect, machinePreconditions } from "./machine-steps.js";
 import { machineRow, sortMachines } from "./machine-view.js";
+import { appExists, identity, type PreconditionRead } from "./step-knowledge.js";
 
 /** The two tools that write a machine's configuration: create (from scratch or as a copy) and update. */
 
@@ -67,6 +69,29 @@ export const machinesCreate = defineTool({
     return ctx.fly.rest.getMachine(input.app, created.id, ctx.signal);
   },
   view: (machine) => machineRow(machine),
+  step: {
+    describe: (i) =>
+      `create machine ${i.name ?? "(unnamed)"} in ${i.app}, ${i.region}, ${guestText(i.guest)}${i.image ? `, image ${i.image}` : ""}${i.from_machine_id ? `, with the configuration of machine ${i.from_machine_id} (services, env, process group, checks)` : ""}`,
+    effect: (input, machine) => ({ ...identity(input), ...machineEffect(machine) }),
+    reconcile: {
+      kind: "create",
+      effectKey: "machine_id",
+      async existing(ctx, input) {
+        return ctx.fly.rest.listMachines(input.app, {}, ctx.signal);
+      },
+      name: (input) => input.name,
+      autoName: (input, suffix) => {
+        const prefix = `${input.app}-${input.region}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
+        return `${prefix.slice(0, MACHINE_NAME_MAX - suffix.length - 1)}-${suffix}`;
+      },
+    },
+    preconditions(input): PreconditionRead[] {
+      const source = input.from_machine_id;
+      return source === undefined
+        ? [appExists(input.app)]
+        : machinePreconditions({ app: input.app, machine_id: source });
+    },
+  },
 });
 
 export const machinesUpdate = defineTool({
@@ -120,7 +145,27 @@ export const machinesUpdate = defineTool({
     return { changed: true, machine: await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal) };
   },
   view: (result) => ({ ...machineRow(result.machine), changed: result.changed }),
+  step: {
+    describe: (i) =>
+      `update machine ${i.machine_id} of ${i.app}:${i.image ? ` image ${i.image}` : ""}${i.guest ? ` size ${JSON.stringify(i.guest)}` : ""}`,
+    effect: (input, result) => ({
+      ...identity(input),
+      ...machineEffect(result.machine),
+      changed: result.changed,
+    }),
+    // Setting the same image and size again changes nothing: the tool sees it and sends nothing.
+    reconcile: { kind: "idempotent" },
+    // A config change is made against one version of the machine's config.
+    preconditions: (input) => machinePreconditions(input, { version: true }),
+  },
 });
+
+/** Fly's limit on a machine name. */
+const MACHINE_NAME_MAX = 63;
+
+function guestText(g: { cpu_kind: string; cpus: number; memory_mb: number }): string {
+  return `${g.cpu_kind}-cpu-${g.cpus}x ${g.memory_mb}MB`;
+}
 
 async function currentImage(ctx: ToolContext, app: string): Promise<string | undefined> {
   const machines = await ctx.fly.rest.listMachines(app, {}, ctx.signal);

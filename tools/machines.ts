@@ -4,6 +4,7 @@ import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
 import { machinesCreate, machinesUpdate } from "./machine-create-update.js";
 import { actionView, runMachineAction, type MachineAction } from "./machine-actions.js";
+import { actionStep, destroyStep } from "./machine-steps.js";
 import {
   MACHINE_COUNTS,
   MACHINE_SORTS,
@@ -28,6 +29,7 @@ const machineRef = z.object({ app: f.app, machine_id: f.machineId }).strict();
 
 export const machinesList = defineTool({
   name: "machines_list",
+  command: { verb: "list", noun: "machines" },
   description:
     'List the Machines of one app: id, name, state, region, CPU kind and count, memory, image, created time. Newest first unless sorted otherwise. Filter by state or region; sort by memory or cpu with a limit to find the largest. To count them ("how many machines per region?") set count_by instead of reading rows. For machines across all apps use org_machines_list.',
   access: "read",
@@ -60,6 +62,7 @@ export const machinesList = defineTool({
 
 export const orgMachinesList = defineTool({
   name: "org_machines_list",
+  command: { verb: "list", noun: "machines", across: true },
   description:
     'List Machines across every app of an organization (or of every organization the token can see): app, id, name, state, region, CPU, memory, image. Use it for fleet-wide questions such as which machines use the most memory or which are stopped. Filter by app, state or region; sort and limit. For counting questions ("how many machines per region?", "how many are stopped in each app?") set count_by: one call counts the whole fleet, however large, where rows show only a page.',
   access: "read",
@@ -110,6 +113,7 @@ function countsWithoutConfig(countBy: string | undefined): true | undefined {
 
 export const machinesGet = defineTool({
   name: "machines_get",
+  command: { verb: "get", noun: "machine", id: "machine_id" },
   description:
     "Show one Machine in detail: state, region, size, image, process group, private IP, mounted volumes, services and ports, health checks, names of its env variables (never values) and its latest events.",
   access: "read",
@@ -124,9 +128,11 @@ function machineActionTool<N extends string>(name: N, action: MachineAction, des
     name,
     description,
     access: "write",
+    command: { verb: action, noun: "machine", id: "machine_id" },
     input: machineRef,
     run: (ctx, input) => runMachineAction(ctx, input.app, input.machine_id, action),
     view: actionView,
+    step: actionStep(action),
   });
 }
 
@@ -168,6 +174,7 @@ export const machinesUncordon = machineActionTool(
 
 export const machinesDestroy = defineTool({
   name: "machines_destroy",
+  command: { verb: "destroy", noun: "machine", id: "machine_id" },
   description:
     "Destroy a Machine permanently. A running machine is refused unless force is true. Its volumes are kept (detached).",
   access: "destructive",
@@ -191,6 +198,7 @@ export const machinesDestroy = defineTool({
     return { app: input.app, machine_id: input.machine_id, destroyed: true };
   },
   view: (result) => result,
+  step: destroyStep,
 });
 
 export { machinesCreate, machinesUpdate };

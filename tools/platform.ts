@@ -7,6 +7,7 @@ import { listView, sortBy } from "./view.js";
 
 export const regionsList = defineTool({
   name: "regions_list",
+  command: { verb: "list", noun: "regions" },
   description:
     "List Fly.io regions: code, city, area, whether a paid plan is needed, and which region is nearest.",
   access: "read",
@@ -37,6 +38,7 @@ export const regionsList = defineTool({
 
 export const orgsList = defineTool({
   name: "orgs_list",
+  command: { verb: "list", noun: "orgs" },
   description: "List the organizations the token can see: slug, name, and type (personal or shared).",
   access: "read",
   input: z.object({}).strict(),

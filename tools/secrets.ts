@@ -3,6 +3,7 @@ import type { Secret } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
 import { ToolInputError } from "./invoke.js";
+import { appExists, identity, pick, type StepEffect } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
 
 const secretName = z
@@ -23,6 +24,7 @@ const secretValue = z.union([
 
 export const secretsList = defineTool({
   name: "secrets_list",
+  command: { verb: "list", noun: "secrets" },
   description:
     "List the names of an app's secrets with their digests and creation times. Values are never returned: flyops cannot read them.",
   access: "read",
@@ -62,16 +64,7 @@ export const secretsSet = defineTool({
     })
     .strict(),
   async run(ctx, input) {
-    const values: Record<string, string> = {};
-    const unresolved: string[] = [];
-    for (const [name, value] of Object.entries(input.secrets)) {
-      if (typeof value === "string") values[name] = value;
-      else
-        unresolved.push(
-          `secrets.${name}: a reference must be resolved before the tool runs (apply resolves it)`,
-        );
-    }
-    if (unresolved.length > 0) throw new ToolInputError("secrets_set", unresolved);
+    const values = resolvedValues(input.secrets);
     const result = await ctx.fly.rest.setSecrets(input.app, values, ctx.signal);
     return {
       app: input.app,
@@ -81,6 +74,20 @@ export const secretsSet = defineTool({
     };
   },
   view: (result) => ({ ...result, note: SECRETS_STAGED }),
+  step: {
+    // Both ways (REST and `flyctl secrets import --stage`) only stage: nothing restarts now.
+    describe: (i) => `stage secrets of ${i.app}: ${sourcesText(i.secrets)} (${SECRETS_STAGED})`,
+    effect: (input, result) => secretsEffect(input.app, result.set, result.version),
+    // Setting the same values again leaves the same secrets (with a newer version number).
+    reconcile: { kind: "idempotent" },
+    preconditions: (input) => [appExists(input.app)],
+    secretRefs: "secrets",
+    async viaFlyctl(flyctl, input, signal) {
+      const values = resolvedValues(input.secrets);
+      await flyctl.importSecrets(input.app, values, { signal });
+      return { app: input.app, set: Object.keys(values).sort(), version: null, staged: true };
+    },
+  },
 });
 
 export const secretsUnset = defineTool({
@@ -99,6 +106,45 @@ export const secretsUnset = defineTool({
     return { app: input.app, unset: names, version: result.version ?? result.Version ?? null, staged: true };
   },
   view: (result) => ({ ...result, note: SECRETS_STAGED }),
+  step: {
+    describe: (i) => `remove secrets of ${i.app}: ${i.names.join(", ")} (${SECRETS_STAGED})`,
+    effect: (input, result) => secretsEffect(input.app, result.unset, result.version),
+    reconcile: { kind: "idempotent" },
+    preconditions: (input) => [appExists(input.app)],
+  },
 });
+
+type SecretValue = z.infer<typeof secretValue>;
+
+/** The values `run` needs: every reference must have been resolved by the applier. */
+function resolvedValues(secrets: Record<string, SecretValue>): Record<string, string> {
+  const values: Record<string, string> = {};
+  const unresolved: string[] = [];
+  for (const [name, value] of Object.entries(secrets)) {
+    if (typeof value === "string") values[name] = value;
+    else
+      unresolved.push(
+        `secrets.${name}: a reference must be resolved before the tool runs (apply resolves it)`,
+      );
+  }
+  if (unresolved.length > 0) throw new ToolInputError("secrets_set", unresolved);
+  return values;
+}
+
+/** Names and where each value comes from; a literal value is never shown (the validator blocks it). */
+function sourcesText(secrets: Record<string, SecretValue>): string {
+  return Object.entries(secrets)
+    .map(([name, source]) => {
+      if (typeof source === "string") return `${name} (literal value: blocked)`;
+      return "fromEnv" in source
+        ? `${name} (from env ${source.fromEnv})`
+        : `${name} (from file ${source.fromFile})`;
+    })
+    .join(", ");
+}
+
+function secretsEffect(app: string, names: string[], version: unknown): StepEffect {
+  return { ...identity({ app }), secrets: names, ...pick({ version }, { version: "version" }) };
+}
 
 export const secretTools = [secretsList, secretsSet, secretsUnset] as const;

@@ -5,6 +5,15 @@ import * as f from "./fields.js";
 import { ToolInputError } from "./invoke.js";
 import { ORG_PAGES, forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
 import {
+  appExists,
+  identity,
+  orMissing,
+  pick,
+  verdict,
+  volumeAsNow,
+  type StepEffect,
+} from "./step-knowledge.js";
+import {
   countGroups,
   countView,
   limitGroups,
@@ -59,6 +68,7 @@ const volumeRef = z.object({ app: f.app, volume_id: f.volumeId }).strict();
 
 export const volumesList = defineTool({
   name: "volumes_list",
+  command: { verb: "list", noun: "volumes" },
   description:
     "List the volumes of one app: id, name, region, size in GB, state, attached machine (empty when unattached), encryption, created time. Filter by region, state or attached; sort by size. To count them per region or attachment, set count_by.",
   access: "read",
@@ -77,6 +87,7 @@ export const volumesList = defineTool({
 
 export const orgVolumesList = defineTool({
   name: "org_volumes_list",
+  command: { verb: "list", noun: "volumes", across: true },
   description:
     'List volumes across every app of an organization (or of every organization the token can see), with app, size, region and attached machine. Use attached=false to find unattached volumes that still cost money. For counting questions ("how many volumes per region?") set count_by: one call counts every volume, where rows show only a page.',
   access: "read",
@@ -112,6 +123,7 @@ export const orgVolumesList = defineTool({
 
 export const volumesGet = defineTool({
   name: "volumes_get",
+  command: { verb: "get", noun: "volume", id: "volume_id" },
   description:
     "Show one volume: size, used bytes, region, zone, state, attached machine, encryption, snapshot retention.",
   access: "read",
@@ -150,6 +162,18 @@ export const volumesCreate = defineTool({
     .strict(),
   run: (ctx, { app, ...body }) => ctx.fly.rest.createVolume(app, body, ctx.signal),
   view: (v) => volumeRow(v),
+  step: {
+    describe: (i) => `create volume ${i.name} in ${i.app}, ${i.region}, ${i.size_gb} GB`,
+    effect: (input, volume) => ({ ...identity(input), ...volumeEffect(volume) }),
+    // Volume names are not unique in an app: the journal's snapshot of those that existed tells the new one.
+    reconcile: {
+      kind: "create",
+      effectKey: "volume_id",
+      existing: (ctx, input) => ctx.fly.rest.listVolumes(input.app, {}, ctx.signal),
+      name: (input) => input.name,
+    },
+    preconditions: (input) => [appExists(input.app)],
+  },
 });
 
 export const volumesExtend = defineTool({
@@ -174,6 +198,22 @@ export const volumesExtend = defineTool({
     return { changed: true, needs_restart: result.needs_restart ?? null, volume: result.volume ?? volume };
   },
   view: (r) => ({ ...volumeRow(r.volume), changed: r.changed, needs_restart: r.needs_restart }),
+  step: {
+    describe: (i) => `extend volume ${i.volume_id} of ${i.app} to ${i.size_gb} GB`,
+    effect: (input, r) => ({ ...identity(input), ...volumeEffect(r.volume), changed: r.changed }),
+    reconcile: {
+      kind: "check",
+      async check(ctx, input) {
+        const size = (await ctx.fly.rest.getVolume(input.app, input.volume_id, ctx.signal)).size_gb ?? 0;
+        return verdict(
+          size >= input.size_gb,
+          `the volume already has ${size} GB`,
+          `the volume has ${size} GB; extending it now`,
+        );
+      },
+    },
+    preconditions: (input) => [appExists(input.app), volumeAsNow(input.app, input.volume_id)],
+  },
 });
 
 export const volumesDestroy = defineTool({
@@ -188,6 +228,22 @@ export const volumesDestroy = defineTool({
     return { app: input.app, volume_id: input.volume_id, destroyed: true };
   },
   view: (r) => r,
+  step: {
+    describe: (i) => `destroy volume ${i.volume_id} of ${i.app} and its data`,
+    effect: (input) => identity(input),
+    reconcile: {
+      kind: "check",
+      async check(ctx, input) {
+        const volume = await orMissing(ctx.fly.rest.getVolume(input.app, input.volume_id, ctx.signal));
+        return verdict(
+          volume === undefined || isGone(volume),
+          "the volume is already destroyed",
+          "the volume still exists; destroying it now",
+        );
+      },
+    },
+    preconditions: (input) => [appExists(input.app), volumeAsNow(input.app, input.volume_id)],
+  },
 });
 
 export const volumeSnapshotsList = defineTool({
@@ -227,6 +283,13 @@ export const volumeSnapshotsCreate = defineTool({
     return { app: input.app, volume_id: input.volume_id, snapshot_requested: true };
   },
   view: (r) => r,
+  step: {
+    describe: (i) => `snapshot volume ${i.volume_id} of ${i.app}`,
+    effect: (input) => identity(input),
+    // Snapshots have no name to find this one by, and a second one is not harmless (it is billed).
+    reconcile: { kind: "ask", why: "a snapshot carries no name to tell this step's from another" },
+    preconditions: (input) => [appExists(input.app), volumeAsNow(input.app, input.volume_id)],
+  },
 });
 
 export const volumeTools = [
@@ -239,6 +302,10 @@ export const volumeTools = [
   volumeSnapshotsCreate,
   orgVolumesList,
 ] as const;
+
+function volumeEffect(v: Volume | undefined): StepEffect {
+  return pick(v, { id: "volume_id", name: "name", state: "state", region: "region", size_gb: "size_gb" });
+}
 
 function isGone(v: Volume): boolean {
   return v.state === "destroyed" || v.state === "destroying" || v.state === "pending_destroy";

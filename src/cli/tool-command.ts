@@ -1,5 +1,4 @@
 import confirmPrompt from "@inquirer/confirm";
-import { findTool } from "../../tools/index.js";
 import { invokeTool, parseToolInput } from "../../tools/invoke.js";
 import type { AnyTool } from "../../tools/define-tool.js";
 import { Redactor } from "../security/redact.js";
@@ -71,12 +70,6 @@ export async function withRuntime<T>(
   } finally {
     await runtime.close();
   }
-}
-
-export function requireTool(name: string): AnyTool {
-  const tool = findTool(name);
-  if (!tool) throw new Error(`catalog has no tool ${name}`);
-  return tool;
 }
 
 /** Runs one catalog tool and prints its view as a table, or its full result with --json. */

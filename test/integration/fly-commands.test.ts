@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runFlyMachine } from "../../src/cli/commands/fly.js";
+import { runFlyAction } from "../../src/cli/commands/fly.js";
 import { renderView } from "../../src/cli/output.js";
 import { createRuntime } from "../../src/cli/runtime.js";
 import type { CommandDeps } from "../../src/cli/tool-command.js";
@@ -200,8 +200,9 @@ describe("on a terminal (in-process, scripted answers)", () => {
 
   it("destroy asks, naming the machine and app, and a no destroys nothing", async () => {
     const asked: string[] = [];
-    const refused = await runFlyMachine(
+    const refused = await runFlyAction(
       "destroy",
+      "machine",
       "3287e15b6d9e48",
       { app: "demo-web" },
       deps(false, asked, []),
@@ -214,10 +215,10 @@ describe("on a terminal (in-process, scripted answers)", () => {
   it("a yes destroys, and a non-destructive action never asks", async () => {
     const asked: string[] = [];
     const out: string[] = [];
-    await runFlyMachine("destroy", "3287e15b6d9e48", { app: "demo-web" }, deps(true, asked, out));
+    await runFlyAction("destroy", "machine", "3287e15b6d9e48", { app: "demo-web" }, deps(true, asked, out));
     expect(asked).toHaveLength(1);
     expect(out.join("")).toMatch(/destroyed\s*│\s*yes/);
-    await runFlyMachine("suspend", "148e272b0e4d89", { app: "demo-web" }, deps(false, asked, out));
+    await runFlyAction("suspend", "machine", "148e272b0e4d89", { app: "demo-web" }, deps(false, asked, out));
     expect(asked).toHaveLength(1);
     expect(world.sandbox.store.machine("148e272b0e4d89")?.state).toBe("suspended");
   });

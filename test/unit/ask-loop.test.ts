@@ -72,6 +72,12 @@ const writeTool = defineTool({
   input: z.object({ machine_id: z.string() }),
   run: () => Promise.resolve(null),
   view: () => null,
+  step: {
+    describe: () => "stop",
+    effect: () => ({}),
+    reconcile: { kind: "idempotent" },
+    preconditions: () => [],
+  },
 });
 
 function options(model: ChatModel, overrides: Partial<AskOptions> = {}): AskOptions {

@@ -52,7 +52,7 @@ describe("validatePlan", () => {
   it.each(["create-machine.json", "stop-machine.json", "set-secret-from-env.json"])(
     "passes the example %s",
     (name) => {
-      expect(validatePlan(example(name), deny)).toEqual({ ok: true, findings: [] });
+      expect(validatePlan(example(name), deny)).toMatchObject({ ok: true, findings: [] });
     },
   );
 
@@ -206,10 +206,23 @@ describe("validatePlan", () => {
       E: { fromFile: "secrets/./db.txt" },
       F: { fromFile: "/home/op/work/flyops-demo/secret.txt" },
     };
-    expect(validatePlan(plan([step("s1", "secrets_set", { app: "a", secrets })]), deny)).toEqual({
+    expect(validatePlan(plan([step("s1", "secrets_set", { app: "a", secrets })]), deny)).toMatchObject({
       ok: true,
       findings: [],
     });
+  });
+
+  it("returns the plan as its schema reads it, only when nothing blocks it", () => {
+    const stop = step("s1", "machines_stop", { app: "a", machine_id: "148e272b0e4d89" });
+    const raw = plan([stop]);
+    delete raw.preconditions;
+    const verdict = validatePlan(raw, deny);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.plan?.steps).toEqual([stop]);
+    // A plan written without a preconditions list relies on no recorded facts.
+    expect(verdict.plan?.preconditions).toEqual([]);
+    const destroy = step("s1", "machines_destroy", { app: "a", machine_id: "148e272b0e4d89" });
+    expect(validatePlan(plan([destroy]), deny).plan).toBeUndefined();
   });
 
   it("takes risk from the tool's access, not from what the plan says", () => {
@@ -230,7 +243,7 @@ describe("validatePlan", () => {
       "harmless read-only cleanup",
     );
     expect(rules(validatePlan(plan([honest]), deny).findings)).toEqual([["s1", "destructive", "block"]]);
-    expect(validatePlan(plan([honest]), allow)).toEqual({ ok: true, findings: [] });
+    expect(validatePlan(plan([honest]), allow)).toMatchObject({ ok: true, findings: [] });
   });
 
   it("blocks a token-shaped string anywhere, naming where but not what", () => {

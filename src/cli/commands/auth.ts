@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { z } from "zod";
-import { defaultDeps, requireTool, runAndPrint, withRuntime, type CommandDeps } from "../tool-command.js";
+import { whoami } from "../../../tools/platform.js";
+import { defaultDeps, runAndPrint, withRuntime, type CommandDeps } from "../tool-command.js";
 import { parse } from "./fly-shared.js";
 
 export const whoamiOptionsSchema = z.object({
@@ -14,12 +15,12 @@ export type WhoamiOptions = z.input<typeof whoamiOptionsSchema>;
 export async function runWhoami(raw: WhoamiOptions, deps: CommandDeps): Promise<unknown> {
   const options = parse(whoamiOptionsSchema, raw);
   return withRuntime(options, deps, (runtime, io) =>
-    runAndPrint(runtime, requireTool("whoami"), {}, options.json || options.raw, io),
+    runAndPrint(runtime, whoami, {}, options.json || options.raw, io),
   );
 }
 
 export function authCommand(): Command {
-  const whoami = new Command("whoami")
+  const command = new Command("whoami")
     .description("Show who the Fly token belongs to: user, or the org and apps an org token is limited to")
     .option("--sandbox", "ask the embedded local sandbox instead of Fly")
     .option("--json", "print the full result as JSON only, on stdout")
@@ -36,5 +37,7 @@ Examples:
     .action(async (options: WhoamiOptions) => {
       await runWhoami(options, defaultDeps());
     });
-  return new Command("auth").description("Fly credentials: check which token flyops uses").addCommand(whoami);
+  return new Command("auth")
+    .description("Fly credentials: check which token flyops uses")
+    .addCommand(command);
 }

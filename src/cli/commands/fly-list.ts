@@ -2,24 +2,22 @@ import { Argument, Command } from "commander";
 import { z } from "zod";
 import type { AnyTool } from "../../../tools/define-tool.js";
 import { MACHINE_STATES } from "../../../tools/fields.js";
+import { catalog } from "../../../tools/index.js";
 import { invokeTool, parseToolInput } from "../../../tools/invoke.js";
 import { UsageError } from "../../errors.js";
 import { printResult } from "../output.js";
 import type { Runtime } from "../runtime.js";
-import { defaultDeps, requireApp, requireTool, withRuntime, type CommandDeps } from "../tool-command.js";
-import { commonOptions, parse, withOutputOptions } from "./fly-shared.js";
+import { defaultDeps, requireApp, withRuntime, type CommandDeps } from "../tool-command.js";
+import { commonOptions, inputFields, parse, withOutputOptions } from "./fly-shared.js";
 
-export const LIST_RESOURCES = [
-  "apps",
-  "machines",
-  "volumes",
-  "secrets",
-  "ips",
-  "certs",
-  "regions",
-  "orgs",
-] as const;
-type ListResource = (typeof LIST_RESOURCES)[number];
+/** The catalog's listings by what they list; `across` ones are the `--all` form. */
+function listings(across: boolean): Map<string, AnyTool> {
+  return new Map(
+    catalog
+      .filter((tool) => tool.command?.verb === "list" && (tool.command.across ?? false) === across)
+      .map((tool) => [tool.command?.noun ?? tool.name, tool]),
+  );
+}
 
 export const flyListOptionsSchema = z.object({
   ...commonOptions,
@@ -40,19 +38,18 @@ export const flyListOptionsSchema = z.object({
 export type FlyListOptions = z.input<typeof flyListOptionsSchema>;
 
 /** `flyops fly list RESOURCE`: one read tool, its filters from flags, a table or --json. */
-export async function runFlyList(
-  resource: ListResource,
-  raw: FlyListOptions,
-  deps: CommandDeps,
-): Promise<unknown> {
+export async function runFlyList(resource: string, raw: FlyListOptions, deps: CommandDeps): Promise<unknown> {
   const options = parse(flyListOptionsSchema, raw);
   if (options.attached && options.unattached)
     throw new UsageError("--attached and --unattached exclude each other");
-  if (options.all && resource !== "machines" && resource !== "volumes") {
-    throw new UsageError(`--all applies to machines and volumes, not ${resource}`);
+  const tool = listings(options.all).get(resource);
+  if (!tool) {
+    if (options.all && listings(false).has(resource))
+      throw new UsageError(`--all applies to ${[...listings(true).keys()].join(" and ")}, not ${resource}`);
+    throw new UsageError(`cannot list ${resource}: choose one of ${[...listings(false).keys()].join(", ")}`);
   }
   return withRuntime(options, deps, async (runtime, io) => {
-    const { tool, input } = listTarget(resource, options, runtime);
+    const input = listInput(tool, resource, options, runtime);
     const filters: Record<string, [flag: string, value: unknown]> = {
       state: ["--state", options.state],
       region: ["--region", options.region],
@@ -63,7 +60,7 @@ export async function runFlyList(
       include: ["--regions", options.regions ? ["regions"] : undefined],
       count_by: ["--count-by", options.countBy],
     };
-    const accepted = inputKeys(tool);
+    const accepted = inputFields(tool);
     for (const [field, [flag, value]] of Object.entries(filters)) {
       if (value === undefined) continue;
       if (!accepted.has(field))
@@ -95,40 +92,18 @@ export function inFlagWords(view: unknown): unknown {
   return { ...view, note };
 }
 
-function listTarget(
-  resource: ListResource,
+/** A listing of one app needs the app; one across apps takes it as a filter when given. */
+function listInput(
+  tool: AnyTool,
+  resource: string,
   options: z.output<typeof flyListOptionsSchema>,
   runtime: Runtime,
-): { tool: AnyTool; input: Record<string, unknown> } {
-  switch (resource) {
-    case "apps":
-      return { tool: requireTool("apps_list"), input: {} };
-    case "machines":
-    case "volumes": {
-      const prefix = resource === "machines" ? "machines" : "volumes";
-      if (options.all)
-        return { tool: requireTool(`org_${prefix}_list`), input: options.app ? { app: options.app } : {} };
-      return {
-        tool: requireTool(`${prefix}_list`),
-        input: { app: requireApp(runtime, `fly list ${resource}`) },
-      };
-    }
-    case "secrets":
-    case "ips":
-    case "certs":
-      return {
-        tool: requireTool(`${resource}_list`),
-        input: { app: requireApp(runtime, `fly list ${resource}`) },
-      };
-    case "regions":
-      return { tool: requireTool("regions_list"), input: {} };
-    case "orgs":
-      return { tool: requireTool("orgs_list"), input: {} };
-  }
-}
-
-function inputKeys(tool: AnyTool): Set<string> {
-  return tool.input instanceof z.ZodObject ? new Set(Object.keys(tool.input.shape as object)) : new Set();
+): Record<string, unknown> {
+  const shape = tool.input instanceof z.ZodObject ? (tool.input.shape as Record<string, z.ZodTypeAny>) : {};
+  const app = shape.app;
+  if (app === undefined) return {};
+  if (!app.isOptional()) return { app: requireApp(runtime, `fly list ${resource}`) };
+  return options.app ? { app: options.app } : {};
 }
 
 export function listCommand(): Command {
@@ -136,7 +111,7 @@ export function listCommand(): Command {
     .description(
       "List apps, machines, volumes, secrets (names only), IPs, certificates, regions or organizations",
     )
-    .addArgument(new Argument("<resource>", "what to list").choices(LIST_RESOURCES))
+    .addArgument(new Argument("<resource>", "what to list").choices([...listings(false).keys()]))
     .option(
       "--state <states>",
       `machines: only these states, comma-separated (any Fly machine state: ${MACHINE_STATES.join(",")}); volumes: one state`,
@@ -164,7 +139,7 @@ Examples:
   flyops fly list volumes --all --unattached
   flyops fly list secrets --app my-app --json`,
   );
-  return command.action(async (resource: ListResource, options: FlyListOptions) => {
+  return command.action(async (resource: string, options: FlyListOptions) => {
     await runFlyList(resource, options, defaultDeps());
   });
 }

@@ -1,137 +1,123 @@
 import { Argument, Command } from "commander";
 import { z } from "zod";
+import { catalog } from "../../../tools/index.js";
+import type { AnyTool, StaticCommand } from "../../../tools/define-tool.js";
 import { UsageError } from "../../errors.js";
 import {
   confirmDestructive,
   defaultDeps,
   refuseWithoutTerminal,
   requireApp,
-  requireTool,
   runAndPrint,
   withRuntime,
   type CommandDeps,
 } from "../tool-command.js";
 import { listCommand } from "./fly-list.js";
-import { commonOptions, parse, withOutputOptions } from "./fly-shared.js";
+import { commonOptions, inputFields, parse, withOutputOptions } from "./fly-shared.js";
 
-export const GET_KINDS = ["app", "machine", "volume"] as const;
-export const MACHINE_VERBS = ["start", "stop", "restart", "suspend", "destroy"] as const;
+/**
+ * `flyops fly VERB NOUN ID`: every catalog tool that declares a static command with an ID
+ * (`fly get machine ID`, `fly stop machine ID`, ...) appears here without a line of its own.
+ * Listings have their own command (fly-list.ts) for their filters.
+ */
 
-type GetKind = (typeof GET_KINDS)[number];
-type MachineVerb = (typeof MACHINE_VERBS)[number];
+type Addressed = AnyTool & { command: StaticCommand & { id: string } };
 
-export const flyGetOptionsSchema = z.object(commonOptions);
-export type FlyGetOptions = z.input<typeof flyGetOptionsSchema>;
+function addressed(): Addressed[] {
+  return catalog.filter((tool): tool is Addressed => tool.command?.id !== undefined);
+}
 
-export const flyMachineOptionsSchema = z.object({
+/** Verbs in catalog order, each with the tools (nouns) it acts on. */
+function byVerb(): Map<string, Addressed[]> {
+  const verbs = new Map<string, Addressed[]>();
+  for (const tool of addressed())
+    verbs.set(tool.command.verb, [...(verbs.get(tool.command.verb) ?? []), tool]);
+  return verbs;
+}
+
+export const flyActionOptionsSchema = z.object({
   ...commonOptions,
   force: z.boolean().default(false),
   yes: z.boolean().default(false),
 });
-export type FlyMachineOptions = z.input<typeof flyMachineOptionsSchema>;
+export type FlyActionOptions = z.input<typeof flyActionOptionsSchema>;
 
-/** `flyops fly get app NAME | machine ID | volume ID`. */
-export async function runFlyGet(
-  kind: GetKind,
+/** `flyops fly VERB NOUN ID`: one tool, its ID from the argument, the app from --app; destroys ask first. */
+export async function runFlyAction(
+  verb: string,
+  noun: string,
   id: string,
-  raw: FlyGetOptions,
+  raw: FlyActionOptions,
   deps: CommandDeps,
 ): Promise<unknown> {
-  const options = parse(flyGetOptionsSchema, raw);
-  return withRuntime(options, deps, async (runtime, io) => {
-    const json = options.json || options.raw;
-    if (kind === "app") return runAndPrint(runtime, requireTool("apps_get"), { app: id }, json, io);
-    const app = requireApp(runtime, `fly get ${kind}`);
-    if (kind === "machine")
-      return runAndPrint(runtime, requireTool("machines_get"), { app, machine_id: id }, json, io);
-    return runAndPrint(runtime, requireTool("volumes_get"), { app, volume_id: id }, json, io);
-  });
-}
-
-/** `flyops fly start|stop|restart|suspend|destroy machine ID`; destroy asks first, or needs --yes. */
-export async function runFlyMachine(
-  verb: MachineVerb,
-  id: string,
-  raw: FlyMachineOptions,
-  deps: CommandDeps,
-): Promise<unknown> {
-  const options = parse(flyMachineOptionsSchema, raw);
-  if (options.force && verb !== "destroy") throw new UsageError("--force applies to destroy only");
-  const tool = requireTool(`machines_${verb}`);
+  const options = parse(flyActionOptionsSchema, raw);
+  const tool = addressed().find((t) => t.command.verb === verb && t.command.noun === noun);
+  if (!tool) throw new UsageError(`\`flyops fly ${verb}\` does not act on a ${noun}`);
+  const fields = inputFields(tool);
+  if (options.force && !fields.has("force"))
+    throw new UsageError(`--force does not apply to \`flyops fly ${verb} ${noun}\``);
+  const what = `${verb} ${noun} ${id}`;
   // Refused before any token is read or request sent: without a terminal nobody can say yes.
-  refuseWithoutTerminal(tool, options.yes, deps, `${verb} machine ${id}`);
+  refuseWithoutTerminal(tool, options.yes, deps, what);
   return withRuntime(options, deps, async (runtime, io) => {
-    const app = requireApp(runtime, `fly ${verb} machine`);
-    await confirmDestructive(tool, options.yes, deps, `${verb} machine ${id} of app ${app}`);
-    const input =
-      verb === "destroy"
-        ? { app, machine_id: id, force: options.force || undefined }
-        : { app, machine_id: id };
+    const input: Record<string, unknown> = { [tool.command.id]: id };
+    let target = what;
+    if (fields.has("app") && tool.command.id !== "app") {
+      input.app = requireApp(runtime, `fly ${verb} ${noun}`);
+      target = `${what} of app ${String(input.app)}`;
+    }
+    if (options.force) input.force = true;
+    await confirmDestructive(tool, options.yes, deps, target);
     return runAndPrint(runtime, tool, input, options.json || options.raw, io);
   });
 }
 
-function getCommand(): Command {
-  const command = new Command("get")
-    .description(
-      "Show one app, machine or volume in detail (tables never show env values or secrets; --json prints the full object with tokens redacted)",
-    )
-    .addArgument(new Argument("<kind>", "what to show").choices(GET_KINDS))
-    .argument("<id>", "app name, machine id or volume id");
-  withOutputOptions(command).addHelpText(
-    "after",
-    `
-Examples:
-  flyops fly get app my-app
-  flyops fly get machine 148ed123a45678 --app my-app
-  flyops fly get volume vol_1234abcd --app my-app --json`,
-  );
-  return command.action(async (kind: GetKind, id: string, options: FlyGetOptions) => {
-    await runFlyGet(kind, id, options, defaultDeps());
-  });
+/** The example a field's description gives (`e.g. "148ed123a45678"`), for help text. */
+function exampleOf(tool: AnyTool, field: string): string {
+  const shape = tool.input instanceof z.ZodObject ? (tool.input.shape as Record<string, z.ZodTypeAny>) : {};
+  const match = /e\.g\. "([^"]{1,80})"/.exec(shape[field]?.description ?? "");
+  return match?.[1] ?? field.toUpperCase();
 }
 
-function machineCommand(verb: MachineVerb, description: string): Command {
+function firstSentence(text: string): string {
+  const end = text.indexOf(". ");
+  return end === -1 ? text.replace(/\.$/, "") : text.slice(0, end);
+}
+
+function verbCommand(verb: string, tools: Addressed[]): Command {
+  const nouns = tools.map((t) => t.command.noun);
+  const [only] = tools;
   const command = new Command(verb)
-    .description(description)
-    .addArgument(new Argument("<kind>", "what to act on").choices(["machine"]))
-    .argument("<id>", "machine id");
-  if (verb === "destroy") {
-    command
-      .option("--force", "kill the machine first if it is running")
-      .option("--yes", "do not ask for confirmation (required when stdin is not a terminal)");
-  }
-  withOutputOptions(command).addHelpText(
-    "after",
-    verb === "destroy"
-      ? `
-Examples:
-  flyops fly destroy machine 148ed123a45678 --app my-app
-  flyops fly destroy machine 148ed123a45678 --app my-app --force --yes`
-      : `
-Example:
-  flyops fly ${verb} machine 148ed123a45678 --app my-app`,
-  );
-  return command.action(async (_kind: string, id: string, options: FlyMachineOptions) => {
-    await runFlyMachine(verb, id, options, defaultDeps());
+    .description(
+      tools.length === 1 && only
+        ? firstSentence(only.description)
+        : `${verb.charAt(0).toUpperCase()}${verb.slice(1)} one ${nouns.join(", ")}`,
+    )
+    .addArgument(new Argument("<kind>", "what to act on").choices(nouns))
+    .argument("<id>", tools.map((t) => `${t.command.noun}: ${t.command.id}`).join("; "));
+  if (tools.some((t) => inputFields(t).has("force")))
+    command.option("--force", "kill a running machine first (destroy only)");
+  if (tools.some((t) => t.access === "destructive"))
+    command.option("--yes", "do not ask for confirmation (required when stdin is not a terminal)");
+  const examples = tools.map((t) => {
+    const app = inputFields(t).has("app") && t.command.id !== "app" ? " --app my-app" : "";
+    return `  flyops fly ${verb} ${t.command.noun} ${exampleOf(t, t.command.id)}${app}`;
+  });
+  withOutputOptions(command).addHelpText("after", `\nExamples:\n${examples.join("\n")}`);
+  return command.action(async (noun: string, id: string, options: FlyActionOptions) => {
+    await runFlyAction(verb, noun, id, options, defaultDeps());
   });
 }
 
 export function flyCommand(): Command {
-  return new Command("fly")
-    .description(
-      "Direct Fly.io operations without a model: list, show, start, stop, restart, suspend, destroy",
-    )
-    .addCommand(listCommand())
-    .addCommand(getCommand())
-    .addCommand(machineCommand("start", "Start a stopped or suspended machine and wait until it runs"))
-    .addCommand(machineCommand("stop", "Stop a running machine and wait until it is stopped"))
-    .addCommand(machineCommand("restart", "Restart a running machine in place"))
-    .addCommand(machineCommand("suspend", "Suspend a running machine (memory snapshot, fast resume)"))
-    .addCommand(machineCommand("destroy", "Destroy a machine permanently; asks first unless --yes"))
-    .addHelpText(
-      "after",
-      `
+  const verbs = byVerb();
+  const fly = new Command("fly")
+    .description(`Direct Fly.io operations without a model: list, ${[...verbs.keys()].join(", ")}`)
+    .addCommand(listCommand());
+  for (const [verb, tools] of verbs) fly.addCommand(verbCommand(verb, tools));
+  return fly.addHelpText(
+    "after",
+    `
 Every command runs one tool of the catalog (the same tools \`flyops ask\` and plans use).
 Output is a table; --json (or --raw) prints the full result as JSON only. The app comes
 from --app, then FLY_APP, then ./fly.toml; --sandbox uses a local demo fleet instead of Fly.
@@ -142,5 +128,5 @@ Examples:
   flyops fly get machine 148ed123a45678 --app my-app
   flyops fly stop machine 148ed123a45678 --app my-app
   flyops fly destroy machine 148ed123a45678 --app my-app --yes`,
-    );
+  );
 }

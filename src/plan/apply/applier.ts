@@ -1,21 +1,15 @@
 import { RefusedError } from "../../errors.js";
 import { checkApproval, confirmSteps, preconditionPlan, preflight, reconcileInterrupted } from "./gates.js";
 import { executeSteps } from "./run.js";
-import {
-  planName,
-  refusal,
-  type ApplyIo,
-  type ApplyOptions,
-  type ApplyReport,
-  type PlanShape,
-} from "./types.js";
+import { planName, refusal, type ApplyIo, type ApplyOptions, type ApplyReport } from "./types.js";
 import { approvalStatus, type ApprovalStatus } from "../schema/approval.js";
 import { describeChange, stepRisk } from "../check/describe-step.js";
 import { readJournal } from "./journal.js";
 import { readPlanFile } from "../schema/plan-file.js";
 import { checkPreconditions, describeCheck } from "../check/preconditions.js";
-import { validatePlan } from "../check/validator.js";
+import { validatePlan, type Finding } from "../check/validator.js";
 import { findingLine } from "../check/finding-line.js";
+import type { PlanFile } from "../schema/schema.js";
 
 export type { ApplyIo, ApplyOptions, ApplyReport, ApplyStatus, StepOutcome, StepReport } from "./types.js";
 
@@ -42,7 +36,17 @@ export async function runApplyPlan(options: ApplyOptions, io: ApplyIo): Promise<
     steps: [],
   };
   try {
-    return await applyValidated(raw as PlanShape, verdict.ok, approval, report, options, io);
+    for (const finding of report.findings.filter((f) => f.severity === "warn")) {
+      io.progress(`warning: ${findingLine(finding)}`);
+    }
+    if (!verdict.plan) {
+      // Shown even when refused: a plan blocked only by policy still says what it would do.
+      const unblocked = validatePlan(raw, { allowDestructive: true }).plan;
+      if (unblocked) report.steps = stepReports(unblocked);
+      throw blockedRefusal(verdict.findings, approval);
+    }
+    report.steps = stepReports(verdict.plan);
+    return await applyValidated(verdict.plan, approval, report, options, io);
   } catch (error) {
     // Every refusal (including a journal from another plan version, or a lock held by a live apply) is a report.
     if (!(error instanceof RefusedError)) throw error;
@@ -51,31 +55,12 @@ export async function runApplyPlan(options: ApplyOptions, io: ApplyIo): Promise<
 }
 
 async function applyValidated(
-  plan: PlanShape,
-  valid: boolean,
+  plan: PlanFile,
   approval: ApprovalStatus,
   report: ApplyReport,
   options: ApplyOptions,
   io: ApplyIo,
 ): Promise<ApplyReport> {
-  for (const finding of report.findings.filter((f) => f.severity === "warn")) {
-    io.progress(`warning: ${findingLine(finding)}`);
-  }
-  if (!valid) {
-    const blocked = report.findings.filter((f) => f.severity === "block").map(findingLine);
-    throw refusal(
-      `the validator blocks this plan:\n  ${blocked.join("\n  ")}`,
-      "fix the plan (or pass --allow-destructive if destruction is intended), approve it again, then apply",
-    );
-  }
-  report.steps = plan.steps.map((step) => ({
-    id: step.id,
-    tool: step.tool,
-    risk: stepRisk(step),
-    change: describeChange(step),
-    outcome: "not-run",
-  }));
-
   const journal = readJournal(options.planPath, approval.digest);
   report.journal = journal.path;
   const allDone = plan.steps.every((step) => journal.steps.get(step.id) === "done");
@@ -127,4 +112,28 @@ async function applyValidated(
   }
   await confirmSteps(plan, journal, decisions, report, options, io);
   return executeSteps(plan, journal, decisions, checks, report, options, io);
+}
+
+function stepReports(plan: PlanFile): ApplyReport["steps"] {
+  return plan.steps.map((step) => ({
+    id: step.id,
+    tool: step.tool,
+    risk: stepRisk(step),
+    change: describeChange(step),
+    outcome: "not-run",
+  }));
+}
+
+/** The refusal of a blocked plan, with the one fix that applies: a policy flag, or a new plan. */
+function blockedRefusal(findings: readonly Finding[], approval: ApprovalStatus): RefusedError {
+  const blocks = findings.filter((f) => f.severity === "block");
+  const lines = blocks.map(findingLine);
+  const onlyPolicy = blocks.every((f) => f.rule === "destructive");
+  const approved = approval.state === "valid" ? "; the approval stays valid" : "";
+  return refusal(
+    `the validator blocks this plan:\n  ${lines.join("\n  ")}`,
+    onlyPolicy
+      ? `the plan destroys something: if that is intended, apply it with --allow-destructive${approved}`
+      : "fix the plan, approve it again, then apply",
+  );
 }

@@ -1,18 +1,12 @@
+import type { PlanFile, PlanStep } from "../schema/schema.js";
 import { FlyopsError } from "../../errors.js";
 import { executeStep } from "./step.js";
-import {
-  planName,
-  refusal,
-  type ApplyIo,
-  type ApplyOptions,
-  type ApplyReport,
-  type PlanShape,
-} from "./types.js";
+import { planName, refusal, type ApplyIo, type ApplyOptions, type ApplyReport } from "./types.js";
 import type { ApprovalStatus } from "../schema/approval.js";
 import { describeChange } from "../check/describe-step.js";
 import type { JournalState } from "./journal.js";
 import { preconditionLabel, stepMayAffect, type PreconditionCheck } from "../check/preconditions.js";
-import { reconcileStep, type Reconciliation, type StepLike } from "./reconcile.js";
+import { reconcileStep, type Reconciliation } from "./reconcile.js";
 import { heldCredentials } from "../../security/secret-sources.js";
 
 /**
@@ -22,7 +16,7 @@ import { heldCredentials } from "../../security/secret-sources.js";
 
 /** Preconditions to read live now; on resume, those a started step may have changed are trusted from the journal. */
 export function preconditionPlan(
-  plan: PlanShape,
+  plan: PlanFile,
   journal: JournalState,
 ): { check: number[]; skipped: PreconditionCheck[] } {
   const pres = plan.preconditions ?? [];
@@ -68,7 +62,7 @@ export async function checkApproval(
 }
 
 export async function reconcileInterrupted(
-  plan: PlanShape,
+  plan: PlanFile,
   journal: JournalState,
   report: ApplyReport,
   options: ApplyOptions,
@@ -103,10 +97,10 @@ export async function reconcileInterrupted(
 }
 
 export function pendingSteps(
-  plan: PlanShape,
+  plan: PlanFile,
   journal: JournalState,
   decisions: Map<string, Reconciliation>,
-): StepLike[] {
+): PlanStep[] {
   return plan.steps.filter(
     (step) => journal.steps.get(step.id) !== "done" && decisions.get(step.id)?.action !== "adopt",
   );
@@ -118,7 +112,7 @@ export function pendingSteps(
  * flyctl located. A dry run ends here.
  */
 export async function preflight(
-  plan: PlanShape,
+  plan: PlanFile,
   journal: JournalState,
   decisions: Map<string, Reconciliation>,
   report: ApplyReport,
@@ -145,7 +139,7 @@ export async function preflight(
 }
 
 export async function confirmSteps(
-  plan: PlanShape,
+  plan: PlanFile,
   journal: JournalState,
   decisions: Map<string, Reconciliation>,
   report: ApplyReport,

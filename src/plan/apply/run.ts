@@ -1,14 +1,8 @@
+import type { PlanFile } from "../schema/schema.js";
 import { acquireApplyLock } from "./lock.js";
 import { executeStep } from "./step.js";
 import { stepRunner } from "./gates.js";
-import {
-  planName,
-  refusal,
-  type ApplyIo,
-  type ApplyOptions,
-  type ApplyReport,
-  type PlanShape,
-} from "./types.js";
+import { planName, refusal, type ApplyIo, type ApplyOptions, type ApplyReport } from "./types.js";
 import { JournalWriter, readJournal, type JournalState, type StepEffect } from "./journal.js";
 import type { PreconditionCheck } from "../check/preconditions.js";
 import { isCreate, snapshotBeforeCreate, type Reconciliation } from "./reconcile.js";
@@ -28,7 +22,7 @@ function resumeHint(planPath: string): string {
 }
 
 export async function executeSteps(
-  plan: PlanShape,
+  plan: PlanFile,
   journal: JournalState,
   decisions: Map<string, Reconciliation>,
   checks: PreconditionCheck[],
@@ -84,7 +78,7 @@ export async function executeSteps(
       }
       let started = false;
       try {
-        const before = isCreate(step.tool) ? await snapshotBeforeCreate(io.ctx, step) : undefined;
+        const before = isCreate(step) ? await snapshotBeforeCreate(io.ctx, step) : undefined;
         writer.append({
           ...base,
           at: at(),

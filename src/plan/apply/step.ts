@@ -1,14 +1,14 @@
-import type { ToolContext } from "../../../tools/define-tool.js";
-import { findTool } from "../../../tools/index.js";
+import type { AnyWriteTool, ToolContext } from "../../../tools/define-tool.js";
+import { isWriteTool, requireTool } from "../../../tools/index.js";
 import { invokeTool, parseToolInput } from "../../../tools/invoke.js";
+import { identity, type StepEffect } from "../../../tools/step-knowledge.js";
 import type { Redactor } from "../../security/redact.js";
 import { FlyopsError } from "../../errors.js";
 import { displayCommand, type FlyctlRunner } from "../../fly/flyctl.js";
-import type { StepEffect } from "./journal.js";
-import { identity, type StepLike } from "./reconcile.js";
+import type { PlanStep } from "../schema/schema.js";
 import { resolveSecrets, type SecretSource } from "./resolve-secrets.js";
 
-/** How secrets_set steps reach Fly: the REST secrets endpoint (default), or `flyctl secrets import` on stdin. */
+/** How secret steps reach Fly: the REST secrets endpoint (default), or `flyctl secrets import` on stdin. */
 export type SecretsVia = "rest" | "flyctl";
 
 export interface StepRunner {
@@ -23,90 +23,56 @@ export interface StepRunner {
   credentials: readonly string[];
 }
 
-const RESULT_FIELDS = [
-  "id",
-  "name",
-  "state",
-  "region",
-  "size_gb",
-  "ip",
-  "hostname",
-  "instance_id",
-  "changed",
-  "version",
-];
-
-/** Ids, names and states from a tool's result (or its `machine` / `volume`); never configs, env or values. */
-export function summarizeResult(step: StepLike, result: unknown): StepEffect {
-  const effect = identity(step.input);
-  const records = [
-    result,
-    (result as { machine?: unknown })?.machine,
-    (result as { volume?: unknown })?.volume,
-  ];
-  for (const record of records) {
-    if (record === null || typeof record !== "object" || Array.isArray(record)) continue;
-    for (const key of RESULT_FIELDS) {
-      const value = (record as Record<string, unknown>)[key];
-      if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
-        effect[key === "id" ? idKey(step.tool) : key] = value;
-    }
-  }
-  return effect;
+/** The write tool a catalog step names; a plan that passed the validator names nothing else. */
+export function stepTool(step: PlanStep): AnyWriteTool {
+  const tool = requireTool(step.tool);
+  if (!isWriteTool(tool))
+    throw new FlyopsError(`step ${step.id}: ${step.tool} only reads; a plan step changes something`);
+  return tool;
 }
 
-function idKey(tool: string): string {
-  if (tool.startsWith("machines_")) return "machine_id";
-  if (tool.startsWith("volume")) return "volume_id";
-  return "id";
-}
-
-function secretSources(step: StepLike): Record<string, SecretSource> {
-  return (step.input.secrets ?? {}) as Record<string, SecretSource>;
-}
-
-async function runSecretsSet(step: StepLike, runner: StepRunner, dryRun: boolean): Promise<StepEffect> {
-  const values = await resolveSecrets(secretSources(step), {
+/** The step's input with its secret references (if its tool takes any) resolved into values. */
+async function resolvedInput(
+  tool: AnyWriteTool,
+  input: Record<string, unknown>,
+  runner: StepRunner,
+): Promise<Record<string, unknown>> {
+  const field = tool.step.secretRefs;
+  if (field === undefined) return input;
+  const values = await resolveSecrets((input[field] ?? {}) as Record<string, SecretSource>, {
     env: runner.env,
     cwd: runner.cwd,
     credentials: runner.credentials,
     onValue: (value) => runner.redactor.add(value),
   });
-  const effect: StepEffect = { app: String(step.input.app), secrets: Object.keys(values).sort() };
-  if (dryRun) return effect;
-  if (runner.secretsVia === "flyctl") {
-    await runner.flyctl().importSecrets(String(step.input.app), values, { signal: runner.ctx.signal });
-    return effect;
-  }
-  const tool = findTool("secrets_set");
-  if (!tool) throw new Error("the catalog has no secrets_set");
-  const result = (await invokeTool(runner.ctx, tool, { ...step.input, secrets: values })) as {
-    version?: unknown;
-  };
-  return typeof result.version === "number" ? { ...effect, version: result.version } : effect;
+  return { ...input, [field]: values };
+}
+
+async function runCatalogStep(step: PlanStep, runner: StepRunner, dryRun: boolean): Promise<StepEffect> {
+  const tool = stepTool(step);
+  const parsed = parseToolInput(tool, step.input);
+  const input = await resolvedInput(tool, step.input, runner);
+  if (dryRun) return identity(parsed);
+  const via = runner.secretsVia === "flyctl" ? tool.step.viaFlyctl : undefined;
+  const result =
+    via === undefined
+      ? await invokeTool(runner.ctx, tool, input)
+      : await via(runner.flyctl(), parseToolInput(tool, input), runner.ctx.signal);
+  return tool.step.effect(parsed, result);
 }
 
 /**
  * Runs one step (or, for a dry run, everything but the change: input checked, secret references
  * resolved, flyctl located) and returns what it created or changed.
  */
-export async function executeStep(step: StepLike, runner: StepRunner, dryRun: boolean): Promise<StepEffect> {
-  if (step.tool === "flyctl") {
-    const args = step.input.args as string[];
-    const flyctl = runner.flyctl();
-    if (dryRun) {
-      flyctl.program();
-      return { flyctl: runner.redactor.redact(displayCommand(args)) };
-    }
-    const result = await flyctl.run(args, { signal: runner.ctx.signal });
-    return { flyctl: result.command };
-  }
-  if (step.tool === "secrets_set") return runSecretsSet(step, runner, dryRun);
-  const tool = findTool(step.tool);
-  if (!tool) throw new FlyopsError(`step ${step.id}: the catalog has no tool ${step.tool}`);
+export async function executeStep(step: PlanStep, runner: StepRunner, dryRun: boolean): Promise<StepEffect> {
+  if (step.tool !== "flyctl") return runCatalogStep(step, runner, dryRun);
+  const args = step.input.args as string[];
+  const flyctl = runner.flyctl();
   if (dryRun) {
-    parseToolInput(tool, step.input);
-    return identity(step.input);
+    flyctl.program();
+    return { flyctl: runner.redactor.redact(displayCommand(args)) };
   }
-  return summarizeResult(step, await invokeTool(runner.ctx, tool, step.input));
+  const result = await flyctl.run(args, { signal: runner.ctx.signal });
+  return { flyctl: result.command };
 }

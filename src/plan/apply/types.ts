@@ -5,8 +5,7 @@ import type { FlyctlRunner } from "../../fly/flyctl.js";
 import type { SecretsVia } from "./step.js";
 import type { ApprovalStatus } from "../schema/approval.js";
 import type { StepEffect } from "./journal.js";
-import type { PreconditionCheck, PreconditionLike } from "../check/preconditions.js";
-import type { StepLike } from "./reconcile.js";
+import type { PreconditionCheck } from "../check/preconditions.js";
 import type { Finding } from "../check/validator.js";
 
 /** What the applier is asked to do, what it may touch, and what it reports. */
@@ -71,11 +70,6 @@ export interface ApplyReport {
   /** For refused and failed: what happened and what to do. */
   message?: string;
   hint?: string;
-}
-
-export interface PlanShape {
-  steps: StepLike[];
-  preconditions?: PreconditionLike[];
 }
 
 export function planName(options: ApplyOptions): string {

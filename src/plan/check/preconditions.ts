@@ -2,6 +2,7 @@ import type { ToolContext } from "../../../tools/define-tool.js";
 import { findTool } from "../../../tools/index.js";
 import { invokeTool } from "../../../tools/invoke.js";
 import { FlyApiError } from "../../fly/errors.js";
+import type { Precondition } from "../schema/schema.js";
 import { partialMatch } from "./match.js";
 
 /**
@@ -10,12 +11,6 @@ import { partialMatch } from "./match.js";
  * means "does not exist"; for a list tool, "exists" means a non-empty result), or a partial object
  * whose keys must equal the same keys of the tool's result; both may be combined.
  */
-
-export interface PreconditionLike {
-  tool: string;
-  input: Record<string, unknown>;
-  expect: Record<string, unknown>;
-}
 
 export type PreconditionStatus = "holds" | "drift" | "error" | "skipped";
 
@@ -37,10 +32,7 @@ export function preconditionLabel(pre: { tool: string; input: Record<string, unk
   return args ? `${pre.tool} ${args}` : pre.tool;
 }
 
-async function readLive(
-  ctx: ToolContext,
-  pre: PreconditionLike,
-): Promise<{ exists: boolean; value: unknown }> {
+async function readLive(ctx: ToolContext, pre: Precondition): Promise<{ exists: boolean; value: unknown }> {
   const tool = findTool(pre.tool);
   if (!tool) throw new Error(`unknown tool ${pre.tool}`);
   // The validator only lets read tools into preconditions; checking again costs nothing.
@@ -56,7 +48,7 @@ async function readLive(
 
 export async function checkPrecondition(
   ctx: ToolContext,
-  pre: PreconditionLike,
+  pre: Precondition,
   index: number,
 ): Promise<PreconditionCheck> {
   const label = preconditionLabel(pre);
@@ -91,7 +83,7 @@ export async function checkPrecondition(
 /** Checked one after another: Fly's per-action rate limits are kinder to a sequence, and order is kept. */
 export async function checkPreconditions(
   ctx: ToolContext,
-  preconditions: readonly PreconditionLike[],
+  preconditions: readonly Precondition[],
   indexes: readonly number[] = preconditions.map((_, index) => index),
 ): Promise<PreconditionCheck[]> {
   const checks: PreconditionCheck[] = [];

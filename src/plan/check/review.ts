@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { ToolContext } from "../../../tools/define-tool.js";
 import { approvalStatus, type ApprovalStatus } from "../schema/approval.js";
 import { describeChange, stepRisk } from "./describe-step.js";
@@ -6,9 +7,7 @@ import {
   describeCheck,
   preconditionLabel,
   type PreconditionCheck,
-  type PreconditionLike,
 } from "./preconditions.js";
-import type { StepLike } from "../apply/reconcile.js";
 import { validatePlan, type Finding } from "./validator.js";
 import { findingLine } from "./finding-line.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
@@ -41,12 +40,34 @@ export interface PlanReview {
   preconditions: PreconditionCheck[];
 }
 
-interface ReviewablePlan {
-  request?: string;
-  summary?: string;
-  steps?: StepLike[];
-  preconditions?: PreconditionLike[];
-}
+/**
+ * A plan as far as it can be shown when it does not validate: whatever each part holds, read
+ * field by field, so that `plan show` of a blocked plan still shows what is in it.
+ */
+const text = z.string().optional().catch(undefined);
+const Shown = z.object({
+  request: text,
+  summary: text,
+  steps: z
+    .array(
+      z.object({
+        id: z.string().catch("?"),
+        tool: z.string().catch("?"),
+        reason: text,
+        input: z.record(z.unknown()).catch({}),
+      }),
+    )
+    .catch([]),
+  preconditions: z
+    .array(
+      z.object({
+        tool: z.string().catch("?"),
+        input: z.record(z.unknown()).catch({}),
+        expect: z.record(z.unknown()).catch({}),
+      }),
+    )
+    .catch([]),
+});
 
 export interface ReviewOptions {
   file: string;
@@ -58,19 +79,23 @@ export interface ReviewOptions {
 
 export async function reviewPlan(raw: unknown, options: ReviewOptions): Promise<PlanReview> {
   const verdict = validatePlan(raw, { allowDestructive: options.allowDestructive });
-  const plan = (raw ?? {}) as ReviewablePlan;
-  const approval = approvalStatus(plan);
-  const steps = Array.isArray(plan.steps) ? plan.steps : [];
-  const pres = Array.isArray(plan.preconditions) ? plan.preconditions : [];
-  const preconditions = options.ctx
-    ? await checkPreconditions(options.ctx, pres)
-    : pres.map((pre, index): PreconditionCheck => ({
-        index,
-        label: preconditionLabel(pre),
-        status: "skipped",
-        expected: pre.expect,
-        note: options.offlineNote ?? "not checked",
-      }));
+  const plan = verdict.plan ?? Shown.parse(typeof raw === "object" && raw !== null ? raw : {});
+  const approval = approvalStatus(typeof raw === "object" && raw !== null ? raw : {});
+  const { steps, preconditions: pres } = plan;
+  // Only a plan that validates is read against live state: a blocked one may name anything.
+  const note = verdict.plan
+    ? (options.offlineNote ?? "not checked")
+    : "not checked: the plan does not validate";
+  const preconditions =
+    options.ctx && verdict.plan
+      ? await checkPreconditions(options.ctx, verdict.plan.preconditions)
+      : pres.map((pre, index): PreconditionCheck => ({
+          index,
+          label: preconditionLabel(pre),
+          status: "skipped",
+          expected: pre.expect,
+          note,
+        }));
   return {
     file: options.file,
     request: plan.request,

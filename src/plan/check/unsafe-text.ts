@@ -33,13 +33,20 @@ export function findUnsafeText(value: unknown, path: Array<string | number>, out
   }
 }
 
-/** The unsafe strings of a catalog step's input, leaving out literal secret values (`secrets.NAME`). */
-export function unsafeInputText(input: Record<string, unknown>, base: Array<string | number>): UnsafeText[] {
+/**
+ * The unsafe strings of a catalog step's input, leaving out literal secret values (in the field
+ * the tool declares for secrets, `secretField.NAME`): those are blocked on their own and never quoted.
+ */
+export function unsafeInputText(
+  input: Record<string, unknown>,
+  base: Array<string | number>,
+  secretField: string | undefined,
+): UnsafeText[] {
   const out: UnsafeText[] = [];
   for (const [key, value] of Object.entries(input)) {
     const path = [...base, key];
     if (hasUnsafeCharacters(key)) out.push({ path, characters: unsafeCharacters(key) });
-    if (key === "secrets" && typeof value === "object" && value !== null && !Array.isArray(value)) {
+    if (key === secretField && typeof value === "object" && value !== null && !Array.isArray(value)) {
       for (const [name, secret] of Object.entries(value)) {
         if (hasUnsafeCharacters(name))
           out.push({ path: [...path, name], characters: unsafeCharacters(name) });

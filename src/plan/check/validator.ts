@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { catalog, findTool } from "../../../tools/index.js";
+import { catalog, findTool, isWriteTool } from "../../../tools/index.js";
 import { containsToken, Redactor } from "../../security/redact.js";
 import { judgeFlyctl } from "../flyctl/rules.js";
 import { NO_TILDE, credentialEnvReason, sensitivePathReason } from "../../security/secret-sources.js";
@@ -28,13 +28,15 @@ export interface ValidationPolicy {
 export interface ValidationResult {
   ok: boolean;
   findings: Finding[];
+  /** The plan as its schema reads it (defaults filled in); present only when nothing blocks it. */
+  plan?: PlanFile;
 }
 
 // The plan's own fields are checked here; steps and preconditions one by one below, so that one
 // malformed step does not hide what is wrong (or fine) with the others.
 const Envelope = PlanFile.extend({
   steps: z.array(z.unknown()).min(1),
-  preconditions: z.array(z.unknown()),
+  preconditions: z.array(z.unknown()).default([]),
 });
 
 // `expect` is checked on its own, for a clearer message than a failed union gives.
@@ -123,7 +125,7 @@ function addUnsafeText(ctx: Context, id: string | undefined, found: readonly Uns
 function checkSecretSource(
   ctx: Context,
   step: StepView,
-  name: string,
+  at: readonly string[],
   source: Record<string, unknown>,
 ): void {
   const why =
@@ -139,7 +141,7 @@ function checkSecretSource(
     step.id,
     "secret-source",
     "block",
-    `${pathText([...step.base, "input", "secrets", name, key])}: ${why}${why === NO_TILDE ? "" : "; a plan may not copy flyops's or flyctl's own credentials into an app"}`,
+    `${pathText([...step.base, "input", ...at, key])}: ${why}${why === NO_TILDE ? "" : "; a plan may not copy flyops's or flyctl's own credentials into an app"}`,
   );
 }
 
@@ -150,16 +152,18 @@ function checkCatalogStep(ctx: Context, step: StepView): void {
     add(ctx, id, "unknown-tool", "block", `${pathText([...base, "tool"])}: ${unknownToolMessage(step.tool)}`);
     return;
   }
-  addUnsafeText(ctx, id, unsafeInputText(step.input, [...base, "input"]));
-  if (tool.name === "secrets_set" && isRecord(step.input.secrets)) {
-    for (const [name, value] of Object.entries(step.input.secrets)) {
+  const secretField = isWriteTool(tool) ? tool.step.secretRefs : undefined;
+  addUnsafeText(ctx, id, unsafeInputText(step.input, [...base, "input"], secretField));
+  const secrets = secretField === undefined ? undefined : step.input[secretField];
+  if (secretField !== undefined && isRecord(secrets)) {
+    for (const [name, value] of Object.entries(secrets)) {
       if (isRecord(value)) {
-        checkSecretSource(ctx, step, name, value);
+        checkSecretSource(ctx, step, [secretField, name], value);
         continue;
       }
       if (typeof value !== "string") continue;
       ctx.redactor.add(value);
-      const where = pathText([...base, "input", "secrets", name]);
+      const where = pathText([...base, "input", secretField, name]);
       add(
         ctx,
         id,
@@ -208,7 +212,7 @@ function checkSteps(ctx: Context, steps: unknown[]): void {
       for (const issue of shape.error.issues) add(ctx, id, "schema", "block", issueText(issue, base));
     }
     if (id !== undefined) {
-      addUnsafeText(ctx, id, unsafeInputText({ id }, base));
+      addUnsafeText(ctx, id, unsafeInputText({ id }, base, undefined));
       if (seen.has(id))
         add(ctx, id, "duplicate-step-id", "block", `${pathText(base)}: step id "${id}" is used twice`);
       seen.add(id);
@@ -230,7 +234,7 @@ function checkPreconditions(ctx: Context, preconditions: unknown[]): void {
       return;
     }
     const { tool: name, input, expect } = shape.data;
-    addUnsafeText(ctx, undefined, unsafeInputText(input, [...base, "input"]));
+    addUnsafeText(ctx, undefined, unsafeInputText(input, [...base, "input"], undefined));
     const tool = findTool(name);
     if (!tool || tool.access !== "read") {
       const what = tool ? `${name} is a ${tool.access} tool` : unknownToolMessage(name);
@@ -291,7 +295,7 @@ export function validatePlan(plan: unknown, policy: ValidationPolicy): Validatio
     for (const issue of envelope.error.issues) add(ctx, undefined, "schema", "block", issueText(issue, []));
   }
   if (isRecord(plan)) {
-    addUnsafeText(ctx, undefined, unsafeInputText({ org: plan.org }, []));
+    addUnsafeText(ctx, undefined, unsafeInputText({ org: plan.org }, [], undefined));
     if (Array.isArray(plan.steps)) checkSteps(ctx, plan.steps);
     if (Array.isArray(plan.preconditions)) checkPreconditions(ctx, plan.preconditions);
   }
@@ -302,5 +306,8 @@ export function validatePlan(plan: unknown, policy: ValidationPolicy): Validatio
     ...finding,
     message: terminalSafe(ctx.redactor.redact(finding.message)),
   }));
-  return { ok: findings.every((finding) => finding.severity !== "block"), findings };
+  const parsed = findings.some((finding) => finding.severity === "block")
+    ? undefined
+    : PlanFile.safeParse(plan);
+  return parsed?.success ? { ok: true, findings, plan: parsed.data } : { ok: false, findings };
 }

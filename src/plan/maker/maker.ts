@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defineTool, type AnyTool, type ToolContext } from "../../../tools/define-tool.js";
-import { findTool, toolsByAccess } from "../../../tools/index.js";
+import { appsGet } from "../../../tools/apps.js";
+import { toolsByAccess } from "../../../tools/index.js";
 import { invokeTool } from "../../../tools/invoke.js";
 import { runAsk, type AskResult } from "../../agent/ask-loop.js";
 import { MaxStepsError } from "../../agent/errors.js";
@@ -195,9 +196,7 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
 
 /** The org slug of an app, read through the catalog's apps_get like every other front reads it. */
 async function orgOfApp(ctx: ToolContext, app: string): Promise<string | undefined> {
-  const tool = findTool("apps_get");
-  if (!tool) throw new MakerError("the catalog has no apps_get tool");
-  const result = (await invokeTool(ctx, tool, { app })) as { organization?: { slug?: unknown } | null };
+  const result = (await invokeTool(ctx, appsGet, { app })) as { organization?: { slug?: unknown } | null };
   const slug = result.organization?.slug;
   return typeof slug === "string" && slug !== "" ? slug : undefined;
 }

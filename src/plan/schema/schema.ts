@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { catalog, type AnyTool } from "../../../tools/index.js";
+import { catalog, isWriteTool, type AnyTool } from "../../../tools/index.js";
 
 /**
  * Plan file, version 1 (DESIGN.md). Every object is strict: a field flyops does not know is an
@@ -51,11 +51,12 @@ export const StepFields = z
 export type CatalogStep = z.infer<typeof StepFields>;
 export type PlanStep = FlyctlStep | CatalogStep;
 
-/** In a plan, secrets_set holds references only; the applier resolves them into the tool's plain strings. */
+/** In a plan, a tool's secret field holds references only; the applier resolves them into plain strings. */
 function planInput(tool: AnyTool): z.ZodTypeAny {
-  if (tool.name !== "secrets_set" || !(tool.input instanceof z.ZodObject)) return tool.input;
+  const field = isWriteTool(tool) ? tool.step.secretRefs : undefined;
+  if (field === undefined || !(tool.input instanceof z.ZodObject)) return tool.input;
   return (tool.input as z.AnyZodObject).extend({
-    secrets: z
+    [field]: z
       .record(z.string(), SecretRef)
       .describe(
         'Secret name to a reference, e.g. {"DATABASE_URL": {"fromEnv": "DATABASE_URL"}}; never a value',
@@ -162,7 +163,8 @@ export const PlanFile = z
     org: z.string().min(1).describe("Organization slug the plan was made for"),
     summary: PlanProposal.shape.summary,
     steps: PlanProposal.shape.steps,
-    preconditions: PlanProposal.shape.preconditions,
+    // A plan written by hand may leave the list out: it then relies on no recorded facts.
+    preconditions: PlanProposal.shape.preconditions.default([]),
     approval: Approval.optional(),
   })
   .strict();
