@@ -113,7 +113,7 @@ describe("control-character rule", () => {
       }),
       policy,
     );
-    expect(result).toEqual({ ok: true, findings: [] });
+    expect(result).toMatchObject({ ok: true, findings: [] });
   });
 
   it("neither checks nor quotes a literal secret value (its own rule blocks it); checks secret names and references", () => {
