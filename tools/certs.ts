@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CertificateDetail, CertificateSummary } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
+import * as ids from "./id-fields.js";
 import { listView, markIncomplete, sortBy, type Limited } from "./view.js";
 
 const certRef = z.object({ app: f.app, hostname: f.hostname }).strict();
@@ -14,7 +15,7 @@ export const certsList = defineTool({
   input: z
     .object({
       app: f.app,
-      hostname_contains: z.string().trim().min(1).optional().describe("Only hostnames containing this text"),
+      hostname_contains: ids.hostnameFragment.optional().describe("Only hostnames containing this text"),
     })
     .strict(),
   async run(ctx, input): Promise<Limited<CertificateSummary>> {

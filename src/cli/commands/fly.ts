@@ -84,7 +84,7 @@ function getCommand(): Command {
 Examples:
   flyops fly get app my-app
   flyops fly get machine 148ed123a45678 --app my-app
-  flyops fly get volume vol_1234abcd --app my-app --json`,
+  flyops fly get volume vol_9vw681egy1jj5xm4 --app my-app --json`,
   );
   return command.action(async (kind: GetKind, id: string, options: FlyGetOptions) => {
     await runFlyGet(kind, id, options, defaultDeps());
