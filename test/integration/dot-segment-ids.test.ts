@@ -90,12 +90,16 @@ describe("ids that would leave their path segment", () => {
       const blocking = verdict.findings.filter((f) => f.severity === "block");
       expect(blocking.map((f) => f.rule)).toEqual([pre.length > 0 ? "precondition-input" : "tool-input"]);
       expect(blocking[0]?.message).toContain(`${field}: expected a Fly`);
-
-      const approve = await cli(["plan", "approve", file, "--allow-destructive", "--by", "dana"]);
-      expect(approve.code).toBe(1);
-      expect(approve.stderr).toContain("the validator blocks it");
     },
   );
+
+  it("plan approve refuses to approve such a plan", async () => {
+    const file = writePlan("hostile.json", [destroyVolume("..")]);
+    const approve = await cli(["plan", "approve", file, "--allow-destructive", "--by", "dana"]);
+    expect(approve.code).toBe(1);
+    expect(approve.stderr).toContain("the validator blocks it");
+    expect(approve.stderr).toContain("volume_id: expected a Fly volume id");
+  });
 
   it.each(cases)("$name: apply of it, approved by hand, changes nothing", async ({ steps, pre }) => {
     const file = writePlan("hostile-approved.json", steps, pre, true);
