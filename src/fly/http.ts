@@ -5,8 +5,8 @@ import { VERSION } from "../version.js";
 import { authorizationHeader, type TokenAudience } from "./auth-header.js";
 import { systemClock, type Clock } from "./clock.js";
 import { FlyApiError, FlyNetworkError, isRetryableStatus } from "./errors.js";
-import { checkRequestPath } from "./path-safety.js";
 import type { RateLimiter } from "./limiter.js";
+import { checkRequestPath } from "./path-safety.js";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "./retry.js";
 
 export interface HttpRequest {
