@@ -4,6 +4,7 @@ import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
 import { appExists, identity, orMissing, type StepKnowledge, type Verdict } from "./step-knowledge.js";
 import type { ToolContext } from "./define-tool.js";
+import * as ids from "./id-fields.js";
 import { listView, markIncomplete, sortBy, type Limited } from "./view.js";
 
 const certRef = z.object({ app: f.app, hostname: f.hostname }).strict();
@@ -39,7 +40,7 @@ export const certsList = defineTool({
   input: z
     .object({
       app: f.app,
-      hostname_contains: z.string().trim().min(1).optional().describe("Only hostnames containing this text"),
+      hostname_contains: ids.hostnameFragment.optional().describe("Only hostnames containing this text"),
     })
     .strict(),
   async run(ctx, input): Promise<Limited<CertificateSummary>> {

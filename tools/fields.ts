@@ -1,38 +1,26 @@
 import { z } from "zod";
+import * as ids from "./id-fields.js";
 import { VIEW_MAX_LIMIT, VIEW_MAX_ROWS } from "./view.js";
 
 /**
  * Input fields shared by the catalog. Their names are a contract (DESIGN.md): plans, prompts
  * and the validator rely on them. Descriptions are written for a model choosing arguments.
+ * Every id and name has its Fly shape (id-fields.ts).
  */
 
-export const app = z.string().trim().min(1).describe('Fly app name, e.g. "my-app"');
+export const app = ids.appName.describe('Fly app name, e.g. "my-app"');
 
-export const org = z
-  .string()
-  .trim()
-  .min(1)
-  .describe(
-    'Organization slug, e.g. "personal". Omit to use the configured org, or every org the token can see.',
-  );
+export const org = ids.orgSlug.describe(
+  'Organization slug, e.g. "personal". Omit to use the configured org, or every org the token can see.',
+);
 
-export const machineId = z.string().trim().min(1).describe('Machine id, e.g. "148ed123a45678"');
+export const machineId = ids.machineId.describe('Machine id, 14 lowercase hex digits, e.g. "148ed123a45678"');
 
-export const volumeId = z.string().trim().min(1).describe('Volume id, e.g. "vol_1234abcd"');
+export const volumeId = ids.volumeId.describe('Volume id, e.g. "vol_9vw681egy1jj5xm4"');
 
-export const region = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9]{3,4}$/, 'a Fly region code such as "iad" or "ams"')
-  .describe('Fly region code, e.g. "iad", "ams", "syd"');
+export const region = ids.regionCode.describe('Fly region code, e.g. "iad", "ams", "syd"');
 
-export const hostname = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, 'a DNS hostname such as "www.example.com"')
-  .describe('Custom domain of the certificate, e.g. "www.example.com"');
+export const hostname = ids.hostname.describe('Custom domain of the certificate, e.g. "www.example.com"');
 
 /** Every state Fly reports for a machine: resting ones, the ones on the way between, and failed. */
 export const MACHINE_STATES = [

@@ -4,6 +4,7 @@ import type { IPAssignment } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
 import { appExists, identity, pick } from "./step-knowledge.js";
+import * as ids from "./id-fields.js";
 import { listView, sortBy } from "./view.js";
 
 export const ipsList = defineTool({
@@ -29,12 +30,7 @@ export const ipsAllocate = defineTool({
       app: f.app,
       type: z.enum(["v6", "shared_v4", "v4", "private_v6"]).describe("Kind of address"),
       region: f.region.optional().describe("Only announce the address in this region (dedicated v4 only)"),
-      service_name: z
-        .string()
-        .trim()
-        .min(1)
-        .optional()
-        .describe("Service to route to, when the app has several"),
+      service_name: ids.serviceName.optional().describe("Service to route to, when the app has several"),
     })
     .strict(),
   run: (ctx, { app, ...body }) => ctx.fly.rest.assignIp(app, body, ctx.signal),
@@ -60,7 +56,7 @@ export const ipsRelease = defineTool({
     "Release an IP address from an app. Traffic to that address stops; a released dedicated address cannot be got back.",
   access: "destructive",
   input: z
-    .object({ app: f.app, ip: z.string().ip().describe('The address to release, e.g. "2a09:8280:1::1"') })
+    .object({ app: f.app, ip: ids.ipAddress.describe('The address to release, e.g. "2a09:8280:1::1"') })
     .strict(),
   async run(ctx, input) {
     // Read first: see machines_destroy. Fly has no read of one assignment, so the list is read.

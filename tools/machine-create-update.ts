@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Machine, MachineConfig } from "../src/fly/schemas.js";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
+import * as ids from "./id-fields.js";
 import { ToolInputError } from "./invoke.js";
 import { isResting, waitForMachine } from "./machine-actions.js";
 import { machineEffect, machinePreconditions } from "./machine-steps.js";
@@ -19,17 +20,8 @@ export const machinesCreate = defineTool({
     .object({
       app: f.app,
       region: f.region,
-      name: z
-        .string()
-        .trim()
-        .min(1)
-        .max(63)
-        .optional()
-        .describe("Machine name; Fly generates one when omitted"),
-      image: z
-        .string()
-        .trim()
-        .min(1)
+      name: ids.machineName.optional().describe("Machine name; Fly generates one when omitted"),
+      image: ids.imageRef
         .optional()
         .describe(
           "Docker image, e.g. \"registry.fly.io/my-app:deployment-01H...\"; defaults to the source machine's or the app's current image",
@@ -103,7 +95,7 @@ export const machinesUpdate = defineTool({
     .object({
       app: f.app,
       machine_id: f.machineId,
-      image: z.string().trim().min(1).optional().describe("New Docker image"),
+      image: ids.imageRef.optional().describe("New Docker image"),
       guest: f.guest.partial().optional().describe('Size fields to change, e.g. {"memory_mb": 1024}'),
     })
     .strict(),

@@ -2,13 +2,10 @@ import { z } from "zod";
 import type { Secret } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
+import { secretName } from "./id-fields.js";
 import { ToolInputError } from "./invoke.js";
 import { appExists, identity, pick, type StepEffect } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
-
-const secretName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "letters, digits and underscores, not starting with a digit");
 
 /**
  * A plan holds references, never values: `{fromEnv}` and `{fromFile}` are resolved by the

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { OrgVolume, Volume } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
+import * as ids from "./id-fields.js";
 import { ToolInputError } from "./invoke.js";
 import { ORG_PAGES, forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
 import {
@@ -32,12 +33,7 @@ const VOLUME_SORTS = ["size", "created", "name", "region"] as const;
 
 const listFilters = {
   region: f.region.optional(),
-  state: z
-    .string()
-    .trim()
-    .min(1)
-    .optional()
-    .describe('Only volumes in this state, e.g. "created" (in use or ready)'),
+  state: ids.volumeState.optional().describe('Only volumes in this state, e.g. "created" (in use or ready)'),
   attached: f.attached.optional(),
   sort: z
     .enum(VOLUME_SORTS)
@@ -146,14 +142,11 @@ export const volumesCreate = defineTool({
   input: z
     .object({
       app: f.app,
-      name: z
-        .string()
-        .regex(/^[a-z0-9_]{1,30}$/, "lowercase letters, digits and underscores, at most 30")
-        .describe('Volume name: lowercase letters, digits and underscores, e.g. "data"'),
+      name: ids.volumeName.describe('Volume name: lowercase letters, digits and underscores, e.g. "data"'),
       region: f.region,
       size_gb: f.sizeGb,
       encrypted: z.boolean().optional().describe("Encrypt at rest (Fly's default is true)"),
-      snapshot_id: z.string().trim().min(1).optional().describe("Restore from this snapshot"),
+      snapshot_id: ids.snapshotId.optional().describe("Restore from this snapshot"),
       require_unique_zone: z
         .boolean()
         .optional()

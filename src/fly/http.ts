@@ -6,6 +6,7 @@ import { authorizationHeader, type TokenAudience } from "./auth-header.js";
 import { systemClock, type Clock } from "./clock.js";
 import { FlyApiError, FlyNetworkError, isRetryableStatus } from "./errors.js";
 import type { RateLimiter } from "./limiter.js";
+import { checkRequestPath } from "./path-safety.js";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "./retry.js";
 
 export interface HttpRequest {
@@ -125,6 +126,8 @@ export class HttpTransport {
 
   /** Resolves to the parsed JSON body, or undefined when the body is empty. */
   async request<T>(req: HttpRequest): Promise<T> {
+    // Before anything else: a path that undici or a server would rewrite names another resource.
+    checkRequestPath(req.path);
     const query = encodeQuery(req.query);
     refuseSecretReads(req.path, query);
     this.options.onRequest?.({ method: req.method, path: req.path, query, body: req.body });

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { FlyopsError } from "../errors.js";
 import type { HttpRequest, HttpTransport } from "./http.js";
+import { checkSegment } from "./path-safety.js";
 import type { MachineConfig } from "./schemas.js";
 
 /** Request and paging shapes of the REST client, and the plumbing every method shares. */
@@ -89,8 +90,13 @@ export function orgQuery(query: OrgListQuery): Record<string, string | boolean |
   };
 }
 
-/** Encodes one path segment the way Fly's Go clients do (url.PathEscape keeps ':' and '@', which IPv6 needs). */
+/**
+ * One path segment from an id or name, encoded the way Fly's Go clients do (url.PathEscape keeps
+ * ':' and '@', which IPv6 needs). A value that would not stay one segment naming one resource
+ * (empty, ".", "..", a slash, a percent escape, ...) is an UnsafePathError: nothing is sent.
+ */
 export function seg(value: string): string {
+  checkSegment(value);
   return encodeURIComponent(value).replace(/%3A/gi, ":").replace(/%40/gi, "@");
 }
 

@@ -40,6 +40,28 @@ export function ok(body?: unknown, status = 200): RouteResponse {
   return { status, body };
 }
 
+// A dot segment, raw or percent-encoded in any case (".", "..", ".%2e", "%2E%2E"), as a whole segment.
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i;
+// An escaped "/" or "\", or a raw "\": a separator hidden inside a segment.
+const HIDDEN_SEPARATOR = /%2f|%5c|\\/i;
+
+/**
+ * Why a raw request target (path and query, as sent) is refused, or undefined. A client that
+ * resolves dot segments (undici does, by the WHATWG URL rules) turns /v1/apps/a/volumes/.. into
+ * /v1/apps/a/, and a server that did the same would act on the app. Fly documents nothing here,
+ * so the sandbox is strict: such a path, an empty segment or a trailing slash is a 400 and
+ * changes nothing, before anything is routed or parsed.
+ */
+export function pathProblem(target: string): string | undefined {
+  const query = target.indexOf("?");
+  const path = query === -1 ? target : target.slice(0, query);
+  if (!path.startsWith("/")) return "the path must start with /";
+  if (DOT_SEGMENT.test(path)) return "the path holds a dot segment (. or ..)";
+  if (HIDDEN_SEPARATOR.test(path)) return "the path holds an escaped slash or a backslash";
+  if (path !== "/" && path.slice(1).split("/").includes("")) return "the path holds an empty segment";
+  return undefined;
+}
+
 /** Matches a path against the route table segment by segment; segments are percent-decoded. */
 export class Router {
   private readonly routes: { route: Route; segments: string[] }[] = [];

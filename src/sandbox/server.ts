@@ -6,7 +6,7 @@ import type { FaultInjector } from "./faults.js";
 import { executeGraphQL } from "./graphql.js";
 import { ApiError } from "./http-error.js";
 import type { ServerRateLimiter } from "./rate-limit.js";
-import type { Method, Router } from "./router.js";
+import { pathProblem, type Method, type Router } from "./router.js";
 import type { SandboxStore } from "./store.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -99,6 +99,8 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
     }
     const problem = authProblem(req.headers.authorization, token);
     if (problem) return fail(401, problem);
+    const badPath = pathProblem(req.url ?? "/");
+    if (badPath) return fail(400, `invalid request path: ${badPath}`);
 
     if (isGraphQL) {
       if (method !== "POST") return fail(405, "GraphQL takes POST", { allow: "POST" });

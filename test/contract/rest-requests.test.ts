@@ -123,8 +123,15 @@ function queryValueMatches(value: string, schema: Parameter["schema"]): boolean 
 // Answers in the shapes of the spec, enough for FlyRest's response schemas; paged listings
 // hand out a second page once so the cursor is exercised.
 function respond(operationId: string, query: URLSearchParams): { status: number; body?: unknown } {
-  const machine = { id: "m1", name: "m", state: "started", region: "iad", instance_id: "v1", config: {} };
-  const volume = { id: "vol_1", name: "data", region: "iad", size_gb: 1, state: "created" };
+  const machine = {
+    id: "e2865013c45e86",
+    name: "m",
+    state: "started",
+    region: "iad",
+    instance_id: "v1",
+    config: {},
+  };
+  const volume = { id: "vol_1pg7r2m9x4kq8dzw", name: "data", region: "iad", size_gb: 1, state: "created" };
   const cert = { hostname: "www.example.com", status: "pending" };
   const cursor = query.get("cursor");
   const secondPage = cursor === "c1";
@@ -140,19 +147,19 @@ function respond(operationId: string, query: URLSearchParams): { status: number;
     // Fly may answer an empty page while more remain: page c1 is empty but carries a cursor.
     Machines_org_list:
       cursor === "c2"
-        ? { machines: [{ ...machine, id: "m2", app_name: "a" }] }
+        ? { machines: [{ ...machine, id: "3287e15b6d9e48", app_name: "a" }] }
         : secondPage
           ? { machines: [], next_cursor: "c2" }
           : { machines: [{ ...machine, app_name: "a" }], next_cursor: "c1" },
     Volumes_org_list: secondPage
-      ? { volumes: [{ ...volume, id: "vol_2", app_name: "a" }] }
+      ? { volumes: [{ ...volume, id: "vol_2rp4x8k1m6tq9hvz", app_name: "a" }] }
       : { volumes: [{ ...volume, app_name: "a" }], next_cursor: "c1" },
     Volumes_list: [volume],
     Volumes_get_by_id: volume,
     Volumes_create: volume,
     Volume_delete: volume,
     Volumes_extend: { needs_restart: false, volume: { ...volume, size_gb: 2 } },
-    Volumes_list_snapshots: [{ id: "vs_1", status: "created" }],
+    Volumes_list_snapshots: [{ id: "vs_a1b2c3d4e5f6g7h8", status: "created" }],
     // Fly may send values along; FlyRest must drop them.
     Secrets_list: { secrets: [{ name: "A", digest: "d", value: "plaintext-value" }] },
     Secrets_update: { version: 2, secrets: [{ name: "A", value: "plaintext-value" }] },
@@ -218,7 +225,7 @@ afterAll(async () => {
 
 const APP = "my-app";
 const ID = "148ed123a45678";
-const VOL = "vol_1234abcd";
+const VOL = "vol_9vw681egy1jj5xm4";
 
 /** One call per FlyRest method; the coverage test below fails when a method is missing here. */
 const calls: Record<string, (r: FlyRest) => Promise<unknown>> = {
@@ -377,10 +384,10 @@ describe("FlyRest requests match Fly's OpenAPI document", () => {
 
   it("follows cursors through every page", async () => {
     const machines = await rest.listOrgMachines("personal");
-    expect(machines.items.map((m) => m.id)).toEqual(["m1", "m2"]);
+    expect(machines.items.map((m) => m.id)).toEqual(["e2865013c45e86", "3287e15b6d9e48"]);
     expect(machines.truncated).toBe(false);
     const limited = await rest.listOrgVolumes("personal", {}, { maxPages: 1 });
-    expect(limited).toMatchObject({ truncated: true, items: [{ id: "vol_1" }] });
+    expect(limited).toMatchObject({ truncated: true, items: [{ id: "vol_1pg7r2m9x4kq8dzw" }] });
     const certs = await rest.listCertificates(APP);
     expect(certs.items.map((c) => c.hostname)).toEqual(["www.example.com", "b.example.com"]);
   });

@@ -194,10 +194,10 @@ describe("a retry that finds its own earlier work", () => {
         req.socket.resetAndDestroy();
       } else if (req.method === "PUT") {
         json(res, 400, { error: `invalid size_gb: a volume can only grow, and it is ${size} GB now` });
-      } else json(res, 200, { id: "vol_1", size_gb: size, state: "created" });
+      } else json(res, 200, { id: "vol_1pg7r2m9x4kq8dzw", size_gb: size, state: "created" });
     });
-    const result = await new FlyRest(http).extendVolume("a", "vol_1", 5);
-    expect(result).toMatchObject({ volume: { id: "vol_1", size_gb: 5 } });
+    const result = await new FlyRest(http).extendVolume("a", "vol_1pg7r2m9x4kq8dzw", 5);
+    expect(result).toMatchObject({ volume: { id: "vol_1pg7r2m9x4kq8dzw", size_gb: 5 } });
     expect(result.needs_restart).toBeUndefined();
     expect(requests.map((r) => r.method)).toEqual(["PUT", "GET"]);
   });
@@ -207,10 +207,10 @@ describe("a retry that finds its own earlier work", () => {
     const { http, requests } = await setup((req, res) => {
       if (req.method === "PUT" && ++puts === 1) json(res, 503, { error: "try again" });
       else if (req.method === "PUT")
-        json(res, 200, { needs_restart: true, volume: { id: "vol_1", size_gb: 5 } });
-      else json(res, 200, { id: "vol_1", size_gb: 3 });
+        json(res, 200, { needs_restart: true, volume: { id: "vol_1pg7r2m9x4kq8dzw", size_gb: 5 } });
+      else json(res, 200, { id: "vol_1pg7r2m9x4kq8dzw", size_gb: 3 });
     });
-    await expect(new FlyRest(http).extendVolume("a", "vol_1", 5)).resolves.toMatchObject({
+    await expect(new FlyRest(http).extendVolume("a", "vol_1pg7r2m9x4kq8dzw", 5)).resolves.toMatchObject({
       needs_restart: true,
     });
     expect(requests.map((r) => r.method)).toEqual(["PUT", "GET", "PUT"]);

@@ -212,6 +212,61 @@ describe("makePlan", () => {
     expect((error as MakerError).hint).toContain("destructive");
   });
 
+  it("refuses a step whose id would leave its path segment, however often a model proposes it", async () => {
+    const feedback: string[] = [];
+    const hostile = [
+      { id: "s1", tool: "volumes_destroy", reason: "unused", input: { app: "demo-web", volume_id: ".." } },
+      { id: "s1", tool: "machines_destroy", reason: "unused", input: { app: "demo-web", machine_id: ".." } },
+      {
+        id: "s1",
+        tool: "volumes_destroy",
+        reason: "unused",
+        input: { app: "demo-web", volume_id: "%2e%2e" },
+      },
+    ];
+    const before = JSON.stringify(world.sandbox.store.toState());
+    const model = scripted([
+      ...hostile.map((step, i): Turn => (messages) => {
+        if (i > 0) feedback.push(lastTool(messages)?.content ?? "");
+        return [call("propose_plan", proposal([step]))];
+      }),
+      (messages) => {
+        feedback.push(lastTool(messages)?.content ?? "");
+        return "I could not make a plan.";
+      },
+    ]);
+    const error = await make(model, true, "destroy the unused volume of demo-web").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MakerError);
+    expect(feedback[0]).toContain("volume_id: expected a Fly volume id");
+    expect(feedback[1]).toContain("machine_id: expected a Fly machine id");
+    expect(feedback[2]).toContain("volume_id: expected a Fly volume id");
+    expect(world.sandbox.store.app("demo-web")).toBeDefined();
+    expect(JSON.stringify(world.sandbox.store.toState())).toBe(before);
+  });
+
+  it("refuses a proposed precondition whose id would leave its path segment", async () => {
+    let feedback = "";
+    const dotted = {
+      tool: "machines_get",
+      input: { app: "demo-web", machine_id: ".." },
+      expect: { exists: true },
+    };
+    const model = scripted([
+      () => [call("propose_plan", proposal([stop], [dotted]))],
+      (messages) => {
+        feedback = lastTool(messages)?.content ?? "";
+        return [call("propose_plan", proposal([stop]))];
+      },
+      () => "ok",
+    ]);
+    const made = await make(model);
+    expect(feedback).toContain("the validator blocks it");
+    expect(feedback).toContain("machine_id: expected a Fly machine id");
+    expect(feedback).toContain("[precondition-input]");
+    expect(made.proposals).toBe(2);
+    expect(made.plan.preconditions.map((p) => p.input)).not.toContainEqual(dotted.input);
+  });
+
   it("says so when the model proposes nothing", async () => {
     const error = await make(scripted([() => "I need the machine id."])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MakerError);

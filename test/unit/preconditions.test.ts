@@ -100,17 +100,17 @@ describe("checkPrecondition against the sandbox", () => {
 });
 
 describe("stepMayAffect", () => {
-  const pre = { input: { app: "demo-web", machine_id: "m1" } };
+  const pre = { input: { app: "demo-web", machine_id: "148ed123a45678" } };
   it("links a step to the preconditions about what it touches", () => {
-    expect(stepMayAffect({ tool: "machines_stop", input: { app: "demo-web", machine_id: "m1" } }, pre)).toBe(
-      true,
-    );
-    expect(stepMayAffect({ tool: "machines_stop", input: { app: "demo-web", machine_id: "m2" } }, pre)).toBe(
-      false,
-    );
-    expect(stepMayAffect({ tool: "machines_stop", input: { app: "other", machine_id: "m1" } }, pre)).toBe(
-      false,
-    );
+    expect(
+      stepMayAffect({ tool: "machines_stop", input: { app: "demo-web", machine_id: "148ed123a45678" } }, pre),
+    ).toBe(true);
+    expect(
+      stepMayAffect({ tool: "machines_stop", input: { app: "demo-web", machine_id: "d8d9e21a7c3e18" } }, pre),
+    ).toBe(false);
+    expect(
+      stepMayAffect({ tool: "machines_stop", input: { app: "other", machine_id: "148ed123a45678" } }, pre),
+    ).toBe(false);
     expect(stepMayAffect({ tool: "machines_create", input: { app: "demo-web", region: "iad" } }, pre)).toBe(
       true,
     );

@@ -68,7 +68,7 @@ describe("destroying something that never existed", () => {
   it("fails volumes_destroy and certs_remove with not-found and sends no DELETE", async () => {
     const volume = await context(notFound);
     await expect(
-      run(volume.ctx, "volumes_destroy", { app: "demo-web", volume_id: "vol_0000000000beef" }),
+      run(volume.ctx, "volumes_destroy", { app: "demo-web", volume_id: "vol_000000000000beef" }),
     ).rejects.toMatchObject({ status: 404 });
     expect(volume.seen().filter((r) => r.startsWith("DELETE"))).toEqual([]);
     await server?.close();

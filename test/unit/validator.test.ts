@@ -6,6 +6,8 @@ import { PlanFile } from "../../src/plan/schema/schema.js";
 import { validatePlan, type Finding } from "../../src/plan/check/validator.js";
 
 const FAKE_TOKEN = `fm2_${"lJPE".repeat(12)}`;
+// A machine id of Fly's shape: 14 lowercase hex digits.
+const MACHINE = "148ed123a45678";
 
 function example(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(packageRoot, "plans", "examples", name), "utf8")) as Record<
@@ -76,7 +78,7 @@ describe("validatePlan", () => {
   });
 
   it("blocks an unknown tool and suggests the near one", () => {
-    const result = validatePlan(plan([step("s1", "machine_stop", { app: "a", machine_id: "m" })]), deny);
+    const result = validatePlan(plan([step("s1", "machine_stop", { app: "a", machine_id: MACHINE })]), deny);
     expect(rules(result.findings)).toEqual([["s1", "unknown-tool", "block"]]);
     expect(result.findings[0]!.message).toContain('did you mean "machines_stop"');
   });
@@ -89,7 +91,7 @@ describe("validatePlan", () => {
           region: "not a region",
           guest: { cpu_kind: "shared", cpus: 3, memory_mb: 512 },
         }),
-        step("s2", "machines_stop", { app: "a", machine_id: "m", force: true }),
+        step("s2", "machines_stop", { app: "a", machine_id: MACHINE, force: true }),
       ]),
       deny,
     );
@@ -227,7 +229,7 @@ describe("validatePlan", () => {
 
   it("takes risk from the tool's access, not from what the plan says", () => {
     const destroy = {
-      ...step("s1", "machines_destroy", { app: "a", machine_id: "m" }, "harmless read-only cleanup"),
+      ...step("s1", "machines_destroy", { app: "a", machine_id: MACHINE }, "harmless read-only cleanup"),
       risk: "read",
     };
     const denied = validatePlan(plan([destroy]), deny);
@@ -239,7 +241,7 @@ describe("validatePlan", () => {
     const honest = step(
       "s1",
       "machines_destroy",
-      { app: "a", machine_id: "m" },
+      { app: "a", machine_id: MACHINE },
       "harmless read-only cleanup",
     );
     expect(rules(validatePlan(plan([honest]), deny).findings)).toEqual([["s1", "destructive", "block"]]);
@@ -282,7 +284,7 @@ describe("validatePlan", () => {
     const result = validatePlan(
       plan([step("s1", "apps_get", { app: "a" })], {
         preconditions: [
-          { tool: "machines_stop", input: { app: "a", machine_id: "m" }, expect: { exists: true } },
+          { tool: "machines_stop", input: { app: "a", machine_id: MACHINE }, expect: { exists: true } },
           { tool: "apps_gett", input: { app: "a" }, expect: { exists: true } },
           { tool: "machines_get", input: { app: "a" }, expect: { state: "started" } },
           { tool: "apps_get", input: { app: "a" }, expect: ["exists"] },
@@ -325,7 +327,7 @@ describe("validatePlan", () => {
       plan([
         step("a", "nope", {}),
         { id: "b", tool: "apps_get" },
-        step("c", "machines_destroy", { app: "x", machine_id: "m" }),
+        step("c", "machines_destroy", { app: "x", machine_id: MACHINE }),
       ]),
       deny,
     );
@@ -341,7 +343,7 @@ describe("validatePlan", () => {
     const input = deepFreeze(
       plan([
         step("s1", "machines_create", {
-          app: " a ",
+          app: "a",
           region: "IAD",
           guest: { cpu_kind: "shared", cpus: 1, memory_mb: 256 },
         }),
@@ -354,7 +356,7 @@ describe("validatePlan", () => {
 
   it("agrees with the schema: what it lets run parses as a PlanFile", () => {
     const candidate = plan([
-      step("s1", "machines_stop", { app: "a", machine_id: "m" }),
+      step("s1", "machines_stop", { app: "a", machine_id: MACHINE }),
       step("s2", "flyctl", { args: ["scale", "count", "2", "-a", "a", "-y"] }),
       step("s3", "secrets_set", { app: "a", secrets: { K: { fromEnv: "K" } } }),
     ]);

@@ -109,8 +109,9 @@ export function findMachineIds(text: string, known: Iterable<string> = []): stri
   return [...found];
 }
 
+/** Fly volume ids are "vol_" and 16 lowercase letters or digits (tools/id-fields.ts). */
 export function findVolumeIds(text: string): string[] {
-  return [...new Set([...text.matchAll(/\bvol_[a-z0-9]+\b/gi)].map((m) => m[0].toLowerCase()))];
+  return [...new Set([...text.matchAll(/\bvol_[a-z0-9]{16}\b/gi)].map((m) => m[0].toLowerCase()))];
 }
 
 /**

@@ -1,0 +1,204 @@
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * A loopback stand-in for Fly that records every request exactly as it arrived on the wire (after
+ * whatever the HTTP client did to the URL), names the OpenAPI operation its path matches, with the
+ * path parameters, and answers in the operation's shape. Answers echo the ids they are asked
+ * about, so every id a tool sends next is one it was given or one this server made up (CREATED_*).
+ */
+
+export const CREATED_MACHINE_ID = "e2865013c45e86";
+export const CREATED_VOLUME_ID = "vol_c2e8m3q7w1x5z9d4";
+
+export interface WireRequest {
+  method: string;
+  /** The request target as received: path and query, undecoded. */
+  target: string;
+  /** The target's path, undecoded. */
+  path: string;
+  operationId: string | undefined;
+  /** Path parameters of the matched operation, percent-decoded. */
+  params: Record<string, string>;
+}
+
+export interface PathRecordingServer {
+  url: string;
+  requests: WireRequest[];
+  close(): Promise<void>;
+}
+
+interface Template {
+  method: string;
+  operationId: string;
+  segments: string[];
+}
+
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "spec/fly");
+
+function loadTemplates(): Template[] {
+  const spec = JSON.parse(readFileSync(resolve(specDir, "machines-openapi.json"), "utf8")) as {
+    paths: Record<string, Record<string, { operationId?: string }>>;
+  };
+  return Object.entries(spec.paths).flatMap(([path, methods]) =>
+    Object.entries(methods)
+      .filter(([method]) => method !== "parameters")
+      // Spec paths are relative to https://api.machines.dev/v1.
+      .map(([method, op]) => ({
+        method: method.toUpperCase(),
+        operationId: op.operationId ?? `${method} ${path}`,
+        segments: `/v1${path}`.split("/").slice(1),
+      })),
+  );
+}
+
+const templates = loadTemplates();
+
+/** The operation a wire path names, preferring literal segments (…/certificates/acme) over parameters. */
+export function matchOperation(
+  method: string,
+  path: string,
+): { operationId: string; params: Record<string, string> } | undefined {
+  const parts = path.split("/").slice(1);
+  let best: { operationId: string; params: Record<string, string>; literals: number } | undefined;
+  for (const t of templates) {
+    if (t.method !== method || t.segments.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let literals = 0;
+    const matches = t.segments.every((segment, i) => {
+      const part = parts[i] ?? "";
+      const param = /^\{(.+)\}$/.exec(segment)?.[1];
+      if (param === undefined) {
+        literals += 1;
+        return segment === part;
+      }
+      if (part === "") return false;
+      params[param] = safeDecode(part);
+      return true;
+    });
+    if (matches && (best === undefined || literals > best.literals))
+      best = { operationId: t.operationId, params, literals };
+  }
+  return best && { operationId: best.operationId, params: best.params };
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+const machine = (id: string) => ({
+  id,
+  name: "web-1",
+  // Suspended: start and stop both act on it, and update keeps it down (no long waits).
+  state: "suspended",
+  region: "iad",
+  instance_id: "01J9ZK3V2W1C4N7P8Q5R6S7T8U",
+  config: { image: "registry.fly.io/my-app:v0", guest: { cpu_kind: "shared", cpus: 1, memory_mb: 256 } },
+});
+
+const volume = (id: string) => ({ id, name: "data", region: "iad", size_gb: 1, state: "created" });
+
+function answer(operationId: string, params: Record<string, string>, ip: string): unknown {
+  const app = params.app_name ?? "";
+  switch (operationId) {
+    case "Apps_list":
+      return { apps: [{ name: "my-app", organization: { slug: "acme-corp" } }], total_apps: 1 };
+    case "Apps_show":
+      return { name: app, organization: { slug: "acme-corp" } };
+    case "Machines_list":
+      return [machine(CREATED_MACHINE_ID)];
+    case "Machines_show":
+    case "Machines_update":
+      return machine(params.machine_id ?? "");
+    case "Machines_create":
+      return machine(CREATED_MACHINE_ID);
+    case "Machines_wait":
+      return { ok: true };
+    case "Machines_org_list":
+      return { machines: [{ ...machine(CREATED_MACHINE_ID), app_name: "my-app" }] };
+    case "Volumes_org_list":
+      return { volumes: [{ ...volume(CREATED_VOLUME_ID), app_name: "my-app" }] };
+    case "Volumes_list":
+      return [volume(CREATED_VOLUME_ID)];
+    case "Volumes_get_by_id":
+    case "Volume_delete":
+      return volume(params.volume_id ?? "");
+    case "Volumes_create":
+      return volume(CREATED_VOLUME_ID);
+    case "Volumes_extend":
+      return { needs_restart: false, volume: { ...volume(params.volume_id ?? ""), size_gb: 5 } };
+    case "Volumes_list_snapshots":
+      return [{ id: "vs_a1b2c3d4e5f6g7h8", status: "created" }];
+    case "Secrets_list":
+      return { secrets: [] };
+    case "Secrets_update":
+      return { version: 2 };
+    case "App_IPAssignments_list":
+      return { ips: [{ ip, shared: false }] };
+    case "App_IPAssignments_create":
+      return { ip: "2a09:8280:1::2", shared: false };
+    case "App_Certificates_list":
+      return { certificates: [] };
+    case "App_Certificates_acme_create":
+    case "App_Certificates_show":
+    case "App_Certificates_check":
+      return { hostname: params.hostname ?? "www.example.com", status: "pending" };
+    case "Platform_regions_get":
+      return { nearest: "iad", regions: [{ code: "iad", name: "Ashburn" }] };
+    case "CurrentToken_show":
+      return { tokens: [] };
+    default:
+      return undefined;
+  }
+}
+
+const GRAPHQL_DATA = {
+  viewer: { __typename: "User", email: "dana@example.com", name: "Dana" },
+  organizations: {
+    nodes: [{ id: "org1", slug: "acme-corp", name: "Acme", type: "SHARED" }],
+    pageInfo: { hasNextPage: false, endCursor: null },
+  },
+};
+
+/** Starts the recorder; `ip` is the address its IP listing reports as assigned. */
+export async function startPathRecordingServer(ip: string): Promise<PathRecordingServer> {
+  const requests: WireRequest[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const target = req.url ?? "";
+      const query = target.indexOf("?");
+      const path = query === -1 ? target : target.slice(0, query);
+      const method = req.method ?? "";
+      const match = path === "/graphql" ? undefined : matchOperation(method, path);
+      requests.push({ method, target, path, operationId: match?.operationId, params: match?.params ?? {} });
+      res.setHeader("content-type", "application/json");
+      if (path === "/graphql") return res.end(JSON.stringify({ data: GRAPHQL_DATA }));
+      if (!match) {
+        res.statusCode = 404;
+        return res.end(JSON.stringify({ error: `no operation ${method} ${path}` }));
+      }
+      const body = answer(match.operationId, match.params, ip);
+      res.end(body === undefined ? "" : JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
