@@ -179,7 +179,8 @@ describe("reviews and finding lines show a plan's values escaped, one line each"
     );
     const text = renderReview(await reviewPlan(raw, { file: "p.json", allowDestructive: false }));
     for (const raw of ["\u001b", "\u202e", "\u2028"]) expect(text).not.toContain(raw);
-    expect(text).toContain(`stop machine ${MACHINE}\\u001b[1A\\u001b[2K of demo-web`);
+    // An input its tool rejects is shown as written, escaped, not described.
+    expect(text).toContain(`machines_stop {"app":"demo-web","machine_id":"${MACHINE}\\u001b[1A\\u001b[2K"}`);
     expect(text).toContain("why: ok\\n  s2   [read] harmless\\u001b[1A\\u001b[2K");
     expect(text).toContain("s1\\u202e");
     expect(text).toContain("summary:  Nothing to see.\\u001b[1A");
