@@ -1,7 +1,16 @@
 import type { z } from "zod";
 import { zodToJsonSchema } from "zod-to-json-schema";
-import type { JsonSchema, ToolSpec } from "../src/llm/types.js";
 import type { AnyTool } from "./define-tool.js";
+
+/** JSON schema of a tool's input, generated from its zod schema. */
+export type JsonSchema = Record<string, unknown>;
+
+/** What a model is offered of a tool: its name, what it does, and its input's JSON schema. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+}
 
 /**
  * The JSON schema a model sees for a tool's input: plain JSON Schema (draft 7 subset) with

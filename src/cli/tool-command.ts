@@ -1,6 +1,7 @@
 import confirmPrompt from "@inquirer/confirm";
 import { invokeTool, parseToolInput } from "../../tools/invoke.js";
 import type { AnyTool } from "../../tools/define-tool.js";
+import type { ApplyIo } from "../plan/apply/types.js";
 import { Redactor } from "../security/redact.js";
 import { terminalSafe } from "../security/terminal-safe.js";
 import { RefusedError, UsageError } from "../errors.js";
@@ -19,6 +20,8 @@ export interface CommandDeps {
   confirm: (message: string) => Promise<boolean>;
   createRuntime: (options: RuntimeOptions) => Promise<Runtime>;
   signal?: AbortSignal;
+  /** Passed to the applier: told at each step's start and end (apply only). */
+  onStep?: ApplyIo["onStep"];
 }
 
 export function defaultDeps(): CommandDeps {

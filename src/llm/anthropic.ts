@@ -213,6 +213,10 @@ class StreamAssembler {
         if (event.delta.stop_reason) this.stop = event.delta.stop_reason;
         break;
       }
+      // A block or the message ending carries nothing the answer needs: its content came in deltas.
+      case "content_block_stop":
+      case "message_stop":
+        break;
       default:
         break;
     }

@@ -3,14 +3,9 @@
  * The agent loop knows only these types; SDK shapes stay inside the adapters.
  */
 
-/** JSON schema of a tool's input, generated from its zod schema. */
-export type JsonSchema = Record<string, unknown>;
+import type { ToolSpec } from "../../tools/json-schema.js";
 
-export interface ToolSpec {
-  name: string;
-  description: string;
-  parameters: JsonSchema;
-}
+export type { JsonSchema, ToolSpec } from "../../tools/json-schema.js";
 
 export interface ToolCall {
   /** Provider-issued id; echoed back on the matching tool result. */

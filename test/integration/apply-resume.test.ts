@@ -2,14 +2,16 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI_PATH } from "../support/cli.js";
+import { fileURLToPath } from "node:url";
 import { sandboxHome } from "../support/sandbox-home.js";
 
 /**
  * An apply killed with SIGKILL in the middle, then `apply --resume`, ends with exactly the
- * resources the plan asked for. The applier's test-only pause hooks (FLYOPS_TEST_PAUSE_AFTER_START,
- * FLYOPS_TEST_PAUSE_BEFORE_DONE) hold it at a chosen point so the kill lands there every time.
+ * resources the plan asked for. The built apply runs from a launcher that holds it, through the
+ * applier's onStep observer, at a chosen point, so the kill lands there every time.
  */
+
+const UNTIL_KILLED = fileURLToPath(new URL("../support/apply-until-killed.js", import.meta.url));
 
 const world = sandboxHome({ prefix: "flyops-resume-", sandbox: { seed: "demo" } });
 
@@ -52,11 +54,11 @@ async function approvedCreates(): Promise<string> {
 }
 
 /** Runs `apply --yes` until it reports the pause, then kills it with SIGKILL. */
-function applyAndKill(file: string, hook: Record<string, string>): Promise<string> {
+function applyAndKill(file: string, step: string, moment: "started" | "ran"): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, "apply", file, "--yes"], {
+    const child = spawn(process.execPath, [UNTIL_KILLED, file, step, moment], {
       cwd: world.dir,
-      env: world.env({ PATH: process.env.PATH ?? "", ...hook }),
+      env: world.env({ PATH: process.env.PATH ?? "" }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
@@ -89,18 +91,14 @@ describe("flyops apply --resume after SIGKILL", () => {
   it.each([
     [
       "after journaling the start of s2, before the volume is created",
-      { FLYOPS_TEST_PAUSE_AFTER_START: "s2" },
+      "started",
       "nothing was created before the interruption",
     ],
-    [
-      "after the volume of s2 is created, before its success is journaled",
-      { FLYOPS_TEST_PAUSE_BEFORE_DONE: "s2" },
-      "adopted vol_",
-    ],
-  ])("killed %s: the resume creates exactly what the plan asks for", async (_when, hook, reconciled) => {
+    ["after the volume of s2 is created, before its success is journaled", "ran", "adopted vol_"],
+  ])("killed %s: the resume creates exactly what the plan asks for", async (_when, moment, reconciled) => {
     const file = await approvedCreates();
     const before = counts();
-    const stderr = await applyAndKill(file, hook);
+    const stderr = await applyAndKill(file, "s2", moment as "started" | "ran");
     expect(stderr).toContain("[1/3] s1 done");
 
     const plain = await world.cli(["apply", file, "--yes"]);

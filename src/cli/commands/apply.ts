@@ -28,14 +28,6 @@ export const applyOptionsSchema = z.object({
 });
 export type ApplyCommandOptions = z.input<typeof applyOptionsSchema>;
 
-/**
- * Test-only hooks: the applier stops dead (until killed) right after journaling the start of the
- * named step, or right before journaling its success. Integration tests SIGKILL it there to prove
- * that `--resume` neither loses nor duplicates work. They only ever wait; they change nothing.
- */
-export const PAUSE_AFTER_START_ENV = "FLYOPS_TEST_PAUSE_AFTER_START";
-export const PAUSE_BEFORE_DONE_ENV = "FLYOPS_TEST_PAUSE_BEFORE_DONE";
-
 function parseOptions(raw: ApplyCommandOptions): z.infer<typeof applyOptionsSchema> {
   const parsed = applyOptionsSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
@@ -127,7 +119,7 @@ export async function runApply(
         credentials: runtime.credentials,
         progress,
         confirm: deps.stdinIsTTY ? deps.confirm : undefined,
-        pause: { afterStart: deps.env[PAUSE_AFTER_START_ENV], beforeDone: deps.env[PAUSE_BEFORE_DONE_ENV] },
+        onStep: deps.onStep,
       },
     );
   } catch (error) {

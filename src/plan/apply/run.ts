@@ -12,11 +12,6 @@ import { isCreate, snapshotBeforeCreate, type Reconciliation } from "./reconcile
  * what already existed) before it runs and its outcome after; the first failure stops the run.
  */
 
-function pauseForever(io: ApplyIo, what: string): Promise<never> {
-  io.progress(`paused ${what} (test hook); kill this process to simulate a crash`);
-  return new Promise<never>(() => setInterval(() => undefined, 1 << 30));
-}
-
 function resumeHint(planPath: string): string {
   return `after fixing the cause, run \`flyops apply ${planPath} --resume\`: finished steps are skipped and the interrupted one is reconciled`;
 }
@@ -89,9 +84,9 @@ export async function executeSteps(
         });
         started = true;
         io.progress(`${counter} ${entry.change} ...`);
-        if (io.pause?.afterStart === step.id) await pauseForever(io, `after starting ${step.id}`);
+        await io.onStep?.(step.id, "started");
         const changed = await executeStep(step, stepRunner(options, io), false);
-        if (io.pause?.beforeDone === step.id) await pauseForever(io, `before journaling ${step.id} as done`);
+        await io.onStep?.(step.id, "ran");
         writer.append({
           ...base,
           at: at(),

@@ -39,9 +39,14 @@ export interface ApplyIo {
   progress: (line: string) => void;
   /** Present only when a person can answer (a terminal); without it every question is a no. */
   confirm?: (question: string) => Promise<boolean>;
-  /** Test-only: stop dead after journaling the start of this step, or just before journaling its success. */
-  pause?: { afterStart?: string; beforeDone?: string };
+  /**
+   * Told, and awaited, at the two moments a crash is hardest on: a step's start is journaled and
+   * it has not run, or it has run and its success is not journaled yet.
+   */
+  onStep?: (step: string, moment: StepMoment) => Promise<void>;
 }
+
+export type StepMoment = "started" | "ran";
 
 export type StepOutcome = "ran" | "done-before" | "adopted" | "would-run" | "failed" | "not-run";
 

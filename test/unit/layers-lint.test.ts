@@ -1,0 +1,43 @@
+import { ESLint, Linter } from "eslint";
+import { describe, expect, it } from "vitest";
+
+/**
+ * The import boundaries are lint rules (eslint.config.js); these cases show that `npm run lint`
+ * refuses an import that crosses a layer the wrong way, and lets the right way through.
+ */
+
+const CASES: Array<{ file: string; imports: string; refused: boolean }> = [
+  { file: "src/plan/check/zz.ts", imports: "../../cli/output.js", refused: true },
+  { file: "src/agent/zz.ts", imports: "../cli/runtime.js", refused: true },
+  { file: "src/fly/zz.ts", imports: "../../tools/index.js", refused: true },
+  { file: "src/fly/zz.ts", imports: "../plan/schema/schema.js", refused: true },
+  { file: "tools/zz.ts", imports: "../src/sandbox/index.js", refused: true },
+  { file: "tools/zz.ts", imports: "../src/llm/types.js", refused: true },
+  { file: "src/security/zz.ts", imports: "../fly/http.js", refused: true },
+  { file: "src/sandbox/zz.ts", imports: "../../tools/fields.js", refused: true },
+  { file: "src/cli/zz.ts", imports: "../../test/support/cli.js", refused: true },
+  { file: "src/plan/check/zz.ts", imports: "../../security/redact.js", refused: false },
+  { file: "tools/zz.ts", imports: "../src/fly/errors.js", refused: false },
+  { file: "src/cli/zz.ts", imports: "../plan/check/validator.js", refused: false },
+];
+
+describe("layer boundaries in lint", () => {
+  const eslint = new ESLint({ cwd: process.cwd() });
+  it.each(CASES)("$file importing $imports: refused=$refused", async ({ file, imports, refused }) => {
+    const config = (await eslint.calculateConfigForFile(file)) as { rules?: Record<string, unknown> };
+    const rule = config.rules?.["no-restricted-imports"] as Linter.RuleEntry | undefined;
+    // The project's own rule options for that file, applied by ESLint's core linter to one import.
+    const messages = new Linter().verify(
+      `import "${imports}";\n`,
+      [
+        {
+          files: ["**/*.ts"],
+          languageOptions: { sourceType: "module" },
+          rules: rule ? { "no-restricted-imports": rule } : {},
+        },
+      ],
+      file,
+    );
+    expect(messages.filter((m) => m.ruleId === "no-restricted-imports").length > 0).toBe(refused);
+  });
+});
