@@ -3,7 +3,7 @@ import { handleError } from "./handle-error.js";
 import { buildProgram } from "./program.js";
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (error) {
   process.exitCode = handleError(error);
 }

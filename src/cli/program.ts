@@ -1,15 +1,13 @@
 import { Command } from "commander";
-import { applyCommand } from "./commands/apply.js";
-import { askCommand } from "./commands/ask.js";
-import { authCommand } from "./commands/auth.js";
-import { flyCommand } from "./commands/fly.js";
-import { historyCommand } from "./commands/history.js";
-import { planCommand } from "./commands/plan.js";
-import { sandboxCommand } from "./commands/sandbox.js";
+import { COMMANDS } from "./command-index.js";
 import { VERSION } from "../version.js";
 
-/** Builds the whole command tree. Kept apart from main.ts so tests can parse argv in-process. */
-export function buildProgram(): Command {
+/**
+ * The command tree for one run: the command named on the command line is loaded in full, the
+ * others stand as their one-line summaries (enough for `flyops --help`). Kept apart from main.ts
+ * so tests can parse argv in-process.
+ */
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command("flyops")
     .description(
       "An agent for Fly.io operators: ask questions in plain English, turn change requests into reviewed plan files, apply approved plans safely.",
@@ -19,20 +17,20 @@ export function buildProgram(): Command {
     // Options after a subcommand belong to it: `plan show FILE --json` is show's --json, not plan's.
     .enablePositionalOptions()
     .exitOverride();
-  for (const command of [
-    askCommand(),
-    planCommand(),
-    applyCommand(),
-    flyCommand(),
-    authCommand(),
-    historyCommand(),
-    sandboxCommand(),
-  ]) {
-    program.addCommand(command);
+  const wanted = commandWord(argv.slice(2));
+  for (const entry of COMMANDS) {
+    if (entry.name === wanted) program.addCommand((await entry.load()).description(entry.summary));
+    else program.command(entry.name).description(entry.summary);
   }
   program.commands.forEach(function override(command: Command): void {
     command.exitOverride();
     command.commands.forEach(override);
   });
   return program;
+}
+
+/** The command the arguments run: the first word that is not an option (`help ask` asks for ask). */
+function commandWord(args: readonly string[]): string | undefined {
+  const words = args.filter((arg) => !arg.startsWith("-"));
+  return words[0] === "help" ? words[1] : words[0];
 }

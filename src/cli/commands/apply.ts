@@ -147,9 +147,6 @@ export async function runApply(
 
 export function applyCommand(): Command {
   const command = new Command("apply")
-    .description(
-      "Apply a reviewed plan file: validate it again, check its approval and preconditions, run its steps with a journal",
-    )
     .argument("<file>", "plan file, e.g. plans/2026-11-22-stop-machine.json")
     .option(
       "-y, --yes",

@@ -227,9 +227,6 @@ function parseOptions(raw: AskCommandOptions): ParsedAskOptions {
 
 export function askCommand(): Command {
   const command = new Command("ask")
-    .description(
-      "Answer a question about your Fly.io fleet with read-only tool calls; the answer streams to stdout",
-    )
     .argument("[question]", 'the question, e.g. "which machines are using the most memory?"')
     .option(
       "--model <provider:name>",

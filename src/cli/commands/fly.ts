@@ -79,6 +79,11 @@ function exampleOf(tool: AnyTool, field: string): string {
   return match?.[1] ?? field.toUpperCase();
 }
 
+/** "app, machine or volume". */
+function listed(words: readonly string[]): string {
+  return words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words.at(-1) ?? ""}`;
+}
+
 function firstSentence(text: string): string {
   const end = text.indexOf(". ");
   return end === -1 ? text.replace(/\.$/, "") : text.slice(0, end);
@@ -91,7 +96,7 @@ function verbCommand(verb: string, tools: Addressed[]): Command {
     .description(
       tools.length === 1 && only
         ? firstSentence(only.description)
-        : `${verb.charAt(0).toUpperCase()}${verb.slice(1)} one ${nouns.join(", ")}`,
+        : `${verb.charAt(0).toUpperCase()}${verb.slice(1)} one ${listed(nouns)}`,
     )
     .addArgument(new Argument("<kind>", "what to act on").choices(nouns))
     .argument("<id>", tools.map((t) => `${t.command.noun}: ${t.command.id}`).join("; "));
@@ -111,9 +116,7 @@ function verbCommand(verb: string, tools: Addressed[]): Command {
 
 export function flyCommand(): Command {
   const verbs = byVerb();
-  const fly = new Command("fly")
-    .description(`Direct Fly.io operations without a model: list, ${[...verbs.keys()].join(", ")}`)
-    .addCommand(listCommand());
+  const fly = new Command("fly").addCommand(listCommand());
   for (const [verb, tools] of verbs) fly.addCommand(verbCommand(verb, tools));
   return fly.addHelpText(
     "after",

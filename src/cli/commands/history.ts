@@ -64,9 +64,7 @@ export async function runHistoryShow(options: HistoryOptions, deps: HistoryDeps)
 const processDeps = (): HistoryDeps => ({ io: processIo, env: process.env });
 
 export function historyCommand(): Command {
-  const history = new Command("history").description(
-    "Show or clear the conversation `flyops ask` continues (one per org, in $XDG_STATE_HOME/flyops)",
-  );
+  const history = new Command("history");
   history
     .command("show")
     .description("print the stored questions and answers, oldest first")

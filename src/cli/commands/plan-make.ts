@@ -133,9 +133,6 @@ function withheldPlanNote(withheld: readonly string[]): string {
 /** Adds the maker's arguments, options and action to the `plan` command itself. */
 export function addPlanMakeOptions(command: Command): Command {
   command
-    .description(
-      "Turn a change request into a reviewed plan file (nothing is changed); subcommands check, show and approve plans",
-    )
     .argument("[request]", 'the change, e.g. "add a 512MB shared-cpu-1x machine in iad to my-app"')
     .option("-o, --output <file>", "where to write the plan (default: plans/<date>-<slug>.json)")
     .option("--allow-destructive", "allow the plan to destroy, release or remove")

@@ -157,9 +157,6 @@ function printBanner(sandbox: Sandbox, options: z.infer<typeof SandboxCliOptions
 
 export function sandboxCommand(): Command {
   return new Command("sandbox")
-    .description(
-      "Run a local Fly API (Machines REST under /v1, GraphQL at /graphql) with seeded data, for trying flyops safely",
-    )
     .option("--port <port>", "port to listen on (0 picks a free one)", "4280")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--seed <seed>", "demo (a fixed small fleet), empty, or a number N of generated apps", "demo")
