@@ -16,7 +16,7 @@ const world = await openCorpusWorld();
 const tally = { right: 0, refused: 0, wrong: 0 };
 try {
   for (const item of CORPUS) {
-    const verdict = judge(item.expect, await askCase(world.ctx, item));
+    const verdict = judge(item.expect, await askCase(world, item));
     tally[verdict.tally] += 1;
     if (values.verbose && verdict.tally !== "right")
       console.log(`[${verdict.tally}] ${item.question}\n  ${verdict.why.replace(/\n/g, "\n  ")}\n`);

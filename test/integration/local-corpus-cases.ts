@@ -267,6 +267,65 @@ export const CORPUS: readonly CorpusCase[] = [
   { question: "how much am I paying for acme-db?", expect: "refuses" },
   { question: "restart demo-web", expect: "refuses" },
 
+  // Found trying more questions after the first tally.
+  { question: "which of my machines are failing?", expect: "refuses" },
+  { question: "which org is acme-db in?", expect: { has: ["acme-corp"], not: ["personal"] } },
+  { question: "what's in the personal org?", expect: { has: PERSONAL_APPS, not: ACME_APPS } },
+  { question: "apps with machines in iad", expect: { has: PERSONAL_APPS, not: ACME_APPS } },
+  {
+    question: "how many apps have stopped machines?",
+    expect: { has: ["demo-web", ...ACME_APPS], not: ["demo-worker"] },
+  },
+  {
+    question: "do any of my apps have a dedicated ipv4?",
+    expect: { has: ["137.66.10.20"], not: ["66.241.124.10", "2a09:8280:1::4b:c002"] },
+  },
+  {
+    question: "what ipv6 addresses do I have?",
+    expect: { has: ["2a09:8280:1::4b:c002", "2a09:8280:1::3a:f001"], not: ["137.66.10.20", "66.241.124.10"] },
+  },
+  { question: "which private ips do i have", expect: "refuses" },
+  {
+    question: "what regions do I have machines in?",
+    expect: { has: ["iad", "lhr", "ams", "sin", "ord"], not: ALL_MACHINES },
+  },
+  { question: "show me my machines sorted by memory", expect: { has: ALL_MACHINES } },
+  { question: "list volumes sorted by name", expect: "refuses" },
+  { question: "which machines are using the most memroy", expect: { has: [M.pgPrimary] } },
+  {
+    question: "any unatttached volumes in ams?",
+    expect: { has: [V.orphan], not: [V.scratch, V.uploads, V.pg1, V.pg2] },
+  },
+  { question: "which machines were created today?", expect: { has: ["no machines"], not: ALL_MACHINES } },
+  { question: "which secrets were added in the last 30 days?", expect: "refuses" },
+  {
+    question: "and in ams?",
+    before: ["which volumes are unattached?"],
+    expect: { has: [V.orphan], not: [V.scratch, V.uploads, V.pg1, V.pg2] },
+  },
+
+  // A third round, tried as fresh questions once the second was fixed.
+  { question: "what's the total size of my volumes?", expect: { has: ["129 GB"] } },
+  { question: "how many certificates do I have?", expect: { has: ["4 certificates"] } },
+  { question: "what secrets does the app have?", expect: { has: ["Which app?"], not: ["DATABASE_URL"] } },
+  { question: "who owns the acme-corp org?", expect: "refuses" },
+  { question: "what's my fly token?", expect: "refuses" },
+  {
+    question: "show me the smallest machine in ams",
+    expect: { has: [M.apiAms1, M.pgReplica], not: except(M.apiAms1, M.pgReplica) },
+  },
+  {
+    question: "which machines are in sin or ams?",
+    expect: {
+      has: [M.apiAms1, M.apiSin1, M.apiSin2, M.pgPrimary, M.pgReplica],
+      not: except(M.apiAms1, M.apiSin1, M.apiSin2, M.pgPrimary, M.pgReplica),
+    },
+  },
+  {
+    question: "list machines of demo-web created this month",
+    expect: { has: [M.webIad1, M.webLhr1, M.webIad2], not: except(M.webIad1, M.webLhr1, M.webIad2) },
+  },
+
   // Follow-ups.
   {
     question: "and in ord?",

@@ -16,29 +16,35 @@ import { TODAY, type CorpusCase, type Expected } from "../integration/local-corp
  */
 
 export interface CorpusWorld {
-  ctx: ToolContext;
+  /** Clients of their own for each question, as each `flyops ask` is a process of its own (and its own rate limiter). */
+  context(): ToolContext;
   close(): Promise<void>;
 }
 
 export async function openCorpusWorld(): Promise<CorpusWorld> {
   const sandbox = await startSandbox({ port: 0, seed: "demo", rateLimits: false });
-  const fly = createFlyClients({
-    restBaseUrl: sandbox.restBaseUrl,
-    graphqlUrl: sandbox.graphqlUrl,
-    token: sandbox.env.FLY_API_TOKEN ?? "",
+  const context = (): ToolContext => ({
+    fly: createFlyClients({
+      restBaseUrl: sandbox.restBaseUrl,
+      graphqlUrl: sandbox.graphqlUrl,
+      token: sandbox.env.FLY_API_TOKEN ?? "",
+    }),
+    org: undefined,
+    app: undefined,
+    signal: undefined,
+    log: silentLogger,
   });
-  const ctx: ToolContext = { fly, org: undefined, app: undefined, signal: undefined, log: silentLogger };
-  return { ctx, close: () => sandbox.close() };
+  return { context, close: () => sandbox.close() };
 }
 
 export type Reply = { refused: false; answer: string } | { refused: true; message: string };
 
-async function askOnce(ctx: ToolContext, question: string, history: readonly Exchange[]): Promise<Reply> {
+async function askOnce(world: CorpusWorld, question: string, history: readonly Exchange[]): Promise<Reply> {
   try {
     const result = await runAsk({
       question,
       model: createLocalModel(),
-      ctx,
+      ctx: world.context(),
       tools: toolsByAccess("read"),
       history,
       redactor: new Redactor(),
@@ -52,16 +58,16 @@ async function askOnce(ctx: ToolContext, question: string, history: readonly Exc
 }
 
 /** Asks the case's earlier questions first, recording a refused one the way `flyops ask` does. */
-export async function askCase(ctx: ToolContext, item: CorpusCase): Promise<Reply> {
+export async function askCase(world: CorpusWorld, item: CorpusCase): Promise<Reply> {
   const history: Exchange[] = [];
   for (const earlier of item.before ?? []) {
-    const reply = await askOnce(ctx, earlier, history);
+    const reply = await askOnce(world, earlier, history);
     history.push({
       question: earlier,
       answer: reply.refused ? `(not answered) ${reply.message}` : reply.answer,
     });
   }
-  return askOnce(ctx, item.question, history);
+  return askOnce(world, item.question, history);
 }
 
 export type Verdict = { tally: "right" } | { tally: "refused" | "wrong"; why: string };
