@@ -14,6 +14,9 @@ import {
   findStates,
 } from "../../src/llm/local/entities.js";
 import { LOCAL_MODEL_SHAPES, createLocalModel } from "../../src/llm/local/index.js";
+import { readConversation } from "../../src/llm/local/conversation.js";
+import { drive } from "../../src/llm/local/drive.js";
+import { AnswerNow, needAll, type Reads } from "../../src/llm/local/session.js";
 import { parseToolContent, recordsOf } from "../../src/llm/local/tool-result.js";
 import type { ChatMessage, ChatRequest, ToolSpec } from "../../src/llm/types.js";
 import { findTool } from "../../tools/index.js";
@@ -85,6 +88,75 @@ describe("tool results", () => {
 
   it("keeps text that holds no JSON as text", () => {
     expect(parseToolContent("no such app")).toBe("no such app");
+  });
+});
+
+describe("the driver of a shape", () => {
+  /** A shape that reads top to bottom: two calls at once, then one that depends on them. */
+  function* shape(): Reads<string> {
+    const [apps, orgs] = yield* needAll([
+      { name: "apps_list", input: {} },
+      { name: "orgs_list", input: {} },
+    ]);
+    if (!apps?.ok || !orgs?.ok) throw new AnswerNow("a read failed");
+    const first = recordsOf(apps.value)[0]?.name;
+    if (typeof first !== "string") throw new AnswerNow("no apps");
+    const [secrets] = yield* needAll([{ name: "secrets_list", input: { app: first, unused: undefined } }]);
+    return `${first}: ${recordsOf(secrets?.ok ? secrets.value : []).length} secrets`;
+  }
+  const offered = new Set(["apps_list", "orgs_list", "secrets_list"]);
+  const turn = (calls: Array<[string, Record<string, unknown>, unknown]>): ChatMessage[] => [
+    {
+      role: "assistant",
+      content: "",
+      toolCalls: calls.map(([name, input], i) => ({ id: `c${i}`, name, arguments: JSON.stringify(input) })),
+    },
+    ...calls.map(([name, , result], i): ChatMessage => ({
+      role: "tool",
+      toolCallId: `c${i}`,
+      name,
+      content: JSON.stringify(result),
+    })),
+  ];
+  const question: ChatMessage[] = [{ role: "user", content: "q" }];
+
+  it("emits the calls the conversation lacks as the turn, then resumes the shape with their results", () => {
+    expect(drive(shape(), readConversation(question), offered)).toEqual({
+      calls: [
+        { name: "apps_list", input: {} },
+        { name: "orgs_list", input: {} },
+      ],
+    });
+    const afterFirst = [
+      ...question,
+      ...turn([
+        ["apps_list", {}, { rows: [{ name: "web" }] }],
+        ["orgs_list", {}, { rows: [] }],
+      ]),
+    ];
+    // Fields left undefined are not sent, and the same call is then found in the conversation.
+    expect(drive(shape(), readConversation(afterFirst), offered)).toEqual({
+      calls: [{ name: "secrets_list", input: { app: "web" } }],
+    });
+    const done = [
+      ...afterFirst,
+      ...turn([["secrets_list", { app: "web" }, { rows: [{ name: "A" }, { name: "B" }] }]]),
+    ];
+    expect(drive(shape(), readConversation(done), offered)).toEqual({ answer: "web: 2 secrets" });
+  });
+
+  it("ends with an early answer, and refuses a tool that is not offered", () => {
+    const failed = [
+      ...question,
+      ...turn([
+        ["apps_list", {}, { error: "boom" }],
+        ["orgs_list", {}, { rows: [] }],
+      ]),
+    ];
+    expect(drive(shape(), readConversation(failed), offered)).toEqual({ answer: "a read failed" });
+    expect(() => drive(shape(), readConversation(question), new Set(["apps_list"]))).toThrow(
+      /orgs_list tool, which is not offered/,
+    );
   });
 });
 

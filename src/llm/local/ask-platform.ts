@@ -78,7 +78,7 @@ export const regions: Shape = {
     const note = isRecord(view) ? str(view, "note") : undefined;
     const nearest = note ? /nearest region: ([a-z0-9]+)/.exec(note)?.[1] : undefined;
     if (/\b(nearest|closest)\b/i.test(session.reading.text)) {
-      const city = found.find((r) => str(r, "code") === nearest);
+      const city = recordsOf(value).find((r) => str(r, "code") === nearest);
       return nearest
         ? `The region nearest to you is ${nearest}${city && str(city, "name") ? ` (${str(city, "name") ?? ""})` : ""}.`
         : "Fly did not say which region is nearest to you.";

@@ -16,8 +16,6 @@ export interface Superlative {
   most: boolean;
   /** How many the person wants: "top 3", else 1 for a singular question ("the biggest volume"), else 5. */
   n: number;
-  /** For a count: what is counted ("machines"). */
-  counted?: string;
 }
 
 export interface Amount {
@@ -119,7 +117,6 @@ export function superlativeOf(text: string): Superlative | undefined {
     measure,
     most,
     n: findCount(text) ?? (singular ? 1 : 5),
-    ...(counted ? { counted } : {}),
   };
 }
 

@@ -116,6 +116,10 @@ const NEGATION = /\b(not|never|without|except|excluding|besides|no longer)\b|n't
 const CREATED_VERB =
   /\b(?:was|were|been|got|get)\s+created\b|\bcreated\s+(?:in|on|during|within|since|this|last|today|yesterday|before|after|over|the)\b|\bwhen\b/i;
 
+/**
+ * Reads a question: corrected words, entities and every qualifier it carries, each with the words
+ * that carry it. A change request (plan mode) is read as written: its verbs and names are matched exactly.
+ */
 export function readQuestion(question: string, system: string, mode: "ask" | "plan" = "ask"): Reading {
   const text = mode === "ask" ? correctTypos(question) : question;
   const qualifiers: Qualifier[] = [];
