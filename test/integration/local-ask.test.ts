@@ -92,6 +92,19 @@ describe("flyops ask with the local model, against a sandbox", () => {
       expect(followUp.stdout).not.toContain(m.id);
   });
 
+  it("takes no follow-up to a refused question for one to the question before it", async () => {
+    expect((await ask("which machines are stopped?")).code).toBe(0);
+    const refused = await flyops(["ask", "show me the logs of demo-web"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/no read tool for logs/);
+    const followUp = await flyops(["ask", "and in iad?"]);
+    expect(followUp.code).toBe(1);
+    expect(followUp.stdout).toBe("");
+    expect(followUp.stderr).toContain("show me the logs of demo-web");
+    const history = await flyops(["history", "show"]);
+    expect(history.stdout).toContain("show me the logs of demo-web");
+  });
+
   it("answers about organizations, regions, the token's owner and what runs where", async () => {
     const orgs = await ask("which organizations do I have?");
     expect(orgs.code).toBe(0);

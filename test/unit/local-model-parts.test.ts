@@ -14,7 +14,9 @@ import {
   findStates,
 } from "../../src/llm/local/entities.js";
 import { LOCAL_MODEL_SHAPES, createLocalModel } from "../../src/llm/local/index.js";
-import { fitInput } from "../../src/llm/local/tool-args.js";
+import { readConversation } from "../../src/llm/local/conversation.js";
+import { drive } from "../../src/llm/local/drive.js";
+import { AnswerNow, needAll, type Reads } from "../../src/llm/local/session.js";
 import { parseToolContent, recordsOf } from "../../src/llm/local/tool-result.js";
 import type { ChatMessage, ChatRequest, ToolSpec } from "../../src/llm/types.js";
 import { findTool } from "../../tools/index.js";
@@ -34,9 +36,11 @@ describe("entities", () => {
     expect(findRegions("what runs in Frankfurt?")).toEqual(["fra"]);
   });
 
-  it("finds states, with running as started and 'not running' as stopped", () => {
+  it("finds states, with running as started and 'not running' as every resting state but started", () => {
     expect(findStates("which machines are running?")).toEqual(["started"]);
-    expect(findStates("which machines are not running?")).toEqual(["stopped"]);
+    const notRunning = ["stopped", "suspended", "created", "failed"];
+    expect(findStates("which machines are not running?")).toEqual(notRunning);
+    expect(findStates("which machines aren't running?")).toEqual(notRunning);
     expect(findStates("stopped or suspended")).toEqual(["stopped", "suspended"]);
   });
 
@@ -87,24 +91,72 @@ describe("tool results", () => {
   });
 });
 
-describe("tool input fitting", () => {
-  it("drops what the tool does not take, wraps a single state, clamps limits", () => {
-    expect(
-      fitInput(spec("machines_list"), { app: "web", state: "stopped", color: "red", limit: 5000 }),
-    ).toEqual({
-      ok: true,
-      input: { app: "web", state: ["stopped"], limit: 1000 },
+describe("the driver of a shape", () => {
+  /** A shape that reads top to bottom: two calls at once, then one that depends on them. */
+  function* shape(): Reads<string> {
+    const [apps, orgs] = yield* needAll([
+      { name: "apps_list", input: {} },
+      { name: "orgs_list", input: {} },
+    ]);
+    if (!apps?.ok || !orgs?.ok) throw new AnswerNow("a read failed");
+    const first = recordsOf(apps.value)[0]?.name;
+    if (typeof first !== "string") throw new AnswerNow("no apps");
+    const [secrets] = yield* needAll([{ name: "secrets_list", input: { app: first, unused: undefined } }]);
+    return `${first}: ${recordsOf(secrets?.ok ? secrets.value : []).length} secrets`;
+  }
+  const offered = new Set(["apps_list", "orgs_list", "secrets_list"]);
+  const turn = (calls: Array<[string, Record<string, unknown>, unknown]>): ChatMessage[] => [
+    {
+      role: "assistant",
+      content: "",
+      toolCalls: calls.map(([name, input], i) => ({ id: `c${i}`, name, arguments: JSON.stringify(input) })),
+    },
+    ...calls.map(([name, , result], i): ChatMessage => ({
+      role: "tool",
+      toolCallId: `c${i}`,
+      name,
+      content: JSON.stringify(result),
+    })),
+  ];
+  const question: ChatMessage[] = [{ role: "user", content: "q" }];
+
+  it("emits the calls the conversation lacks as the turn, then resumes the shape with their results", () => {
+    expect(drive(shape(), readConversation(question), offered)).toEqual({
+      calls: [
+        { name: "apps_list", input: {} },
+        { name: "orgs_list", input: {} },
+      ],
     });
+    const afterFirst = [
+      ...question,
+      ...turn([
+        ["apps_list", {}, { rows: [{ name: "web" }] }],
+        ["orgs_list", {}, { rows: [] }],
+      ]),
+    ];
+    // Fields left undefined are not sent, and the same call is then found in the conversation.
+    expect(drive(shape(), readConversation(afterFirst), offered)).toEqual({
+      calls: [{ name: "secrets_list", input: { app: "web" } }],
+    });
+    const done = [
+      ...afterFirst,
+      ...turn([["secrets_list", { app: "web" }, { rows: [{ name: "A" }, { name: "B" }] }]]),
+    ];
+    expect(drive(shape(), readConversation(done), offered)).toEqual({ answer: "web: 2 secrets" });
   });
 
-  it("drops an invalid optional value and refuses a missing required one", () => {
-    expect(fitInput(spec("machines_list"), { app: "web", sort: "colour" })).toEqual({
-      ok: true,
-      input: { app: "web" },
-    });
-    const missing = fitInput(spec("secrets_list"), {});
-    expect(missing.ok).toBe(false);
-    expect(!missing.ok && missing.reason).toContain("app");
+  it("ends with an early answer, and refuses a tool that is not offered", () => {
+    const failed = [
+      ...question,
+      ...turn([
+        ["apps_list", {}, { error: "boom" }],
+        ["orgs_list", {}, { rows: [] }],
+      ]),
+    ];
+    expect(drive(shape(), readConversation(failed), offered)).toEqual({ answer: "a read failed" });
+    expect(() => drive(shape(), readConversation(question), new Set(["apps_list"]))).toThrow(
+      /orgs_list tool, which is not offered/,
+    );
   });
 });
 
@@ -159,7 +211,7 @@ describe("the model as a chat participant", () => {
     expect((await model.chat(request(done))).text).toBe(answer.text);
   });
 
-  it("uses only offered tools: without org_machines_list it lists each app's machines", async () => {
+  it("refuses rather than call a tool it is not offered", async () => {
     const offered = tools.filter((t) => t.name !== "org_machines_list");
     const messages: ChatMessage[] = [
       ...base,
@@ -171,27 +223,9 @@ describe("the model as a chat participant", () => {
         content: JSON.stringify({ rows: [{ name: "a" }, { name: "b" }] }),
       },
     ];
-    const first = await model.chat(request(messages.slice(0, 2), offered));
-    expect(first.toolCalls[0]?.name).toBe("apps_list");
-    const second = await model.chat(
-      request(
-        [
-          ...messages.slice(0, 2),
-          { role: "assistant", content: "", toolCalls: first.toolCalls },
-          {
-            role: "tool",
-            toolCallId: first.toolCalls[0]?.id ?? "",
-            name: "apps_list",
-            content: JSON.stringify({ rows: [{ name: "a" }, { name: "b" }] }),
-          },
-        ],
-        offered,
-      ),
+    await expect(model.chat(request(messages, offered))).rejects.toThrow(
+      /org_machines_list tool, which is not offered/,
     );
-    expect(second.toolCalls.map((c) => [c.name, JSON.parse(c.arguments) as unknown])).toEqual([
-      ["machines_list", { app: "a", state: ["stopped"] }],
-      ["machines_list", { app: "b", state: ["stopped"] }],
-    ]);
   });
 
   it("reports a failed call in the answer instead of repeating it", async () => {

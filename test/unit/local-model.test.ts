@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
 import { FlyopsError } from "../../src/errors.js";
 import {
   CONFIGURE_REAL_MODEL_HINT,
@@ -8,30 +7,10 @@ import {
   createLocalModel,
   supportedShapeLines,
 } from "../../src/llm/local/index.js";
-import type { AnyTool } from "../../tools/define-tool.js";
 import { toolsByAccess } from "../../tools/index.js";
 import { FLEET, ask, scaleFleet, type Fleet } from "./local-model-fixture.js";
 
 const model = createLocalModel();
-
-/** The read tools as a catalog without count_by would offer them. */
-function withoutCountBy(): AnyTool[] {
-  return toolsByAccess("read").map((t) =>
-    t.name === "org_machines_list" || t.name === "machines_list"
-      ? { ...t, input: (t.input as z.AnyZodObject).omit({ count_by: true }) }
-      : t,
-  );
-}
-
-/** The catalog as it was before Fly's `failed` state could be asked for in a listing. */
-function withoutFailedState(): AnyTool[] {
-  const states = z.array(z.enum(["created", "started", "stopped", "suspended"])).optional();
-  return toolsByAccess("read").map((t) =>
-    t.name === "org_machines_list" || t.name === "machines_list"
-      ? { ...t, input: (t.input as z.AnyZodObject).extend({ state: states }) }
-      : t,
-  );
-}
 
 function lineOf(answer: string, needle: string): string {
   const line = answer.split("\n").find((l) => l.includes(needle));
@@ -58,23 +37,6 @@ describe("local model: apps and regions", () => {
     expect(lineOf(result.answer, "- worker:")).toContain("syd");
     expect(lineOf(result.answer, "- empty-app:")).toContain("no machines");
     expect(result.model).toBe("local:rules");
-  });
-
-  it("falls back to machines_list per app when apps_list cannot add regions", async () => {
-    const tools = toolsByAccess("read").filter((t) => t.name !== "org_machines_list");
-    const plain = tools.map((t) =>
-      t.name === "apps_list" ? { ...t, input: (t.input as z.AnyZodObject).omit({ include: true }) } : t,
-    );
-    const result = await ask(model, "which regions are my apps in?", { tools: plain });
-    expect(result.calls.map((c) => c.tool)).toEqual([
-      "apps_list",
-      "machines_list",
-      "machines_list",
-      "machines_list",
-      "machines_list",
-    ]);
-    expect(lineOf(result.answer, "- web:")).toMatch(/iad, ord \(3 machines: 2 started, 1 stopped\)/);
-    expect(lineOf(result.answer, "- empty-app:")).toContain("no machines");
   });
 });
 
@@ -161,19 +123,6 @@ describe("local model: machines by state and region", () => {
       ok: true,
     });
     expect(result.answer).toBe("There are no failed machines.");
-  });
-
-  it("lists and counts here when the tool cannot filter by the state asked for", async () => {
-    const result = await ask(model, "how many failed machines per region?", { tools: withoutFailedState() });
-    expect(result.calls[1]).toEqual({ tool: "org_machines_list", input: {}, ok: true });
-    expect(result.answer).toBe("There are no failed machines.");
-  });
-
-  it("gives the same counts without count_by, from one listing", async () => {
-    const counted = await ask(model, "how many machines per region?");
-    const listed = await ask(model, "how many machines per region?", { tools: withoutCountBy() });
-    expect(listed.calls[1]).toEqual({ tool: "org_machines_list", input: {}, ok: true });
-    expect(listed.answer).toBe(counted.answer);
   });
 
   it("counts per app, state or size, with the question's state, region and app as filters", async () => {
@@ -341,6 +290,35 @@ describe("local model: gaps and follow-ups", () => {
     expect(result.answer).toContain("STRIPE_API_KEY");
   });
 
+  it("refines only the question just before: after a refused one, a follow-up is refused too", async () => {
+    const refused = [
+      { question: "which machines are stopped?", answer: "2 stopped machines: ..." },
+      { question: "show me the logs of web", answer: "(not answered) ..." },
+    ];
+    const afterRefusal = await ask(model, "and in iad?", { history: refused }).catch((e: unknown) => e);
+    expect(afterRefusal).toBeInstanceOf(LocalModelCannotAnswer);
+    expect((afterRefusal as Error).message).toContain(
+      'follow-up to the question before it ("show me the logs of web")',
+    );
+
+    const unknown = [
+      { question: "which machines are stopped?", answer: "..." },
+      { question: "what is the weather like?", answer: "(not answered) ..." },
+    ];
+    await expect(ask(model, "what about web-api?", { history: unknown })).rejects.toBeInstanceOf(
+      LocalModelCannotAnswer,
+    );
+
+    const chained = [
+      { question: "which machines are stopped?", answer: "..." },
+      { question: "and in iad?", answer: "..." },
+    ];
+    const result = await ask(model, "what about syd?", { history: chained });
+    expect(result.calls[1]?.input).toMatchObject({ state: ["stopped"], region: "syd" });
+    expect(result.answer).toContain("6e82d6d3ae1e58");
+    expect(result.answer).not.toContain("e2865013c49e86");
+  });
+
   it("answers a full new question directly even when it starts with 'and'", async () => {
     const history = [{ question: "which machines are stopped?", answer: "..." }];
     const result = await ask(model, "and how many machines per region?", { history });
@@ -386,22 +364,6 @@ describe("local model: fleets larger than one page of a view", () => {
     expect(result.calls[1]?.input).toMatchObject({ count_by: "app" });
     expect(result.answer.split("\n")[0]).toBe("120 machines in 60 apps:");
     expect(result.answer.split("\n").filter((l) => /^- app-\d{3}: 2 \(/.test(l))).toHaveLength(60);
-  });
-
-  it("without count_by, counts per region with one call per region when one listing is not enough", async () => {
-    const result = await ask(model, "how many machines per region?", { fleet: big, tools: withoutCountBy() });
-    expect(result.calls.map((c) => c.tool)).toEqual([
-      "apps_list",
-      "org_machines_list",
-      "regions_list",
-      "org_machines_list",
-      "org_machines_list",
-      "org_machines_list",
-      "org_machines_list",
-    ]);
-    expect(result.answer).toBe(
-      ["120 machines in 3 regions:", "- ams: 40", "- iad: 40", "- ord: 40"].join("\n"),
-    );
   });
 
   it("names the largest machines of the whole fleet, sorted by the tool", async () => {

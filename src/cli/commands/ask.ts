@@ -6,6 +6,7 @@ import { appendExchange, clearHistory, historyFile, loadHistory } from "../../ag
 import { Redactor } from "../../security/redact.js";
 import { withheldNote, withholdSecretValues } from "../../security/withhold-secrets.js";
 import { UsageError } from "../../errors.js";
+import { LOCAL_MODEL_ID, LocalModelCannotAnswer } from "../../llm/local/index.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import type { ApplyReport } from "../../plan/apply/applier.js";
 import { jsonText, stderrLogger } from "../output.js";
@@ -151,6 +152,21 @@ async function answerQuestion(
           },
       onToolCall: (call) =>
         log.debug(`tool ${call.tool} ${JSON.stringify(call.input)} ${call.ok ? "ok" : "failed"}`),
+    }).catch(async (error: unknown) => {
+      // A refused question stays in the conversation, so that a follow-up to it is not taken for one to an older question.
+      if (error instanceof LocalModelCannotAnswer)
+        await appendExchange(
+          file,
+          history,
+          {
+            question: text,
+            answer: `(not answered) ${error.message}`,
+            model: LOCAL_MODEL_ID,
+            at: new Date().toISOString(),
+          },
+          { org: runtime.ctx.org, redactor },
+        );
+      throw error;
     });
 
     if (json) {

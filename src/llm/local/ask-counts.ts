@@ -1,172 +1,130 @@
-import { MACHINE_WORD, scopeOf, scopedMachines, whereText, type Scope } from "./ask-machines.js";
-import { sizeOf } from "../../../tools/machine-view.js";
 import { stateSummary } from "../../../tools/view.js";
-import { MAX_GROUPS, canCount, groupOf, largestFirst, readCounts } from "./count-result.js";
-import { cpuKindOf, cpusOf, memoryMbOf, stateOf } from "./fields.js";
-import { coverage, gapNote, machineCalls } from "./fleet.js";
-import type { PlannedCall, Session } from "./session.js";
-import { lines, plural, stateCounts, type Shape } from "./shape.js";
-import { recordsOf, type JsonRecord } from "./tool-result.js";
+import {
+  MAX_GROUPS,
+  extremes,
+  largestFirst,
+  readCounts,
+  type CountRead,
+  type Tally,
+} from "./count-result.js";
+import { gapNote } from "./fleet.js";
+import { MACHINE_WORD, aboutApps, scopeOf, statesText, whereText, type Scope } from "./machine-scope.js";
+import type { PlannedCall } from "./session.js";
+import { CannotAnswer, joinWords, lines, plural, type Shape } from "./shape.js";
 
 /**
- * "How many machines per region?" (or per app, state or size). When the listing tool can count
- * (`count_by`), one call counts the whole fleet however large it is; otherwise the machines are
- * listed and counted here, and a list cut to one page is counted with one call per region.
+ * "How many machines per region?" (or per app, state or size), and "which app has the most
+ * machines?": one `count_by` call counts the whole fleet however large it is.
  */
-export type CountBy = "region" | "app" | "state" | "size";
+type CountBy = "region" | "app" | "state" | "size";
 
-/** What a count question groups by: "per app", "by state", "for each size"; regions unless it says otherwise. */
-export function countDimension(question: string): CountBy {
+/** What a count question groups by: "per app", "by state", "which app has the most"; regions unless it says otherwise. */
+function countDimension(question: string): CountBy {
   const per = (word: string): boolean =>
-    new RegExp(`\\b(per|by|each|every)\\s+(${word})\\b`, "i").test(question);
+    new RegExp(`\\b(per|by|each|every|which|what)\\s+(${word})\\b`, "i").test(question);
   if (per("apps?|applications?")) return "app";
   if (per("states?|status(es)?")) return "state";
   if (per("sizes?|presets?|(vm|machine) sizes?")) return "size";
   return "region";
 }
 
+/**
+ * The count calls: one fleet-wide org_machines_list (which alone counts per app), or
+ * machines_list for each app named; with several regions and another grouping, one call per region.
+ */
+function countCalls(scope: Scope, by: CountBy): PlannedCall[] {
+  const state = scope.states.length > 0 ? scope.states : undefined;
+  const regions =
+    by !== "region" && scope.regions.length > 1
+      ? scope.regions
+      : [scope.regions.length === 1 ? scope.regions[0] : undefined];
+  const limit = by === "app" ? MAX_GROUPS : undefined;
+  return regions.flatMap((region): PlannedCall[] => {
+    const input = { count_by: by, state, region, limit };
+    if (scope.allApps || by === "app")
+      return [{ name: "org_machines_list", input: { ...input, org: scope.org } }];
+    return scope.apps.map((app) => ({ name: "machines_list", input: { app, ...input } }));
+  });
+}
+
+function tallyLine([group, t]: [string, Tally]): string {
+  return `- ${group}: ${t.count}${t.states.size > 0 ? ` (${stateSummary(Object.fromEntries(t.states))})` : ""}`;
+}
+
+/** "demo-web and acme-api have the most machines: 3 each." */
+function extremesAnswer(read: CountRead, by: CountBy, most: boolean, n: number, what: string): string {
+  const top = extremes(largestFirst(read), most, n);
+  const counts = [...new Set(top.map(([, t]) => t.count))];
+  const names = joinWords(top.map(([group]) => group));
+  const verb = top.length === 1 ? "has" : "have";
+  const amount = counts.length === 1 ? `${counts[0] ?? 0}${top.length > 1 ? " each" : ""}` : "";
+  return lines(
+    n === 1
+      ? `${by === "region" ? "Region" : by === "app" ? "App" : capital(by)}${top.length === 1 ? "" : "s"} ${names} ${verb} the ${most ? "most" : "fewest"} ${what}s${amount ? `: ${amount}` : ""}.`
+      : `The ${top.length} ${by}s with the ${most ? "most" : "fewest"} ${what}s:`,
+    n === 1 ? [] : top.map(tallyLine),
+  );
+}
+
+function capital(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
 export const machinesPerRegion: Shape = {
   id: "machines-per-region",
   mode: "ask",
   description:
-    "how many machines there are per region (or per app, state or size), optionally in an app or state",
+    "how many machines there are per region (or per app, state or size), optionally in an app, org, region or state, and which has the most or fewest",
   examples: [
     "how many machines per region?",
     "how many machines are started in each region?",
-    "how many machines does each app have?",
+    "which app has the most machines?",
   ],
+  applies: ["region", "state", "org", "superlative"],
   matches: (q) =>
-    (/\b(per|by|each|every)\s+region\b/i.test(q) || /\b(how many|count|number of)\b/i.test(q)) &&
-    MACHINE_WORD.test(q),
-  run(session) {
-    const scope = scopeOf(session);
+    MACHINE_WORD.test(q) &&
+    !aboutApps(q) &&
+    (/\b(per|by|each|every)\s+region\b/i.test(q) ||
+      /\b(which|what)\s+regions\b/i.test(q) ||
+      /\b(how many|count|number of)\b/i.test(q) ||
+      /\b(most|fewest|least)\s+(machines|vms|instances)\b/i.test(q)),
+  *run(session) {
+    const superlative = session.reading.superlative;
+    if (superlative && superlative.measure !== "count")
+      throw new CannotAnswer(`it counts machines; it cannot apply "${superlative.phrase}" to a count`);
+    const scope = yield* scopeOf(session);
     const by = countDimension(session.question);
-    return countWithTool(session, scope, by) ?? countFromListing(session, scope, by);
+    // Groups the tool could not narrow to (two regions, named apps counted fleet-wide) are dropped here.
+    const keep =
+      by === "region" && scope.regions.length > 1
+        ? (group: string) => scope.regions.includes(group)
+        : by === "app" && !scope.allApps
+          ? (group: string) => scope.apps.includes(group)
+          : undefined;
+    const read = yield* readCounts(countCalls(scope, by), by, keep);
+    const states = statesText(scope);
+    const gaps = gapNote({ items: [], total: read.total, failures: read.failures }, "machines");
+    const notes = read.notes.length > 0 ? ["", ...read.notes.map((n) => `Note: ${n}.`)] : [];
+    if (read.groups.size === 0) {
+      const none =
+        read.failures.length > 0
+          ? "I could not count the machines."
+          : `There are no ${states}machines${whereText(scope)}.`;
+      return lines(none, gaps, notes);
+    }
+    if (superlative)
+      return lines(
+        extremesAnswer(read, by, superlative.most, superlative.n, `${states}machine`),
+        gaps,
+        notes,
+      );
+    const sorted = largestFirst(read);
+    const shownPart = read.groupsInAll === undefined ? "" : `; the ${sorted.length} largest`;
+    return lines(
+      `${plural(read.total, `${states}machine`)}${whereText(scope)} in ${plural(read.groupsInAll ?? sorted.length, by)}${shownPart}:`,
+      sorted.map(tallyLine),
+      gaps,
+      notes,
+    );
   },
 };
-
-function stateFilter(scope: Scope): string | string[] | undefined {
-  return scope.states.length === 1 ? scope.states[0] : scope.states.length > 1 ? scope.states : undefined;
-}
-
-/**
- * The count calls: one fleet-wide org_machines_list, or machines_list for each app the question
- * is about. Undefined when neither tool offers count_by for this grouping.
- */
-function countCalls(session: Session, scope: Scope, by: CountBy): PlannedCall[] | undefined {
-  if (scope.regions.length > 1 && by !== "region") return undefined;
-  const input = {
-    count_by: by,
-    state: stateFilter(scope),
-    region: scope.regions.length === 1 ? scope.regions[0] : undefined,
-    limit: by === "app" ? MAX_GROUPS : undefined,
-  };
-  if ((scope.allApps || by === "app") && canCount(session, "org_machines_list", input))
-    return [{ name: "org_machines_list", input }];
-  const perApp = scope.apps.map((app) => ({ name: "machines_list", input: { app, ...input } }));
-  if (!scope.allApps && perApp.every((call) => canCount(session, call.name, call.input))) return perApp;
-  return undefined;
-}
-
-function countWithTool(session: Session, scope: Scope, by: CountBy): string | undefined {
-  const calls = countCalls(session, scope, by);
-  if (!calls) return undefined;
-  // Groups the tool could not narrow to (two regions, named apps counted fleet-wide) are dropped here.
-  const keep =
-    by === "region" && scope.regions.length > 1
-      ? (group: string) => scope.regions.includes(group)
-      : by === "app" && !scope.allApps
-        ? (group: string) => scope.apps.includes(group)
-        : undefined;
-  const read = readCounts(session, calls, by, keep);
-  const states = scope.states.length > 0 ? `${scope.states.join(" or ")} ` : "";
-  const gaps = gapNote({ items: [], total: read.total, failures: read.failures }, "machines");
-  const notes = read.notes.length > 0 ? ["", ...read.notes.map((n) => `Note: ${n}.`)] : [];
-  if (read.groups.size === 0) {
-    const none =
-      read.failures.length > 0
-        ? "I could not count the machines."
-        : `There are no ${states}machines${whereText(scope)}.`;
-    return lines(none, gaps, notes);
-  }
-  const sorted = largestFirst(read);
-  const shownPart = read.groupsInAll === undefined ? "" : `; the ${sorted.length} largest`;
-  return lines(
-    `${plural(read.total, `${states}machine`)}${whereText(scope)} in ${plural(read.groupsInAll ?? sorted.length, by)}${shownPart}:`,
-    sorted.map(
-      ([group, t]) =>
-        `- ${group}: ${t.count}${t.states.size > 0 ? ` (${stateSummary(Object.fromEntries(t.states))})` : ""}`,
-    ),
-    gaps,
-    notes,
-  );
-}
-
-/** Fly's preset name with memory, as the catalog's count_by "size" names it: "shared-cpu-1x:512MB". */
-function sizeOfRecord(record: JsonRecord): string {
-  return sizeOf({ cpu_kind: cpuKindOf(record), cpus: cpusOf(record), memory_mb: memoryMbOf(record) });
-}
-
-/** The fallback when no tool counts: list the machines and count them here. */
-function countFromListing(session: Session, scope: Scope, by: CountBy): string {
-  const gathered = scopedMachines(session, scope);
-  const states = scope.states.length > 0 ? `${scope.states.join(" or ")} ` : "";
-  if (gathered.items.length === 0)
-    return lines(`There are no ${states}machines${whereText(scope)}.`, gapNote(gathered, "machines"));
-  const counted = by === "region" && gathered.partial ? countPerRegion(session, scope) : undefined;
-  if (counted) {
-    return lines(
-      `${plural(gathered.total, `${states}machine`)}${whereText(scope)} in ${plural(counted.length, "region")}:`,
-      counted.map(([region, n]) => `- ${region}: ${n}`),
-    );
-  }
-  const keyOf = (app: string, record: JsonRecord): string =>
-    (by === "app" ? app : by === "size" ? sizeOfRecord(record) : groupOf(record, by)) ?? "unknown";
-  const groups = new Map<string, JsonRecord[]>();
-  for (const { app, record } of gathered.items) {
-    const key = keyOf(app, record);
-    groups.set(key, [...(groups.get(key) ?? []), record]);
-  }
-  const rows = [...groups.entries()]
-    .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
-    .map(
-      ([group, machines]) =>
-        `- ${group}: ${machines.length}${by === "state" ? "" : ` (${stateCounts(machines.map(stateOf))})`}`,
-    );
-  return lines(
-    `${plural(gathered.items.length, `${states}machine`)}${whereText(scope)} in ${plural(groups.size, by)}:`,
-    rows,
-    gapNote(gathered, "machines"),
-  );
-}
-
-/** Most calls a per-region count may make when one listing could not show every machine. */
-const MAX_REGION_CALLS = 60;
-
-/**
- * Counts per region when one listing showed only a page of the machines and no tool counts: one
- * filtered call per Fly region, each reporting its total. Undefined when that would take too many calls.
- */
-function countPerRegion(session: Session, scope: Scope): Array<[string, number]> | undefined {
-  if (!session.has("regions_list") || scope.regions.length > 0) return undefined;
-  const codes = recordsOf(session.needOk("regions_list", {}, "the list of regions"))
-    .map((r) => (typeof r.code === "string" ? r.code : undefined))
-    .filter((c): c is string => c !== undefined);
-  const state = stateFilter(scope);
-  const calls = codes.flatMap((region) =>
-    machineCalls(session, scope.apps, { state, region }, scope.allApps).map((call) => ({ ...call, region })),
-  );
-  if (calls.length === 0 || calls.length > MAX_REGION_CALLS) return undefined;
-  const totals = new Map<string, number>();
-  session.needAll(calls).forEach((outcome, i) => {
-    const region = calls[i]?.region ?? "";
-    if (outcome.ok)
-      totals.set(
-        region,
-        (totals.get(region) ?? 0) + coverage(outcome, recordsOf(outcome.value).length).total,
-      );
-  });
-  return [...totals.entries()]
-    .filter(([, n]) => n > 0)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}

@@ -1,142 +1,19 @@
-import { findRegions } from "./entities.js";
-import {
-  attachedMachineOf,
-  hostnameOf,
-  idOf,
-  ipOf,
-  isAttached,
-  nameOf,
-  regionOf,
-  sizeGbOf,
-  stateOf,
-} from "./fields.js";
-import { appsForQuestion, gapNote, mentionedApps, readApps, perApp, volumesOf } from "./fleet.js";
-import { MAX_GROUPS, canCount, largestFirst, readCounts } from "./count-result.js";
-import type { Session } from "./session.js";
-import { joinWords, lines, plural, type Shape } from "./shape.js";
+import { hostnameOf, ipOf, nameOf, regionOf, stateOf } from "./fields.js";
+import { appsForQuestion, gapNote, perApp, readApps } from "./fleet.js";
+import type { IpKind } from "./reading.js";
+import { CannotAnswer, lines, plural, type Shape } from "./shape.js";
 import type { JsonRecord } from "./tool-result.js";
-
-const UNATTACHED =
-  /\b(unattached|detached|not attached|unmounted|orphan(ed)?|unused|dangling|free|not in use|(is|are)n'?t attached|without (a )?machines?)\b/i;
-
-function volumeLabel(record: JsonRecord): string {
-  const id = idOf(record) ?? "(no id)";
-  const name = nameOf(record);
-  return name && name !== id ? `${id} (${name})` : id;
-}
-
-export const volumes: Shape = {
-  id: "volumes",
-  mode: "ask",
-  description:
-    "which volumes are unattached (or all volumes and what they are attached to, or how many per region or app)",
-  examples: [
-    "do I have any unattached volumes?",
-    "list the volumes of my-app",
-    "how many volumes per region?",
-  ],
-  matches: (q) => /\bvolumes?\b/i.test(q),
-  run(session) {
-    const list = readApps(session);
-    const named = mentionedApps(session, list.apps);
-    const scope = named.length > 0 ? named : list.apps.map((a) => a.name);
-    const regions = findRegions(session.question);
-    const unattachedOnly = UNATTACHED.test(session.question);
-    // Filters go to the tool where it takes them, so its total counts what was asked for.
-    const filter = {
-      attached: unattachedOnly ? false : undefined,
-      region: regions.length === 1 ? regions[0] : undefined,
-    };
-    const where = [
-      named.length > 0 ? `in ${joinWords(named)}` : "",
-      regions.length > 0 ? `in ${joinWords(regions)}` : "",
-    ]
-      .filter(Boolean)
-      .join(" ");
-    const what = unattachedOnly ? "unattached volume" : "volume";
-    const counted = regions.length > 1 ? undefined : volumeCounts(session, named, filter, what, where);
-    if (counted !== undefined) return counted;
-    const gathered = volumesOf(session, scope, named.length === 0, filter);
-    const chosen = gathered.items.filter(
-      ({ app, record }) =>
-        (named.length === 0 || named.includes(app)) &&
-        (regions.length === 0 || regions.includes(regionOf(record) ?? "")) &&
-        (!unattachedOnly || !isAttached(record)),
-    );
-    const checked = named.length > 0 ? "" : ` (checked all ${plural(list.total, "app")})`;
-    const note = gapNote(gathered, "volumes");
-    if (chosen.length === 0) return lines(`You have no ${what}s${where ? ` ${where}` : ""}${checked}.`, note);
-    const count = gathered.partial ? gathered.total : chosen.length;
-    const sorted = [...chosen].sort(
-      (a, b) => a.app.localeCompare(b.app) || (idOf(a.record) ?? "").localeCompare(idOf(b.record) ?? ""),
-    );
-    return lines(
-      `${plural(count, what)}${where ? ` ${where}` : ""}${gathered.partial ? `; the first ${chosen.length}` : ""}:`,
-      sorted.map(({ app, record }) => {
-        const size = sizeGbOf(record);
-        const machine = attachedMachineOf(record);
-        const attachment = machine ? `attached to ${machine}` : "not attached";
-        // "created" is a volume's normal state; anything else (restoring, pending_destroy) is worth saying.
-        const state = stateOf(record);
-        return `- ${volumeLabel(record)} — app ${app}, ${regionOf(record) ?? "unknown region"}, ${size === undefined ? "unknown size" : `${size} GB`}, ${attachment}${state && state !== "created" ? `, ${state}` : ""}`;
-      }),
-      note,
-    );
-  },
-};
-
-const PER_GROUP = /\b(per|by|each|every)\s+(region|app|application)s?\b/i;
-
-/**
- * "How many volumes per region (or app)?": one count_by call, where a listing shows only a page.
- * Undefined when the question is not such a count or no tool can count it with its filters.
- */
-function volumeCounts(
-  session: Session,
-  named: readonly string[],
-  filter: Record<string, unknown>,
-  what: string,
-  where: string,
-): string | undefined {
-  const per = PER_GROUP.exec(session.question)?.[2]?.toLowerCase();
-  if (per === undefined || !/\b(how many|count|number of)\b/i.test(session.question)) return undefined;
-  const by = per === "region" ? "region" : "app";
-  const input = { count_by: by, ...filter, limit: by === "app" ? MAX_GROUPS : undefined };
-  const calls =
-    named.length === 0 || by === "app"
-      ? [{ name: "org_volumes_list", input }]
-      : named.map((app) => ({ name: "volumes_list", input: { app, ...input } }));
-  if (!calls.every((c) => canCount(session, c.name, c.input))) return undefined;
-  const keep = by === "app" && named.length > 0 ? (group: string) => named.includes(group) : undefined;
-  const read = readCounts(session, calls, by, keep);
-  const gaps = gapNote({ items: [], total: read.total, failures: read.failures }, "volumes");
-  const sorted = largestFirst(read);
-  if (sorted.length === 0)
-    return lines(
-      read.failures.length > 0
-        ? "I could not count the volumes."
-        : `You have no ${what}s${where ? ` ${where}` : ""}.`,
-      gaps,
-    );
-  const gb = sorted.reduce((sum, [, t]) => sum + (t.sizeGb ?? 0), 0);
-  const shownPart = read.groupsInAll === undefined ? "" : `; the ${sorted.length} largest`;
-  return lines(
-    `${plural(read.total, what)}${where ? ` ${where}` : ""}${read.groupsInAll === undefined ? ` (${gb} GB)` : ""} in ${plural(read.groupsInAll ?? sorted.length, by)}${shownPart}:`,
-    sorted.map(([group, t]) => `- ${group}: ${t.count}${t.sizeGb === undefined ? "" : ` (${t.sizeGb} GB)`}`),
-    gaps,
-    read.notes.length > 0 ? ["", ...read.notes.map((n) => `Note: ${n}.`)] : [],
-  );
-}
 
 export const secrets: Shape = {
   id: "secrets",
   mode: "ask",
   description: "what secrets (names only) an app has",
   examples: ["what secrets does my-app have?"],
+  applies: ["org"],
   matches: (q) => /\bsecrets?\b/i.test(q),
-  run(session) {
-    const scope = appsForQuestion(session, readApps(session), "secrets");
-    const gathered = perApp(session, "secrets_list", scope);
+  *run(session) {
+    const scope = appsForQuestion(session, yield* readApps(session), "secrets");
+    const gathered = yield* perApp("secrets_list", scope);
     const rows = scope.map((app) => {
       if (gathered.failures.some((f) => f.app === app)) return `- ${app}: secrets could not be read`;
       const names = gathered.items
@@ -171,40 +48,142 @@ function certLine(record: JsonRecord): string {
   return `${hostnameOf(record) ?? "(unknown hostname)"}${status ? ` (${status})` : ""}`;
 }
 
+/** Fly's certificate statuses: "active", or pending ownership or validation (CertificateEntry in spec/fly/machines-openapi.json). */
+function isActive(record: JsonRecord): boolean {
+  return stateOf(record) === "active";
+}
+
+const IP_KIND_NAMES: Readonly<Record<IpKind, string>> = {
+  v4: "IPv4 addresses",
+  v6: "IPv6 addresses",
+  dedicated: "dedicated IPv4 addresses",
+  shared: "shared IPv4 addresses",
+  private: "private IPv6 addresses",
+};
+
+/**
+ * Whether an address is of the kind asked for, read from ips_list's view (version, shared). A
+ * dedicated address is an IPv4 one that is not shared. The view does not say which IPv6 address is
+ * private (Flycast), so that kind is refused rather than guessed.
+ */
+function ofKind(record: JsonRecord, kind: IpKind | undefined): boolean {
+  const version = typeof record.version === "string" ? record.version : undefined;
+  switch (kind) {
+    case undefined:
+      return true;
+    case "v4":
+    case "v6":
+      return version === kind;
+    case "dedicated":
+      return version === "v4" && record.shared !== true;
+    case "shared":
+      return record.shared === true;
+    case "private":
+      throw new CannotAnswer(
+        "ips_list does not say which addresses are private (Flycast), so it cannot pick them out",
+      );
+  }
+}
+
+const IP_WORDS = /\b(ips?|ip addresse?s?|addresses|ipv4|ipv6)\b/i;
+const CERT_WORDS = /\b(certs?|certificates?|tls|ssl|hostnames?|domains?)\b/i;
+
 export const ipsAndCerts: Shape = {
   id: "ips-certs",
   mode: "ask",
-  description: "what IP addresses and certificates an app has",
-  examples: ["what IPs and certificates does my-app have?", "which certificates does my-app have?"],
+  description:
+    "what IP addresses and certificates an app has, which app holds an address or hostname, and which certificates are (not) verified",
+  examples: [
+    "what IPs and certificates does my-app have?",
+    "which certificates are not verified?",
+    "which app owns 137.66.10.20?",
+  ],
+  applies: ["org", "cert-status", "hostname", "ip", "ip-kind"],
   matches: (q) =>
-    /\b(ips?|ip addresse?s?|addresses|ipv4|ipv6|certs?|certificates?|tls|ssl|hostnames?|domains?)\b/i.test(q),
-  run(session) {
-    const q = session.question;
-    const wantsCerts = /\b(certs?|certificates?|tls|ssl|hostnames?|domains?)\b/i.test(q);
-    const wantsIps = /\b(ips?|ip addresse?s?|addresses|ipv4|ipv6)\b/i.test(q) || !wantsCerts;
-    const scope = appsForQuestion(session, readApps(session), wantsIps ? "IPs" : "certificates");
-    const ips = wantsIps ? perApp(session, "ips_list", scope) : undefined;
-    const certs = wantsCerts ? perApp(session, "certs_list", scope) : undefined;
-    const blocks = scope.map((app) => {
+    IP_WORDS.test(q) ||
+    CERT_WORDS.test(q) ||
+    /\b(?:\d{1,3}\.){3}\d{1,3}\b/.test(q) ||
+    /\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}\b/i.test(q),
+  *run(session) {
+    const { reading } = session;
+    if (reading.ipKind === "private") ofKind({}, "private");
+    const q = reading.text;
+    const wantsCerts = CERT_WORDS.test(q) || reading.hostnames.length > 0 || reading.certStatus !== undefined;
+    const wantsIps = IP_WORDS.test(q) || reading.ips.length > 0 || !wantsCerts;
+    const list = yield* readApps(session);
+    const scope = appsForQuestion(session, list, wantsIps ? "IPs" : "certificates");
+    const ips = wantsIps ? yield* perApp("ips_list", scope) : undefined;
+    const certs = wantsCerts ? yield* perApp("certs_list", scope) : undefined;
+    const ipPasses = (r: JsonRecord): boolean =>
+      (reading.ips.length === 0 || reading.ips.includes(ipOf(r) ?? "")) && ofKind(r, reading.ipKind);
+    const certPasses = (r: JsonRecord): boolean =>
+      (reading.hostnames.length === 0 || reading.hostnames.includes(hostnameOf(r) ?? "")) &&
+      (reading.certStatus === undefined || isActive(r) === (reading.certStatus === "active"));
+    // Narrowed to an address, a hostname or a status, only the apps that hold one are shown.
+    const narrowed =
+      reading.ips.length > 0 ||
+      reading.hostnames.length > 0 ||
+      reading.certStatus !== undefined ||
+      reading.ipKind !== undefined;
+    const blocks = scope.flatMap((app) => {
       const parts: string[] = [`${app}:`];
+      const ipRows = ips?.items.filter((i) => i.app === app && ipPasses(i.record)) ?? [];
+      const certRows = certs?.items.filter((c) => c.app === app && certPasses(c.record)) ?? [];
+      if (
+        narrowed &&
+        ipRows.length === 0 &&
+        certRows.length === 0 &&
+        !ips?.failures.some((f) => f.app === app) &&
+        !certs?.failures.some((f) => f.app === app)
+      )
+        return [];
       if (ips) {
-        const list = ips.items.filter((i) => i.app === app).map((i) => ipLine(i.record));
+        const rows = ipRows.map((i) => ipLine(i.record));
         parts.push(
           ips.failures.some((f) => f.app === app)
             ? "  IPs: could not be read"
-            : `  IPs: ${list.length === 0 ? "none" : list.join("; ")}`,
+            : `  IPs: ${rows.length === 0 ? "none" : rows.join("; ")}`,
         );
       }
       if (certs) {
-        const list = certs.items.filter((c) => c.app === app).map((c) => certLine(c.record));
+        const rows = certRows.map((c) => certLine(c.record));
         parts.push(
           certs.failures.some((f) => f.app === app)
             ? "  certificates: could not be read"
-            : `  certificates: ${list.length === 0 ? "none" : list.join("; ")}`,
+            : `  certificates: ${rows.length === 0 ? "none" : rows.join("; ")}`,
         );
       }
-      return parts.join("\n");
+      return [parts.join("\n")];
     });
-    return lines(blocks, ips && gapNote(ips, "IPs"), certs && gapNote(certs, "certificates"));
+    const asked = [
+      ...reading.ips,
+      reading.ipKind ? IP_KIND_NAMES[reading.ipKind] : "",
+      ...reading.hostnames,
+      reading.certStatus === "pending"
+        ? "certificates not yet verified"
+        : reading.certStatus === "active"
+          ? "verified certificates"
+          : "",
+    ].filter(Boolean);
+    if (blocks.length === 0)
+      return `None of ${scope.length === 1 ? scope[0] : `your ${plural(scope.length, "app")}`} has ${asked.join(" or ")}.`;
+    const counted = /\b(how many|count|number of)\b/i.test(q)
+      ? [
+          ips && plural(ips.items.filter((i) => ipPasses(i.record)).length, "IP address", "IP addresses"),
+          certs && plural(certs.items.filter((c) => certPasses(c.record)).length, "certificate"),
+        ]
+          .filter(Boolean)
+          .join(" and ")
+      : undefined;
+    return lines(
+      counted
+        ? `${counted} in ${plural(scope.length, "app")}:`
+        : narrowed
+          ? `${asked.join(", ")}:`
+          : undefined,
+      blocks,
+      ips && gapNote(ips, "IPs"),
+      certs && gapNote(certs, "certificates"),
+    );
   },
 };

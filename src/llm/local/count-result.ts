@@ -1,6 +1,5 @@
-import { appOf, regionOf, sizeGbOf, stateOf } from "./fields.js";
-import type { PlannedCall, Session } from "./session.js";
-import { enumValues, fitInput } from "./tool-args.js";
+import { sizeGbOf } from "./fields.js";
+import { needAll, type PlannedCall, type Reads } from "./session.js";
 import { isRecord, recordsOf, unwrapView, type Json, type JsonRecord } from "./tool-result.js";
 
 /**
@@ -8,21 +7,8 @@ import { isRecord, recordsOf, unwrapView, type Json, type JsonRecord } from "./t
  * total counted and how many groups there are. Several results (one per app) add up.
  */
 
-/** The most groups asked for when counting per app (fitted down to the tool's `limit` maximum). */
+/** The most groups asked for when counting per app (the catalog's `limit` maximum is larger). */
 export const MAX_GROUPS = 200;
-
-/**
- * Whether the tool is offered, counts by this grouping and takes every filter of `input` as it is:
- * a count that silently lost a filter (a state the tool does not know) would count the wrong things.
- */
-export function canCount(session: Session, tool: string, input: Record<string, unknown>): boolean {
-  const spec = session.spec(tool);
-  if (!spec || !(enumValues(spec, "count_by")?.includes(input.count_by) ?? false)) return false;
-  const fitted = fitInput(spec, input);
-  return (
-    fitted.ok && Object.entries(input).every(([key, value]) => value === undefined || key in fitted.input)
-  );
-}
 
 export interface Tally {
   count: number;
@@ -43,34 +29,24 @@ export interface CountRead {
   notes: string[];
 }
 
-/** The group a count row stands for, read under the count_by name first. */
-export function groupOf(record: JsonRecord, by: string): string | undefined {
+/** The group a count row stands for: the view puts it under the count_by name (tools/view.ts countView). */
+function groupOf(record: JsonRecord, by: string): string | undefined {
   const value = record[by];
   if (typeof value === "string" && value !== "") return value;
   if (typeof value === "boolean") return value ? "attached" : "unattached";
-  if (by === "region") return regionOf(record);
-  if (by === "app") return appOf(record);
-  if (by === "state") return stateOf(record);
   return undefined;
 }
 
 function countOf(record: JsonRecord): number | undefined {
-  for (const key of ["count", "n", "machines", "volumes"]) {
-    const value = record[key];
-    if (typeof value === "number" && Number.isFinite(value)) return value;
-  }
-  return undefined;
+  return typeof record.count === "number" && Number.isFinite(record.count) ? record.count : undefined;
 }
 
-/** "2 started, 1 stopped" (or `{ "started": 2 }`) as counts per state. */
+/** The view's "2 started, 1 stopped" (tools/view.ts stateSummary) as counts per state. */
 function statesOf(value: Json | undefined): Map<string, number> {
   const states = new Map<string, number>();
-  if (typeof value === "string") {
+  if (typeof value === "string")
     for (const m of value.matchAll(/(\d+)\s+([a-z_]+)/gi))
       states.set(m[2] ?? "", Number.parseInt(m[1] ?? "0", 10));
-  } else if (isRecord(value)) {
-    for (const [state, n] of Object.entries(value)) if (typeof n === "number") states.set(state, n);
-  }
   return states;
 }
 
@@ -87,14 +63,14 @@ function addRow(read: CountRead, group: string, count: number, row: JsonRecord):
  * The counts of `calls`, added up by group. `keep` drops groups the tool could not narrow to (two
  * regions, named apps); the total is then the sum of the groups kept rather than the tools' totals.
  */
-export function readCounts(
-  session: Session,
+export function* readCounts(
   calls: readonly PlannedCall[],
   by: string,
   keep?: (group: string) => boolean,
-): CountRead {
+): Reads<CountRead> {
   const read: CountRead = { groups: new Map(), total: 0, failures: [], notes: [] };
-  session.needAll(calls).forEach((outcome, i) => {
+  const outcomes = yield* needAll(calls);
+  outcomes.forEach((outcome, i) => {
     const app = calls[i]?.input.app;
     if (!outcome.ok) {
       read.failures.push({ app: typeof app === "string" ? app : "", error: outcome.error });
@@ -131,4 +107,20 @@ export function readCounts(
 /** Largest group first, ties by name. */
 export function largestFirst(read: CountRead): Array<[string, Tally]> {
   return [...read.groups.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
+}
+
+/**
+ * The groups a "which app has the most machines?" asks for: the first `n` by count (smallest
+ * first for "fewest"), and every group tied with the last of them.
+ */
+export function extremes(
+  groups: ReadonlyArray<[string, Tally]>,
+  most: boolean,
+  n: number,
+): Array<[string, Tally]> {
+  const ordered = most
+    ? [...groups]
+    : [...groups].sort((a, b) => a[1].count - b[1].count || a[0].localeCompare(b[0]));
+  const cut = ordered[Math.min(n, ordered.length) - 1]?.[1].count;
+  return ordered.filter(([, t], i) => i < n || t.count === cut);
 }

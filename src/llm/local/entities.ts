@@ -55,14 +55,18 @@ export const MACHINE_STATES = [
 ] as const;
 export type MachineState = (typeof MACHINE_STATES)[number];
 
-const STATE_WORDS: ReadonlyArray<[RegExp, MachineState]> = [
-  [/\b(started|(?<!not )running)\b/, "started"],
-  [/\b(stopped|halted|not running)\b/, "stopped"],
-  [/\bsuspended\b/, "suspended"],
-  [/\bfailed\b/, "failed"],
-  [/\bdestroyed\b/, "destroyed"],
-  [/\bcreated\b/, "created"],
-  [/\breplacing\b/, "replacing"],
+/** Machines at rest that are not running: the states a person means by "not running". */
+const NOT_RUNNING: readonly MachineState[] = ["stopped", "suspended", "created", "failed"];
+
+const STATE_WORDS: ReadonlyArray<[RegExp, readonly MachineState[]]> = [
+  [/(?:\bnot|n't)\s+running\b/, NOT_RUNNING],
+  [/\b(started|(?<!not |n't )running)\b/, ["started"]],
+  [/\b(stopped|halted)\b/, ["stopped"]],
+  [/\bsuspended\b/, ["suspended"]],
+  [/\bfailed\b/, ["failed"]],
+  [/\bdestroyed\b/, ["destroyed"]],
+  [/\bcreated\b/, ["created"]],
+  [/\breplacing\b/, ["replacing"]],
 ];
 
 /** Lower-cased words of a text, keeping hyphens, dots, underscores and colons inside names. */
@@ -93,8 +97,8 @@ export function findRegions(text: string, known: Iterable<string> = Object.keys(
 export function findStates(text: string): MachineState[] {
   const lower = text.toLowerCase();
   const found: MachineState[] = [];
-  for (const [pattern, state] of STATE_WORDS) {
-    if (pattern.test(lower) && !found.includes(state)) found.push(state);
+  for (const [pattern, states] of STATE_WORDS) {
+    if (pattern.test(lower)) for (const state of states) if (!found.includes(state)) found.push(state);
   }
   return found;
 }

@@ -1,6 +1,7 @@
 import { findNames } from "./entities.js";
-import { appOf, idOf, nameOf, orgOf, regionOf, stateOf } from "./fields.js";
-import { AnswerNow, type Outcome, type PlannedCall, type Session } from "./session.js";
+import { appOf, idOf, nameOf, orgOf } from "./fields.js";
+import { AnswerNow, needAll, type Outcome, type PlannedCall, type Reads, type Session } from "./session.js";
+import { joinWords } from "./shape.js";
 import { isRecord, recordsOf, unwrapView, type JsonRecord } from "./tool-result.js";
 
 /** Facts about the fleet that several shapes share, gathered the way a model would gather them. */
@@ -26,61 +27,88 @@ export interface Gathered {
 }
 
 /** Beyond this many apps, a per-app question needs the person to name the app. */
-const PER_APP_LIMIT = 25;
+export const PER_APP_LIMIT = 25;
 
 export interface AppList {
   apps: AppRecord[];
   total: number;
   /** Set when the result held only part of the apps. */
   partial?: string;
+  /** The organization the question is about, when it names one; org-wide listings take it. */
+  org?: string;
 }
 
-export function readApps(session: Session, input: Record<string, unknown> = {}): AppList {
-  const outcome = session.need("apps_list", input);
-  if (!outcome.ok) throw new AnswerNow(`I could not read the list of apps: ${outcome.error}`);
+/**
+ * The apps of the fleet, or of the organization the question names. An org named as one ("the
+ * acme-corp org") is checked against orgs_list, so an unknown one is said, not answered as all
+ * orgs; an org slug named bare ("apps in acme-corp") narrows the apps once their orgs are known.
+ */
+export function* readApps(session: Session, input: Record<string, unknown> = {}): Reads<AppList> {
+  const named = session.reading.org;
+  const calls: PlannedCall[] = [{ name: "apps_list", input: { ...input, org: named } }];
+  if (named) calls.push({ name: "orgs_list", input: {} });
+  const [outcome, orgs] = yield* needAll(calls);
+  if (named && orgs?.ok) {
+    const slugs = recordsOf(orgs.value).flatMap((o) => (typeof o.slug === "string" ? [o.slug] : []));
+    if (!slugs.includes(named))
+      throw new AnswerNow(
+        `There is no organization named ${named}; the token sees ${slugs.length === 0 ? "none" : joinWords(slugs)}.`,
+      );
+  }
+  if (!outcome?.ok)
+    throw new AnswerNow(`I could not read the list of apps: ${outcome?.error ?? "no result"}`);
   const records = recordsOf(outcome.value);
-  const apps = records
+  let apps = records
     .map((record) => ({ name: nameOf(record) ?? "", org: orgOf(record), record }))
     .filter((a) => a.name !== "")
     .sort((a, b) => a.name.localeCompare(b.name));
+  const names = apps.map((a) => a.name);
+  const bare = named
+    ? undefined
+    : findNames(
+        session.question,
+        [...new Set(apps.flatMap((a) => (a.org ? [a.org] : [])))].filter((o) => !names.includes(o)),
+      )[0];
+  if (bare) apps = apps.filter((a) => a.org === bare);
   session.learnNames(apps.map((a) => a.name));
   const { total, partial } = coverage(outcome, records.length);
-  return partial ? { apps, total, partial } : { apps, total };
-}
-
-export function listApps(session: Session, input: Record<string, unknown> = {}): AppRecord[] {
-  return readApps(session, input).apps;
+  const org = named ?? bare;
+  return {
+    apps,
+    total: bare ? apps.length : total,
+    ...(partial ? { partial } : {}),
+    ...(org ? { org } : {}),
+  };
 }
 
 /**
  * Apps named in the question (matched against the real app names), else the default app
  * (--app, FLY_APP, fly.toml) that the system prompt names, as the ask prompt tells a model to do.
  */
-export function mentionedApps(
-  session: Session,
-  apps: readonly AppRecord[],
-  text = session.question,
-): string[] {
-  const named = findNames(
-    text,
-    apps.map((a) => a.name),
-  );
-  if (named.length > 0) return named;
-  const fallback = defaultApp(session.conversation.system);
-  return fallback && apps.some((a) => a.name === fallback) ? [fallback] : [];
-}
-
-/** The apps a per-app question (secrets, IPs) is about: named, else the default app, else all of them. */
-export function appsForQuestion(session: Session, list: AppList, what: string): string[] {
-  const apps = list.apps;
+export function mentionedApps(session: Session, apps: readonly AppRecord[]): string[] {
   const named = findNames(
     session.question,
     apps.map((a) => a.name),
   );
   if (named.length > 0) return named;
-  const fallback = defaultApp(session.conversation.system);
-  if (fallback && apps.some((a) => a.name === fallback)) return [fallback];
-  if (apps.length === 0) throw new AnswerNow(`You have no apps, so there are no ${what} to show.`);
+  const fallback = defaultApp(session.system);
+  return fallback && apps.some((a) => a.name === fallback) ? [fallback] : [];
+}
+
+/** The apps a per-app question (secrets, IPs) is about: named, else the default app, else all of them. */
+export function appsForQuestion(session: Session, list: AppList, what: string): string[] {
+  const named = mentionedApps(session, list.apps);
+  if (named.length > 0) return named;
+  const apps = list.apps;
+  // "The app" with no app named and no default app: which one is not for the model to pick.
+  if (/\b(the|this|my|our)\s+app\b/i.test(session.question))
+    throw new AnswerNow(
+      `Which app? Name it in the question (e.g. "what ${what} does ${apps[0]?.name ?? "my-app"} have?") or pass --app.`,
+    );
+  if (apps.length === 0)
+    throw new AnswerNow(
+      `You have no apps${list.org ? ` in ${list.org}` : ""}, so there are no ${what} to show.`,
+    );
   if (list.total > PER_APP_LIMIT) {
     throw new AnswerNow(
       `You have ${list.total} apps; name the one whose ${what} you want, e.g. "what ${what} does ${apps[0]?.name ?? "my-app"} have?".`,
@@ -97,49 +125,39 @@ export function defaultApp(system: string): string | undefined {
 }
 
 export interface MachineQuery {
-  /** One state, or several: tools that take a list get them all, the rest are filtered here. */
-  state?: string | string[];
+  state?: readonly string[];
   region?: string;
-  sort?: string;
-  order?: string;
-  limit?: number;
+  sort?: "memory" | "cpu" | "created";
+  order?: "asc" | "desc";
+  /** Only for the fleet-wide listing: the org the question names. */
+  org?: string;
 }
 
 /**
- * The calls that list machines of the named apps (one each), or of the whole fleet: one
- * org_machines_list call when that tool is offered, else machines_list for every app.
+ * The calls that list machines: one org_machines_list for the whole fleet (or one org of it),
+ * else machines_list for each app named.
  */
-export function machineCalls(
-  session: Session,
+function machineCalls(
   apps: readonly string[],
   query: MachineQuery,
   fleetWide: boolean,
 ): Array<PlannedCall & { app: string }> {
-  const input = { state: query.state, region: query.region, sort: query.sort, order: query.order };
-  if (fleetWide && session.canCall("org_machines_list", input))
-    return [{ name: "org_machines_list", input, app: "" }];
-  return apps.map((app) => ({ name: "machines_list", input: { app, ...input }, app }));
+  const { org, ...filters } = query;
+  if (fleetWide) return [{ name: "org_machines_list", input: { org, ...filters }, app: "" }];
+  return apps.map((app) => ({ name: "machines_list", input: { app, ...filters }, app }));
 }
 
-/** Machines of the named apps or of the whole fleet, all in the same turn, filtered here too. */
-export function machinesOf(
-  session: Session,
+/** Machines of the named apps or of the whole fleet, all in the same turn. */
+export function* machinesOf(
   apps: readonly string[],
   query: MachineQuery,
   fleetWide: boolean,
-): Gathered {
-  const calls = machineCalls(session, apps, query, fleetWide);
-  const gathered = gather(
-    session,
+): Reads<Gathered> {
+  const calls = machineCalls(apps, query, fleetWide);
+  return yield* gather(
     calls.map((c) => c.app),
     calls,
   );
-  gathered.items = gathered.items.filter(
-    ({ record }) =>
-      (query.state === undefined || [query.state].flat().includes(stateOf(record) ?? "")) &&
-      (!query.region || regionOf(record) === query.region),
-  );
-  return gathered;
 }
 
 export interface OwnerLookup {
@@ -152,54 +170,52 @@ export interface OwnerLookup {
  * The app that holds a machine or volume id. When the listing showed only a page of the fleet,
  * each app is asked with a get (the others answer not found), if there are few enough apps.
  */
-export function ownerOf(
-  session: Session,
+export function* ownerOf(
   listing: Gathered,
   apps: readonly string[],
   id: string,
   lookup: OwnerLookup,
-): string | undefined {
+): Reads<string | undefined> {
   const listed = listing.items.find(({ record }) => idOf(record)?.toLowerCase() === id);
   if (listed) return listed.app;
   if (!listing.partial) return undefined;
-  if (apps.length > PER_APP_LIMIT || !session.has(lookup.tool)) {
+  if (apps.length > PER_APP_LIMIT) {
     throw new AnswerNow(
       `${lookup.noun} ${id} is not among the first ${listing.items.length} of ${listing.total} ${lookup.noun}s listed; name its app, e.g. "${id} of my-app".`,
     );
   }
-  const outcomes = session.needAll(
+  const outcomes = yield* needAll(
     apps.map((app) => ({ name: lookup.tool, input: { app, [lookup.field]: id } })),
   );
   const index = outcomes.findIndex((o) => o.ok);
   return index >= 0 ? apps[index] : undefined;
 }
 
-export function volumesOf(
-  session: Session,
+/** Volumes of the named apps, or one org_volumes_list for the whole fleet (or one org of it). */
+export function* volumesOf(
   apps: readonly string[],
   fleetWide: boolean,
   input: Record<string, unknown> = {},
-): Gathered {
-  return fleetWide && session.canCall("org_volumes_list", input)
-    ? gather(session, [""], [{ name: "org_volumes_list", input }])
-    : perApp(session, "volumes_list", apps, input);
+  org?: string,
+): Reads<Gathered> {
+  return fleetWide
+    ? yield* gather([""], [{ name: "org_volumes_list", input: { org, ...input } }])
+    : yield* perApp("volumes_list", apps, input);
 }
 
-export function perApp(
-  session: Session,
+export function* perApp(
   tool: string,
   apps: readonly string[],
   input: Record<string, unknown> = {},
-): Gathered {
-  return gather(
-    session,
+): Reads<Gathered> {
+  return yield* gather(
     apps,
     apps.map((app) => ({ name: tool, input: { app, ...input } })),
   );
 }
 
-export function gather(session: Session, apps: readonly string[], calls: PlannedCall[]): Gathered {
-  const outcomes = session.needAll(calls);
+export function* gather(apps: readonly string[], calls: readonly PlannedCall[]): Reads<Gathered> {
+  const outcomes = yield* needAll(calls);
   const gathered: Gathered = { items: [], total: 0, failures: [] };
   outcomes.forEach((outcome, i) => {
     const app = apps[i] ?? "";
@@ -214,6 +230,12 @@ export function gather(session: Session, apps: readonly string[], calls: Planned
     if (partial) gathered.partial = app ? `${app}: ${partial}` : partial;
   });
   return gathered;
+}
+
+/** Keeps the items that pass, and counts them as the total when the listing was whole. */
+export function keep(gathered: Gathered, pass: (item: Owned) => boolean): Gathered {
+  const items = gathered.items.filter(pass);
+  return { ...gathered, items, total: gathered.partial ? gathered.total : items.length };
 }
 
 /**

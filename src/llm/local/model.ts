@@ -1,17 +1,18 @@
 import type { ChatModel, ChatRequest, ChatResponse, ToolCall } from "../types.js";
+import { choose } from "./choose.js";
 import { readConversation, type Conversation } from "./conversation.js";
-import { findMachineIds, findRegions, findStates, withoutRegions, withoutStates, words } from "./entities.js";
+import { drive } from "./drive.js";
 import { LocalModelCannotAnswer } from "./errors.js";
-import { AnswerNow, NeedCalls, Session, ToolUnavailable, type PlannedCall } from "./session.js";
-import { CannotAnswer, type Shape } from "./shape.js";
+import { Session, type PlannedCall } from "./session.js";
+import { CannotAnswer } from "./shape.js";
 import { SHAPES, supportedShapeLines } from "./shapes.js";
 
 export const LOCAL_MODEL_ID = "local:rules";
 
 /**
  * The built-in model: no network, no randomness. Each chat() call reads the whole conversation,
- * picks the shape of the last user message, replays that shape over the tool results so far, and
- * either asks for the next tool calls or writes the answer. See README.md in this folder.
+ * picks the shape of the last user message, runs it over the tool results so far, and either asks
+ * for the next tool calls or writes the answer. See README.md in this folder.
  */
 export function createLocalModel(): ChatModel {
   return {
@@ -27,12 +28,19 @@ function respond(request: ChatRequest): ChatResponse {
   const mode = request.tools.some((t) => t.name === "propose_plan") ? "plan" : "ask";
   const shapes = SHAPES.filter((s) => s.mode === mode);
   const supported = supportedShapeLines(mode);
-  const chosen = chooseShape(conversation, shapes);
-  if (!chosen) throw new LocalModelCannotAnswer(conversation.question, supported);
+  const refuse = (reason?: string): LocalModelCannotAnswer =>
+    new LocalModelCannotAnswer(
+      conversation.question,
+      supported,
+      reason && `the local model cannot answer this: ${reason}`,
+    );
+  const choice = choose(conversation.question, conversation.earlierQuestions, shapes, conversation.system);
+  if (!("chosen" in choice)) throw refuse(choice.refusal);
+  const { shape, reading, followUp } = choice.chosen;
   if (mode === "plan") {
-    const also = shapes.filter((s) => s !== chosen.shape && s.matches(conversation.question));
+    const also = shapes.filter((s) => s !== shape && s.matches(reading.text));
     if (also.length > 0) {
-      const kinds = [chosen.shape, ...also].map((s) => s.description.split(" (")[0]).join("; ");
+      const kinds = [shape, ...also].map((s) => s.description.split(" (")[0]).join("; ");
       throw new LocalModelCannotAnswer(
         conversation.question,
         supported,
@@ -40,25 +48,18 @@ function respond(request: ChatRequest): ChatResponse {
       );
     }
   }
-
-  const session = new Session(conversation, request.tools, chosen.earlier);
-  let text: string;
+  const session = new Session(conversation, reading, followUp);
+  const offered = new Set(request.tools.map((t) => t.name));
+  let turn;
   try {
-    text = chosen.shape.run(session);
-  } catch (signal) {
-    if (signal instanceof NeedCalls) return callTools(signal.calls, conversation);
-    if (signal instanceof CannotAnswer || signal instanceof ToolUnavailable) {
-      throw new LocalModelCannotAnswer(
-        conversation.question,
-        supported,
-        `the local model cannot answer this: ${signal.message}`,
-      );
-    }
-    if (!(signal instanceof AnswerNow)) throw signal;
-    text = signal.text;
+    turn = drive(shape.run(session), conversation, offered);
+  } catch (error) {
+    if (error instanceof CannotAnswer) throw refuse(error.reason);
+    throw error;
   }
-  request.onText?.(text);
-  return { text, toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: "end" };
+  if ("calls" in turn) return callTools(turn.calls, conversation);
+  request.onText?.(turn.answer);
+  return { text: turn.answer, toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: "end" };
 }
 
 function callTools(calls: readonly PlannedCall[], conversation: Conversation): ChatResponse {
@@ -68,38 +69,4 @@ function callTools(calls: readonly PlannedCall[], conversation: Conversation): C
     arguments: JSON.stringify(call.input),
   }));
   return { text: "", toolCalls, usage: { inputTokens: 0, outputTokens: 0 }, stopReason: "tool_calls" };
-}
-
-const FOLLOW_UP =
-  /^\s*(and|what about|how about|same for|same in|in|for|only|just|now|also|then|ok(ay)?,?|and what about)\b/i;
-const FOLLOW_UP_MAX_WORDS = 8;
-
-interface Chosen {
-  shape: Shape;
-  /** Set for a follow-up: the earlier question it refines. */
-  earlier?: string;
-}
-
-/**
- * The shape of the last user message. A short follow-up ("and in ord?", "what about web-api?")
- * that matches no shape, or only the describe shape through "what about", takes the shape of the
- * latest earlier question that had one; the follow-up's states and regions replace the earlier ones.
- */
-function chooseShape(conversation: Conversation, shapes: readonly Shape[]): Chosen | undefined {
-  const question = conversation.question.trim();
-  if (question === "") return undefined;
-  const direct = shapes.find((s) => s.matches(question));
-  const followUp = FOLLOW_UP.test(question) && words(question).length <= FOLLOW_UP_MAX_WORDS;
-  if (direct && (!followUp || direct.id !== "describe" || findMachineIds(question).length > 0))
-    return { shape: direct };
-  if (!followUp) return undefined;
-  for (const earlier of [...conversation.earlierQuestions].reverse()) {
-    const shape = shapes.find((s) => s.matches(earlier));
-    if (!shape) continue;
-    let base = earlier;
-    if (findStates(question).length > 0) base = withoutStates(base);
-    if (findRegions(question).length > 0) base = withoutRegions(base);
-    return { shape, earlier: base.trim() };
-  }
-  return direct ? { shape: direct } : undefined;
 }

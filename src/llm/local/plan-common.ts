@@ -1,8 +1,18 @@
 import { findMachineIds, findNames, findRegions, findVolumeIds } from "./entities.js";
 import { idOf, nameOf, regionOf, stateOf } from "./fields.js";
-import { defaultApp, listApps, machinesOf, ownerOf, perApp, volumesOf } from "./fleet.js";
-import { AnswerNow, type Session } from "./session.js";
+import { defaultApp, machinesOf, ownerOf, perApp, volumesOf } from "./fleet.js";
+import { AnswerNow, need, needOk, type Reads, type Session } from "./session.js";
+import { recordsOf } from "./tool-result.js";
 import { recordOf, type JsonRecord } from "./tool-result.js";
+
+/** The names of every app, as apps_list gives them; a change request is checked against them. */
+export function* appNames(): Reads<string[]> {
+  const value = yield* needOk("apps_list", {}, "the list of apps");
+  return recordsOf(value)
+    .map((r) => nameOf(r) ?? "")
+    .filter((n) => n !== "")
+    .sort();
+}
 
 /** The propose_plan input of plan file v1 (DESIGN.md): the model proposes, the maker validates and writes. */
 export interface PlanStep {
@@ -37,8 +47,8 @@ export function appExists(app: string): Precondition {
  * Hands the plan to propose_plan. The local model cannot rethink a rejected plan, so a validation
  * error is reported as it came, with what the person can do about it.
  */
-export function propose(session: Session, proposal: Proposal): string {
-  const outcome = session.need("propose_plan", { ...proposal }, true);
+export function* propose(proposal: Proposal): Reads<string> {
+  const outcome = yield* need("propose_plan", { ...proposal });
   if (!outcome.ok) {
     throw new AnswerNow(
       `The plan was not accepted: ${outcome.error}\nThe local model cannot revise a plan; change the request, or use a real model (--model).`,
@@ -65,24 +75,15 @@ const NOT_APP_WORDS =
  * The app a change request is about: an app of the fleet named in it, else the default app;
  * an app-like name that is not in the fleet is an answer, not a guess.
  */
-export function requestApp(session: Session): string {
+export function* requestApp(session: Session): Reads<string> {
   const q = session.question;
-  if (session.has("apps_list")) {
-    const apps = listApps(session).map((a) => a.name);
-    const named = findNames(q, apps);
-    if (named[0]) return named[0];
-    const stranger = appLikeWord(q);
-    if (stranger)
-      throw new AnswerNow(`There is no app named ${stranger}. Your apps: ${apps.join(", ") || "none"}.`);
-  } else {
-    const candidate = appLikeWord(q);
-    if (candidate && session.has("apps_get")) {
-      const outcome = session.need("apps_get", { app: candidate });
-      if (outcome.ok) return candidate;
-      throw new AnswerNow(`There is no app named ${candidate}: ${outcome.error}`);
-    }
-  }
-  const fallback = defaultApp(session.conversation.system);
+  const apps = yield* appNames();
+  const named = findNames(q, apps);
+  if (named[0]) return named[0];
+  const stranger = appLikeWord(q);
+  if (stranger)
+    throw new AnswerNow(`There is no app named ${stranger}. Your apps: ${apps.join(", ") || "none"}.`);
+  const fallback = defaultApp(session.system);
   if (fallback) return fallback;
   throw new AnswerNow('Which app? Name the app in the request (for example "... for my-app") or pass --app.');
 }
@@ -106,17 +107,17 @@ export interface FoundMachine {
 }
 
 /** The machine a request names, by id or by name, with its current details from machines_get. */
-export function requestMachine(session: Session): FoundMachine {
+export function* requestMachine(session: Session): Reads<FoundMachine> {
   const q = session.question;
-  const apps = session.has("apps_list") ? listApps(session).map((a) => a.name) : [];
-  let app = findNames(q, apps)[0] ?? (apps.length === 0 ? requestApp(session) : undefined);
+  const apps = yield* appNames();
+  let app = findNames(q, apps)[0] ?? (apps.length === 0 ? yield* requestApp(session) : undefined);
   let id = findMachineIds(q)[0];
   if (!app || !id) {
     const scope = app ? [app] : apps;
-    const all = machinesOf(session, scope, {}, !app);
+    const all = yield* machinesOf(scope, {}, !app);
     const where = app ? `app ${app}` : "any of your apps";
     if (id) {
-      app = ownerOf(session, all, scope, id, { tool: "machines_get", field: "machine_id", noun: "machine" });
+      app = yield* ownerOf(all, scope, id, { tool: "machines_get", field: "machine_id", noun: "machine" });
       if (!app) throw new AnswerNow(`I found no machine ${id} in ${where}.`);
     } else {
       const match = all.items.find(({ record }) => findNames(q, [nameOf(record) ?? ""]).length > 0);
@@ -129,9 +130,9 @@ export function requestMachine(session: Session): FoundMachine {
     }
   }
   if (!id) throw new AnswerNow("Which machine? Name it by id or name.");
-  const outcome = session.need("machines_get", { app, machine_id: id });
-  if (!outcome.ok) throw new AnswerNow(`I could not read machine ${id} of app ${app}: ${outcome.error}`);
-  const record = recordOf(outcome.value);
+  const record = recordOf(
+    yield* needOk("machines_get", { app, machine_id: id }, `machine ${id} of app ${app}`),
+  );
   if (!record) throw new AnswerNow(`Machine ${id} of app ${app} returned no details.`);
   return { app, id, record };
 }
@@ -143,15 +144,15 @@ export interface FoundVolume {
 }
 
 /** The volume a request names, by id or by name, with its current details from volumes_get. */
-export function requestVolume(session: Session): FoundVolume {
+export function* requestVolume(session: Session): Reads<FoundVolume> {
   const q = session.question;
-  const apps = listApps(session).map((a) => a.name);
+  const apps = yield* appNames();
   const named = findNames(q, apps)[0];
   const id = findVolumeIds(q)[0];
   const scope = named ? [named] : apps;
-  const all = volumesOf(session, scope, !named);
+  const all = yield* volumesOf(scope, !named);
   const owner = id
-    ? ownerOf(session, all, scope, id, { tool: "volumes_get", field: "volume_id", noun: "volume" })
+    ? yield* ownerOf(all, scope, id, { tool: "volumes_get", field: "volume_id", noun: "volume" })
     : undefined;
   const matches = id
     ? owner
@@ -175,18 +176,19 @@ export function requestVolume(session: Session): FoundVolume {
   }
   const match = matches[0] as (typeof matches)[number];
   const volumeId = idOf(match.record) ?? "";
-  if (!session.has("volumes_get")) return { app: match.app, id: volumeId, record: match.record };
-  const outcome = session.need("volumes_get", { app: match.app, volume_id: volumeId });
-  if (!outcome.ok)
-    throw new AnswerNow(`I could not read volume ${volumeId} of app ${match.app}: ${outcome.error}`);
-  return { app: match.app, id: volumeId, record: recordOf(outcome.value) ?? match.record };
+  const value = yield* needOk(
+    "volumes_get",
+    { app: match.app, volume_id: volumeId },
+    `volume ${volumeId} of app ${match.app}`,
+  );
+  return { app: match.app, id: volumeId, record: recordOf(value) ?? match.record };
 }
 
 /** The region a new resource goes to: named in the request, else the one region the app already runs in. */
-export function requestRegion(session: Session, app: string, what: string): string {
+export function* requestRegion(session: Session, app: string, what: string): Reads<string> {
   const named = findRegions(session.question)[0];
   if (named) return named;
-  const machines = perApp(session, "machines_list", [app]);
+  const machines = yield* perApp("machines_list", [app]);
   const regions = [
     ...new Set(machines.items.map(({ record }) => regionOf(record)).filter((r): r is string => !!r)),
   ];

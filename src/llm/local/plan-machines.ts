@@ -62,17 +62,18 @@ export const createMachine: Shape = {
     "create a 512MB shared-cpu-1x machine in iad for my-app",
     "add a performance-2x machine with 8GB in ams for my-app using image nginx:1.27",
   ],
+  applies: [],
   matches: (q) => MACHINE.test(q) && CREATE.test(q) && findMachineIds(q).length === 0 && !SCALING.test(q),
-  run(session) {
+  *run(session) {
     const q = session.question;
-    const app = requestApp(session);
+    const app = yield* requestApp(session);
     const { guest, said } = guestFrom(q);
     checkGuest(guest);
-    const region = requestRegion(session, app, "machine");
+    const region = yield* requestRegion(session, app, "machine");
     let image = findImage(q);
     let imageReason = "the image named in the request";
     if (!image) {
-      const existing = perApp(session, "machines_list", [app]);
+      const existing = yield* perApp("machines_list", [app]);
       const newest = existing.items.map((m) => m.record).find((m) => imageOf(m));
       image = newest ? imageOf(newest) : undefined;
       if (!image)
@@ -82,7 +83,7 @@ export const createMachine: Shape = {
       imageReason = `the image of ${app}'s newest machine ${idOf(newest ?? {}) ?? ""}`.trim();
     }
     const name = /\b(?:named|called)\s+["'`]?([a-z0-9][a-z0-9-]*[a-z0-9])/i.exec(q)?.[1]?.toLowerCase();
-    return propose(session, {
+    return yield* propose({
       summary: `Create one machine${name ? ` named ${name}` : ""} for ${app} in ${region}: ${sizeName(guest)}.`,
       steps: steps({
         tool: "machines_create",
@@ -125,10 +126,11 @@ export const machineAction: Shape = {
     "restart web-iad-1 on my-app",
     "destroy machine 3287e15b6d9e48",
   ],
+  applies: [],
   matches: (q) => actionOf(q) !== undefined && (MACHINE.test(q) || findMachineIds(q).length > 0),
-  run(session) {
+  *run(session) {
     const action = actionOf(session.question) as Action;
-    const { app, id, record } = requestMachine(session);
+    const { app, id, record } = yield* requestMachine(session);
     const state = stateText(record);
     const label = nameOf(record) && nameOf(record) !== id ? `${id} (${nameOf(record)})` : id;
     if (ALREADY[action] === state)
@@ -144,7 +146,7 @@ export const machineAction: Shape = {
       expect.instance_id = record.instance_id;
     const preconditions: Precondition[] = [{ tool: "machines_get", input: ref, expect }];
     if (action !== "destroy") {
-      return propose(session, {
+      return yield* propose({
         summary: `${capitalise(action)} machine ${label} of ${app}, now ${state}.`,
         steps: steps({
           tool: `machines_${action}`,
@@ -175,7 +177,7 @@ export const machineAction: Shape = {
             reason: `Destroy ${label} (now ${state}) permanently, as requested; its volumes are kept.`,
             input: running ? { ...ref, force: true } : ref,
           });
-    return propose(session, {
+    return yield* propose({
       summary: `Destroy machine ${label} of ${app}, now ${state}.`,
       steps: plan,
       preconditions,

@@ -1,10 +1,9 @@
 import { findHostnames, findIpAddresses, findRegions } from "./entities.js";
 import { hostnameOf, ipOf } from "./fields.js";
-import { listApps, perApp } from "./fleet.js";
-import { appExists, propose, requestApp, steps } from "./plan-common.js";
-import { AnswerNow, type Session } from "./session.js";
+import { perApp } from "./fleet.js";
+import { appExists, appNames, propose, requestApp, steps } from "./plan-common.js";
+import { AnswerNow, type Reads, type Session } from "./session.js";
 import type { Shape } from "./shape.js";
-import { enumValues } from "./tool-args.js";
 import type { JsonRecord } from "./tool-result.js";
 
 const IP = /\b(ips?|ipv4|ipv6|v4|v6|ip address(es)?|address(es)?|flycast)\b/i;
@@ -25,16 +24,13 @@ export const allocateIp: Shape = {
   mode: "plan",
   description: "allocate an IP address (IPv6, shared IPv4, dedicated IPv4, private/Flycast)",
   examples: ["allocate a dedicated ipv4 for my-app", "add an IPv6 address to my-app"],
+  applies: [],
   matches: (q) => IP.test(q) && /\b(allocate|add|assign|create|get|new|give|reserve)\b/i.test(q),
-  run(session) {
-    const app = requestApp(session);
+  *run(session) {
+    const app = yield* requestApp(session);
     const { type, what } = ipType(session.question);
-    const spec = session.spec("ips_allocate");
-    const types = spec ? enumValues(spec, "type") : undefined;
-    if (types && !types.includes(type))
-      throw new AnswerNow(`ips_allocate does not offer ${what} (it takes ${types.join(", ")}).`);
     const region = type === "v4" ? findRegions(session.question)[0] : undefined;
-    return propose(session, {
+    return yield* propose({
       summary: `Allocate ${what} to ${app}${region ? ` in ${region}` : ""}.`,
       steps: steps({
         tool: "ips_allocate",
@@ -47,23 +43,23 @@ export const allocateIp: Shape = {
 };
 
 /** The app that holds an address: the one named, or the one whose ips_list shows it. */
-function appHolding(
+function* appHolding(
   session: Session,
   lists: "ips_list" | "certs_list",
   matches: (record: JsonRecord) => boolean,
   what: string,
-): string {
-  const apps = listApps(session).map((a) => a.name);
-  const named = requestAppOrNone(session, apps);
+): Reads<string> {
+  const apps = yield* appNames();
+  const named = yield* requestAppOrNone(session, apps);
   const scope = named ? [named] : apps;
-  const found = perApp(session, lists, scope).items.find(({ record }) => matches(record));
+  const found = (yield* perApp(lists, scope)).items.find(({ record }) => matches(record));
   if (!found) throw new AnswerNow(`I found no ${what} in ${named ? `app ${named}` : "any of your apps"}.`);
   return found.app;
 }
 
-function requestAppOrNone(session: Session, apps: readonly string[]): string | undefined {
+function* requestAppOrNone(session: Session, apps: readonly string[]): Reads<string | undefined> {
   try {
-    return apps.length > 0 ? requestApp(session) : undefined;
+    return apps.length > 0 ? yield* requestApp(session) : undefined;
   } catch (signal) {
     if (signal instanceof AnswerNow) return undefined;
     throw signal;
@@ -75,17 +71,18 @@ export const releaseIp: Shape = {
   mode: "plan",
   description: "release an IP address",
   examples: ["release IP 137.66.10.20 from my-app"],
+  applies: [],
   matches: (q) =>
     (IP.test(q) || findIpAddresses(q).length > 0) &&
     /\b(release|remove|delete|free|drop|deallocate|unassign)\b/i.test(q),
-  run(session) {
+  *run(session) {
     const ip = findIpAddresses(session.question)[0];
     if (!ip)
       throw new AnswerNow(
         'Which address? Write the IP address to release, e.g. "release 2a09:8280:1::3a:f001 from my-app".',
       );
-    const app = appHolding(session, "ips_list", (r) => ipOf(r) === ip, `IP address ${ip}`);
-    return propose(session, {
+    const app = yield* appHolding(session, "ips_list", (r) => ipOf(r) === ip, `IP address ${ip}`);
+    return yield* propose({
       summary: `Release IP address ${ip} from ${app}.`,
       steps: steps({
         tool: "ips_release",
@@ -102,19 +99,20 @@ export const addCert: Shape = {
   mode: "plan",
   description: "add a certificate for a custom hostname",
   examples: ["add a certificate for www.example.com to my-app"],
+  applies: [],
   matches: (q) => CERT.test(q) && /\b(add|create|issue|request|set up|setup|new|get)\b/i.test(q),
-  run(session) {
+  *run(session) {
     const hostname = findHostnames(session.question)[0];
     if (!hostname)
       throw new AnswerNow(
         'Which hostname? Write the domain, e.g. "add a certificate for www.example.com to my-app".',
       );
-    const app = requestApp(session);
-    const existing = perApp(session, "certs_list", [app]);
+    const app = yield* requestApp(session);
+    const existing = yield* perApp("certs_list", [app]);
     if (existing.items.some(({ record }) => hostnameOf(record) === hostname)) {
       throw new AnswerNow(`${app} already has a certificate for ${hostname}; there is nothing to plan.`);
     }
-    return propose(session, {
+    return yield* propose({
       summary: `Add a certificate for ${hostname} to ${app}.`,
       steps: steps({
         tool: "certs_add",
@@ -131,17 +129,18 @@ export const removeCert: Shape = {
   mode: "plan",
   description: "remove a certificate for a hostname",
   examples: ["remove the certificate for staging.acme.example from acme-api"],
+  applies: [],
   matches: (q) => CERT.test(q) && /\b(remove|delete|destroy|drop|revoke)\b/i.test(q),
-  run(session) {
+  *run(session) {
     const hostname = findHostnames(session.question)[0];
     if (!hostname) throw new AnswerNow("Which hostname? Write the domain whose certificate should go.");
-    const app = appHolding(
+    const app = yield* appHolding(
       session,
       "certs_list",
       (r) => hostnameOf(r) === hostname,
       `certificate for ${hostname}`,
     );
-    return propose(session, {
+    return yield* propose({
       summary: `Remove the certificate for ${hostname} from ${app}.`,
       steps: steps({
         tool: "certs_remove",

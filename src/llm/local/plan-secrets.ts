@@ -4,7 +4,7 @@ import { findEnvNames } from "./entities.js";
 import { nameOf } from "./fields.js";
 import { perApp } from "./fleet.js";
 import { appExists, propose, requestApp, steps } from "./plan-common.js";
-import { AnswerNow, type Session } from "./session.js";
+import { AnswerNow, type Reads, type Session } from "./session.js";
 import type { Shape } from "./shape.js";
 
 const SECRET = /\bsecrets?\b/i;
@@ -29,20 +29,21 @@ export const setSecret: Shape = {
     "set secret DATABASE_URL on my-app from env DATABASE_URL",
     "set secret TLS_KEY on my-app from file ./key.pem",
   ],
+  applies: [],
   matches: (q) =>
     SECRET.test(q) &&
     /\b(set|add|create|put|update|store|rotate|change)\b/i.test(q) &&
     !/\b(unset|remove|delete|drop)\b/i.test(q),
-  run(session) {
+  *run(session) {
     const withheld = [...session.question.matchAll(WITHHELD)].map((m) => m[1] ?? "");
-    if (withheld.length > 0) return setWithheld(session, withheld);
+    if (withheld.length > 0) return yield* setWithheld(session, withheld);
     const q = session.question;
     if (LITERAL.test(q)) {
       throw new AnswerNow(
         'I will not put a secret value into a plan. Name where the value comes from at apply time instead, e.g. "set secret DATABASE_URL on my-app from env DATABASE_URL" (or "from file PATH").',
       );
     }
-    const app = requestApp(session);
+    const app = yield* requestApp(session);
     const fromFile = FILE_SOURCE.exec(q)?.[1];
     const envSource = fromFile ? undefined : ENV_SOURCE.exec(q)?.[1];
     const secretNames = findEnvNames(q).filter((n) => n !== envSource);
@@ -62,7 +63,7 @@ export const setSecret: Shape = {
       ([name, ref]) =>
         `${name} from ${"fromEnv" in ref ? `environment variable ${ref.fromEnv}` : `file ${ref.fromFile}`}`,
     );
-    return propose(session, {
+    return yield* propose({
       summary: `Set ${targets.length === 1 ? "secret" : "secrets"} ${targets.join(", ")} on ${app}.`,
       steps: steps({
         tool: "secrets_set",
@@ -75,12 +76,12 @@ export const setSecret: Shape = {
 };
 
 /** The person wrote NAME=value; the value was withheld, so the plan reads env NAME at apply time. */
-function setWithheld(session: Session, names: string[]): string {
-  const app = requestApp(session);
+function* setWithheld(session: Session, names: string[]): Reads<string> {
+  const app = yield* requestApp(session);
   const secrets: Record<string, SecretRef> = Object.fromEntries(
     names.map((name) => [name, { fromEnv: name }]),
   );
-  return propose(session, {
+  return yield* propose({
     summary: `Set ${names.length === 1 ? "secret" : "secrets"} ${names.join(", ")} on ${app}.`,
     steps: steps({
       tool: "secrets_set",
@@ -96,23 +97,24 @@ export const unsetSecret: Shape = {
   mode: "plan",
   description: "unset (remove) secrets by name",
   examples: ["unset secret OLD_API_KEY on my-app"],
+  applies: [],
   matches: (q) => SECRET.test(q) && /\b(unset|remove|delete|drop|destroy)\b/i.test(q),
-  run(session) {
+  *run(session) {
     const q = session.question;
-    const app = requestApp(session);
+    const app = yield* requestApp(session);
     const wanted = findEnvNames(q);
     if (wanted.length === 0)
       throw new AnswerNow(
         'Which secret? Write its name in capitals, e.g. "unset secret OLD_API_KEY on my-app".',
       );
     const existing = new Set(
-      perApp(session, "secrets_list", [app]).items.map(({ record }) => nameOf(record) ?? ""),
+      (yield* perApp("secrets_list", [app])).items.map(({ record }) => nameOf(record) ?? ""),
     );
     const present = wanted.filter((n) => existing.has(n));
     const missing = wanted.filter((n) => !existing.has(n));
     if (present.length === 0)
       throw new AnswerNow(`${app} has no secret named ${missing.join(" or ")}; there is nothing to unset.`);
-    return propose(session, {
+    return yield* propose({
       summary: `Unset ${present.length === 1 ? "secret" : "secrets"} ${present.join(", ")} on ${app}.`,
       steps: steps({
         tool: "secrets_unset",

@@ -17,12 +17,13 @@ export const createVolume: Shape = {
   mode: "plan",
   description: "create a volume with a name, size and region",
   examples: ["create a 10GB volume named data in iad for my-app"],
+  applies: [],
   matches: (q) =>
     VOLUME.test(q) && /\b(create|add|make|new|provision)\b/i.test(q) && findVolumeIds(q).length === 0,
-  run(session) {
+  *run(session) {
     const q = session.question;
-    const app = requestApp(session);
-    const region = requestRegion(session, app, "volume");
+    const app = yield* requestApp(session);
+    const region = yield* requestRegion(session, app, "volume");
     const sizeGb = findSizeGb(q) ?? 1;
     const name = (/\b(?:named|called|name)\s+["'`]?([A-Za-z0-9_-]+)/i.exec(q)?.[1] ?? "data")
       .toLowerCase()
@@ -31,7 +32,7 @@ export const createVolume: Shape = {
       throw new AnswerNow(
         `"${name}" cannot be a volume name: use lowercase letters, digits and underscores, at most 30.`,
       );
-    return propose(session, {
+    return yield* propose({
       summary: `Create a ${sizeGb} GB volume ${name} for ${app} in ${region}.`,
       steps: steps({
         tool: "volumes_create",
@@ -48,10 +49,11 @@ export const extendVolume: Shape = {
   mode: "plan",
   description: "extend a volume to a size (or by an amount)",
   examples: ["extend volume vol_3orphq5n2w8c7yjd to 50GB", "grow the data volume of my-app by 10 GB"],
+  applies: [],
   matches: (q) => VOLUME.test(q) && /\b(extend|grow|resize|increase|expand|enlarge|bigger)\b/i.test(q),
-  run(session) {
+  *run(session) {
     const q = session.question;
-    const { app, id, record } = requestVolume(session);
+    const { app, id, record } = yield* requestVolume(session);
     const current = sizeGbOf(record);
     if (current === undefined) throw new AnswerNow(`Volume ${id} of ${app} did not report its size.`);
     const amount = findSizeGb(q);
@@ -64,7 +66,7 @@ export const extendVolume: Shape = {
       );
     }
     const label = volumeLabel(id, record);
-    return propose(session, {
+    return yield* propose({
       summary: `Extend volume ${label} of ${app} from ${current} GB to ${target} GB.`,
       steps: steps({
         tool: "volumes_extend",
@@ -81,16 +83,17 @@ export const destroyVolume: Shape = {
   mode: "plan",
   description: "destroy an unattached volume",
   examples: ["destroy volume vol_3orphq5n2w8c7yjd", "delete the uploads volume of my-app"],
+  applies: [],
   matches: (q) => VOLUME.test(q) && /\b(destroy|delete|remove|drop)\b/i.test(q),
-  run(session) {
-    const { app, id, record } = requestVolume(session);
+  *run(session) {
+    const { app, id, record } = yield* requestVolume(session);
     const label = volumeLabel(id, record);
     const machine = attachedMachineOf(record);
     if (machine)
       throw new AnswerNow(
         `Volume ${label} of ${app} is attached to machine ${machine}; Fly refuses to destroy it until that machine is destroyed.`,
       );
-    return propose(session, {
+    return yield* propose({
       summary: `Destroy volume ${label} of ${app} (${sizeGbOf(record) ?? "?"} GB, unattached) and all its data.`,
       steps: steps({
         tool: "volumes_destroy",

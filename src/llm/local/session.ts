@@ -1,71 +1,83 @@
-import type { ToolSpec } from "../types.js";
-import { callKey, type Conversation } from "./conversation.js";
+import type { Conversation } from "./conversation.js";
 import { findNames } from "./entities.js";
-import { fitInput } from "./tool-args.js";
-import { errorText, type Json } from "./tool-result.js";
+import type { Reading } from "./reading.js";
+import type { Json } from "./tool-result.js";
 
-/**
- * The local model is stateless between chat() calls: every call replays the shape's logic over the
- * conversation so far. A shape asks for facts with need(); a fact already in the conversation is
- * returned, a missing one stops the replay with NeedCalls, and the model emits those calls as its
- * turn. Calls a shape needs at the same point are requested together, so the loop runs them in parallel.
- */
+/** A tool call's outcome as the conversation holds it: the tool's view, or the error it sent back. */
 export type Outcome = { ok: true; value: Json; text: string } | { ok: false; error: string };
 
 export interface PlannedCall {
   name: string;
   input: Record<string, unknown>;
-  /** Sent as built, not fitted to the tool's schema: for propose_plan, whose own validation reports every problem. */
-  asIs?: boolean;
 }
 
 /**
- * The signals below steer a shape's replay; they are Errors only so that throwing them is
- * ordinary control flow to the linter. None escapes the model.
+ * A shape is a generator that reads top to bottom: it yields the calls it needs next (several at
+ * once run in parallel) and is resumed with their outcomes in the same order. The driver
+ * (drive.ts) resumes it from results already in the conversation, or emits the missing calls as
+ * the model's turn; the next chat() call runs the shape again from the start with one more turn
+ * of results, since the model keeps no state between calls.
  */
-export class NeedCalls extends Error {
-  constructor(readonly calls: PlannedCall[]) {
-    super(`needs ${calls.map((c) => c.name).join(", ")}`);
+export type Reads<T> = Generator<readonly PlannedCall[], T, Outcome[]>;
+
+/** The outcomes of several calls, in order, all asked for in one turn. */
+export function* needAll(calls: readonly PlannedCall[]): Reads<Outcome[]> {
+  if (calls.length === 0) return [];
+  return yield calls;
+}
+
+export function* need(name: string, input: Record<string, unknown>): Reads<Outcome> {
+  const [outcome] = yield* needAll([{ name, input }]);
+  if (!outcome) throw new Error(`no outcome for ${name}`);
+  return outcome;
+}
+
+/** A fact the shape cannot go on without: a failed read becomes the answer. */
+export function* needOk(name: string, input: Record<string, unknown>, what: string): Reads<Json> {
+  const outcome = yield* need(name, input);
+  if (!outcome.ok) throw new AnswerNow(`I could not read ${what}: ${outcome.error}`);
+  return outcome.value;
+}
+
+/**
+ * The final answer, reached early: a failed read, a missing app, nothing to do. Thrown from any
+ * depth of a shape and caught by the driver, which answers with its text.
+ */
+export class AnswerNow extends Error {
+  constructor(readonly text: string) {
+    super(text);
   }
 }
 
-/** A tool the shape cannot do without is not among the offered tools. */
-export class ToolUnavailable extends Error {
-  constructor(
-    readonly tool: string,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
+/** A follow-up ("and in ord?") and the earlier question it refines. */
+export interface FollowUp {
+  own: string;
+  earlier: string;
 }
 
+/** What a shape knows while it runs: the question (read and corrected) and the conversation. */
 export class Session {
-  private readonly specs: Map<string, ToolSpec>;
-  private readonly results = new Map<string, Outcome>();
+  private earlier: string | undefined;
 
   /**
-   * @param earlier for a follow-up, the earlier question it refines: the shape then reads both, the
-   * follow-up first, so its entities win where a shape takes the first one.
+   * @param reading the question read as a whole: for a follow-up, the follow-up and the earlier
+   * question it refines together, the follow-up first, so its entities win where a shape takes the first one.
    */
   constructor(
     readonly conversation: Conversation,
-    tools: readonly ToolSpec[],
-    private earlier?: string,
+    readonly reading: Reading,
+    private readonly followUp?: FollowUp,
   ) {
-    this.specs = new Map(tools.map((t) => [t.name, t]));
-    for (const exchange of conversation.exchanges) {
-      const key = callKey(exchange.call.name, exchange.input);
-      const outcome: Outcome = !exchange.result
-        ? { ok: false, error: "the tool returned no result" }
-        : exchange.result.ok
-          ? { ok: true, value: exchange.result.value, text: exchange.result.text }
-          : { ok: false, error: errorText(exchange.result.value) };
-      this.results.set(key, outcome);
-    }
+    this.earlier = followUp?.earlier;
   }
 
+  /** The question as corrected (typos); for a follow-up, followed by the earlier question it refines. */
   get question(): string {
-    return this.earlier ? `${this.conversation.question} ${this.earlier}` : this.conversation.question;
+    return this.followUp ? `${this.followUp.own} ${this.earlier ?? ""}` : this.reading.text;
+  }
+
+  get system(): string {
+    return this.conversation.system;
   }
 
   /**
@@ -73,65 +85,13 @@ export class Session {
    * replaces the apps of the earlier question rather than adding to them.
    */
   learnNames(names: readonly string[]): void {
-    if (!this.earlier || findNames(this.conversation.question, names).length === 0) return;
+    if (!this.followUp || !this.earlier || findNames(this.followUp.own, names).length === 0) return;
     for (const name of findNames(this.earlier, names)) {
       this.earlier = this.earlier.replace(
         new RegExp(`(^|[^a-z0-9_-])${escapeRegExp(name)}(?![a-z0-9_-])`, "gi"),
         "$1",
       );
     }
-  }
-
-  has(tool: string): boolean {
-    return this.specs.has(tool);
-  }
-
-  spec(tool: string): ToolSpec | undefined {
-    return this.specs.get(tool);
-  }
-
-  /** Whether the tool is offered and the wished-for input fits its schema. */
-  canCall(tool: string, wanted: Record<string, unknown>): boolean {
-    const spec = this.specs.get(tool);
-    return spec !== undefined && fitInput(spec, wanted).ok;
-  }
-
-  need(tool: string, wanted: Record<string, unknown>, asIs = false): Outcome {
-    const [outcome] = this.needAll([{ name: tool, input: wanted, asIs }]);
-    return outcome as Outcome;
-  }
-
-  /** The outcomes of several calls, in order; all missing ones are requested in one turn. */
-  needAll(wanted: readonly PlannedCall[]): Outcome[] {
-    const missing: PlannedCall[] = [];
-    const outcomes: Array<Outcome | undefined> = wanted.map((w) => {
-      const spec = this.specs.get(w.name);
-      if (!spec) throw new ToolUnavailable(w.name, `the ${w.name} tool is not offered`);
-      const fitted = w.asIs ? { ok: true as const, input: w.input } : fitInput(spec, w.input);
-      if (!fitted.ok) throw new ToolUnavailable(w.name, fitted.reason);
-      const known = this.results.get(callKey(w.name, fitted.input));
-      if (known) return known;
-      if (!missing.some((m) => callKey(m.name, m.input) === callKey(w.name, fitted.input))) {
-        missing.push({ name: w.name, input: fitted.input });
-      }
-      return undefined;
-    });
-    if (missing.length > 0) throw new NeedCalls(missing);
-    return outcomes as Outcome[];
-  }
-
-  /** A fact the shape cannot continue without: a failure becomes the answer. */
-  needOk(tool: string, wanted: Record<string, unknown>, what: string): Json {
-    const outcome = this.need(tool, wanted);
-    if (!outcome.ok) throw new AnswerNow(`I could not read ${what}: ${outcome.error}`);
-    return outcome.value;
-  }
-}
-
-/** Stops a shape early with a final answer (a failed read, a missing app, nothing to do). */
-export class AnswerNow extends Error {
-  constructor(readonly text: string) {
-    super(text);
   }
 }
 

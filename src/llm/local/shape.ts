@@ -1,5 +1,6 @@
 import { stateSummary } from "../../../tools/view.js";
-import type { Session } from "./session.js";
+import type { QualifierKind } from "./reading.js";
+import type { Reads, Session } from "./session.js";
 
 /**
  * One kind of question (mode "ask") or change request (mode "plan") the local model understands.
@@ -12,13 +13,21 @@ export interface Shape {
   /** One line for help and for the cannot-answer hint. */
   description: string;
   examples: readonly string[];
-  /** Decided on words alone; entities (apps, ids) are resolved while running. */
+  /**
+   * The qualifiers it applies (ask mode): a question that carries any other (reading.ts) is
+   * refused rather than answered more broadly. Plan shapes list none; change requests are not read for them.
+   */
+  applies: readonly QualifierKind[];
+  /** Decided on the (corrected) words alone; entities (apps, ids) are resolved while running. */
   matches(question: string): boolean;
-  /** The final answer text; asks for tool results through the session as it goes. */
-  run(session: Session): string;
+  /** Yields the tool calls it needs as it goes and returns the final answer text (session.ts). */
+  run(session: Session): Reads<string>;
 }
 
-/** The question matched a shape's words but not its entities (no such app, no machine id). */
+/**
+ * The question matched a shape's words but it cannot be answered as asked: an entity that is not
+ * there, a qualifier the shape cannot apply after all. The model refuses with the reason (exit 1).
+ */
 export class CannotAnswer extends Error {
   constructor(readonly reason: string) {
     super(reason);

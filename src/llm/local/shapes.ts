@@ -1,9 +1,12 @@
-import { describe } from "./ask-describe.js";
+import { appsAndRegions, images } from "./ask-apps.js";
 import { machinesPerRegion } from "./ask-counts.js";
-import { appsAndRegions, machinesByState, topMachines } from "./ask-machines.js";
+import { describe } from "./ask-describe.js";
+import { machinesByState, topMachines } from "./ask-machines.js";
 import { orgs, regions, whoami } from "./ask-platform.js";
-import { ipsAndCerts, secrets, volumes } from "./ask-resources.js";
+import { ipsAndCerts, secrets } from "./ask-resources.js";
+import { volumes } from "./ask-volumes.js";
 import { PLAN_SHAPES } from "./plan-shapes.js";
+import { QUALIFIER_NAMES, type Reading } from "./reading.js";
 import type { Shape } from "./shape.js";
 
 /**
@@ -15,13 +18,14 @@ export const SHAPES: readonly Shape[] = [
   secrets,
   ipsAndCerts,
   volumes,
+  images,
   topMachines,
   machinesPerRegion,
   describe,
   machinesByState,
+  regions,
   appsAndRegions,
   orgs,
-  regions,
   whoami,
   ...PLAN_SHAPES,
 ];
@@ -29,4 +33,24 @@ export const SHAPES: readonly Shape[] = [
 /** "what apps are running and in which regions (e.g. "list my apps")" per shape of a mode. */
 export function supportedShapeLines(mode: Shape["mode"]): string[] {
   return SHAPES.filter((s) => s.mode === mode).map((s) => `${s.description} (e.g. "${s.examples[0] ?? ""}")`);
+}
+
+/**
+ * Why an ask shape must not answer this question: a refusal whatever the shape (reading.ts), or
+ * the first qualifier the shape does not apply, with the shapes that do apply that kind.
+ */
+export function unapplied(shape: Shape, reading: Reading): string | undefined {
+  if (reading.refusal) return reading.refusal;
+  const missing = reading.qualifiers.find((q) => !shape.applies.includes(q.kind));
+  if (!missing) return undefined;
+  const name = QUALIFIER_NAMES[missing.kind];
+  const where = SHAPES.filter((s) => s.mode === "ask" && s.applies.includes(missing.kind))
+    .slice(0, 3)
+    .map((s) => `"${s.examples[0] ?? s.id}"`);
+  return (
+    `it cannot apply "${missing.phrase}" (${name}) to ${shape.description.split(",")[0] ?? shape.id}, and will not answer a broader question instead; ` +
+    (where.length > 0
+      ? `it applies ${name} to questions such as ${where.join(", ")}`
+      : `no question it answers takes ${name}`)
+  );
 }

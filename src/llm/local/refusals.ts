@@ -1,0 +1,69 @@
+/**
+ * Questions `flyops ask` refuses whatever their words otherwise match: subjects no read tool of
+ * the catalog (tools/index.ts) covers, changes (ask only reads), and secret values (never read).
+ * Answering them from the tools there are would answer a different question.
+ */
+const NO_TOOL: ReadonlyArray<[RegExp, string]> = [
+  [/\b(logs?|logging|log lines)\b/i, "logs"],
+  [
+    /\b(metrics?|usage|utili[sz](?:ation|ed)|load|latency|throughput|rps|traffic|bandwidth|response times?|uptime)\b|%|\bper ?cent\b/i,
+    "metrics (usage, load, traffic)",
+  ],
+  [/\b(releases?|deploy(?:s|ments?)?|rollbacks?|rolled back)\b/i, "releases and deploys"],
+  [
+    /\b(?:last|first|recently|when)\s+(?:was\s+|were\s+)?deployed\b|\bdeployed\s+(?:on|at|yesterday|today|last|this|since|in the (?:last|past))\b/i,
+    "releases and deploys",
+  ],
+  [
+    /\b(costs?|bills?|billing|billed|invoices?|pric(?:e|es|ing)|pay|paying|paid|spend(?:ing)?|spent|charges?|budget)\b/i,
+    "costs and billing",
+  ],
+  [
+    /\b(members|users|people|team|teammates|admins|collaborators|invit\w*)\b|\bwho\s+(?:owns|runs|manages|administers|is in)\b/i,
+    "organization members",
+  ],
+  [/\b(snapshots?|backups?)\b/i, "volume snapshots"],
+  [/\b(env(?:ironment)?\s+var(?:iable)?s?|env vars?)\b/i, "environment variables"],
+  [/\b(expir\w*|renew\w*)\b/i, "certificate expiry"],
+  [
+    /\b(how full|(?:almost|nearly|getting) full|disk space|free space|used space|bytes used|space used|how much space)\b/i,
+    "volume usage",
+  ],
+  [/\b(autoscal\w*|auto[- ]?(?:stop|start)\w*|scaling)\b/i, "autoscaling settings"],
+  [/\bevents?\b/i, "machine events"],
+  [/\b(dns|nameservers?)\b/i, "DNS records"],
+];
+
+/** Words of machine health or activity; of a certificate, "failing" is its status (reading.ts). */
+const ACTIVITY =
+  /\b(failing|crash\w*|erroring|errors?|broken|down|dead|idle|busy|overloaded|slow|flapping|oom\w*|restarting)\b/i;
+
+/** Machine details that "tell me about machine ID" shows; without a machine id, no tool answers them. */
+const MACHINE_DETAIL: ReadonlyArray<[RegExp, string]> = [
+  [/\b(health[- ]?checks?|checks|(?:un)?healthy|health)\b/i, "health checks"],
+];
+
+const CHANGE =
+  /^\s*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+)?(start|stop|restart|reboot|destroy|delete|remove|create|launch|scale|deploy|set|unset|allocate|release|extend|grow|resize|add|suspend|kill|terminate|rotate|move|rename|update|upgrade|attach|detach|mount|cordon|uncordon)\b/i;
+
+const SECRET_VALUE =
+  /\b(values?|contents?|plain ?text|decrypt\w*|reveal)\b[^?.!]*(?:\bsecrets?\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)|(?:\bsecrets?\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)[^?.!]*\b(values?|contents?|plain ?text|decrypt\w*|reveal)\b|\bwhat(?:'s| is)\s+[A-Z][A-Z0-9]*_[A-Z0-9_]+\s+set to\b/;
+
+/** Why `flyops ask` refuses this question whatever shape its words match, or undefined. */
+export function refusalOf(text: string, namesMachine: boolean): string | undefined {
+  const change = CHANGE.exec(text)?.[1];
+  if (change)
+    return `flyops ask only reads, and "${change}" asks for a change; write a reviewable plan for it with flyops plan "${text.trim()}"`;
+  if (SECRET_VALUE.test(text))
+    return "flyops never reads secret values, only their names and digests; ask which secrets an app has";
+  for (const [pattern, subject] of NO_TOOL)
+    if (pattern.test(text))
+      return `flyops has no read tool for ${subject}, so no answer would be the one asked`;
+  if (ACTIVITY.test(text) && !/\b(certs?|certificates?)\b/i.test(text))
+    return 'flyops has no read tool for machine health or activity, so no answer would be the one asked (for the machine state, ask "which machines are failed?")';
+  if (!namesMachine)
+    for (const [pattern, subject] of MACHINE_DETAIL)
+      if (pattern.test(text))
+        return `flyops reads ${subject} only for one machine at a time; ask "tell me about machine ID"`;
+  return undefined;
+}
