@@ -68,6 +68,31 @@ const SEND: Record<StateAction, RestAction> = {
   suspend: (r, a, id, s) => r.suspendMachine(a, id, s),
 };
 
+/**
+ * The machine is in a state the action cannot start from, seen before anything was sent: the
+ * message says which state, the hint what to do instead.
+ */
+export class MachineStateError extends FlyopsError {
+  readonly state: string;
+
+  constructor(init: { app: string; id: string; state: string; message: string; hint: string }) {
+    super(`machine ${init.id} of ${init.app} is ${init.state}: ${init.message}`, { hint: init.hint });
+    this.state = init.state;
+  }
+}
+
+/** States Fly refuses to destroy from unless forced (a running machine, or one on its way). */
+export const RUNNING_STATES: ReadonlySet<string> = new Set([
+  "started",
+  "starting",
+  "replacing",
+  "stopping",
+  "suspending",
+]);
+
+/** A machine that can be started again rests in one of these. */
+const STARTABLE: ReadonlySet<string> = new Set(["stopped", "suspended", "created"]);
+
 /** A machine did not get where a change was taking it: the change must not be reported done. */
 export class MachineWaitError extends FlyopsError {
   readonly machineId: string;
@@ -173,6 +198,19 @@ export async function restartMachine(
 ): Promise<MachineActionResult> {
   const rest = ctx.fly.rest;
   const before = await rest.getMachine(app, id, ctx.signal);
+  // Fly restarts only a running machine (412 otherwise); say what to do before sending anything.
+  const state = before.state ?? "unknown";
+  if (state !== "started") {
+    throw new MachineStateError({
+      app,
+      id,
+      state,
+      message: "only a running machine can be restarted",
+      hint: STARTABLE.has(state)
+        ? `start it with \`flyops fly start machine ${id} --app ${app}\``
+        : `see where it is with \`flyops fly get machine ${id} --app ${app}\`, and restart it once it runs`,
+    });
+  }
   const fromEventId = newestEventId(before);
   await rest.restartMachine(app, id, {}, ctx.signal);
   await waitForMachine(ctx, app, id, { state: "started", fromEventId });

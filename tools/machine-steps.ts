@@ -82,21 +82,24 @@ export function actionStep(action: MachineAction): StepKnowledge<MachineRef, Mac
   };
 }
 
-export const destroyStep: StepKnowledge<MachineRef & { force?: boolean | undefined }, unknown> = {
-  describe: (input) =>
-    `destroy machine ${input.machine_id} of ${input.app}${input.force === true ? " (forced)" : ""}`,
-  effect: (input) => identity(input),
-  reconcile: {
-    kind: "check",
-    async check(ctx, input) {
-      const machine = await orMissing(ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal));
-      const gone = !machine || machine.state === "destroyed" || machine.state === "destroying";
-      return verdict(
-        gone,
-        "the machine is already destroyed",
-        `the machine is still ${machine?.state ?? "there"}; destroying it now`,
-      );
+/** Typed by the tool's result, which the effect does not read. */
+export function destroyStep<O>(): StepKnowledge<MachineRef & { force?: boolean | undefined }, O> {
+  return {
+    describe: (input) =>
+      `destroy machine ${input.machine_id} of ${input.app}${input.force === true ? " (forced)" : ""}`,
+    effect: (input) => identity(input),
+    reconcile: {
+      kind: "check",
+      async check(ctx, input) {
+        const machine = await orMissing(ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal));
+        const gone = !machine || machine.state === "destroyed" || machine.state === "destroying";
+        return verdict(
+          gone,
+          "the machine is already destroyed",
+          `the machine is still ${machine?.state ?? "there"}; destroying it now`,
+        );
+      },
     },
-  },
-  preconditions: (input) => machinePreconditions(input),
-};
+    preconditions: (input) => machinePreconditions(input),
+  };
+}

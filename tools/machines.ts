@@ -3,7 +3,13 @@ import type { Machine, OrgMachine } from "../src/fly/schemas.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
 import { machinesCreate, machinesUpdate } from "./machine-create-update.js";
-import { actionView, runMachineAction, type MachineAction } from "./machine-actions.js";
+import {
+  MachineStateError,
+  RUNNING_STATES,
+  actionView,
+  runMachineAction,
+  type MachineAction,
+} from "./machine-actions.js";
 import { actionStep, destroyStep } from "./machine-steps.js";
 import {
   MACHINE_COUNTS,
@@ -172,6 +178,14 @@ export const machinesUncordon = machineActionTool(
   "Uncordon a Machine so Fly Proxy routes requests to it again.",
 );
 
+interface DestroyResult {
+  app: string;
+  machine_id: string;
+  destroyed: true;
+  /** True when it was destroyed before this call, which then sent nothing. */
+  already: boolean;
+}
+
 export const machinesDestroy = defineTool({
   name: "machines_destroy",
   command: { verb: "destroy", noun: "machine", id: "machine_id" },
@@ -185,20 +199,34 @@ export const machinesDestroy = defineTool({
       force: z.boolean().optional().describe("Kill the machine first if it is running"),
     })
     .strict(),
-  async run(ctx, input) {
+  async run(ctx, input): Promise<DestroyResult> {
     // Read first: a machine that is not there is a not-found error and nothing is sent, and only
     // a machine seen here may count a 404 on a resent DELETE as its own earlier destroy.
-    await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal);
+    const machine = await ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal);
+    const state = machine.state ?? "unknown";
+    if (state === "destroyed")
+      return { app: input.app, machine_id: input.machine_id, destroyed: true, already: true };
+    if (RUNNING_STATES.has(state) && input.force !== true) {
+      throw new MachineStateError({
+        app: input.app,
+        id: input.machine_id,
+        state,
+        message:
+          'destroying a running machine needs --force (in a plan step, "force": true), which kills it first',
+        hint: `stop it first with \`flyops fly stop machine ${input.machine_id} --app ${input.app}\`, or pass --force`,
+      });
+    }
     await ctx.fly.rest.destroyMachine(
       input.app,
       input.machine_id,
       { force: input.force, goneOnRetry: true },
       ctx.signal,
     );
-    return { app: input.app, machine_id: input.machine_id, destroyed: true };
+    return { app: input.app, machine_id: input.machine_id, destroyed: true, already: false };
   },
-  view: (result) => result,
-  step: destroyStep,
+  view: (result) =>
+    result.already ? { ...result, note: "it was already destroyed; nothing was sent" } : result,
+  step: destroyStep<DestroyResult>(),
 });
 
 export { machinesCreate, machinesUpdate };

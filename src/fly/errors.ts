@@ -140,7 +140,7 @@ function describeStatus(
   if (status === 404) {
     return {
       message: `not found: ${what} (404)${detail}`,
-      hint: "check the app name, machine or volume id, and the org; list what exists with `flyops fly list apps`",
+      hint: notFoundHint(init.path),
     };
   }
   if (status === 408) {
@@ -183,6 +183,31 @@ function describeStatus(
     message: `${api} answered ${status} to ${what}${detail}`,
     hint: "check the request's arguments; run with FLYOPS_DEBUG=1 for details",
   };
+}
+
+/** A path segment as the person wrote it. */
+function pathPart(value: string | undefined): string {
+  try {
+    return decodeURIComponent(value ?? "");
+  } catch {
+    return value ?? "";
+  }
+}
+
+/** Where to list what does exist, for the kind of thing the path names. */
+function notFoundHint(path: string): string {
+  const inApp = /^\/v1\/apps\/([^/]+)\/(machines|volumes|certificates|ip_assignments|secrets)\//.exec(path);
+  if (inApp) {
+    const list = {
+      machines: "machines",
+      volumes: "volumes",
+      certificates: "certs",
+      ip_assignments: "ips",
+      secrets: "secrets",
+    }[inApp[2] as "machines"];
+    return `list what app ${pathPart(inApp[1])} has with \`flyops fly list ${list} --app ${pathPart(inApp[1])}\``;
+  }
+  return "check the app name and the org; list the apps with `flyops fly list apps`";
 }
 
 /** Where to look when Fly refuses an action for the state a machine or volume is in (412). */

@@ -6,6 +6,7 @@ import { HttpTransport } from "../../src/fly/http.js";
 import { FlyRest } from "../../src/fly/rest.js";
 import type { ToolContext } from "../../tools/define-tool.js";
 import { findTool } from "../../tools/index.js";
+import { MachineStateError } from "../../tools/machine-actions.js";
 import { invokeTool } from "../../tools/invoke.js";
 import { fakeToken, json, recordingClock, startServer, type TestServer } from "./http-server-fixture.js";
 
@@ -113,5 +114,63 @@ describe("destroying something that was there", () => {
     await expect(
       run(ctx, "ips_release", { app: "demo-web", ip: "2A09:8280:0001:0:0:0:0:1" }),
     ).resolves.toMatchObject({ released: true });
+  });
+});
+
+describe("machine states the action cannot start from, seen before anything is sent", () => {
+  const machine =
+    (state: string): Route =>
+    (req, res) => {
+      if (req.method === "GET") json(res, 200, { id: "3287e15b6d9e48", state, config: {} });
+      else json(res, 412, { error: "should not be sent" });
+    };
+
+  it("says an already destroyed machine is gone and sends no DELETE", async () => {
+    const { ctx, seen } = await context(machine("destroyed"));
+    const result = await run(ctx, "machines_destroy", { app: "demo-web", machine_id: "3287e15b6d9e48" });
+    expect(result).toMatchObject({ destroyed: true, already: true });
+    expect(seen()).toEqual(["GET /v1/apps/demo-web/machines/3287e15b6d9e48"]);
+    const tool = findTool("machines_destroy");
+    expect(tool?.view(result, {})).toMatchObject({ note: "it was already destroyed; nothing was sent" });
+  });
+
+  it("names the CLI's --force for a running machine, not the API's force=true, and sends nothing", async () => {
+    const { ctx, seen } = await context(machine("started"));
+    const error = await run(ctx, "machines_destroy", { app: "demo-web", machine_id: "3287e15b6d9e48" }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(MachineStateError);
+    expect((error as MachineStateError).message).toContain("is started");
+    expect((error as MachineStateError).message).toContain("--force");
+    expect((error as MachineStateError).message).not.toContain("force=true");
+    expect((error as MachineStateError).hint).toContain(
+      "flyops fly stop machine 3287e15b6d9e48 --app demo-web",
+    );
+    expect(seen()).toEqual(["GET /v1/apps/demo-web/machines/3287e15b6d9e48"]);
+  });
+
+  it("says a stopped machine is stopped and to start it, instead of restarting it", async () => {
+    const { ctx, seen } = await context(machine("stopped"));
+    const error = await run(ctx, "machines_restart", { app: "demo-web", machine_id: "3287e15b6d9e48" }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(MachineStateError);
+    expect((error as MachineStateError).message).toBe(
+      "machine 3287e15b6d9e48 of demo-web is stopped: only a running machine can be restarted",
+    );
+    expect((error as MachineStateError).hint).toBe(
+      "start it with `flyops fly start machine 3287e15b6d9e48 --app demo-web`",
+    );
+    expect(seen()).toEqual(["GET /v1/apps/demo-web/machines/3287e15b6d9e48"]);
+  });
+
+  it("points a wrong machine id at the app's machines", async () => {
+    const { ctx } = await context(notFound);
+    const error = await run(ctx, "machines_get", { app: "demo-web", machine_id: "0000000000beef" }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as FlyApiError).hint).toBe(
+      "list what app demo-web has with `flyops fly list machines --app demo-web`",
+    );
   });
 });
