@@ -123,11 +123,11 @@ describe("flyops fly machine actions", () => {
     expect(world.sandbox.store.machine("148e272b0e4d89")?.state).toBe("stopped");
   });
 
-  it("restart of a stopped machine exits 1, saying its state does not allow it and how to look", async () => {
+  it("restart of a stopped machine exits 1, saying it is stopped and how to start it", async () => {
     const run = await fly("restart", "machine", "3287e15b6d9e48", "--app", "demo-web");
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("(412): the machine or volume is not in a state that allows this");
-    expect(run.stderr).toContain("flyops fly get machine 3287e15b6d9e48 --app demo-web");
+    expect(run.stderr).toContain("is stopped: only a running machine can be restarted");
+    expect(run.stderr).toContain("flyops fly start machine 3287e15b6d9e48 --app demo-web");
     expect(world.sandbox.store.machine("3287e15b6d9e48")?.state).toBe("stopped");
   });
 
