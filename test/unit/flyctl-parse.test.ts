@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FLYCTL_ROOT } from "../../src/plan/flyctl/commands.js";
 import { flagValue, flagValues, parseFlyctl } from "../../src/plan/flyctl/parse.js";
 import { flyctlRisk, judgeFlyctl } from "../../src/plan/flyctl/rules.js";
-import { environmentDump } from "../../src/plan/flyctl/remote-command.js";
+import { screenCommand, splitCommandLine } from "../../src/plan/flyctl/remote-command.js";
 import type { CommandSpec } from "../../src/plan/flyctl/spec.js";
 
 function summary(args: string[]): {
@@ -167,14 +167,28 @@ describe("the command table", () => {
 });
 
 describe("remote commands", () => {
+  const screen = (text: string) =>
+    screenCommand({ source: "the remote command", words: splitCommandLine(text), programs: [0] });
+  const rules = (text: string) => [...new Set(screen(text).map((p) => p.rule))];
+
   it.each(["env", "printenv HOME", "cat /proc/self/environ", "echo ${SECRET}", "set", "declare -p"])(
     "%s prints the environment",
     (cmd) => {
-      expect(environmentDump(cmd)).toBeDefined();
+      expect(rules(cmd)).toContain("flyctl-env-dump");
     },
   );
-  it.each(["uptime", "env A=1 ./run", "set -euo pipefail; ./run", "export A=1"])("%s does not", (cmd) => {
-    expect(environmentDump(cmd)).toBeUndefined();
+  // These used to pass as "no dump"; `env` in any form and shell syntax are now refused outright.
+  it.each(["env A=1 ./run", "set -euo pipefail; ./run", "export A=1"])("%s is refused", (cmd) => {
+    expect(screen(cmd)).not.toEqual([]);
+  });
+  it.each([
+    "uptime",
+    "df -h /data",
+    "./bin/migrate --to=42",
+    "python3 manage.py migrate",
+    "bundle exec rake db:migrate",
+  ])("%s has the plain shape", (cmd) => {
+    expect(screen(cmd)).toEqual([]);
   });
 });
 
