@@ -84,6 +84,8 @@ function programProblem(words: readonly string[], at: number): CommandProblem | 
   const word = words[at]!;
   const name = programName(word);
   const fail = (why: string): CommandProblem => ({ rule: "flyctl-remote-command", why });
+  if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word))
+    return fail(`it starts with ${shown(word)}, which sets a variable for the command it runs`);
   if (word.startsWith("-") || !PLAIN_PROGRAM.test(word))
     return fail(`its program ${shown(word)} is not a plain program name or path`);
   if (ENV_PRINTERS.has(name))
@@ -101,27 +103,22 @@ function programProblem(words: readonly string[], at: number): CommandProblem | 
   return undefined;
 }
 
-function wordProblem(word: string, isProgram: boolean): CommandProblem | undefined {
+function wordProblems(word: string, isProgram: boolean): CommandProblem[] {
+  const problems: CommandProblem[] = [];
+  const fail = (why: string): number => problems.push({ rule: "flyctl-remote-command", why });
   const env = mentionsEnvironment(word);
-  if (env) return { rule: "flyctl-env-dump", why: `${shown(word)} ${env}` };
+  if (env) problems.push({ rule: "flyctl-env-dump", why: `${shown(word)} ${env}` });
   if (!PLAIN_WORD.test(word)) {
     const kinds = charProblems(word);
-    const what = kinds.length > 0 ? kinds.join(", ") : "a character outside the plain set";
-    return { rule: "flyctl-remote-command", why: `${shown(word)} holds ${what}` };
+    fail(`${shown(word)} holds ${kinds.length > 0 ? kinds.join(", ") : "a character outside the plain set"}`);
   }
-  if (isProgram) return undefined;
+  if (isProgram) return problems;
   const name = programName(word);
   if (SHELLS.has(name) || INTERPRETERS.has(name) || CODE_ONLY.has(name))
-    return {
-      rule: "flyctl-remote-command",
-      why: `it names ${name} as an argument, so the program may run it; run it directly, with a script`,
-    };
+    fail(`it names ${name} as an argument, so the program may run it; run it directly, with a script`);
   if (INTERACTIVE_ARGS.has(word.toLowerCase()))
-    return {
-      rule: "flyctl-remote-command",
-      why: `${shown(word)} opens a prompt or runs code given inline`,
-    };
-  return undefined;
+    fail(`${shown(word)} opens a prompt or runs code given inline`);
+  return problems;
 }
 
 /** Why the command may not run in a machine; empty when it has the allowed shape. */
@@ -131,8 +128,7 @@ export function screenCommand(command: RemoteCommand): CommandProblem[] {
     return [{ rule: "flyctl-remote-command", why: `${command.source} is empty` }];
   for (const [index, word] of command.words.entries()) {
     const isProgram = command.programs.includes(index);
-    const problem = wordProblem(word, isProgram);
-    if (problem) problems.push(problem);
+    problems.push(...wordProblems(word, isProgram));
     const program = isProgram ? programProblem(command.words, index) : undefined;
     if (program) problems.push(program);
   }

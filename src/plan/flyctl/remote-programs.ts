@@ -53,10 +53,10 @@ export const INTERACTIVE: ReadonlySet<string> = new Set(
 
 /**
  * Arguments that turn a framework's own command into a prompt or into code given inline
- * (`manage.py shell`, `rails console`, `rails runner CODE`, `artisan tinker`).
+ * (`manage.py shell`, `rails console`, `rails runner CODE`, `artisan tinker`, `deno eval CODE`).
  */
 export const INTERACTIVE_ARGS: ReadonlySet<string> = new Set(
-  "shell console dbshell tinker repl runner irb pry".split(" "),
+  "shell console dbshell tinker repl runner eval irb pry".split(" "),
 );
 
 const VERSION_CHARS = new Set("0123456789.");

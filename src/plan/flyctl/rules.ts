@@ -86,9 +86,19 @@ function appHits(parsed: ParsedFlyctl, out: Specifics): void {
   );
 }
 
+/** When the flag's own name was given, flyctl ignores its aliases: say so, or `--auto-confirm` reads as a yes. */
+function aliasNote(parsed: ParsedFlyctl, name: string): string {
+  const uses = parsed.uses.filter((use) => use.flag.name === name);
+  const ignored = [...new Set(uses.filter((use) => use.via !== name).map((use) => `--${use.via}`))];
+  return uses.some((use) => use.via === name) && ignored.length > 0
+    ? ` (flyctl ignores ${ignored.join(", ")} when --${name} is given)`
+    : "";
+}
+
 function riskHits(parsed: ParsedFlyctl, risk: Risk, policy: FlyctlPolicy, out: Specifics): void {
   const { confirm, privilege } = parsed.spec!.run;
   const confirmed = confirm === undefined || flagIsTrue(parsed, confirm);
+  const note = confirm === undefined ? "" : aliasNote(parsed, confirm);
   if (risk === "destructive") {
     const why = [...(privilege ? [privilege] : []), ...out.destructiveWhy];
     const what =
@@ -99,14 +109,14 @@ function riskHits(parsed: ParsedFlyctl, risk: Risk, policy: FlyctlPolicy, out: S
       block(
         out,
         "flyctl-confirm-flag",
-        `destructive, and flyctl asks for confirmation: add --${confirm} explicitly`,
+        `destructive, and flyctl asks for confirmation: add --${confirm} explicitly${note}`,
         false,
       );
   } else if (!confirmed) {
     out.hits.push({
       rule: "flyctl-confirm-flag",
       severity: "warn",
-      why: `flyctl may ask for confirmation and fails without a terminal; add --${confirm}`,
+      why: `flyctl may ask for confirmation and fails without a terminal; add --${confirm}${note}`,
     });
   }
 }
