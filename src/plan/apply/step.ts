@@ -3,7 +3,7 @@ import { findTool } from "../../../tools/index.js";
 import { invokeTool, parseToolInput } from "../../../tools/invoke.js";
 import type { Redactor } from "../../security/redact.js";
 import { FlyopsError } from "../../errors.js";
-import { displayCommand, type FlyctlRunner } from "../../fly/flyctl.js";
+import { FlyctlFailedError, displayCommand, type FlyctlRunner } from "../../fly/flyctl.js";
 import type { StepEffect } from "./journal.js";
 import { identity, type StepLike } from "./reconcile.js";
 import { resolveSecrets, type SecretSource } from "./resolve-secrets.js";
@@ -21,6 +21,8 @@ export interface StepRunner {
   secretsVia: SecretsVia;
   /** Every credential the process holds: a secret value that is or contains one is refused. */
   credentials: readonly string[];
+  /** Shows the person (only) what a failed flyctl step printed. */
+  show: (line: string) => void;
 }
 
 const RESULT_FIELDS = [
@@ -87,6 +89,23 @@ async function runSecretsSet(step: StepLike, runner: StepRunner, dryRun: boolean
 }
 
 /**
+ * A flyctl step's output is the person's to read and nobody else's: for `ssh console -C` or
+ * `machine exec` it is what ran inside the machine, and may hold anything the app can read. The
+ * effect that is journaled and reported is the command line (redacted), never stdout; a failure
+ * is shown to the person on stderr and journaled as the command and its exit status only.
+ */
+async function runFlyctlStep(args: string[], runner: StepRunner): Promise<StepEffect> {
+  try {
+    const result = await runner.flyctl().run(args, { signal: runner.ctx.signal });
+    return { flyctl: result.command };
+  } catch (error) {
+    if (!(error instanceof FlyctlFailedError)) throw error;
+    if (error.output !== "") runner.show(`flyctl's output (not kept in the journal):\n${error.output}`);
+    throw new FlyopsError(`\`${error.command}\` ${error.reason}`, { hint: error.hint });
+  }
+}
+
+/**
  * Runs one step (or, for a dry run, everything but the change: input checked, secret references
  * resolved, flyctl located) and returns what it created or changed.
  */
@@ -98,8 +117,7 @@ export async function executeStep(step: StepLike, runner: StepRunner, dryRun: bo
       flyctl.program();
       return { flyctl: runner.redactor.redact(displayCommand(args)) };
     }
-    const result = await flyctl.run(args, { signal: runner.ctx.signal });
-    return { flyctl: result.command };
+    return runFlyctlStep(args, runner);
   }
   if (step.tool === "secrets_set") return runSecretsSet(step, runner, dryRun);
   const tool = findTool(step.tool);
