@@ -79,6 +79,18 @@ describe("secret values on a flyctl command line", () => {
     for (const value of values) expect(hits.map((h) => h.message).join("\n")).not.toContain(value);
   });
 
+  it.each([
+    [["console", "-e", "DB_PASSWORD=hunter22", "-a", "my-app"]],
+    [["bogus", "--env=AUTH_HEADER=Basic", "--", "SESSION_SECRET=s3ss"]],
+    [["mpg", "create", "pw@db", "DATABASE_URL=postgres://app:pw@db/app"]],
+  ])("hides secret values of a line it does not parse: %j", (args) => {
+    const text = judgeFlyctl(args, allow)
+      .map((h) => h.message)
+      .join("\n");
+    expect(text).toContain("[REDACTED]");
+    for (const value of ["hunter22", "Basic", "s3ss", "app:pw"]) expect(text).not.toContain(value);
+  });
+
   it("uses the judgement that withholds values from a model", () => {
     for (const [name, value] of [
       ["DB_PASSWORD", "x"],

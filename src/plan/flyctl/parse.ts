@@ -1,4 +1,5 @@
 import { FLYCTL_ROOT } from "./commands.js";
+import { scanMasks } from "./scan-masks.js";
 import {
   HELP_FLAG,
   PERSISTENT_FLAGS,
@@ -195,34 +196,6 @@ function parseFlags(args: readonly Arg[], flags: FlagLookup): FlagParse {
     }
   }
   return out;
-}
-
-const SENSITIVE_NAMES = new Set([
-  "access-token",
-  "password",
-  "otp",
-  "secret",
-  "build-secret",
-  "bearer-token",
-]);
-
-/** For lines that are not parsed (unknown or unmodelled commands): hide whatever follows a credential flag. */
-function scanMasks(args: readonly Arg[]): Mask[] {
-  const masks: Mask[] = [];
-  for (let i = 0; i < args.length; i += 1) {
-    const word = args[i]!.text;
-    if (word === "--") break;
-    const long = /^--([^=]+)(=?)/.exec(word);
-    if (long && SENSITIVE_NAMES.has(long[1]!)) {
-      if (long[2]) masks.push({ index: args[i]!.index, start: long[0].length });
-      else if (i + 1 < args.length) masks.push({ index: args[i + 1]!.index, start: 0 });
-    } else if (/^-[^-]/.test(word) && word.slice(1).includes("t")) {
-      const at = word.indexOf("t");
-      if (at < word.length - 1) masks.push({ index: args[i]!.index, start: at + 1 });
-      else if (i + 1 < args.length) masks.push({ index: args[i + 1]!.index, start: 0 });
-    }
-  }
-  return masks;
 }
 
 function countError(run: RunSpec, count: number): string | undefined {
