@@ -147,6 +147,10 @@ export const CHECKS: Record<string, Check> = {
     if (flagIsTrue(parsed, "force"))
       destructiveBecause(out, "--force overwrites the key material of an existing key with the same label");
   },
+  // wireguard/wireguard.go: Reestablish drops the agent's peer for the org and stores a new private key.
+  "wireguard reset": (_parsed, out) => {
+    destructiveBecause(out, "it replaces flyctl's WireGuard peer and private key for the organization");
+  },
 };
 
 /** Starting or changing a process in a machine: destructive, and its commands must have the plain shape. */
