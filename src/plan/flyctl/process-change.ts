@@ -11,7 +11,8 @@ import { splitCommandLine, type RemoteCommand } from "./remote-command.js";
  *   words after the image are the machine's CMD; `--entrypoint` is split with shlex; `create`
  *   does not start the machine, but its autostart (on by default) or a later start will.
  * - `machine update` (machine/update.go, determineMachineConfig): `--command/-C` (shlex; empty
- *   clears it), `--entrypoint`, `--env`, `--kernel-arg` (init's arguments) and the files it writes
+ *   clears it), `--entrypoint`, `--env`, `--kernel-arg` (init's arguments: not reviewed, refused)
+ *   and the files it writes
  *   or removes (`--file-local`, `--file-literal`, `--file-secret`), which can replace what runs.
  * - `machine clone --override-cmd` (shlex) and `--clear-cmd` (machine/clone.go).
  * - `machine exec [ID] COMMAND` (machine/exec.go), `ssh console --command` (ssh/console.go).
@@ -42,7 +43,6 @@ const MACHINE_STARTS: Readonly<Record<string, string>> = {
 /** Flags that change the processes of whichever machines the command configures. */
 const PROCESS_FLAGS: Readonly<Record<string, string>> = {
   env: ENV_WHY,
-  "kernel-arg": "--kernel-arg changes the arguments of the machine's init",
   "file-local": `--file-local: ${FILES_WHY}`,
   "file-literal": `--file-literal: ${FILES_WHY}`,
   "file-secret": `--file-secret: ${FILES_WHY}`,
@@ -135,6 +135,8 @@ export function processChange(parsed: ParsedFlyctl): ProcessChange {
     if (flagValue(parsed, "entrypoint") !== undefined)
       out.changes.push("--entrypoint replaces the program the machine runs");
     for (const config of flagValues(parsed, "machine-config")) judgeMachineConfig(config, out);
+    if (flagValues(parsed, "kernel-arg").length > 0)
+      out.refused.push("--kernel-arg passes arguments to the machine's init, which flyops does not review");
     // `run --command` only matters with --shell (refused), but it still reads as a command.
     const shellCommand = command === "machine run" ? flagValue(parsed, "command") : undefined;
     if (shellCommand !== undefined) out.commands.push(fromString("--command", shellCommand));

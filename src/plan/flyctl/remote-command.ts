@@ -40,6 +40,10 @@ const PLAIN_PROGRAM = /^[A-Za-z0-9_+./-]+$/;
 const PROC = /(?:^|[/=:,@])proc(?:\/|$)/i;
 const FLY_DIR = /(?:^|[/=:,@])\.fly(?:\/|$)/i;
 const ENV_WORDS = ["environ", "printenv", "getenv", "envsubst"];
+// `..` can climb out through a symlink (`/dev/fd/..` is /proc/self), and `/` or `.` (a session
+// may start in `/`) lets a recursive reader such as `grep -r` walk into /proc.
+const CLIMBS = /(?:^|[/=:,@])\.\.(?:\/|$)/;
+const ROOT_OR_HERE = /(?:^|[=:,@])[./]+$/;
 
 /** What is wrong with the characters of a word, by kind (never the word's value). */
 const CHAR_KINDS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -112,6 +116,10 @@ function wordProblems(word: string, isProgram: boolean): CommandProblem[] {
     const kinds = charProblems(word);
     fail(`${shown(word)} holds ${kinds.length > 0 ? kinds.join(", ") : "a character outside the plain set"}`);
   }
+  if (CLIMBS.test(word) || ROOT_OR_HERE.test(word))
+    fail(
+      `${shown(word)} names the root, the current folder or a parent (..), from which /proc can be reached`,
+    );
   if (isProgram) return problems;
   const name = programName(word);
   if (SHELLS.has(name) || INTERPRETERS.has(name) || CODE_ONLY.has(name))

@@ -16,9 +16,9 @@ export const SHELLS: ReadonlySet<string> = new Set(
   ),
 );
 
-/** They print the environment (which holds the app's secrets) or every shell variable. */
+/** They print the environment (which holds the app's secrets) or every shell variable; `ps e` prints every process's. */
 export const ENV_PRINTERS: ReadonlySet<string> = new Set(
-  "env printenv export declare typeset compgen set local readonly".split(" "),
+  "env printenv export declare typeset compgen set local readonly ps".split(" "),
 );
 
 /** They run another program named in their arguments: screen that program, not the wrapper. */
