@@ -22,7 +22,7 @@ import { splitCommandLine, type RemoteCommand } from "./remote-command.js";
  * - `--machine-config` (run, create, update) can set all of the above: see judgeMachineConfig.
  *
  * `console` opens a terminal in a new or existing machine and is refused as interactive
- * (commands-access.ts); `machine run --shell` likewise (rules).
+ * (commands-access.ts); `machine run --shell` likewise (command-checks.ts).
  */
 
 export interface ProcessChange {
