@@ -77,7 +77,9 @@ async function runSecretsSet(step: StepLike, runner: StepRunner, dryRun: boolean
   const effect: StepEffect = { app: String(step.input.app), secrets: Object.keys(values).sort() };
   if (dryRun) return effect;
   if (runner.secretsVia === "flyctl") {
-    await runner.flyctl().importSecrets(String(step.input.app), values, { signal: runner.ctx.signal });
+    await outputStaysHere(runner, () =>
+      runner.flyctl().importSecrets(String(step.input.app), values, { signal: runner.ctx.signal }),
+    );
     return effect;
   }
   const tool = findTool("secrets_set");
@@ -89,20 +91,26 @@ async function runSecretsSet(step: StepLike, runner: StepRunner, dryRun: boolean
 }
 
 /**
- * A flyctl step's output is the person's to read and nobody else's: for `ssh console -C` or
+ * What flyctl prints is the person's to read and nobody else's: for `ssh console -C` or
  * `machine exec` it is what ran inside the machine, and may hold anything the app can read. The
  * effect that is journaled and reported is the command line (redacted), never stdout; a failure
  * is shown to the person on stderr and journaled as the command and its exit status only.
  */
-async function runFlyctlStep(args: string[], runner: StepRunner): Promise<StepEffect> {
+async function outputStaysHere<T>(runner: StepRunner, run: () => Promise<T>): Promise<T> {
   try {
-    const result = await runner.flyctl().run(args, { signal: runner.ctx.signal });
-    return { flyctl: result.command };
+    return await run();
   } catch (error) {
     if (!(error instanceof FlyctlFailedError)) throw error;
     if (error.output !== "") runner.show(`flyctl's output (not kept in the journal):\n${error.output}`);
     throw new FlyopsError(`\`${error.command}\` ${error.reason}`, { hint: error.hint });
   }
+}
+
+async function runFlyctlStep(args: string[], runner: StepRunner): Promise<StepEffect> {
+  const result = await outputStaysHere(runner, () =>
+    runner.flyctl().run(args, { signal: runner.ctx.signal }),
+  );
+  return { flyctl: result.command };
 }
 
 /**
