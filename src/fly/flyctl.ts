@@ -102,6 +102,15 @@ export class FlyctlNotFoundError extends FlyopsError {
 
 export class FlyctlFailedError extends FlyopsError {
   readonly flyctlExitCode: number | undefined;
+  /** The command as a person reads it (redacted) and what happened, without flyctl's output. */
+  readonly command: string;
+  readonly reason: string;
+  /**
+   * The end of flyctl's standard error (redacted). For `ssh console -C` or `machine exec` this is
+   * the remote command's own output: a caller that keeps or forwards errors (the apply journal,
+   * a model) takes `command` and `reason` only (see plan/apply/step.ts).
+   */
+  readonly output: string;
 
   constructor(command: string, reason: string, stderr: string, flyctlExitCode: number | undefined) {
     const tail = stderr.trim().slice(-STDERR_TAIL);
@@ -109,6 +118,9 @@ export class FlyctlFailedError extends FlyopsError {
       hint: "see flyctl's message above; run the command by hand with the same arguments to investigate",
     });
     this.flyctlExitCode = flyctlExitCode;
+    this.command = command;
+    this.reason = reason;
+    this.output = tail;
   }
 }
 

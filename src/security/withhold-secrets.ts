@@ -110,6 +110,18 @@ function clauseAt(text: string): (offset: number) => string {
   };
 }
 
+/**
+ * One NAME=VALUE pair judged by itself, with no sentence around it: the name sounds secret, or the
+ * value looks secret; a plain number or size under a harmless name never does. The validator asks
+ * this of assignments on a flyctl command line (`-e`, `--build-arg`, `KEY=VALUE` arguments), where
+ * the name and the value are known exactly; the request text below adds its context rules to it.
+ */
+export function secretAssignment(name: string, value: string): boolean {
+  const secretName = SECRET_NAME.test(name);
+  if (!secretName && NUMBER_OR_SIZE.test(value)) return false;
+  return secretName || looksSecret(value);
+}
+
 export function withholdSecretValues(request: string): WithheldRequest {
   const withheld = new Set<string>();
   const clause = clauseAt(request);
@@ -117,11 +129,10 @@ export function withholdSecretValues(request: string): WithheldRequest {
     .replace(ASSIGNMENT, (whole, name: string, value: string, offset: number) => {
       const empty = value === '""' || value === "''";
       if (empty || isWithheld(value) || CATALOG_FIELDS.has(name)) return whole;
-      const secretName = SECRET_NAME.test(name);
       const aboutSecrets = ABOUT_SECRETS.test(clause(offset));
-      if (!secretName && !aboutSecrets && NUMBER_OR_SIZE.test(value)) return whole;
+      if (!SECRET_NAME.test(name) && !aboutSecrets && NUMBER_OR_SIZE.test(value)) return whole;
       const secret =
-        secretName || aboutSecrets || looksSecret(value) || VALUE_FLAG.test(request.slice(0, offset));
+        secretAssignment(name, value) || aboutSecrets || VALUE_FLAG.test(request.slice(0, offset));
       if (!secret) return whole;
       withheld.add(name);
       return `${whole.slice(0, whole.length - value.length)}${REDACTED}`;

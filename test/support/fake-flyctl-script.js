@@ -103,6 +103,17 @@ export async function main(config) {
     `${JSON.stringify({ argv, env: process.env, stdin, cwd, cwdEntries })}\n`,
   );
   const { positional, flags } = splitArgs(argv);
+  const [group, verb] = positional;
+  const inMachine =
+    (["machine", "machines", "m"].includes(group) && verb === "exec") ||
+    (group === "ssh" && verb === "console");
+  if (inMachine && config.remote) {
+    // What ran inside the machine: flyctl passes its output through and fails when it does.
+    process.stdout.write(config.remote.stdout);
+    process.stderr.write(config.remote.stderr);
+    process.exitCode = config.remote.exitCode;
+    return;
+  }
   try {
     process.stdout.write(`${await act(positional, flags, stdin)}\n`);
   } catch (error) {

@@ -27,11 +27,18 @@ export interface FakeFlyctl {
  * allowlisted environment, so `env node` cannot be relied on), made executable here, at test time.
  * Where it records is baked into the script because the runner passes it no custom variables.
  */
-export function installFakeFlyctl(name: "flyctl" | "fly" = "flyctl"): FakeFlyctl {
+/** What a command run inside a machine (`machine exec`, `ssh console -C`) prints, and how it exits. */
+export interface RemoteOutput {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export function installFakeFlyctl(name: "flyctl" | "fly" = "flyctl", remote?: RemoteOutput): FakeFlyctl {
   const binDir = mkdtempSync(join(tmpdir(), "flyops-fake-flyctl-"));
   const recordFile = join(binDir, "calls.jsonl");
   const program = join(binDir, name);
-  const config = JSON.stringify({ recordFile });
+  const config = JSON.stringify({ recordFile, remote });
   writeFileSync(
     program,
     `#!${process.execPath}\n` +

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { UNSAFE_CHAR } from "../../src/plan/flyctl/display.js";
 import { judgeFlyctl } from "../../src/plan/flyctl/rules.js";
 import { FAKE_TOKEN, FLYCTL_CASES, type FlyctlCase } from "../fixtures/flyctl-cases.js";
 
@@ -32,6 +33,8 @@ describe("raw flyctl steps, judged on flyctl's own parse", () => {
         if (c.path) expect(hit.message.startsWith(`flyctl ${c.path}`)).toBe(true);
         expect(hit.message).not.toContain(FAKE_TOKEN);
         expect(hit.message).not.toMatch(/\p{Cc}/u);
+        // Nor any other character that reads differently from what it is (Cf, bidi, blank fillers).
+        expect(hit.message).not.toMatch(UNSAFE_CHAR);
       }
     },
   );

@@ -212,6 +212,54 @@ describe("makePlan", () => {
     expect((error as MakerError).hint).toContain("destructive");
   });
 
+  it("refuses a hostile model's flyctl steps that run or change a process, even with --allow-destructive", async () => {
+    const flyctl = (id: string, args: string[]) => ({
+      id,
+      tool: "flyctl",
+      reason: "routine check",
+      input: { args },
+    });
+    const proposals = [
+      [stop, flyctl("s2", ["machine", "run", "alpine", "printenv", "-a", "demo-web"])],
+      [stop, flyctl("s2", ["secrets", "set", "DATABASE_URL=-", "-a", "demo-web", "--stage"])],
+      [
+        stop,
+        flyctl("s3", ["machine", "update", STARTED.machine_id, "-C", "p''rintenv", "-a", "demo-web", "-y"]),
+        flyctl("s2", [
+          "machine",
+          "update",
+          STARTED.machine_id,
+          "-e",
+          "DB_PASSWORD=hunter22",
+          "-a",
+          "demo-web",
+          "-y",
+        ]),
+      ],
+    ];
+    const feedback: string[] = [];
+    const model = scripted([
+      ...proposals.map((steps, index): Turn => (messages) => {
+        if (index > 0) feedback.push(lastTool(messages)?.content ?? "");
+        return [call("propose_plan", proposal(steps))];
+      }),
+      (messages) => {
+        feedback.push(lastTool(messages)?.content ?? "");
+        return "I could not make a plan.";
+      },
+    ]);
+    const error = await make(model, true).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MakerError);
+    expect((error as MakerError).message).toBe("the model proposed no valid plan in 3 attempt(s)");
+    expect(feedback[0]).toContain("flyctl-env-dump");
+    expect(feedback[1]).toContain("flyctl-reads-stdin");
+    expect(feedback[2]).toContain("flyctl-remote-command");
+    expect(feedback[2]).toContain("flyctl-secret-on-command-line");
+    // The value typed by the model is not echoed back to it.
+    expect(feedback.join("\n")).not.toContain("hunter22");
+    expect(world.sandbox.store.machine(STARTED.machine_id)?.state).toBe("started");
+  });
+
   it("refuses a step whose id would leave its path segment, however often a model proposes it", async () => {
     const feedback: string[] = [];
     const hostile = [

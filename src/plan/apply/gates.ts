@@ -179,5 +179,6 @@ export function stepRunner(options: ApplyOptions, io: ApplyIo): Parameters<typeo
     redactor: io.redactor,
     secretsVia: options.secretsVia,
     credentials: heldCredentials(io.env, io.credentials),
+    show: io.progress,
   };
 }

@@ -4,7 +4,7 @@ import { invokeTool, parseToolInput } from "../../../tools/invoke.js";
 import { identity, type StepEffect } from "../../../tools/step-knowledge.js";
 import type { Redactor } from "../../security/redact.js";
 import { FlyopsError } from "../../errors.js";
-import { displayCommand, type FlyctlRunner } from "../../fly/flyctl.js";
+import { FlyctlFailedError, displayCommand, type FlyctlRunner } from "../../fly/flyctl.js";
 import type { PlanStep } from "../schema/schema.js";
 import { resolveSecrets, type SecretSource } from "./resolve-secrets.js";
 
@@ -21,6 +21,8 @@ export interface StepRunner {
   secretsVia: SecretsVia;
   /** Every credential the process holds: a secret value that is or contains one is refused. */
   credentials: readonly string[];
+  /** Shows the person (only) what a failed flyctl step printed. */
+  show: (line: string) => void;
 }
 
 /** The write tool a catalog step names; a plan that passed the validator names nothing else. */
@@ -57,8 +59,33 @@ async function runCatalogStep(step: PlanStep, runner: StepRunner, dryRun: boolea
   const result =
     via === undefined
       ? await invokeTool(runner.ctx, tool, input)
-      : await via(runner.flyctl(), parseToolInput(tool, input), runner.ctx.signal);
+      : await outputStaysHere(runner, () =>
+          via(runner.flyctl(), parseToolInput(tool, input), runner.ctx.signal),
+        );
   return tool.step.effect(parsed, result);
+}
+
+/**
+ * What flyctl prints is the person's to read and nobody else's: for `ssh console -C` or
+ * `machine exec` it is what ran inside the machine, and may hold anything the app can read. The
+ * effect that is journaled and reported is the command line (redacted), never stdout; a failure
+ * is shown to the person on stderr and journaled as the command and its exit status only.
+ */
+async function outputStaysHere<T>(runner: StepRunner, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof FlyctlFailedError)) throw error;
+    if (error.output !== "") runner.show(`flyctl's output (not kept in the journal):\n${error.output}`);
+    throw new FlyopsError(`\`${error.command}\` ${error.reason}`, { hint: error.hint });
+  }
+}
+
+async function runFlyctlStep(args: string[], runner: StepRunner): Promise<StepEffect> {
+  const result = await outputStaysHere(runner, () =>
+    runner.flyctl().run(args, { signal: runner.ctx.signal }),
+  );
+  return { flyctl: result.command };
 }
 
 /**
@@ -68,11 +95,9 @@ async function runCatalogStep(step: PlanStep, runner: StepRunner, dryRun: boolea
 export async function executeStep(step: PlanStep, runner: StepRunner, dryRun: boolean): Promise<StepEffect> {
   if (step.tool !== "flyctl") return runCatalogStep(step, runner, dryRun);
   const args = step.input.args as string[];
-  const flyctl = runner.flyctl();
   if (dryRun) {
-    flyctl.program();
+    runner.flyctl().program();
     return { flyctl: runner.redactor.redact(displayCommand(args)) };
   }
-  const result = await flyctl.run(args, { signal: runner.ctx.signal });
-  return { flyctl: result.command };
+  return runFlyctlStep(args, runner);
 }

@@ -51,8 +51,9 @@ const machine = group(
       [...PICK, bool("force", "f"), F.image],
       ["remove", "rm"],
     ),
-    cmd("create", { risk: "write", args: [1] }, [...MACHINE_NEW, ...MACHINE_CONFIG]),
-    cmd("run", { risk: "write", args: [0] }, [
+    // Both start (or ready) a process of the app: destructive, see process-change.ts.
+    cmd("create", { risk: "destructive", args: [1] }, [...MACHINE_NEW, ...MACHINE_CONFIG]),
+    cmd("run", { risk: "destructive", args: [0] }, [
       ...MACHINE_NEW,
       ...MACHINE_CONFIG,
       bool("wg"),

@@ -1,4 +1,5 @@
 import { FLYCTL_ROOT } from "./commands.js";
+import { scanMasks } from "./scan-masks.js";
 import {
   HELP_FLAG,
   PERSISTENT_FLAGS,
@@ -30,6 +31,8 @@ export interface Mask {
 
 export interface FlagUse {
   readonly flag: FlagSpec;
+  /** The name it was given under: the flag's own name or one of its aliases (a shorthand counts as its owner's). */
+  readonly via: string;
   /** "true"/"false" for booleans. */
   readonly value: string;
   /** Where the value was written, when it was written (not for `--yes` alone). */
@@ -127,15 +130,15 @@ interface FlagParse {
 /** pflag's parse of the words left after the command path. */
 function parseFlags(args: readonly Arg[], flags: FlagLookup): FlagParse {
   const out: FlagParse = { uses: [], positionals: [], errors: [], masks: [] };
-  const set = (flag: FlagSpec, raw: string, mask: Mask | undefined): void => {
+  const set = (flag: FlagSpec, via: string, raw: string, mask: Mask | undefined): void => {
     if (flag.sensitive && mask) out.masks.push(mask);
     if (flag.kind === "bool") {
       const value = BOOL_VALUES.get(raw);
       if (value === undefined)
-        out.errors.push(`invalid value ${JSON.stringify(raw)} for boolean flag --${flag.name}`);
-      else out.uses.push({ flag, value, at: mask });
+        out.errors.push(`invalid value ${JSON.stringify(raw)} for boolean flag --${via}`);
+      else out.uses.push({ flag, via, value, at: mask });
     } else {
-      out.uses.push({ flag, value: raw, at: mask });
+      out.uses.push({ flag, via, value: raw, at: mask });
     }
   };
   let i = 0;
@@ -157,9 +160,9 @@ function parseFlags(args: readonly Arg[], flags: FlagLookup): FlagParse {
       if (name === "" || name.startsWith("-") || name.startsWith("="))
         out.errors.push(`bad flag syntax: ${word}`);
       else if (!flag) out.errors.push(`unknown flag: --${name}`);
-      else if (eq >= 0) set(flag, word.slice(eq + 1), { index: arg.index, start: eq + 1 });
-      else if (takesNoValue(flag)) set(flag, flag.optionalValue ?? "true", undefined);
-      else if (i < args.length) set(flag, args[i]!.text, { index: args[i++]!.index, start: 0 });
+      else if (eq >= 0) set(flag, name, word.slice(eq + 1), { index: arg.index, start: eq + 1 });
+      else if (takesNoValue(flag)) set(flag, name, flag.optionalValue ?? "true", undefined);
+      else if (i < args.length) set(flag, name, args[i]!.text, { index: args[i++]!.index, start: 0 });
       else out.errors.push(`flag needs an argument: --${name}`);
       continue;
     }
@@ -172,17 +175,19 @@ function parseFlags(args: readonly Arg[], flags: FlagLookup): FlagParse {
         out.errors.push(`unknown shorthand flag: '${c}' in ${word}`);
         break;
       }
+      // flyctl's UseAliasShortHand gives the shorthand to the first alias, a flag of its own.
+      const via = flag.short === c ? flag.name : (flag.aliases?.[0] ?? flag.name);
       if (shorts.length > 2 && shorts[1] === "=") {
-        set(flag, shorts.slice(2), { index: arg.index, start: offset + 2 });
+        set(flag, via, shorts.slice(2), { index: arg.index, start: offset + 2 });
         shorts = "";
       } else if (takesNoValue(flag)) {
-        set(flag, flag.optionalValue ?? "true", undefined);
+        set(flag, via, flag.optionalValue ?? "true", undefined);
         shorts = shorts.slice(1);
       } else if (shorts.length > 1) {
-        set(flag, shorts.slice(1), { index: arg.index, start: offset + 1 });
+        set(flag, via, shorts.slice(1), { index: arg.index, start: offset + 1 });
         shorts = "";
       } else if (i < args.length) {
-        set(flag, args[i]!.text, { index: args[i++]!.index, start: 0 });
+        set(flag, via, args[i]!.text, { index: args[i++]!.index, start: 0 });
         shorts = "";
       } else {
         out.errors.push(`flag needs an argument: '${c}' in ${word}`);
@@ -191,34 +196,6 @@ function parseFlags(args: readonly Arg[], flags: FlagLookup): FlagParse {
     }
   }
   return out;
-}
-
-const SENSITIVE_NAMES = new Set([
-  "access-token",
-  "password",
-  "otp",
-  "secret",
-  "build-secret",
-  "bearer-token",
-]);
-
-/** For lines that are not parsed (unknown or unmodelled commands): hide whatever follows a credential flag. */
-function scanMasks(args: readonly Arg[]): Mask[] {
-  const masks: Mask[] = [];
-  for (let i = 0; i < args.length; i += 1) {
-    const word = args[i]!.text;
-    if (word === "--") break;
-    const long = /^--([^=]+)(=?)/.exec(word);
-    if (long && SENSITIVE_NAMES.has(long[1]!)) {
-      if (long[2]) masks.push({ index: args[i]!.index, start: long[0].length });
-      else if (i + 1 < args.length) masks.push({ index: args[i + 1]!.index, start: 0 });
-    } else if (/^-[^-]/.test(word) && word.slice(1).includes("t")) {
-      const at = word.indexOf("t");
-      if (at < word.length - 1) masks.push({ index: args[i]!.index, start: at + 1 });
-      else if (i + 1 < args.length) masks.push({ index: args[i + 1]!.index, start: 0 });
-    }
-  }
-  return masks;
 }
 
 function countError(run: RunSpec, count: number): string | undefined {
@@ -277,12 +254,28 @@ export function parseFlyctl(argv: readonly string[]): ParsedFlyctl {
   };
 }
 
-/** The last value given for a flag (pflag: later wins), or undefined. */
+/**
+ * The value flyctl acts on, or undefined. An alias is a hidden flag of its own, and flyctl's
+ * ApplyAliases (internal/cmdutil/preparers/preparers.go) settles them before the command runs:
+ * the flag's own name wins when it was given at all; otherwise the first alias in declaration
+ * order that was given. Within one name pflag keeps the last value. So `--yes=false --auto-confirm`
+ * does not confirm, while `--auto-confirm=false --auto-confirm` does.
+ */
 export function flagValue(parsed: ParsedFlyctl, name: string): string | undefined {
-  return parsed.uses.findLast((use) => use.flag.name === name)?.value;
+  const uses = parsed.uses.filter((use) => use.flag.name === name);
+  const flag = uses[0]?.flag;
+  if (!flag) return undefined;
+  for (const via of [flag.name, ...(flag.aliases ?? [])]) {
+    const given = uses.findLast((use) => use.via === via);
+    if (given) return given.value;
+  }
+  return undefined;
 }
 
-/** Every value given for a repeatable flag, in order. */
+/**
+ * Every value written for a repeatable flag, in order, under any of its names: what the line
+ * carries, for checks that must see all of it (a value flyctl would ignore is still in the plan).
+ */
 export function flagValues(parsed: ParsedFlyctl, name: string): string[] {
   return parsed.uses.filter((use) => use.flag.name === name).map((use) => use.value);
 }

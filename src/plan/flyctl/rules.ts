@@ -1,7 +1,8 @@
-import { canonicalLine, displayArgs, safeText } from "./display.js";
-import { flagIsTrue, flagValue, parseFlyctl, type Mask, type ParsedFlyctl } from "./parse.js";
+import { CHECKS, block, processHits, type Specifics } from "./command-checks.js";
+import { UNSAFE_CHAR, canonicalLine, displayArgs, safeText } from "./display.js";
+import { flagIsTrue, flagValue, parseFlyctl, type ParsedFlyctl } from "./parse.js";
 import { localFileProblems } from "./local-files.js";
-import { environmentDump } from "./remote-command.js";
+import { secretsOnArgv } from "./secret-args.js";
 import type { FlyctlRule, Risk } from "./spec.js";
 
 /**
@@ -20,137 +21,8 @@ export interface FlyctlPolicy {
   allowDestructive: boolean;
 }
 
-// C0/C1 controls, DEL, and the invisible or direction-changing characters that make text read
-// differently from what runs (zero-width, bidi embeddings and isolates, line separators, BOM).
-const CONTROL = /[\p{Cc}\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/u;
-
 const TOKEN_FLAG_WHY =
   "a token on the command line is visible to every process on the host; flyops passes flyctl its token by environment";
-
-const SECRET_NAME = /(PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY|AUTH)/i;
-
-/** What a command's specifics add: findings, masks for secrets, and the risk it really has. */
-interface Specifics {
-  hits: Array<Omit<RuleHit, "message"> & { why: string }>;
-  masks: Mask[];
-  /** Set when the line is refused by nature (interactive, dumps secrets): risk findings would mislead. */
-  hardBlock: boolean;
-  risk: Risk | undefined;
-}
-
-type Check = (parsed: ParsedFlyctl, out: Specifics) => void;
-
-function block(out: Specifics, rule: FlyctlRule, why: string, hard = true): void {
-  out.hits.push({ rule, severity: "block", why });
-  if (hard) out.hardBlock = true;
-}
-
-function remoteCommand(out: Specifics, command: string): void {
-  out.risk = "destructive";
-  const dump = environmentDump(command);
-  if (dump)
-    block(
-      out,
-      "flyctl-env-dump",
-      `the remote command prints the machine's environment (${dump}), which holds the app's secrets`,
-    );
-}
-
-/** Counts as `fly scale count` reads them: "3", "web=2 worker=0", relative "+1" / "-1". */
-function scaleCountRisk(parsed: ParsedFlyctl, out: Specifics): void {
-  const args = parsed.positionals.map((arg) => arg.text);
-  const counts =
-    args.length === 1 && /^[+-]?\d+$/.test(args[0]!) ? args : args.map((arg) => arg.split("=")[1] ?? "");
-  if (counts.some((count) => !/^[+-]?\d+$/.test(count))) {
-    block(out, "flyctl-bad-args", "counts must be a number or PROCESS=NUMBER pairs", false);
-    return;
-  }
-  if (
-    counts.some((count) => Number(count) === 0 && !/^[+-]/.test(count)) ||
-    counts.some((count) => Number(count) < 0)
-  ) {
-    out.risk = "destructive";
-  }
-}
-
-const CHECKS: Record<string, Check> = {
-  logs: (parsed, out) => {
-    if (!flagIsTrue(parsed, "no-tail"))
-      block(out, "flyctl-interactive", "it streams logs until interrupted; add --no-tail");
-  },
-  status: (parsed, out) => {
-    if (flagIsTrue(parsed, "watch")) block(out, "flyctl-interactive", "--watch refreshes until interrupted");
-  },
-  ping: (parsed, out) => {
-    if (!(Number(flagValue(parsed, "count") ?? "0") > 0))
-      block(out, "flyctl-interactive", "it pings until interrupted; add --count N");
-  },
-  "ssh console": (parsed, out) => {
-    const command = flagValue(parsed, "command") ?? "";
-    if (command === "") block(out, "flyctl-interactive", "without --command it opens an interactive shell");
-    else if (flagIsTrue(parsed, "select"))
-      block(out, "flyctl-interactive", "--select asks which machine to use");
-    else remoteCommand(out, command);
-  },
-  "machine exec": (parsed, out) => {
-    if (parsed.positionals.length === 1)
-      block(out, "flyctl-interactive", "without a machine id flyctl asks which machine to use");
-    remoteCommand(out, parsed.positionals.at(-1)?.text ?? "");
-  },
-  "machine run": (parsed, out) => {
-    if (flagIsTrue(parsed, "shell"))
-      block(out, "flyctl-interactive", "--shell opens an interactive shell in the new machine");
-  },
-  "machine destroy": (parsed, out) => {
-    if (flagValue(parsed, "image") !== undefined) {
-      block(out, "flyctl-interactive", "--image asks for confirmation and flyctl has no flag to skip it");
-    }
-  },
-  "machine status": (parsed, out) => {
-    if (flagIsTrue(parsed, "display-config")) {
-      out.hits.push({
-        rule: "flyctl-env-exposure",
-        severity: "warn",
-        why: "--display-config prints the machine's config, env values included",
-      });
-    }
-  },
-  "config show": (_parsed, out) => {
-    out.hits.push({
-      rule: "flyctl-env-exposure",
-      severity: "warn",
-      why: "it prints the app's config, [env] values included",
-    });
-  },
-  "scale count": scaleCountRisk,
-  "secrets set": (parsed, out) => {
-    for (const arg of parsed.positionals) {
-      const eq = arg.text.indexOf("=");
-      if (eq <= 0) block(out, "flyctl-bad-args", `${JSON.stringify(arg.text)} is not NAME=VALUE`, false);
-      else if (arg.text.slice(eq + 1) === "-") {
-        out.hits.push({
-          rule: "flyctl-secret-on-command-line",
-          severity: "warn",
-          why: "NAME=- reads the value from standard input, which a flyctl step does not get; use a secrets_set step with {fromEnv}",
-        });
-      } else {
-        out.masks.push({ index: arg.index, start: eq + 1 });
-        block(
-          out,
-          "flyctl-secret-on-command-line",
-          `the value of ${arg.text.slice(0, eq)} is on the command line; use a secrets_set step with {"fromEnv": …} or {"fromFile": …}`,
-        );
-      }
-    }
-  },
-  "secrets import": (_parsed, out) => {
-    out.hits.push({
-      rule: "flyctl-secret-on-command-line",
-      severity: "warn",
-      why: "it reads NAME=VALUE lines from standard input, which a flyctl step does not get; use a secrets_set step",
-    });
-  },
-};
 
 /** Flags that matter on any command that has them. */
 function flagChecks(parsed: ParsedFlyctl, out: Specifics): void {
@@ -171,18 +43,12 @@ function flagChecks(parsed: ParsedFlyctl, out: Specifics): void {
         "--build-secret puts a secret value on the command line",
         false,
       );
-    if (name === "env") {
-      const eq = use.value.indexOf("=");
-      const key = eq > 0 ? use.value.slice(0, eq) : use.value;
-      if (SECRET_NAME.test(key)) {
-        if (use.at) out.masks.push({ index: use.at.index, start: use.at.start + eq + 1 });
-        out.hits.push({
-          rule: "flyctl-secret-like-env",
-          severity: "warn",
-          why: `--env ${key}=… looks like a secret; env values are stored in plain text in the machine config, use secrets instead`,
-        });
-      }
-    }
+  }
+  // `secrets set` refuses every value itself (command-checks.ts); elsewhere only secret-like ones.
+  const pairs = parsed.path.join(" ") === "secrets set" ? [] : secretsOnArgv(parsed);
+  for (const { why, mask } of pairs) {
+    if (mask) out.masks.push(mask);
+    block(out, "flyctl-secret-on-command-line", why, false);
   }
 }
 
@@ -220,31 +86,43 @@ function appHits(parsed: ParsedFlyctl, out: Specifics): void {
   );
 }
 
+/** When the flag's own name was given, flyctl ignores its aliases: say so, or `--auto-confirm` reads as a yes. */
+function aliasNote(parsed: ParsedFlyctl, name: string): string {
+  const uses = parsed.uses.filter((use) => use.flag.name === name);
+  const ignored = [...new Set(uses.filter((use) => use.via !== name).map((use) => `--${use.via}`))];
+  return uses.some((use) => use.via === name) && ignored.length > 0
+    ? ` (flyctl ignores ${ignored.join(", ")} when --${name} is given)`
+    : "";
+}
+
 function riskHits(parsed: ParsedFlyctl, risk: Risk, policy: FlyctlPolicy, out: Specifics): void {
   const { confirm, privilege } = parsed.spec!.run;
   const confirmed = confirm === undefined || flagIsTrue(parsed, confirm);
+  const note = confirm === undefined ? "" : aliasNote(parsed, confirm);
   if (risk === "destructive") {
-    const what = privilege ? `${privilege}; flyops counts that as destructive` : "it is destructive";
+    const why = [...(privilege ? [privilege] : []), ...out.destructiveWhy];
+    const what =
+      why.length > 0 ? `${why.join("; ")}; flyops counts that as destructive` : "it is destructive";
     if (!policy.allowDestructive)
       block(out, "destructive", `${what}; it runs only with --allow-destructive`, false);
     if (!confirmed)
       block(
         out,
         "flyctl-confirm-flag",
-        `destructive, and flyctl asks for confirmation: add --${confirm} explicitly`,
+        `destructive, and flyctl asks for confirmation: add --${confirm} explicitly${note}`,
         false,
       );
   } else if (!confirmed) {
     out.hits.push({
       rule: "flyctl-confirm-flag",
       severity: "warn",
-      why: `flyctl may ask for confirmation and fails without a terminal; add --${confirm}`,
+      why: `flyctl may ask for confirmation and fails without a terminal; add --${confirm}${note}`,
     });
   }
 }
 
 function specifics(parsed: ParsedFlyctl, args: readonly string[], policy: FlyctlPolicy): Specifics {
-  const out: Specifics = { hits: [], masks: [], hardBlock: false, risk: undefined };
+  const out: Specifics = { hits: [], masks: [], hardBlock: false, risk: undefined, destructiveWhy: [] };
   if (parsed.unknownCommand || parsed.opaque) {
     if (parsed.opaque) block(out, parsed.opaque.rule, parsed.opaque.why);
     else block(out, "flyctl-unknown-command", parsed.errors.join("; "));
@@ -259,6 +137,7 @@ function specifics(parsed: ParsedFlyctl, args: readonly string[], policy: Flyctl
   flagChecks(parsed, out);
   if (run.block) block(out, run.block.rule, run.block.why);
   CHECKS[parsed.path.join(" ")]?.(parsed, out);
+  processHits(parsed, out);
   for (const why of localFileProblems(parsed)) block(out, "flyctl-local-file", why, false);
   needsTarget(parsed, out);
   if (!out.hardBlock) {
@@ -277,7 +156,7 @@ export function judgeFlyctl(args: readonly string[], policy: FlyctlPolicy): Rule
   const subject = parsed.spec ? canonicalLine(parsed, masks) : `flyctl ${parsed.path.join(" ")}`.trimEnd();
   const source = subject === `flyctl ${written}` ? subject : `${subject} (from \`${written}\`)`;
   const hits: RuleHit[] = [];
-  if (args.some((arg) => CONTROL.test(arg))) {
+  if (args.some((arg) => UNSAFE_CHAR.test(arg))) {
     hits.push({
       rule: "flyctl-control-chars",
       severity: "block",

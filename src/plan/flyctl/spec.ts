@@ -20,8 +20,9 @@ export type FlyctlRule =
   | "flyctl-interactive"
   | "flyctl-env-dump"
   | "flyctl-env-exposure"
+  | "flyctl-remote-command"
   | "flyctl-secret-on-command-line"
-  | "flyctl-secret-like-env"
+  | "flyctl-reads-stdin"
   | "flyctl-confirm-flag"
   | "flyctl-local-file"
   | "flyctl-missing-app"
@@ -135,6 +136,14 @@ export const F = {
   app: value("app", "a"),
   config: value("config", "c"),
   json: bool("json", "j"),
+  /**
+   * flyctl's flag.Yes() (internal/flag/flag.go): `--yes`, `-y` and the hidden alias
+   * `--auto-confirm`. Every command of flyctl that takes a confirmation flag uses it (apps create,
+   * destroy and move, top-level destroy and move, certs remove, config save, deploy, image update,
+   * ips allocate-v4 and allocate-egress, machine update, machine egress-ip allocate/promote/release,
+   * orgs delete, scale count, volumes create/extend/destroy); only `mcp destroy`, not modelled
+   * here, has a `--yes` without the alias. How the alias and the name combine: parse.ts flagValue.
+   */
   yes: bool("yes", "y", { aliases: ["auto-confirm"] }),
   org: value("org", "o"),
   region: value("region", "r"),
