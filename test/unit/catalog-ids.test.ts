@@ -105,6 +105,8 @@ async function run(tool: AnyTool, input: unknown): Promise<Run> {
   const wireBefore = server.requests.length;
   const intendedBefore = intended.length;
   let error: unknown;
+  // Fly restarts only a running machine; every other machine tool acts on a suspended one.
+  server.machineState = tool.name === "machines_restart" ? "started" : "suspended";
   try {
     await invokeTool(ctx, tool, input);
   } catch (e) {

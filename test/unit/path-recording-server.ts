@@ -28,6 +28,11 @@ export interface WireRequest {
 export interface PathRecordingServer {
   url: string;
   requests: WireRequest[];
+  /**
+   * The state every machine is answered with. Suspended by default: start and stop both act on
+   * it, and update keeps it down (no long waits). A restart needs "started".
+   */
+  machineState: string;
   close(): Promise<void>;
 }
 
@@ -94,11 +99,10 @@ function safeDecode(part: string): string {
   }
 }
 
-const machine = (id: string) => ({
+const machineOf = (id: string, state: string) => ({
   id,
   name: "web-1",
-  // Suspended: start and stop both act on it, and update keeps it down (no long waits).
-  state: "suspended",
+  state,
   region: "iad",
   instance_id: "01J9ZK3V2W1C4N7P8Q5R6S7T8U",
   config: { image: "registry.fly.io/my-app:v0", guest: { cpu_kind: "shared", cpus: 1, memory_mb: 256 } },
@@ -106,7 +110,8 @@ const machine = (id: string) => ({
 
 const volume = (id: string) => ({ id, name: "data", region: "iad", size_gb: 1, state: "created" });
 
-function answer(operationId: string, params: Record<string, string>, ip: string): unknown {
+function answer(operationId: string, params: Record<string, string>, ip: string, state: string): unknown {
+  const machine = (id: string) => machineOf(id, state);
   const app = params.app_name ?? "";
   switch (operationId) {
     case "Apps_list":
@@ -186,19 +191,21 @@ export async function startPathRecordingServer(ip: string): Promise<PathRecordin
         res.statusCode = 404;
         return res.end(JSON.stringify({ error: `no operation ${method} ${path}` }));
       }
-      const body = answer(match.operationId, match.params, ip);
+      const body = answer(match.operationId, match.params, ip, recorder.machineState);
       res.end(body === undefined ? "" : JSON.stringify(body));
     });
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const { port } = server.address() as AddressInfo;
-  return {
+  const recorder: PathRecordingServer = {
     url: `http://127.0.0.1:${port}`,
     requests,
+    machineState: "suspended",
     close: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();
         server.close(() => done());
       }),
   };
+  return recorder;
 }
