@@ -124,7 +124,8 @@ export function isAttached(r: JsonRecord): boolean {
 }
 
 function parseMemoryMb(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(gb|gib|g|mb|mib|m)?\s*$/i.exec(text);
+  // The blanks after the number and after the unit are one run when there is no unit: one quantifier.
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:(gb|gib|g|mb|mib|m)\s*)?$/i.exec(text);
   if (!m?.[1]) return undefined;
   const n = Number.parseFloat(m[1]);
   const unit = (m[2] ?? "mb").toLowerCase();
