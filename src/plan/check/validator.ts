@@ -69,7 +69,11 @@ function editDistance(a: string, b: string): number {
 }
 
 function unknownToolMessage(name: string): string {
-  const near = catalog.map((tool) => tool.name).filter((known) => editDistance(known, name) <= 2);
+  // Names whose lengths differ by more than 2 are further apart than 2 edits: not worth a table of
+  // |known| × |name| cells (a megabyte-long name would cost seconds per tool).
+  const near = catalog
+    .map((tool) => tool.name)
+    .filter((known) => Math.abs(known.length - name.length) <= 2 && editDistance(known, name) <= 2);
   const hint = near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : "";
   return `unknown tool "${name}": not in the flyops catalog, and not "flyctl"${hint}`;
 }

@@ -17,9 +17,20 @@ function isOptionOrAssignment(word: string): boolean {
   return word.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(word);
 }
 
+/**
+ * Whether a word holds `/proc/` and, after it, `/environ`. Searched per word from the first
+ * `/proc/`, not as `\/proc\/\S*\/environ`, which re-reads the rest of a word at every `/proc/` in it.
+ */
+function readsProcEnviron(command: string): boolean {
+  return command.split(/\s/).some((word) => {
+    const proc = word.indexOf("/proc/");
+    return proc >= 0 && word.includes("/environ", proc + "/proc/".length);
+  });
+}
+
 /** Why this remote command would print environment variables, or undefined. */
 export function environmentDump(command: string): string | undefined {
-  if (/\/proc\/[^\s]*\/environ/.test(command)) return "it reads a process's environment from /proc";
+  if (readsProcEnviron(command)) return "it reads a process's environment from /proc";
   if (/\$(\{|[A-Za-z_])/.test(command)) return "it expands an environment variable";
   const words = command.split(SEPARATORS).filter(Boolean);
   for (const [i, word] of words.entries()) {
