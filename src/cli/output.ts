@@ -1,5 +1,7 @@
 import Table from "cli-table3";
-import type { Redactor } from "../security/redact.js";
+import { Redactor } from "../security/redact.js";
+import { RedactingStream } from "../security/redact-stream.js";
+import { heldCredentials } from "../security/secret-sources.js";
 import type { Logger } from "../logger.js";
 
 /** Where a command writes; tests pass collectors, the CLI passes process streams. */
@@ -8,9 +10,64 @@ export interface Io {
   stderr: (text: string) => void;
 }
 
-export const processIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+/** An Io whose every write is redacted; `flush` releases what it still holds back. */
+export interface GuardedIo extends Io {
+  flush(): void;
+}
+
+const guarded = new WeakMap<Io, Redactor>();
+
+/**
+ * The way out of a command: everything written through it is redacted with `redactor`, as a
+ * stream (a credential split between two writes is still caught, redact-stream.ts). An Io that is
+ * already guarded by the same redactor is returned as it is. Call `flush` when done, and before
+ * asking a person anything.
+ */
+export function guardIo(io: Io, redactor: Redactor): GuardedIo {
+  if (guarded.get(io) === redactor && "flush" in io) return io as GuardedIo;
+  const stdout = new RedactingStream(redactor, io.stdout);
+  const stderr = new RedactingStream(redactor, io.stderr);
+  const result: GuardedIo = {
+    stdout: (text) => stdout.write(text),
+    stderr: (text) => stderr.write(text),
+    flush: () => {
+      stdout.end();
+      stderr.end();
+    },
+  };
+  guarded.set(result, redactor);
+  return result;
+}
+
+let processOutput: { redactor: Redactor; io: GuardedIo } | undefined;
+
+/**
+ * The redactor of everything this process prints: it starts with every credential in reach
+ * (heldCredentials: Fly tokens, model keys, FLYOPS_* values, flyctl's own token), and commands add
+ * what they learn (the config file's token, secret values resolved at apply).
+ */
+export function outputRedactor(): Redactor {
+  return processStreams().redactor;
+}
+
+function processStreams(): { redactor: Redactor; io: GuardedIo } {
+  if (!processOutput) {
+    const redactor = new Redactor(heldCredentials(process.env));
+    const raw: Io = {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    };
+    processOutput = { redactor, io: guardIo(raw, redactor) };
+    guarded.set(processIo, redactor);
+  }
+  return processOutput;
+}
+
+/** The process's stdout and stderr, guarded by outputRedactor(): the one exit of the CLI. */
+export const processIo: GuardedIo = {
+  stdout: (text) => processStreams().io.stdout(text),
+  stderr: (text) => processStreams().io.stderr(text),
+  flush: () => processOutput?.io.flush(),
 };
 
 /**

@@ -6,6 +6,7 @@ import { flyCommand } from "./commands/fly.js";
 import { historyCommand } from "./commands/history.js";
 import { planCommand } from "./commands/plan.js";
 import { sandboxCommand } from "./commands/sandbox.js";
+import { processIo } from "./output.js";
 import { VERSION } from "../version.js";
 
 /** Builds the whole command tree. Kept apart from main.ts so tests can parse argv in-process. */
@@ -30,8 +31,12 @@ export function buildProgram(): Command {
   ]) {
     program.addCommand(command);
   }
+  // Commander's own messages (usage errors echo what was typed) and help leave redacted, like the rest.
+  const output = { writeOut: processIo.stdout, writeErr: processIo.stderr };
+  program.configureOutput(output);
   program.commands.forEach(function override(command: Command): void {
     command.exitOverride();
+    command.configureOutput(output);
     command.commands.forEach(override);
   });
   return program;

@@ -212,6 +212,7 @@ function credentialParts(value: string): string[] {
 export class Redactor {
   readonly #known = new Set<string>();
   #knownPattern: RegExp | undefined;
+  #multiLine = false;
 
   constructor(knownValues: Iterable<string> = []) {
     for (const value of knownValues) this.add(value);
@@ -221,6 +222,7 @@ export class Redactor {
   add(value: string): void {
     for (const part of credentialParts(value)) {
       if (part.length < MIN_KNOWN_LENGTH) continue;
+      if (/[\r\n]/.test(part)) this.#multiLine = true;
       for (const form of encodedForms(part)) this.#known.add(form);
     }
     this.#knownPattern = undefined;
@@ -228,8 +230,7 @@ export class Redactor {
 
   /** True when a known value spans lines: text cut at a line break could split it (redact-stream.ts). */
   knowsMultiLineValue(): boolean {
-    for (const value of this.#known) if (/[\r\n]/.test(value)) return true;
-    return false;
+    return this.#multiLine;
   }
 
   redact(text: string): string {

@@ -2,11 +2,10 @@ import { resolve } from "node:path";
 import confirmPrompt from "@inquirer/confirm";
 import { Command, Option } from "commander";
 import { z } from "zod";
-import { Redactor } from "../../security/redact.js";
 import { FlyopsError, RefusedError, UsageError } from "../../errors.js";
 import { FlyctlRunner } from "../../fly/flyctl.js";
 import { runApplyPlan, type ApplyReport } from "../../plan/apply/applier.js";
-import { stderrLogger } from "../output.js";
+import { guardIo, processIo, stderrLogger } from "../output.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 
@@ -43,11 +42,15 @@ function parseOptions(raw: ApplyCommandOptions): z.infer<typeof applyOptionsSche
 
 /** The default outside world, with questions asked on stderr: stdout stays JSON-only under --json. */
 export function applyDeps(): CommandDeps {
+  const defaults = defaultDeps();
   return {
-    ...defaultDeps(),
+    ...defaults,
     confirm: async (message) => {
+      // What was written so far comes first; the question is printed by the prompt, so redacted here.
+      processIo.flush();
       try {
-        return await confirmPrompt({ message, default: false }, { output: process.stderr });
+        const question = defaults.redactor.redact(message);
+        return await confirmPrompt({ message: question, default: false }, { output: process.stderr });
       } catch {
         // Ctrl-C or a closed terminal is a "no".
         return false;
@@ -75,11 +78,32 @@ export async function runApply(
   const options = parseOptions(rawOptions);
   if (options.interrupted && !options.resume)
     throw new UsageError("--interrupted only applies with --resume");
-  const json = options.json || options.raw;
   const cwd = deps.cwd ?? process.cwd();
   const planPath = resolve(cwd, file);
-  const redactor = new Redactor();
-  const progress = (line: string): void => deps.io.stderr(`${redactor.redact(line)}\n`);
+  const { redactor } = deps;
+  const io = guardIo(deps.io, redactor);
+  // The plan's review is on the screen before the question about it.
+  const confirm = async (message: string): Promise<boolean> => {
+    io.flush();
+    return deps.confirm(message);
+  };
+  try {
+    return await applyWith(file, planPath, cwd, options, { ...deps, io, confirm });
+  } finally {
+    io.flush();
+  }
+}
+
+async function applyWith(
+  file: string,
+  planPath: string,
+  cwd: string,
+  options: z.output<typeof applyOptionsSchema>,
+  deps: CommandDeps,
+): Promise<ApplyReport> {
+  const { redactor } = deps;
+  const json = options.json || options.raw;
+  const progress = (line: string): void => deps.io.stderr(`${line}\n`);
   const runtime = await deps.createRuntime({
     app: options.app,
     org: options.org,
@@ -138,7 +162,7 @@ export async function runApply(
   } finally {
     await runtime.close();
   }
-  deps.io.stdout(redactor.redact(json ? `${JSON.stringify(report, null, 2)}\n` : humanReport(report)));
+  deps.io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : humanReport(report));
   const hint = report.hint === undefined ? undefined : redactor.redact(report.hint);
   if (report.status === "refused")
     throw new RefusedError(redactor.redact(report.message ?? "refused"), { hint });

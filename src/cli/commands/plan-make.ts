@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { z } from "zod";
-import { Redactor } from "../../security/redact.js";
 import { UsageError } from "../../errors.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import { makePlan } from "../../plan/maker/maker.js";
@@ -10,7 +9,7 @@ import { URL_PASSWORD, withheldNote, withholdSecretValues } from "../../security
 import { defaultPlanPath, writePlanFile } from "../../plan/schema/plan-file.js";
 import { renderReview, reviewPlan, type PlanReview } from "../../plan/check/review.js";
 import type { PlanFile } from "../../plan/schema/schema.js";
-import { stderrLogger } from "../output.js";
+import { guardIo, stderrLogger } from "../output.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 
@@ -64,7 +63,34 @@ export async function runPlanMake(
     });
   }
 
-  const redactor = new Redactor(MODEL_KEY_VARIABLES.flatMap((name) => deps.env[name] ?? []));
+  const { redactor } = deps;
+  for (const name of MODEL_KEY_VARIABLES) if (deps.env[name]) redactor.add(deps.env[name]);
+  const io = guardIo(deps.io, redactor);
+  try {
+    return await makeAndWrite(text, { json, allowDestructive, cwd, now, outputPath }, options, {
+      ...deps,
+      io,
+    });
+  } finally {
+    io.flush();
+  }
+}
+
+interface MakeSettings {
+  json: boolean;
+  allowDestructive: boolean;
+  cwd: string;
+  now: Date;
+  outputPath: string | undefined;
+}
+
+async function makeAndWrite(
+  text: string,
+  { json, allowDestructive, cwd, now, outputPath }: MakeSettings,
+  options: z.output<typeof planMakeOptionsSchema>,
+  deps: CommandDeps,
+): Promise<PlanMakeResult> {
+  const { redactor } = deps;
   const log = stderrLogger(deps.io, redactor, options.verbose || Boolean(deps.env.FLYOPS_DEBUG));
   const runtime = await deps.createRuntime({
     app: options.app,
