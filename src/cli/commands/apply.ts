@@ -128,6 +128,7 @@ async function applyWith(
         ignoreDrift: options.ignoreDrift,
         secretsVia: options.secretsVia,
         interrupted: options.interrupted,
+        allowEnv: runtime.config.secretsAllowEnv,
       },
       {
         ctx: runtime.ctx,

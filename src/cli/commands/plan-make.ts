@@ -116,13 +116,15 @@ async function makeAndWrite(
       ctx: runtime.ctx,
       redactor,
       allowDestructive,
+      allowEnv: runtime.config.secretsAllowEnv,
       now,
       onToolCall: (tool, ok) => deps.io.stderr(`  ${tool}${ok ? "" : " (failed)"}\n`),
     });
     const path = outputPath ?? defaultPlanPath(kept, now, cwd);
     await writePlanFile(path, made.plan);
     const file = relative(cwd, path) || path;
-    const review = await reviewPlan(made.plan, { file, allowDestructive, ctx: runtime.ctx });
+    const allowEnv = runtime.config.secretsAllowEnv;
+    const review = await reviewPlan(made.plan, { file, allowDestructive, allowEnv, ctx: runtime.ctx });
     const result: PlanMakeResult = {
       file,
       plan: made.plan,

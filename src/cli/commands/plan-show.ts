@@ -56,6 +56,8 @@ export async function runPlanShow(
     const review = await reviewPlan(raw, {
       file,
       allowDestructive: options.allowDestructive || options.destroyer,
+      // Offline, a config file that cannot be read allows nothing: the review is the stricter for it.
+      allowEnv: runtime?.config.secretsAllowEnv ?? [],
       ctx: runtime?.ctx,
       offlineNote,
     });

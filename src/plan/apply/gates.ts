@@ -185,5 +185,6 @@ export function stepRunner(options: ApplyOptions, io: ApplyIo): Parameters<typeo
     redactor: io.redactor,
     secretsVia: options.secretsVia,
     credentials: heldCredentials(io.env, io.credentials),
+    allowEnv: options.allowEnv,
   };
 }

@@ -21,6 +21,8 @@ export interface StepRunner {
   secretsVia: SecretsVia;
   /** Every credential the process holds: a secret value that is or contains one is refused. */
   credentials: readonly string[];
+  /** Other tools' credential variables a secret may be read from: the config file's secrets.allow_env. */
+  allowEnv?: readonly string[];
 }
 
 const RESULT_FIELDS = [
@@ -70,6 +72,7 @@ async function runSecretsSet(step: StepLike, runner: StepRunner, dryRun: boolean
     env: runner.env,
     cwd: runner.cwd,
     credentials: runner.credentials,
+    allowEnv: runner.allowEnv,
     onValue: (value) => runner.redactor.add(value),
   });
   const effect: StepEffect = { app: String(step.input.app), secrets: Object.keys(values).sort() };

@@ -2,7 +2,12 @@ import { z } from "zod";
 import { catalog, findTool } from "../../../tools/index.js";
 import { containsToken, Redactor } from "../../security/redact.js";
 import { judgeFlyctl } from "../flyctl/rules.js";
-import { NO_TILDE, credentialEnvReason, sensitivePathReason } from "../../security/secret-sources.js";
+import {
+  NO_TILDE,
+  envSourceRefusal,
+  sensitivePathReason,
+  type EnvSourceRefusal,
+} from "../../security/secret-sources.js";
 import { Expectation, FlyctlInput, PlanFile, StepFields } from "../schema/schema.js";
 
 /**
@@ -21,6 +26,8 @@ export interface Finding {
 
 export interface ValidationPolicy {
   allowDestructive: boolean;
+  /** Other tools' credential variables a `fromEnv` may name: the config file's secrets.allow_env. */
+  allowEnv?: readonly string[];
 }
 
 export interface ValidationResult {
@@ -116,27 +123,32 @@ function add(
   ctx.findings.push({ ...(id === undefined ? {} : { step: id }), rule, severity, message });
 }
 
-/** A secret reference may not read flyops's or flyctl's own credentials (secret-sources.ts). */
+/** A secret reference may not read flyops's, flyctl's or (unless allowed) other tools' credentials (secret-sources.ts). */
 function checkSecretSource(
   ctx: Context,
   step: StepView,
   name: string,
   source: Record<string, unknown>,
 ): void {
-  const why =
+  const fileWhy = typeof source.fromFile === "string" ? sensitivePathReason(source.fromFile) : undefined;
+  const refusal: EnvSourceRefusal | undefined =
     typeof source.fromEnv === "string"
-      ? credentialEnvReason(source.fromEnv)
-      : typeof source.fromFile === "string"
-        ? sensitivePathReason(source.fromFile)
-        : undefined;
-  if (why === undefined) return;
+      ? envSourceRefusal(source.fromEnv, ctx.policy.allowEnv)
+      : fileWhy === undefined
+        ? undefined
+        : { why: fileWhy };
+  if (refusal === undefined) return;
+  const { why } = refusal;
   const key = typeof source.fromEnv === "string" ? "fromEnv" : "fromFile";
+  const after =
+    refusal.hint ??
+    (why === NO_TILDE ? undefined : "a plan may not copy flyops's or flyctl's own credentials into an app");
   add(
     ctx,
     step.id,
     "secret-source",
     "block",
-    `${pathText([...step.base, "input", "secrets", name, key])}: ${why}${why === NO_TILDE ? "" : "; a plan may not copy flyops's or flyctl's own credentials into an app"}`,
+    `${pathText([...step.base, "input", "secrets", name, key])}: ${why}${after === undefined ? "" : `; ${after}`}`,
   );
 }
 

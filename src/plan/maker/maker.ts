@@ -39,6 +39,8 @@ export interface MakePlanOptions {
   ctx: ToolContext;
   redactor: Redactor;
   allowDestructive: boolean;
+  /** Other tools' credential variables a secret may be read from: the config file's secrets.allow_env. */
+  allowEnv?: readonly string[];
   now?: Date;
   maxProposals?: number;
   maxSteps?: number;
@@ -121,7 +123,10 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
         steps,
         preconditions: mergePreconditions(proposal.preconditions, derived),
       };
-      const verdict = validatePlan(plan, { allowDestructive: options.allowDestructive });
+      const verdict = validatePlan(plan, {
+        allowDestructive: options.allowDestructive,
+        allowEnv: options.allowEnv,
+      });
       const blocking = [
         ...verdict.findings.filter((f) => f.severity === "block"),
         ...heldCredential(plan, options.redactor),
