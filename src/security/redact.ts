@@ -23,6 +23,11 @@ const VALUE_CHAR = String.raw`(?:[^\s"'\\,]|\\/)`;
 // Text already redacted is not a token: redaction is idempotent and containsToken(redact(x)) is false.
 const NOT_MARKER = String.raw`(?!\[REDACTED\])`;
 
+// The names a credential follows, with the blanks (and for a header, the `:` or `=`) after them.
+const FLYV1_LEAD = String.raw`\b[Ff]ly[Vv]1\s+`;
+const BEARER_LEAD = String.raw`\b(?:[Bb]earer|BEARER)\s+`;
+const AUTHORIZATION_LEAD = String.raw`\b(?:[Aa]uthorization|AUTHORIZATION)\\?["']?\s*[:=]\s*`;
+
 /** Fly tokens and model keys: they carry their own prefix. Tried where one of these starts. */
 const PREFIXED_START = /fo1_|fm1[ra]_|fm2_|sk-/g;
 /** Whether any rule could match at all: most texts hold no prefix and no name, and are done here. */
@@ -76,13 +81,13 @@ const RULES: readonly Rule[] = [
   // can begin only where the blanks after the scheme end.
   {
     value: sticky(String.raw`${NOT_MARKER}${VALUE_CHAR}+(?:,${VALUE_CHAR}+)*`),
-    leadEnds: endsOf(/\b[Ff]ly[Vv]1\s+/g),
+    leadEnds: endsOf(new RegExp(FLYV1_LEAD, "g")),
   },
-  { value: sticky(String.raw`${BEARER_CHAR}{16,}`), leadEnds: endsOf(/\b(?:[Bb]earer|BEARER)\s+/g) },
+  { value: sticky(String.raw`${BEARER_CHAR}{16,}`), leadEnds: endsOf(new RegExp(BEARER_LEAD, "g")) },
   // The whole value of an Authorization header: a header line, a JSON property, or escaped JSON in JSON.
   {
     value: sticky(String.raw`${NOT_MARKER}(?:[^\s"'\\]|\\/)(?:[^"'\r\n\\]|\\/)*`),
-    leadEnds: endsOf(/\b(?:[Aa]uthorization|AUTHORIZATION)\\?["']?\s*[:=]\s*/g, afterEscapeAndQuote),
+    leadEnds: endsOf(new RegExp(AUTHORIZATION_LEAD, "g"), afterEscapeAndQuote),
   },
   // Model API keys. The typed prefixes (sk-proj-, sk-ant-, ...) are distinctive enough to match anywhere;
   // a bare "sk-" must start a word, so that app names such as "task-queue-worker-production" stay readable.
@@ -97,9 +102,9 @@ const RULES: readonly Rule[] = [
 export const TOKEN_PATTERN = new RegExp(
   [
     RULES[0]!.value.source,
-    String.raw`\b[Ff]ly[Vv]1\s+${RULES[1]!.value.source}`,
-    String.raw`\b(?:[Bb]earer|BEARER)\s+${RULES[2]!.value.source}`,
-    String.raw`\b(?:[Aa]uthorization|AUTHORIZATION)\\?["']?\s*[:=]\s*\\?["']?${RULES[3]!.value.source}`,
+    FLYV1_LEAD + RULES[1]!.value.source,
+    BEARER_LEAD + RULES[2]!.value.source,
+    String.raw`${AUTHORIZATION_LEAD}\\?["']?${RULES[3]!.value.source}`,
     RULES[4]!.value.source,
     RULES[5]!.value.source,
   ].join("|"),
