@@ -22,9 +22,11 @@ export default tseslint.config(
 );
 
 /**
- * Layers import only downward: cli → (mcp, agent, plan) → llm → tools → fly → security/config.
+ * Layers import only downward: cli → (mcp, agent, plan) → llm → tools → fly → security/config,
+ * and every layer may use src/platform (Fly's states, sizes and regions), which imports nothing.
  * Each entry names a layer and the folders it must never import; a relative path that reaches
- * one of them (`../cli/output.js`, `../../src/plan/x.js`) is refused by lint.
+ * one of them (`../cli/output.js`, `../../src/plan/x.js`) is refused by lint. The last entry
+ * that matches a file decides its rule, so every layer under src/ lists `test` itself.
  */
 function layers() {
   const folder = (name) => [`**/${name}`, `**/${name}/**`, `../${name}/**`, `./${name}/**`];
@@ -43,28 +45,50 @@ function layers() {
     ),
     never(
       ["src/fly/**/*.ts"],
-      ["tools", "cli", "agent", "plan", "llm", "mcp", "sandbox"],
+      ["test", "tools", "cli", "agent", "plan", "llm", "mcp", "sandbox"],
       "src/fly is below the catalog and every front",
     ),
     never(
       ["src/security/**/*.ts", "src/config/**/*.ts"],
-      ["tools", "cli", "agent", "plan", "llm", "mcp", "sandbox", "fly"],
+      ["test", "tools", "cli", "agent", "plan", "llm", "mcp", "sandbox", "fly"],
       "security and config are the bottom layer",
     ),
     never(
       ["src/llm/**/*.ts"],
-      ["cli", "agent", "plan", "mcp", "sandbox"],
+      ["test", "cli", "agent", "plan", "mcp", "sandbox"],
       "models know nothing of the fronts",
     ),
     never(
       ["src/agent/**/*.ts", "src/plan/**/*.ts", "src/mcp/**/*.ts"],
-      ["cli", "sandbox"],
+      ["test", "cli", "sandbox"],
       "core never imports the CLI",
     ),
-    never(
+    only(
       ["src/sandbox/**/*.ts"],
-      ["tools", "cli", "agent", "plan", "llm", "mcp", "fly", "security", "config"],
-      "the sandbox stands alone: it imports only shared constants",
+      ["../platform", "../errors.js", "../logger.js"],
+      "the sandbox stands alone: of the product it imports only the shared Fly constants (src/platform), the error classes and the log interface",
+    ),
+    only(
+      ["src/platform/**/*.ts"],
+      [],
+      "src/platform holds Fly's constants and imports nothing of the product",
     ),
   ];
+}
+
+/**
+ * A folder that may import nothing outside itself but `allowed` (paths relative to the folder's
+ * files, as written in their imports): any other import that leaves the folder is refused.
+ */
+function only(files, allowed, why) {
+  const leaving = ["../*", "../../*", "../../../*"];
+  return {
+    files,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: [...leaving, ...allowed.map((path) => `!${path}`)], message: why }] },
+      ],
+    },
+  };
 }

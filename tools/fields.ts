@@ -1,4 +1,17 @@
 import { z } from "zod";
+import {
+  CPU_COUNTS,
+  CPU_KINDS,
+  GUEST_LIMITS,
+  MAX_MEMORY_MB,
+  MEMORY_STEP_MB,
+  MIN_MEMORY_MB,
+  describeGuestProblem,
+  guestProblems,
+  listOfCounts,
+  type CpuKind,
+} from "../src/platform/guest-sizes.js";
+import { MACHINE_STATES } from "../src/platform/machine-states.js";
 import * as ids from "./id-fields.js";
 import { VIEW_MAX_LIMIT, VIEW_MAX_ROWS } from "./view.js";
 
@@ -22,20 +35,8 @@ export const region = ids.regionCode.describe('Fly region code, e.g. "iad", "ams
 
 export const hostname = ids.hostname.describe('Custom domain of the certificate, e.g. "www.example.com"');
 
-/** Every state Fly reports for a machine: resting ones, the ones on the way between, and failed. */
-export const MACHINE_STATES = [
-  "created",
-  "starting",
-  "started",
-  "stopping",
-  "stopped",
-  "suspending",
-  "suspended",
-  "replacing",
-  "destroying",
-  "destroyed",
-  "failed",
-] as const;
+/** Every state Fly reports a machine in (src/platform/machine-states.ts, from Fly's machine-states doc). */
+export { MACHINE_STATES };
 
 // A model (or a person on the CLI) may write "stopped,suspended"; both forms mean the same filter.
 export const machineStates = z
@@ -74,23 +75,50 @@ export const attached = z
   .boolean()
   .describe("true: only volumes attached to a machine; false: only unattached volumes");
 
-export const guest = z
+/**
+ * A machine's size, held to Fly's rules (src/platform/guest-sizes.ts): each field alone here, and
+ * which CPU counts and memory each CPU kind allows in `guest`. `guestFields` is for a partial size.
+ */
+export const guestFields = z
   .object({
-    cpu_kind: z.enum(["shared", "performance"]).describe('"shared" or "performance" CPUs'),
+    cpu_kind: z.enum(CPU_KINDS).describe('"shared" or "performance" CPUs'),
     cpus: z
-      .union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16)])
-      .describe("Number of CPUs: 1, 2, 4, 8 or 16"),
+      .union(literals(CPU_COUNTS))
+      .describe(`Number of CPUs: ${cpuCounts("shared")} shared, or ${cpuCounts("performance")} performance`),
     memory_mb: z
       .number()
       .int()
-      .min(256)
-      .max(131072)
-      .refine((n) => n % 256 === 0, "memory_mb must be a multiple of 256")
-      .describe("Memory in MB, a multiple of 256, e.g. 512 or 2048"),
+      .min(MIN_MEMORY_MB)
+      .max(MAX_MEMORY_MB)
+      .refine((n) => n % MEMORY_STEP_MB === 0, `memory_mb must be a multiple of ${MEMORY_STEP_MB}`)
+      .describe(`Memory in MB, a multiple of ${MEMORY_STEP_MB}, e.g. 512 or 2048`),
   })
-  .strict()
+  .strict();
+
+export const guest = guestFields
+  .superRefine((size, ctx) => {
+    for (const problem of guestProblems(size))
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: [problem.field],
+        message: describeGuestProblem(problem),
+      });
+  })
   .describe(
     'Machine size, e.g. {"cpu_kind": "shared", "cpus": 1, "memory_mb": 512} for shared-cpu-1x with 512MB',
   );
+
+function cpuCounts(kind: CpuKind): string {
+  return listOfCounts(GUEST_LIMITS[kind].cpus);
+}
+
+/** A union of number literals, as zod wants it: two or more members. */
+function literals(
+  values: readonly number[],
+): [z.ZodLiteral<number>, z.ZodLiteral<number>, ...z.ZodLiteral<number>[]] {
+  const [first, second, ...rest] = values.map((v) => z.literal(v));
+  if (!first || !second) throw new Error("a union needs two values at least");
+  return [first, second, ...rest];
+}
 
 export const sizeGb = z.number().int().min(1).max(500).describe("Volume size in GB");

@@ -2,6 +2,13 @@ import { FlyopsError } from "../src/errors.js";
 import { FlyApiError } from "../src/fly/errors.js";
 import type { FlyRest } from "../src/fly/rest.js";
 import type { Machine } from "../src/fly/schemas.js";
+import {
+  RESTING_STATES,
+  STARTABLE_STATES,
+  STATE_ACTIONS,
+  isResting,
+  type StateAction,
+} from "../src/platform/machine-states.js";
 import type { ToolContext } from "./define-tool.js";
 
 export type MachineAction = "start" | "stop" | "suspend" | "restart" | "cordon" | "uncordon";
@@ -28,39 +35,7 @@ export interface WaitSpec {
 const WAIT_SECONDS = 60;
 const WAIT_POLLS = 2;
 
-/** States a machine rests in; anything else (starting, stopping, replacing, ...) is on its way. */
-const RESTING_STATES: ReadonlySet<string> = new Set([
-  "created",
-  "started",
-  "stopped",
-  "suspended",
-  "failed",
-  "destroyed",
-]);
-
-/** Whether a machine in `state` has settled; no state at all is taken as settled (nothing to wait for). */
-export function isResting(state: string | null | undefined): boolean {
-  return state == null || RESTING_STATES.has(state);
-}
-
 type RestAction = (rest: FlyRest, app: string, id: string, signal: AbortSignal | undefined) => Promise<void>;
-
-export type StateAction = "start" | "stop" | "suspend";
-
-/**
- * What start, stop and suspend lead to, the state on the way there, and the resting states the
- * action is the ordinary way out of. A machine resting anywhere else was put there by something
- * other than this action (Fly stops a machine it cannot suspend), and sending it again blindly
- * may fail forever: a resumed plan asks the person instead (src/plan/reconcile.ts).
- */
-export const STATE_ACTIONS: Record<
-  StateAction,
-  { target: "started" | "stopped" | "suspended"; via: string; from: readonly string[] }
-> = {
-  start: { target: "started", via: "starting", from: ["stopped", "suspended", "created", "failed"] },
-  stop: { target: "stopped", via: "stopping", from: ["started", "suspended"] },
-  suspend: { target: "suspended", via: "suspending", from: ["started"] },
-};
 
 const SEND: Record<StateAction, RestAction> = {
   start: (r, a, id, s) => r.startMachine(a, id, s),
@@ -80,18 +55,6 @@ export class MachineStateError extends FlyopsError {
     this.state = init.state;
   }
 }
-
-/** States Fly refuses to destroy from unless forced (a running machine, or one on its way). */
-export const RUNNING_STATES: ReadonlySet<string> = new Set([
-  "started",
-  "starting",
-  "replacing",
-  "stopping",
-  "suspending",
-]);
-
-/** A machine that can be started again rests in one of these. */
-const STARTABLE: ReadonlySet<string> = new Set(["stopped", "suspended", "created"]);
 
 /** A machine did not get where a change was taking it: the change must not be reported done. */
 export class MachineWaitError extends FlyopsError {
@@ -206,7 +169,7 @@ export async function restartMachine(
       id,
       state,
       message: "only a running machine can be restarted",
-      hint: STARTABLE.has(state)
+      hint: STARTABLE_STATES.has(state)
         ? `start it with \`flyops fly start machine ${id} --app ${app}\``
         : `see where it is with \`flyops fly get machine ${id} --app ${app}\`, and restart it once it runs`,
     });

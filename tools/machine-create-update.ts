@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { Machine, MachineConfig } from "../src/fly/schemas.js";
+import { STARTABLE_STATES, isResting } from "../src/platform/machine-states.js";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import * as ids from "./id-fields.js";
 import { ToolInputError } from "./invoke.js";
-import { isResting, waitForMachine } from "./machine-actions.js";
+import { waitForMachine } from "./machine-actions.js";
 import { machineEffect, machinePreconditions } from "./machine-steps.js";
 import { machineRow, sortMachines } from "./machine-view.js";
 import { appExists, identity, type PreconditionRead } from "./step-knowledge.js";
@@ -96,7 +97,7 @@ export const machinesUpdate = defineTool({
       app: f.app,
       machine_id: f.machineId,
       image: ids.imageRef.optional().describe("New Docker image"),
-      guest: f.guest.partial().optional().describe('Size fields to change, e.g. {"memory_mb": 1024}'),
+      guest: f.guestFields.partial().optional().describe('Size fields to change, e.g. {"memory_mb": 1024}'),
     })
     .strict(),
   async run(ctx, input) {
@@ -117,7 +118,8 @@ export const machinesUpdate = defineTool({
     const unchanged =
       image === config.image && Object.entries(input.guest ?? {}).every(([k, v]) => config.guest?.[k] === v);
     if (unchanged) return { changed: false, machine };
-    const keepDown = KEEP_DOWN.has(machine.state ?? "");
+    // A machine resting down (stopped, suspended, never started) would be launched by the update unless told not to.
+    const keepDown = STARTABLE_STATES.has(machine.state ?? "");
     const updated = await ctx.fly.rest.updateMachine(
       input.app,
       input.machine_id,
@@ -168,9 +170,6 @@ async function currentImage(ctx: ToolContext, app: string): Promise<string | und
   );
   return newest[0]?.config?.image ?? undefined;
 }
-
-/** Resting states Fly would launch a machine from on update unless told not to. */
-const KEEP_DOWN = new Set(["stopped", "suspended", "created"]);
 
 /**
  * What a copy of `source` keeps, as `fly machine clone` does: everything that makes it part of

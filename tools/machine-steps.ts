@@ -1,5 +1,6 @@
 import type { Machine } from "../src/fly/schemas.js";
-import { STATE_ACTIONS, isResting, type MachineAction, type MachineActionResult } from "./machine-actions.js";
+import { STATE_ACTIONS, isResting } from "../src/platform/machine-states.js";
+import type { MachineAction, MachineActionResult } from "./machine-actions.js";
 import {
   appExists,
   identity,

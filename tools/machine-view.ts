@@ -1,4 +1,5 @@
-import type { MachineState } from "../src/fly/rest.js";
+import { isCpuKind, presetName } from "../src/platform/guest-sizes.js";
+import { isListFilterState, type ListFilterState } from "../src/platform/machine-states.js";
 import type { Machine, OrgMachine } from "../src/fly/schemas.js";
 import {
   countGroups,
@@ -81,12 +82,10 @@ export interface GuestParts {
  * local model's own counts, are named by this.
  */
 export function sizeOf({ cpu_kind, cpus, memory_mb }: GuestParts): string {
-  const preset =
-    cpus == null
-      ? "unknown"
-      : cpu_kind === "performance"
-        ? `performance-${cpus}x`
-        : `${cpu_kind ?? "shared"}-cpu-${cpus}x`;
+  // A guest without a kind has Fly's default one, shared (fly-go DefaultVMSize); fly-go's ToSize
+  // names no other kind either.
+  const kind = cpu_kind ?? "shared";
+  const preset = cpus == null || !isCpuKind(kind) ? "unknown" : presetName(kind, cpus);
   return `${preset}:${memory_mb == null ? "unknown" : `${memory_mb}MB`}`;
 }
 
@@ -150,22 +149,20 @@ export function listOrCount<M extends AnyMachine>(
   return take(sortMachines(machines, input.sort ?? "created", input.order), input.limit);
 }
 
-/** The states Fly's list endpoints document as filters; others are filtered here, after listing. */
-const SERVER_FILTER_STATES: ReadonlySet<string> = new Set(["created", "started", "stopped", "suspended"]);
-
 /**
  * The part of a state filter Fly applies itself: `state` only when every state asked for is
  * one its list endpoints document, and `include_deleted` when destroyed machines are asked for
  * (Fly hides them otherwise). `filterMachines` applies the whole filter afterwards either way.
  */
 export function stateQuery(states: readonly string[] | undefined): {
-  state?: MachineState[];
+  state?: ListFilterState[];
   include_deleted?: boolean;
 } {
   if (states === undefined) return {};
-  const serverSide = states.every((s) => SERVER_FILTER_STATES.has(s));
+  // Fly filters only on the states its list endpoints document; others are filtered here, after listing.
+  const serverSide = states.filter(isListFilterState);
   return {
-    ...(serverSide ? { state: states as MachineState[] } : {}),
+    ...(serverSide.length === states.length ? { state: serverSide } : {}),
     ...(states.includes("destroyed") ? { include_deleted: true } : {}),
   };
 }

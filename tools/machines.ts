@@ -1,15 +1,10 @@
 import { z } from "zod";
 import type { Machine, OrgMachine } from "../src/fly/schemas.js";
+import { RUNNING_STATES } from "../src/platform/machine-states.js";
 import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
 import { machinesCreate, machinesUpdate } from "./machine-create-update.js";
-import {
-  MachineStateError,
-  RUNNING_STATES,
-  actionView,
-  runMachineAction,
-  type MachineAction,
-} from "./machine-actions.js";
+import { MachineStateError, actionView, runMachineAction, type MachineAction } from "./machine-actions.js";
 import { actionStep, destroyStep } from "./machine-steps.js";
 import {
   MACHINE_COUNTS,

@@ -1,17 +1,17 @@
 import type { z } from "zod";
 import { FlyopsError } from "../errors.js";
+import type { ListFilterState, WaitState } from "../platform/machine-states.js";
 import type { HttpRequest, HttpTransport } from "./http.js";
 import { checkSegment } from "./path-safety.js";
 import type { MachineConfig } from "./schemas.js";
 
 /** Request and paging shapes of the REST client, and the plumbing every method shares. */
 
-export type MachineState = "created" | "started" | "stopped" | "suspended";
-export type WaitState = "started" | "stopped" | "suspended" | "destroyed" | "failed" | "settled";
+export type { ListFilterState, WaitState };
 export type Signal = "SIGHUP" | "SIGINT" | "SIGQUIT" | "SIGKILL" | "SIGUSR1" | "SIGUSR2" | "SIGTERM";
 
 export interface ListMachinesQuery {
-  state?: readonly MachineState[];
+  state?: readonly ListFilterState[];
   region?: string;
   /** Omits config, checks and events: cheap, but without sizes or images. */
   summary?: boolean;

@@ -1,8 +1,17 @@
 import { z } from "zod";
+import {
+  CPU_KINDS,
+  DEFAULT_PRESET,
+  GUEST_PRESETS,
+  defaultMemoryMb,
+  guestProblems,
+  isCpuKind,
+  isPresetName,
+  type GuestProblem,
+} from "../platform/guest-sizes.js";
+import { isRegion } from "../platform/regions.js";
 import { readBody } from "./body.js";
 import { badRequest } from "./http-error.js";
-import { GUEST_PRESETS, type GuestPreset } from "./seed-builders.js";
-import { isRegion } from "./regions.js";
 import type { MachineConfig, MachineGuest } from "./types.js";
 
 /** The keys of fly.MachineConfig; Fly's decoder drops any other key, and so does the sandbox. */
@@ -105,12 +114,16 @@ export function parseMachineRequest(body: unknown): MachineRequestInput {
 }
 
 function resolveGuest(input: z.infer<typeof GuestInput> | undefined, size: string | undefined): MachineGuest {
-  if (size !== undefined && !(size in GUEST_PRESETS)) throw badRequest(`invalid config.size "${size}"`);
+  if (size !== undefined && !isPresetName(size)) throw badRequest(`invalid config.size "${size}"`);
   const given = stripUndefined(input ?? {});
-  const guest: MachineGuest = { ...GUEST_PRESETS[(size ?? "shared-cpu-1x") as GuestPreset], ...given };
+  const guest: MachineGuest = { ...GUEST_PRESETS[size ?? DEFAULT_PRESET], ...given };
   // A kind or CPU count without memory gets that size's smallest memory, as flyctl's presets do.
-  if (given.memory_mb === undefined && (given.cpu_kind !== undefined || given.cpus !== undefined)) {
-    guest.memory_mb = (guest.cpu_kind === "performance" ? 2048 : 256) * guest.cpus;
+  if (
+    given.memory_mb === undefined &&
+    (given.cpu_kind !== undefined || given.cpus !== undefined) &&
+    isCpuKind(guest.cpu_kind)
+  ) {
+    guest.memory_mb = defaultMemoryMb(guest.cpu_kind, guest.cpus);
   }
   validateGuest(guest);
   return guest;
@@ -120,26 +133,23 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Fly's sizing rules: shared CPUs get 256 MB–2 GB each, performance CPUs 2–8 GB each, in steps of 256 MB. */
+/** Fly's sizing rules (src/platform/guest-sizes.ts), refused as the API refuses a bad body: 400, the first problem. */
 function validateGuest(guest: MachineGuest): void {
-  const { cpu_kind: kind, cpus, memory_mb: memory } = guest;
-  if (kind !== "shared" && kind !== "performance")
-    throw badRequest(`invalid config.guest.cpu_kind "${kind}": use shared or performance`);
-  const allowedCpus = kind === "shared" ? [1, 2, 4, 6, 8] : [1, 2, 4, 8, 16];
-  if (!allowedCpus.includes(cpus))
-    throw badRequest(
-      `invalid config.guest.cpus ${cpus} for ${kind} cpus: use one of ${allowedCpus.join(", ")}`,
-    );
-  if (memory % 256 !== 0)
-    throw badRequest(`invalid config.guest.memory_mb ${memory}: must be a multiple of 256`);
-  const min = kind === "shared" ? 256 * cpus : 2048 * cpus;
-  const max = kind === "shared" ? 2048 * cpus : 8192 * cpus;
-  if (memory < min)
-    throw badRequest(
-      `invalid config.guest.memory_mb ${memory}: ${cpus} ${kind} cpu(s) need at least ${min} MB`,
-    );
-  if (memory > max)
-    throw badRequest(
-      `invalid config.guest.memory_mb ${memory}: ${cpus} ${kind} cpu(s) allow at most ${max} MB`,
-    );
+  const [problem] = guestProblems(guest);
+  if (problem) throw badRequest(guestRefusal(problem));
+}
+
+function guestRefusal(problem: GuestProblem): string {
+  switch (problem.rule) {
+    case "kind":
+      return `invalid config.guest.cpu_kind "${problem.kind}": use ${CPU_KINDS.join(" or ")}`;
+    case "cpus":
+      return `invalid config.guest.cpus ${problem.cpus} for ${problem.kind} cpus: use one of ${problem.allowed.join(", ")}`;
+    case "step":
+      return `invalid config.guest.memory_mb ${problem.memory}: must be a multiple of ${problem.step}`;
+    case "min":
+      return `invalid config.guest.memory_mb ${problem.memory}: ${problem.cpus} ${problem.kind} cpu(s) need at least ${problem.limit} MB`;
+    case "max":
+      return `invalid config.guest.memory_mb ${problem.memory}: ${problem.cpus} ${problem.kind} cpu(s) allow at most ${problem.limit} MB`;
+  }
 }

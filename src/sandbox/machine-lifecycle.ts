@@ -1,19 +1,10 @@
+import { RESTING_STATES } from "../platform/machine-states.js";
 import { failedPrecondition } from "./http-error.js";
 import { ulidFor } from "./ids.js";
 import type { SandboxStore } from "./store.js";
 import type { MachineRecord, MachineState } from "./types.js";
 
 const MAX_EVENTS = 50;
-
-/** States a machine rests in; anything else is on its way somewhere. */
-export const SETTLED_STATES: ReadonlySet<MachineState> = new Set([
-  "created",
-  "started",
-  "stopped",
-  "suspended",
-  "failed",
-  "destroyed",
-]);
 
 /**
  * Moves machines between Fly's states. With `transitionMs` 0 a change lands at once; otherwise
@@ -40,7 +31,7 @@ export class MachineLifecycle {
 
   /** Refuses to act on a machine that is between states, as flyd does. */
   requireSettled(machine: MachineRecord, action: string): void {
-    if (!SETTLED_STATES.has(machine.state)) {
+    if (!RESTING_STATES.has(machine.state)) {
       throw failedPrecondition(
         `unable to ${action} machine, it is ${machine.state}; wait for it to settle and try again`,
       );

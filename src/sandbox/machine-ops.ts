@@ -1,3 +1,4 @@
+import { RUNNING_STATES } from "../platform/machine-states.js";
 import { badRequest, failedPrecondition, notFound } from "./http-error.js";
 import { hexDigestOf, machineIdFor, privateIpFor, ulidFor } from "./ids.js";
 import { imageRefFor } from "./image-ref.js";
@@ -139,15 +140,13 @@ export function updateMachine(
   store.changed(machine);
 }
 
-const RUNNING = new Set(["started", "starting", "replacing", "stopping", "suspending"]);
-
 /** Fly refuses to destroy a running machine unless forced; a destroyed machine frees its volumes. */
 export function destroyMachine(
   { store, lifecycle }: RouteDeps,
   machine: MachineRecord,
   force: boolean,
 ): void {
-  if (!force && RUNNING.has(machine.state)) {
+  if (!force && RUNNING_STATES.has(machine.state)) {
     throw failedPrecondition(
       `unable to destroy machine from current state: '${machine.state}'; stop it first or pass force=true`,
     );

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { isRegion } from "../platform/regions.js";
 import { readBody } from "./body.js";
 import { badRequest, notFound } from "./http-error.js";
-import { isRegion } from "./regions.js";
 import { ok, per, type Route } from "./router.js";
 import type { RouteDeps } from "./route-deps.js";
 import type { SandboxStore } from "./store.js";

@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { STARTABLE_STATES, STATE_ACTIONS } from "../platform/machine-states.js";
 import { readBody } from "./body.js";
 import { badRequest, failedPrecondition } from "./http-error.js";
 import { requireLiveMachine } from "./machine-ops.js";
 import { ok, per, type Route } from "./router.js";
 import type { RouteDeps } from "./route-deps.js";
-import type { MachineRecord, MachineState } from "./types.js";
+import type { MachineRecord } from "./types.js";
 
 const SIGNALS = ["SIGHUP", "SIGINT", "SIGQUIT", "SIGKILL", "SIGUSR1", "SIGUSR2", "SIGTERM"] as const;
 const StopRequest = z.object({ signal: z.enum(SIGNALS).optional(), timeout: z.string().optional() });
@@ -30,21 +31,21 @@ export function machineActionRoutes(deps: RouteDeps): Route[] {
     limit: per(`machines_${verb}`, "machine_id"),
     handle: ({ params, body, query }) => ok(handle(machineOf(params, verb), { body, query })),
   });
-  const startable = new Set<MachineState>(["stopped", "suspended", "created"]);
+  const { start, stop, suspend } = STATE_ACTIONS;
 
   return [
     action("start", (machine) => {
-      if (!startable.has(machine.state)) refuse("start", machine);
+      if (!STARTABLE_STATES.has(machine.state)) refuse("start", machine);
       const previous = machine.state;
-      lifecycle.transition(machine, "start", "starting", "started");
+      lifecycle.transition(machine, "start", start.via, start.target);
       return { previous_state: previous, migrated: false, new_host: "" };
     }),
     action("stop", (machine, { body }) => {
       readBody(StopRequest, body);
       // Stopping a suspended machine discards its snapshot: nothing runs, so it is stopped at
       // once, and its next start is a cold boot.
-      if (machine.state === "suspended") lifecycle.arrive(machine, "stop", "stopped");
-      else if (machine.state === "started") lifecycle.transition(machine, "stop", "stopping", "stopped");
+      if (machine.state === "suspended") lifecycle.arrive(machine, "stop", stop.target);
+      else if (machine.state === "started") lifecycle.transition(machine, "stop", stop.via, stop.target);
       else refuse("stop", machine);
       return { ok: true };
     }),
@@ -58,7 +59,7 @@ export function machineActionRoutes(deps: RouteDeps): Route[] {
     }),
     action("suspend", (machine) => {
       if (machine.state !== "started") refuse("suspend", machine);
-      lifecycle.transition(machine, "suspend", "suspending", "suspended");
+      lifecycle.transition(machine, "suspend", suspend.via, suspend.target);
       return { ok: true };
     }),
     action("cordon", (machine) => {

@@ -1,14 +1,13 @@
+import { SETTLED_WAIT_STATES, WAIT_STATES } from "../platform/machine-states.js";
 import { queryFlag, queryList } from "./body.js";
 import { ApiError, badRequest } from "./http-error.js";
 import { listFilter } from "./list-filters.js";
 import { parseMachineRequest } from "./machine-config.js";
-import { SETTLED_STATES } from "./machine-lifecycle.js";
 import { createMachine, destroyMachine, requireLiveMachine, updateMachine } from "./machine-ops.js";
 import { ok, per, type Route } from "./router.js";
 import type { RouteDeps } from "./route-deps.js";
 import { machineView } from "./views.js";
 
-const WAIT_STATES = new Set(["started", "stopped", "suspended", "destroyed", "failed", "settled"]);
 const WAIT_MAX_SECONDS = 60;
 
 function intParam(query: URLSearchParams, name: string, fallback: number): number {
@@ -89,11 +88,10 @@ export function machineRoutes(deps: RouteDeps): Route[] {
         const machine = store.requireMachine(appName(params), params.machine_id ?? "");
         const wanted = queryList(query, "state", { repeated: true });
         const states = wanted.length > 0 ? wanted : ["started"];
-        const invalid = states.find((s) => !WAIT_STATES.has(s));
-        if (invalid)
-          throw badRequest(`invalid state "${invalid}": use one of ${[...WAIT_STATES].join(", ")}`);
+        const invalid = states.find((s) => !(WAIT_STATES as readonly string[]).includes(s));
+        if (invalid) throw badRequest(`invalid state "${invalid}": use one of ${WAIT_STATES.join(", ")}`);
         const targets = new Set<string>(
-          states.flatMap((s) => (s === "settled" ? [...SETTLED_STATES].filter((x) => x !== "created") : [s])),
+          states.flatMap((s) => (s === "settled" ? [...SETTLED_WAIT_STATES] : [s])),
         );
         const seconds = Math.min(intParam(query, "timeout", WAIT_MAX_SECONDS), WAIT_MAX_SECONDS);
         const reached = await lifecycle.wait(machine, targets, seconds * 1000, signal);

@@ -1,12 +1,13 @@
 import { z } from "zod";
+import { BOOTED_STATES } from "../platform/machine-states.js";
+import { isRegion } from "../platform/regions.js";
 import { queryFlag, readBody } from "./body.js";
 import { badRequest, failedPrecondition, notFound } from "./http-error.js";
 import { hexDigestOf, snapshotIdFor, volumeIdFor } from "./ids.js";
-import { isRegion } from "./regions.js";
 import { ok, per, type Route } from "./router.js";
 import type { RouteDeps } from "./route-deps.js";
 import type { SandboxStore } from "./store.js";
-import type { MachineState, VolumeRecord } from "./types.js";
+import type { VolumeRecord } from "./types.js";
 import { snapshotView, volumeView } from "./views.js";
 
 const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
@@ -32,9 +33,6 @@ const UpdateVolume = z.object({
   snapshot_retention: z.number().int().optional(),
 });
 const ExtendVolume = z.object({ size_gb: z.number().int() });
-
-/** Machine states in which a grown volume's filesystem is already mounted at its old size. */
-const MOUNTED_STATES: ReadonlySet<MachineState> = new Set(["started", "starting", "replacing"]);
 
 /** The smallest size a new volume may have: its source's, when restored from a snapshot or forked. */
 function sourceSize(store: SandboxStore, app: string, input: z.infer<typeof CreateVolume>): number {
@@ -158,7 +156,7 @@ export function volumeRoutes({ store }: RouteDeps): Route[] {
         store.changed();
         // The block device grows now; a running machine sees the new size after a restart.
         const machine = volume.attachedMachineId ? store.machine(volume.attachedMachineId) : undefined;
-        const needsRestart = machine !== undefined && MOUNTED_STATES.has(machine.state);
+        const needsRestart = machine !== undefined && BOOTED_STATES.has(machine.state);
         return ok({ needs_restart: needsRestart, volume: volumeView(volume) });
       },
     },

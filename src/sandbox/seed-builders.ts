@@ -1,3 +1,4 @@
+import { GUEST_PRESETS, type PresetName } from "../platform/guest-sizes.js";
 import { hexDigestOf, privateIpFor, snapshotIdFor, ulidFor } from "./ids.js";
 import { imageRefFor } from "./image-ref.js";
 import type {
@@ -16,19 +17,8 @@ import type {
   VolumeRecord,
 } from "./types.js";
 
-/** Fly's named presets: `fly scale vm` sizes with their default memory. */
-export const GUEST_PRESETS = {
-  "shared-cpu-1x": { cpu_kind: "shared", cpus: 1, memory_mb: 256 },
-  "shared-cpu-2x": { cpu_kind: "shared", cpus: 2, memory_mb: 512 },
-  "shared-cpu-4x": { cpu_kind: "shared", cpus: 4, memory_mb: 1024 },
-  "performance-1x": { cpu_kind: "performance", cpus: 1, memory_mb: 2048 },
-  "performance-2x": { cpu_kind: "performance", cpus: 2, memory_mb: 4096 },
-  "performance-4x": { cpu_kind: "performance", cpus: 4, memory_mb: 8192 },
-} as const satisfies Record<string, MachineGuest>;
-
-export type GuestPreset = keyof typeof GUEST_PRESETS;
-
-export function guest(preset: GuestPreset, memoryMb?: number): MachineGuest {
+/** A machine size by Fly's preset name, with other memory when given. */
+export function guest(preset: PresetName, memoryMb?: number): MachineGuest {
   return { ...GUEST_PRESETS[preset], ...(memoryMb === undefined ? {} : { memory_mb: memoryMb }) };
 }
 

@@ -1,3 +1,4 @@
+import type { PresetName } from "../platform/guest-sizes.js";
 import { machineIdFor, nodeIdFor, volumeIdFor } from "./ids.js";
 import { mulberry32 } from "./prng.js";
 import {
@@ -10,7 +11,6 @@ import {
   seedSecret,
   seedUser,
   seedVolume,
-  type GuestPreset,
   type SeedMachineSpec,
 } from "./seed-builders.js";
 import type { MachineRecord, SandboxState, VolumeRecord } from "./types.js";
@@ -25,7 +25,7 @@ import type { MachineRecord, SandboxState, VolumeRecord } from "./types.js";
  */
 
 const REGIONS = ["iad", "ord", "lax", "lhr", "ams", "fra", "sin", "syd"] as const;
-const PRESETS: readonly GuestPreset[] = [
+const PRESETS: readonly PresetName[] = [
   "shared-cpu-1x",
   "shared-cpu-1x",
   "shared-cpu-2x",

@@ -4,18 +4,9 @@
  * on its side (sequence numbers, secret values) stays here and is never sent over HTTP.
  */
 
-export type MachineState =
-  | "created"
-  | "starting"
-  | "started"
-  | "stopping"
-  | "stopped"
-  | "suspending"
-  | "suspended"
-  | "replacing"
-  | "destroying"
-  | "destroyed"
-  | "failed";
+import type { MachineState } from "../platform/machine-states.js";
+
+export type { MachineState };
 
 export type OrgType = "PERSONAL" | "SHARED";
 export type MemberRole = "ADMIN" | "MEMBER";

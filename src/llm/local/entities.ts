@@ -3,60 +3,22 @@
  * ids, sizes, amounts. App names are matched against the names the tools returned, never guessed
  * from the grammar alone.
  */
-export const FLY_REGIONS: Readonly<Record<string, string>> = {
-  ams: "Amsterdam",
-  arn: "Stockholm",
-  atl: "Atlanta",
-  bog: "Bogotá",
-  bom: "Mumbai",
-  bos: "Boston",
-  cdg: "Paris",
-  den: "Denver",
-  dfw: "Dallas",
-  ewr: "Secaucus",
-  eze: "Ezeiza",
-  fra: "Frankfurt",
-  gdl: "Guadalajara",
-  gig: "Rio de Janeiro",
-  gru: "Sao Paulo",
-  hkg: "Hong Kong",
-  iad: "Ashburn",
-  jnb: "Johannesburg",
-  lax: "Los Angeles",
-  lhr: "London",
-  mad: "Madrid",
-  mia: "Miami",
-  nrt: "Tokyo",
-  ord: "Chicago",
-  otp: "Bucharest",
-  phx: "Phoenix",
-  qro: "Querétaro",
-  scl: "Santiago",
-  sea: "Seattle",
-  sin: "Singapore",
-  sjc: "San Jose",
-  syd: "Sydney",
-  waw: "Warsaw",
-  yul: "Montreal",
-  yyz: "Toronto",
-};
+import { defaultMemoryMb, parsePresetName, type Guest } from "../../platform/guest-sizes.js";
+import { DOWN_STATES, type MachineState } from "../../platform/machine-states.js";
+import { REGIONS, RETIRED_REGIONS, cityOf } from "../../platform/regions.js";
+
+/** Region codes and their cities, retired regions included: older questions still name them. */
+const REGION_CITIES: ReadonlyMap<string, string> = new Map(
+  [...REGIONS, ...RETIRED_REGIONS].map((r) => [r.code, cityOf(r)]),
+);
 
 /** Codes that are also English words count only after "in"/"region" or written in capitals. */
 const AMBIGUOUS_REGIONS = new Set(["mad", "den", "sea", "sin", "bog", "lax", "gig", "bom", "atl"]);
 
-export const MACHINE_STATES = [
-  "started",
-  "stopped",
-  "suspended",
-  "created",
-  "failed",
-  "destroyed",
-  "replacing",
-] as const;
-export type MachineState = (typeof MACHINE_STATES)[number];
+export type { MachineState };
 
 /** Machines at rest that are not running: the states a person means by "not running". */
-const NOT_RUNNING: readonly MachineState[] = ["stopped", "suspended", "created", "failed"];
+const NOT_RUNNING: readonly MachineState[] = DOWN_STATES;
 
 const STATE_WORDS: ReadonlyArray<[RegExp, readonly MachineState[]]> = [
   [/(?:\bnot|n't)\s+running\b/, NOT_RUNNING],
@@ -74,7 +36,7 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9][a-z0-9._:/@-]*[a-z0-9]|[a-z0-9]/g) ?? [];
 }
 
-export function findRegions(text: string, known: Iterable<string> = Object.keys(FLY_REGIONS)): string[] {
+export function findRegions(text: string, known: Iterable<string> = REGION_CITIES.keys()): string[] {
   const codes = new Set([...known].map((c) => c.toLowerCase()));
   const found: string[] = [];
   for (const m of text.matchAll(/\b([A-Za-z]{3})\b/g)) {
@@ -85,7 +47,7 @@ export function findRegions(text: string, known: Iterable<string> = Object.keys(
     if (AMBIGUOUS_REGIONS.has(code) && !explicit) continue;
     found.push(code);
   }
-  for (const [code, city] of Object.entries(FLY_REGIONS)) {
+  for (const [code, city] of REGION_CITIES) {
     if (codes.has(code) && !found.includes(code) && new RegExp(`\\b${city}\\b`, "i").test(text))
       found.push(code);
   }
@@ -215,21 +177,16 @@ export function findSizeGb(text: string): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-export interface GuestSize {
-  cpu_kind: "shared" | "performance";
-  cpus: number;
-  memory_mb: number;
-}
+export type GuestSize = Guest;
 
-/** Fly's named presets: shared-cpu-Nx has 256 MB per CPU by default, performance-Nx 2 GB per CPU. */
+/** Fly's named presets, with the memory Fly gives each when none is asked for. */
 export function findPreset(text: string): { preset: string; guest: GuestSize } | undefined {
-  const m = /\b(shared-cpu|performance)-(\d+)x\b/i.exec(text);
-  if (!m?.[1] || !m[2]) return undefined;
-  const cpus = Number.parseInt(m[2], 10);
-  const kind = m[1].toLowerCase() === "shared-cpu" ? "shared" : "performance";
+  const m = /\b(?:shared-cpu|performance)-\d+x\b/i.exec(text);
+  const size = m ? parsePresetName(m[0]) : undefined;
+  if (!m || !size) return undefined;
   return {
     preset: m[0].toLowerCase(),
-    guest: { cpu_kind: kind, cpus, memory_mb: kind === "shared" ? 256 * cpus : 2048 * cpus },
+    guest: { ...size, memory_mb: defaultMemoryMb(size.cpu_kind, size.cpus) },
   };
 }
 
@@ -276,7 +233,7 @@ export function findEnvNames(text: string): string[] {
   return [...new Set(text.match(/\b[A-Z][A-Z0-9_]*[A-Z0-9]\b/g) ?? [])].filter(
     (w) =>
       !/^(IP|IPS|IPV4|IPV6|CPU|CPUS|MB|GB|TLS|SSL|API|URL|ID|DNS|HTTP|HTTPS)$/.test(w) &&
-      !(w.length === 3 && w.toLowerCase() in FLY_REGIONS),
+      !(w.length === 3 && REGION_CITIES.has(w.toLowerCase())),
   );
 }
 

@@ -1,3 +1,4 @@
+import { parsePresetName } from "../../platform/guest-sizes.js";
 import { findMachineIds, findNames, findRegions, findVolumeIds } from "./entities.js";
 import { idOf, nameOf, regionOf, stateOf } from "./fields.js";
 import { defaultApp, machinesOf, ownerOf, perApp, volumesOf } from "./fleet.js";
@@ -69,7 +70,7 @@ export function* propose(proposal: Proposal): Reads<string> {
 }
 
 const NOT_APP_WORDS =
-  /^(shared-cpu-\d+x|performance-\d+x|my|the|this|our|it|app|machine|volume|secret|env|file|from|on|for|to|in|with|named|called|and|or)$/;
+  /^(my|the|this|our|it|app|machine|volume|secret|env|file|from|on|for|to|in|with|named|called|and|or)$/;
 
 /**
  * The app a change request is about: an app of the fleet named in it, else the default app;
@@ -95,7 +96,9 @@ function appLikeWord(text: string): string | undefined {
   ];
   for (const pattern of patterns) {
     const word = pattern.exec(text)?.[1]?.toLowerCase();
-    if (word && !NOT_APP_WORDS.test(word) && findRegions(word).length === 0) return word;
+    // A size ("shared-cpu-2x") or a region is not an app's name.
+    if (word && !NOT_APP_WORDS.test(word) && !parsePresetName(word) && findRegions(word).length === 0)
+      return word;
   }
   return undefined;
 }

@@ -1,3 +1,13 @@
+import {
+  DEFAULT_PRESET,
+  GUEST_PRESETS,
+  defaultMemoryMb,
+  guestProblems,
+  listOfCounts,
+  presetName,
+  type GuestProblem,
+} from "../../platform/guest-sizes.js";
+import { STATE_ACTIONS } from "../../platform/machine-states.js";
 import { findCpus, findImage, findMachineIds, findMemoryMb, findPreset, type GuestSize } from "./entities.js";
 import { formatMemory, idOf, imageOf, nameOf } from "./fields.js";
 import { perApp } from "./fleet.js";
@@ -16,7 +26,6 @@ import type { Shape } from "./shape.js";
 
 const MACHINE = /\b(machines?|vms?|instances?)\b/i;
 const CREATE = /\b(create|launch|add|new|spin up|provision|deploy|run)\b/i;
-const VALID_CPUS = [1, 2, 4, 8, 16];
 /** Scaling several machines at once is more than one create; the local model leaves it to a real model. */
 const SCALING =
   /\b(scale|every|each|all)\b|\b(\d+|two|three|four|five|six|seven|eight|nine|ten|several|multiple|some)\s+(?:new\s+|more\s+)?machines\b/i;
@@ -26,12 +35,12 @@ function guestFrom(text: string): { guest: GuestSize; said: string } {
   const preset = findPreset(text);
   const cpus = findCpus(text);
   const memory = findMemoryMb(text);
-  const guest: GuestSize = { ...(preset?.guest ?? { cpu_kind: "shared", cpus: 1, memory_mb: 256 }) };
+  const guest: GuestSize = { ...(preset?.guest ?? GUEST_PRESETS[DEFAULT_PRESET]) };
   if (cpus.cpu_kind) guest.cpu_kind = cpus.cpu_kind;
   if (cpus.cpus !== undefined) guest.cpus = cpus.cpus;
   if (memory !== undefined) guest.memory_mb = memory;
   else if (!preset && (cpus.cpus !== undefined || cpus.cpu_kind))
-    guest.memory_mb = guest.cpu_kind === "performance" ? 2048 * guest.cpus : 256 * guest.cpus;
+    guest.memory_mb = defaultMemoryMb(guest.cpu_kind, guest.cpus);
   const said =
     preset || cpus.cpus !== undefined || cpus.cpu_kind || memory !== undefined
       ? "as requested"
@@ -40,17 +49,27 @@ function guestFrom(text: string): { guest: GuestSize; said: string } {
 }
 
 function checkGuest(guest: GuestSize): void {
-  const problems: string[] = [];
-  if (!VALID_CPUS.includes(guest.cpus))
-    problems.push(`${guest.cpus} CPUs is not a Fly size (1, 2, 4, 8 or 16)`);
-  if (guest.memory_mb < 256 || guest.memory_mb % 256 !== 0)
-    problems.push(`${guest.memory_mb} MB of memory is not a multiple of 256 MB`);
+  const problems = guestProblems(guest).map(problemText);
   if (problems.length > 0) throw new AnswerNow(`I cannot plan that machine: ${problems.join("; ")}.`);
 }
 
+function problemText(problem: GuestProblem): string {
+  switch (problem.rule) {
+    case "kind":
+      return `${problem.kind} is not a Fly CPU kind`;
+    case "cpus":
+      return `${problem.cpus} ${problem.kind} CPUs is not a Fly size (${listOfCounts(problem.allowed)})`;
+    case "step":
+      return `${problem.memory} MB of memory is not a multiple of ${problem.step} MB`;
+    case "min":
+      return `${problem.cpus} ${problem.kind} CPU(s) need at least ${formatMemory(problem.limit)}`;
+    case "max":
+      return `${problem.cpus} ${problem.kind} CPU(s) take at most ${formatMemory(problem.limit)}`;
+  }
+}
+
 function sizeName(guest: GuestSize): string {
-  const kind = guest.cpu_kind === "shared" ? "shared-cpu" : "performance";
-  return `${kind}-${guest.cpus}x with ${formatMemory(guest.memory_mb)}`;
+  return `${presetName(guest.cpu_kind, guest.cpus)} with ${formatMemory(guest.memory_mb)}`;
 }
 
 export const createMachine: Shape = {
@@ -115,7 +134,12 @@ function actionOf(text: string): Action | undefined {
   return best?.action;
 }
 
-const ALREADY: Partial<Record<Action, string>> = { start: "started", stop: "stopped", suspend: "suspended" };
+/** Where start, stop and suspend lead: a machine already there needs nothing. */
+const ALREADY: Partial<Record<Action, string>> = {
+  start: STATE_ACTIONS.start.target,
+  stop: STATE_ACTIONS.stop.target,
+  suspend: STATE_ACTIONS.suspend.target,
+};
 
 export const machineAction: Shape = {
   id: "plan-machine-action",

@@ -1,3 +1,4 @@
+import { parsePresetName } from "../../platform/guest-sizes.js";
 import { findCount } from "./entities.js";
 
 /**
@@ -145,13 +146,9 @@ export function guestOf(text: string): {
   cpus?: number;
   phrase?: string;
 } {
-  const preset = /\b(shared-cpu|performance)-(\d+)x\b/i.exec(text);
-  if (preset?.[1] && preset[2])
-    return {
-      cpuKind: preset[1].toLowerCase() === "performance" ? "performance" : "shared",
-      cpus: Number.parseInt(preset[2], 10),
-      phrase: preset[0],
-    };
+  const phrase = /\b(?:shared-cpu|performance)-\d+x\b/i.exec(text)?.[0];
+  const preset = phrase === undefined ? undefined : parsePresetName(phrase);
+  if (phrase !== undefined && preset) return { cpuKind: preset.cpu_kind, cpus: preset.cpus, phrase };
   const kind =
     /\b(performance|shared|dedicated)(?:[\s-]+(?:cpus?|cores?)|\s+(?:machines?|vms?|instances?))\b/i.exec(
       text,
