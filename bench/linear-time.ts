@@ -1,10 +1,10 @@
 /**
  * Linear-time benchmark: `flyops plan check` of a plan with a megabyte of whitespace in its
  * `request` (and in its summary, a reason, a machine name), and the redactor, the stream
- * redactor and secret withholding on megabyte inputs: whitespace and near-miss shapes that
- * super-linear patterns re-read from every position. Each figure is the best of a few runs, with
- * the same figure at half the size beside it: linear code takes about twice as long at twice the
- * size.
+ * redactor, secret withholding and the local model (linear-time-local.ts) on megabyte inputs:
+ * whitespace and near-miss shapes that super-linear patterns re-read from every position. Each
+ * figure is the best of a few runs, with the same figure at half the size beside it: linear code
+ * takes about twice as long at twice the size.
  *
  *   npm run bench:linear
  *
@@ -19,6 +19,7 @@ import { validatePlan } from "../src/plan/check/validator.js";
 import { Redactor, containsToken } from "../src/security/redact.js";
 import { RedactingStream } from "../src/security/redact-stream.js";
 import { withholdSecretValues } from "../src/security/withhold-secrets.js";
+import { LOCAL_RUNS, LOCAL_SHAPES } from "./linear-time-local.js";
 
 const MB = 1 << 20;
 const RUNS = 3;
@@ -146,6 +147,14 @@ try {
         best(() => withholdSecretValues(half)),
       ),
     );
+  }
+
+  for (const [shape, make] of Object.entries(LOCAL_SHAPES)) {
+    const [full, half] = [make(MB), make(MB / 2)];
+    for (const [what, run] of Object.entries(LOCAL_RUNS))
+      lines.push(
+        row(`${what}: ${shape}`, await bestAsync(() => run(full)), await bestAsync(() => run(half))),
+      );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

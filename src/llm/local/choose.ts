@@ -1,4 +1,5 @@
 import { withoutRegions, withoutStates, words } from "./entities.js";
+import { oneLine } from "./errors.js";
 import { readQuestion, type Reading } from "./reading.js";
 import type { FollowUp } from "./session.js";
 import type { Shape } from "./shape.js";
@@ -7,6 +8,18 @@ import { unapplied } from "./shapes.js";
 const FOLLOW_UP =
   /^\s*(and|what about|how about|same for|same in|in|for|only|just|now|also|then|ok(ay)?,?|and what about)\b/i;
 const FOLLOW_UP_MAX_WORDS = 8;
+/**
+ * The longest question or request the model reads. Every reading is linear, but a question
+ * longer than a few paragraphs is not one it answers well, and refusing it keeps the cost of a
+ * pasted megabyte at one length check.
+ */
+export const MAX_QUESTION_CHARS = 4000;
+/**
+ * How many earlier questions a chain of follow-ups may lean on (the ask history keeps 10
+ * exchanges): each step of a chain reads the one before, so an unbounded chain would read a long
+ * conversation once per question in it.
+ */
+const MAX_FOLLOW_UP_CHAIN = 10;
 
 export interface Chosen {
   shape: Shape;
@@ -37,6 +50,10 @@ export function choose(
   system: string,
 ): Choice {
   const mode = shapes[0]?.mode ?? "ask";
+  if (question.length > MAX_QUESTION_CHARS)
+    return {
+      refusal: `it reads ${mode === "ask" ? "questions" : "change requests"} of up to ${MAX_QUESTION_CHARS} characters, and this one has ${question.length}; say it in fewer words`,
+    };
   const reading = readQuestion(question, system, mode);
   const text = reading.text.trim();
   if (text === "") return {};
@@ -48,10 +65,10 @@ export function choose(
     return checked(direct, reading);
   const previous = earlier.at(-1);
   if (!followUp || previous === undefined) return direct ? checked(direct, reading) : orRefusal(reading);
-  const before = choose(previous, earlier.slice(0, -1), shapes, system);
+  const before = choose(previous, earlier.slice(-MAX_FOLLOW_UP_CHAIN, -1), shapes, system);
   if (!("chosen" in before))
     return {
-      refusal: `it reads this as a follow-up to the question before it ("${previous}"), which it could not answer`,
+      refusal: `it reads this as a follow-up to the question before it ("${oneLine(previous)}"), which it could not answer`,
     };
   const prior = before.chosen.followUp
     ? `${before.chosen.followUp.own} ${before.chosen.followUp.earlier}`

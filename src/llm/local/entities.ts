@@ -213,13 +213,25 @@ export function findImage(text: string): string | undefined {
 
 /**
  * DNS names within their limits (RFC 1035 2.3.4: a label of at most 63 characters, a name of at
- * most 253): bounded, so a long dotted or hyphenated run costs a bounded amount per word start.
+ * most 253), as whole words: the text is cut into runs of name characters once, and only a run
+ * short enough to be a name is tested, from its start. Searched for anywhere, even a bounded
+ * pattern re-read up to 253 characters from every label and hyphen of a long dotted run.
  */
-const HOSTNAME = /\b(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,126}[a-z]{2,63}\b/gi;
+const NAME_RUN = /[\w.*-]+/g;
+const HOSTNAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,126}[a-z]{2,63}$/i;
+/** A wildcard's "*." and the 253 characters of a name. */
+const MAX_HOSTNAME = 2 + 253;
 
 export function findHostnames(text: string): string[] {
-  const found = text.match(HOSTNAME) ?? [];
-  return [...new Set(found.map((h) => h.toLowerCase()))].filter((h) => !/\.(?:ts|js|json|md)$/.test(h));
+  const found: string[] = [];
+  for (const [run] of text.matchAll(NAME_RUN)) {
+    // A sentence may end right after a name: "add a cert for www.example.com."
+    let end = run.length;
+    while (run[end - 1] === ".") end -= 1;
+    const name = run.slice(0, end);
+    if (name.length <= MAX_HOSTNAME && HOSTNAME.test(name)) found.push(name.toLowerCase());
+  }
+  return [...new Set(found)].filter((h) => !/\.(?:ts|js|json|md)$/.test(h));
 }
 
 export function findIpAddresses(text: string): string[] {

@@ -27,7 +27,8 @@ export class LocalModelCannotAnswer extends FlyopsError {
   }
 }
 
-function oneLine(text: string): string {
+/** A question on one line, cut to a length a message can quote. */
+export function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
 }

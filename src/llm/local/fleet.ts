@@ -62,12 +62,12 @@ export function* readApps(session: Session, input: Record<string, unknown> = {})
     .map((record) => ({ name: nameOf(record) ?? "", org: orgOf(record), record }))
     .filter((a) => a.name !== "")
     .sort((a, b) => a.name.localeCompare(b.name));
-  const names = apps.map((a) => a.name);
+  const names = new Set(apps.map((a) => a.name));
   const bare = named
     ? undefined
     : findNames(
         session.question,
-        [...new Set(apps.flatMap((a) => (a.org ? [a.org] : [])))].filter((o) => !names.includes(o)),
+        [...new Set(apps.flatMap((a) => (a.org ? [a.org] : [])))].filter((o) => !names.has(o)),
       )[0];
   if (bare) apps = apps.filter((a) => a.org === bare);
   session.learnNames(apps.map((a) => a.name));
@@ -117,9 +117,13 @@ export function appsForQuestion(session: Session, list: AppList, what: string): 
   return apps.map((a) => a.name);
 }
 
-/** The default app the ask loop put in the system prompt ("Default app: my-app"), when it did. */
+/**
+ * The default app the ask loop put in the system prompt ("Default app: my-app"), when it did. The
+ * words between "default app" and its colon are bounded: unbounded, each mention re-read the rest
+ * of its line.
+ */
 export function defaultApp(system: string): string | undefined {
-  const m = /default app(?:lication)?\b[^\n:]*?(?::|\bis\b)\s*[`"']?([a-z0-9][a-z0-9-]*)/i.exec(system);
+  const m = /default app(?:lication)?\b[^\n:]{0,40}?(?::|\bis\b)\s*[`"']?([a-z0-9][a-z0-9-]*)/i.exec(system);
   const name = m?.[1]?.toLowerCase();
   return name && !["none", "not", "unset", "no", "n"].includes(name) ? name : undefined;
 }

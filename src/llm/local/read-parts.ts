@@ -51,8 +51,15 @@ const NOT_ORG = new Set(
   ),
 );
 
+/**
+ * "the acme-corp org": the name starts where its run of name characters starts (after any
+ * hyphens). A name-boundary start (\b) would also start after every hyphen inside the run, and
+ * each such start re-read the rest of it: quadratic in a long hyphenated run.
+ */
+const SLUG_BEFORE_ORG = /(?<![\w-])-*([a-z0-9][a-z0-9-]*)\s+(?:org|organi[sz]ation)\b/i;
+
 export function orgOf(text: string): string | undefined {
-  const before = /\b([a-z0-9][a-z0-9-]*)\s+(?:org|organi[sz]ation)\b/i.exec(text)?.[1]?.toLowerCase();
+  const before = SLUG_BEFORE_ORG.exec(text)?.[1]?.toLowerCase();
   if (before && !NOT_ORG.has(before)) return before;
   return /\b(?:in|of|for|from)\s+(?:the\s+)?(?:org|organi[sz]ation)\s+(?:named\s+|called\s+)?["'`]?([a-z0-9][a-z0-9-]*)/i
     .exec(text)?.[1]

@@ -46,15 +46,28 @@ const MACHINE_DETAIL: ReadonlyArray<[RegExp, string]> = [
 const CHANGE =
   /^\s*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+)?(start|stop|restart|reboot|destroy|delete|remove|create|launch|scale|deploy|set|unset|allocate|release|extend|grow|resize|add|suspend|kill|terminate|rotate|move|rename|update|upgrade|attach|detach|mount|cordon|uncordon)\b/i;
 
-const SECRET_VALUE =
-  /\b(values?|contents?|plain ?text|decrypt\w*|reveal)\b[^?.!]*(?:\bsecrets?\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)|(?:\bsecrets?\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b)[^?.!]*\b(values?|contents?|plain ?text|decrypt\w*|reveal)\b|\bwhat(?:'s| is)\s+[A-Z][A-Z0-9]*_[A-Z0-9_]+\s+set to\b/;
+const VALUE_WORD = /\b(?:values?|contents?|plain ?text|decrypt\w*|reveal)\b/;
+const SECRET_WORD = /\bsecrets?\b|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/;
+const SET_TO = /\bwhat(?:'s| is)\s+[A-Z][A-Z0-9]*_[A-Z0-9_]+\s+set to\b/;
+
+/**
+ * A word for a value and a secret (or an environment-variable-shaped name) in one sentence, in
+ * either order; or "what is NAME set to". Sentence by sentence: one pattern with `[^?.!]*` between
+ * the two words re-read the rest of the sentence from each such word, quadratic in a long one.
+ */
+function asksSecretValue(text: string): boolean {
+  return (
+    SET_TO.test(text) ||
+    text.split(/[?.!]/).some((sentence) => VALUE_WORD.test(sentence) && SECRET_WORD.test(sentence))
+  );
+}
 
 /** Why `flyops ask` refuses this question whatever shape its words match, or undefined. */
 export function refusalOf(text: string, namesMachine: boolean): string | undefined {
   const change = CHANGE.exec(text)?.[1];
   if (change)
     return `flyops ask only reads, and "${change}" asks for a change; write a reviewable plan for it with flyops plan "${text.trim()}"`;
-  if (SECRET_VALUE.test(text))
+  if (asksSecretValue(text))
     return "flyops never reads secret values, only their names and digests; ask which secrets an app has";
   for (const [pattern, subject] of NO_TOOL)
     if (pattern.test(text))

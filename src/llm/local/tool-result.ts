@@ -144,17 +144,30 @@ function unwrapStrings(value: Json): Json {
   return value;
 }
 
+/**
+ * Openings tried before giving up on finding JSON in a text. Each try reads to the end of the
+ * text at worst (an opening never closed, or JSON that breaks near the end), so trying from every
+ * bracket of a text full of them was quadratic.
+ */
+const EMBEDDED_JSON_TRIES = 16;
+
 /** The longest JSON object or array found in text, by bracket matching that respects strings. */
 function firstEmbeddedJson(text: string): Json | undefined {
-  for (let start = 0; start < text.length; start++) {
-    const open = text[start];
-    if (open !== "{" && open !== "[") continue;
+  let tries = 0;
+  for (let start = nextOpening(text, 0); start >= 0; start = nextOpening(text, start + 1)) {
+    if (++tries > EMBEDDED_JSON_TRIES) return undefined;
     const end = matchingBracket(text, start);
     if (end < 0) continue;
     const parsed = tryParse(text.slice(start, end + 1));
     if (parsed !== undefined && typeof parsed === "object") return parsed;
   }
   return undefined;
+}
+
+function nextOpening(text: string, from: number): number {
+  const brace = text.indexOf("{", from);
+  const bracket = text.indexOf("[", from);
+  return brace < 0 ? bracket : bracket < 0 ? brace : Math.min(brace, bracket);
 }
 
 function matchingBracket(text: string, start: number): number {

@@ -101,13 +101,13 @@ export function correctWord(word: string): string | undefined {
   if (word === word.toUpperCase() || lower.length < 5 || KNOWN.has(lower) || REAL_WORDS.has(lower))
     return undefined;
   const allowed = lower.length >= 9 ? 2 : 1;
-  const close = KEYWORDS.filter(
-    (k) =>
-      k[0] === lower[0] && Math.abs(k.length - lower.length) <= allowed && editDistance(lower, k) <= allowed,
-  );
-  const best = Math.min(...close.map((k) => editDistance(lower, k)));
-  const winners = close.filter((k) => editDistance(lower, k) === best);
-  return winners.length === 1 ? winners[0] : undefined;
+  // The length check comes first: it bounds every distance computed by the keywords' lengths.
+  const close = KEYWORDS.filter((k) => k[0] === lower[0] && Math.abs(k.length - lower.length) <= allowed)
+    .map((k) => ({ k, distance: editDistance(lower, k) }))
+    .filter(({ distance }) => distance <= allowed);
+  const best = Math.min(...close.map(({ distance }) => distance));
+  const winners = close.filter(({ distance }) => distance === best);
+  return winners.length === 1 ? winners[0]?.k : undefined;
 }
 
 /** The question with mistyped keywords restored; everything else is left exactly as written. */
