@@ -56,7 +56,7 @@ export async function runPlanApprove(
   }
   const by = options.by ?? (await defaultApprover(deps.env, cwd));
   if (by === undefined) {
-    throw new ConfigError("cannot tell who is approving: no git user.name and no $USER", {
+    throw new ConfigError("cannot tell who is approving: no git user.name, no $USER, and no user name for this uid", {
       hint: "pass --by NAME",
     });
   }
@@ -96,7 +96,7 @@ export function planApproveCommand(): Command {
       ].join("\n"),
     )
     .argument("<file>", "plan file")
-    .option("--by <name>", "who approves (default: git user.name <user.email>, then $USER)")
+    .option("--by <name>", "who approves (default: git user.name <user.email>, then $USER, then the system's user name)")
     .option(
       "--allow-destructive",
       "approve destructive steps (they also need --allow-destructive when applying)",
