@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { COMMANDS } from "./command-index.js";
+import { processIo } from "./output.js";
 import { VERSION } from "../version.js";
 
 /**
@@ -22,8 +23,12 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
     if (entry.name === wanted) program.addCommand((await entry.load()).description(entry.summary));
     else program.command(entry.name).description(entry.summary);
   }
+  // Commander's own messages (usage errors echo what was typed) and help leave redacted, like the rest.
+  const output = { writeOut: processIo.stdout, writeErr: processIo.stderr };
+  program.configureOutput(output);
   program.commands.forEach(function override(command: Command): void {
     command.exitOverride();
+    command.configureOutput(output);
     command.commands.forEach(override);
   });
   return program;

@@ -2,10 +2,10 @@ import confirmPrompt from "@inquirer/confirm";
 import { invokeTool, parseToolInput } from "../../tools/invoke.js";
 import type { AnyTool } from "../../tools/define-tool.js";
 import type { ApplyIo } from "../plan/apply/types.js";
-import { Redactor } from "../security/redact.js";
+import type { Redactor } from "../security/redact.js";
 import { terminalSafe } from "../security/terminal-safe.js";
 import { RefusedError, UsageError } from "../errors.js";
-import { printResult, processIo, stderrLogger, type Io } from "./output.js";
+import { guardIo, outputRedactor, printResult, processIo, stderrLogger, type Io } from "./output.js";
 import { createRuntime, type Runtime, type RuntimeFlags, type RuntimeOptions } from "./runtime.js";
 
 /**
@@ -14,6 +14,8 @@ import { createRuntime, type Runtime, type RuntimeFlags, type RuntimeOptions } f
  */
 export interface CommandDeps {
   io: Io;
+  /** The one redactor of the command's output (guardIo); credentials the command learns are added to it. */
+  redactor: Redactor;
   env: NodeJS.ProcessEnv;
   cwd?: string;
   stdinIsTTY: boolean;
@@ -25,14 +27,18 @@ export interface CommandDeps {
 }
 
 export function defaultDeps(): CommandDeps {
+  const redactor = outputRedactor();
   return {
     io: processIo,
+    redactor,
     env: process.env,
     stdinIsTTY: process.stdin.isTTY === true,
     confirm: async (message) => {
+      // What was written so far comes first; the question is printed by the prompt, so redacted here.
+      processIo.flush();
       try {
-        // The prompt library writes the question itself, past the Io gate.
-        return await confirmPrompt({ message: terminalSafe(message), default: false });
+        // The prompt library writes the question itself, past the Io gate: redacted and escaped here.
+        return await confirmPrompt({ message: terminalSafe(redactor.redact(message)), default: false });
       } catch {
         // Ctrl-C or a closed terminal is a "no".
         return false;
@@ -52,26 +58,27 @@ export async function withRuntime<T>(
   deps: CommandDeps,
   work: (runtime: Runtime, io: Io) => Promise<T>,
 ): Promise<T> {
-  const redactor = new Redactor();
-  const log = stderrLogger(deps.io, redactor, Boolean(deps.env.FLYOPS_DEBUG));
-  const runtime = await deps.createRuntime({
-    app: flags.app,
-    org: flags.org,
-    sandbox: flags.sandbox,
-    env: deps.env,
-    cwd: deps.cwd,
-    log,
-    signal: deps.signal,
-  });
-  for (const credential of runtime.credentials) redactor.add(credential);
-  const io: Io = {
-    stdout: (text) => deps.io.stdout(redactor.redact(text)),
-    stderr: (text) => deps.io.stderr(redactor.redact(text)),
-  };
+  const { redactor } = deps;
+  const io = guardIo(deps.io, redactor);
+  const log = stderrLogger(io, redactor, Boolean(deps.env.FLYOPS_DEBUG));
   try {
-    return await work(runtime, io);
+    const runtime = await deps.createRuntime({
+      app: flags.app,
+      org: flags.org,
+      sandbox: flags.sandbox,
+      env: deps.env,
+      cwd: deps.cwd,
+      log,
+      signal: deps.signal,
+    });
+    for (const credential of runtime.credentials) redactor.add(credential);
+    try {
+      return await work(runtime, io);
+    } finally {
+      await runtime.close();
+    }
   } finally {
-    await runtime.close();
+    io.flush();
   }
 }
 

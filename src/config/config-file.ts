@@ -18,6 +18,15 @@ const configFileSchema = z
       .passthrough()
       .optional(),
     model: z.string().optional(),
+    secrets: z
+      .object({
+        // Other tools' credential variables a plan's fromEnv may read (security/other-credentials.ts).
+        allow_env: z
+          .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be environment variable names"))
+          .optional(),
+      })
+      .passthrough()
+      .optional(),
   })
   .passthrough();
 
@@ -76,10 +85,19 @@ export function parseConfigText(text: string, path: string): ConfigFile {
     const issue = parsed.error.issues[0];
     const field = issue === undefined || issue.path.length === 0 ? "the top level" : issue.path.join(".");
     throw new ConfigError(`config file ${path}: ${field} ${issue?.message.toLowerCase() ?? "is invalid"}`, {
-      hint: "expected `fly: { api_token: string, org_slug: string }` and `model: string`",
+      hint: "expected `fly: { api_token: string, org_slug: string }`, `model: string` and `secrets: { allow_env: [NAME, ...] }`",
     });
   }
   return parsed.data;
+}
+
+/**
+ * `secrets.allow_env` of the config file: other tools' credential variables a plan's fromEnv may
+ * read. Read on its own, for the commands that judge plans without talking to Fly.
+ */
+export function secretsAllowEnv(env: Env): string[] {
+  const file = loadConfigFile(configFilePath(env), nonEmpty(env.FLYOPS_CONFIG) !== undefined);
+  return file.secrets?.allow_env ?? [];
 }
 
 export function nonEmpty(value: string | undefined): string | undefined {

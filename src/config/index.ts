@@ -1,4 +1,11 @@
-export { configFilePath, loadConfigFile, parseConfigText, type ConfigFile, type Env } from "./config-file.js";
+export {
+  configFilePath,
+  loadConfigFile,
+  parseConfigText,
+  secretsAllowEnv,
+  type ConfigFile,
+  type Env,
+} from "./config-file.js";
 export { appFromFlyToml } from "./fly-toml.js";
 export {
   DEFAULT_GRAPHQL_URL,

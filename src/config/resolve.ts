@@ -30,6 +30,8 @@ export interface ResolvedConfig {
   modelSource?: string;
   /** The config file that was read, or would have been read had it existed. */
   configPath: string;
+  /** secrets.allow_env: other tools' credential variables a plan's fromEnv may read. */
+  secretsAllowEnv: string[];
 }
 
 interface Sourced {
@@ -82,6 +84,7 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
     model: model?.value,
     modelSource: model?.source,
     configPath,
+    secretsAllowEnv: file.secrets?.allow_env ?? [],
   };
 }
 

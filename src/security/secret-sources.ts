@@ -3,6 +3,7 @@ import { open, readdir, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { ALLOW_ENV_KEY, otherToolOf } from "./other-credentials.js";
 
 /**
  * Where a secret reference may NOT read from. A plan is data anyone can write (a model, a pull
@@ -10,7 +11,9 @@ import { parse as parseYaml } from "yaml";
  * copy them into an app, where anyone who can deploy that app reads them. So:
  *
  * - `fromEnv` may not name a credential flyops or flyctl runs with: the Fly tokens, the model
- *   providers' keys and tokens, and every `FLYOPS_*` setting (credentialEnvReason).
+ *   providers' keys and tokens, and every `FLYOPS_*` setting (credentialEnvReason); nor, unless the
+ *   config file lists it under `secrets.allow_env`, a credential variable of another tool (AWS,
+ *   Google Cloud, Azure, GitHub, npm, Docker: other-credentials.ts). Both are envSourceRefusal.
  * - `fromFile` may not point at Fly's or flyctl's credentials (`~/.fly`, `.docker/config.json`,
  *   which `flyctl auth docker` fills with a Fly token), flyops's config folder, SSH and GnuPG keys,
  *   the common credential stores (`.netrc`, `.aws`, `.kube`, `.config/gcloud`, `.npmrc`,
@@ -42,6 +45,33 @@ export function credentialEnvReason(name: string): string | undefined {
   if (MODEL_PROVIDER_PREFIXES.some((prefix) => upper.startsWith(prefix)) && /(KEY|TOKEN|SECRET)/.test(upper))
     return `${upper} is a model provider's credential`;
   return undefined;
+}
+
+export interface EnvSourceRefusal {
+  why: string;
+  /** Set when the config file can allow the variable: how. */
+  hint?: string;
+}
+
+/**
+ * Why `{ "fromEnv": name }` may not be read, or undefined when it may. flyops's and flyctl's own
+ * credentials never; another tool's credential variable only when `allowEnv` (the config file's
+ * secrets.allow_env) names it.
+ */
+export function envSourceRefusal(
+  name: string,
+  allowEnv: readonly string[] = [],
+): EnvSourceRefusal | undefined {
+  const own = credentialEnvReason(name);
+  if (own) return { why: own };
+  const tool = otherToolOf(name);
+  const upper = name.trim().toUpperCase();
+  if (tool === undefined || allowEnv.some((allowed) => allowed.trim().toUpperCase() === upper))
+    return undefined;
+  return {
+    why: `${upper} is a credential variable of ${tool}; flyops does not copy another tool's credentials into an app unless told to`,
+    hint: `if this app is meant to get it, list ${upper} under ${ALLOW_ENV_KEY} in the flyops config file`,
+  };
 }
 
 /** Folder names that hold credentials wherever they sit (`~/.fly`, `/root/.ssh`, `../u/.ssh`). */

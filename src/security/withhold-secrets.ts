@@ -1,4 +1,5 @@
 import { REDACTED, containsToken } from "./redact.js";
+import { ClauseIndex, ValueReader, followsValueFlag, urlPasswords } from "./request-scan.js";
 
 /**
  * A question or a change request may carry a secret value ("set DATABASE_URL=postgres://u:p@host/db
@@ -34,28 +35,20 @@ export interface WithheldRequest {
 
 export const URL_PASSWORD = "a password in a URL";
 
-// One value: adjacent quoted and unquoted pieces, up to whitespace.
-const VALUE = String.raw`(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)+`;
 const NAME = String.raw`[A-Za-z_][A-Za-z0-9_]*`;
 // `=` with no space after it, or with space on both sides (`FOO= on my-app` assigns nothing).
 const EQUALS = String.raw`(?:\s*=(?=\S)|\s+=\s+)`;
-// Not inside a word, a path, a URL or a flag (`--app=my-app` is no assignment).
-const ASSIGNMENT = new RegExp(String.raw`(?<![\w.:/-])(${NAME})${EQUALS}(${VALUE})`, "g");
+// Where an assignment starts; its value is read by ValueReader. Not inside a word, a path, a URL or
+// a flag (`--app=my-app` is no assignment).
+const ASSIGNMENT = new RegExp(String.raw`(?<![\w.:/-])(${NAME})${EQUALS}`, "g");
 // `STRIPE_KEY to sk_live_…`: only for UPPER_SNAKE names; whether the name sounds secret is checked after.
-const TO_VALUE = new RegExp(
-  String.raw`(?<![\w.:/-])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)(\s+to\s+)(${VALUE})`,
-  "g",
-);
-const VALUE_FLAG = /(?:--build-secret|--build-arg|--secret|--env|(?<![\w-])-e)[\s=]+$/;
+const TO_VALUE = new RegExp(String.raw`(?<![\w.:/-])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)(\s+to\s+)`, "g");
 const SECRET_NAME =
   /pass|pwd|secret|token|key|cred|auth|dsn|private|database_url|connection_string|salt|cookie|signing|webhook|(?:^|_)pin(?:$|_)/i;
 const ABOUT_SECRETS = /\bsecrets?\b/i;
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):([^\s@/]+)@/gi;
-// A clause ends here, unless another assignment follows (`FOO=a and BAR=b` is one list).
-const CLAUSE_END = new RegExp(
-  String.raw`(?:[,;\n]|\.\s|\b(?:and|then)\b)(?!\s*(?:${NAME}${EQUALS}|${NAME}\s+to\s))`,
-  "gi",
-);
+// A clause ends at one of these, unless another assignment follows (`FOO=a and BAR=b` is one list).
+const CLAUSE_MARK = /[,;\n]|\.\s|\b(?:and|then)\b/gi;
+const ASSIGNMENT_AHEAD = new RegExp(String.raw`${NAME}${EQUALS}|${NAME}\s+to\s`, "iy");
 /** Catalog input fields (DESIGN.md): what a change is about, never a secret. */
 const CATALOG_FIELDS = new Set([
   "app",
@@ -89,7 +82,8 @@ function isWithheld(value: string): boolean {
 /** A long random-looking string, a URL with a password, or a known token's shape. */
 function looksSecret(value: string): boolean {
   const bare = value.replace(/^["']|["']$/g, "");
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^\s/@]*:[^\s@/]+@/i.test(bare)) return true;
+  // The user stops at the first `:`: a user that may hold `:` would be tried at every `:` of a long run.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s@/]+@/i.test(bare)) return true;
   if (containsToken(bare)) return true;
   if (
     /^(?:sk|rk|pk)_(?:live|test)_|^gh[pousr]_|^github_pat_|^xox[abpr]-|^AKIA[0-9A-Z]{12}|^glpat-|^eyJ/.test(
@@ -100,14 +94,50 @@ function looksSecret(value: string): boolean {
   return bare.length >= 16 && /^[A-Za-z0-9+/=_.~-]+$/.test(bare) && /\d/.test(bare) && /[A-Za-z]/.test(bare);
 }
 
-/** [start, end) of the clause each offset sits in, as a function. */
-function clauseAt(text: string): (offset: number) => string {
-  const ends = [...text.matchAll(CLAUSE_END)].map((match) => match.index);
-  return (offset) => {
-    const start = ends.filter((end) => end < offset).pop() ?? 0;
-    const end = ends.find((at) => at > offset) ?? text.length;
-    return text.slice(start, end);
-  };
+/**
+ * Replaces what `pattern` (global) and the value after it match, left to right, as String.replace
+ * would with a value pattern after it: where no value follows, the search goes on one character
+ * later. `replace` gets the whole match, its groups, the value and the offset.
+ */
+function replaceAssignments(
+  text: string,
+  pattern: RegExp,
+  replace: (whole: string, groups: string[], value: string, offset: number) => string,
+): string {
+  const values = new ValueReader(text);
+  const parts: string[] = [];
+  let copied = 0;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const valueStart = match.index + match[0].length;
+    const valueEnd = values.end(valueStart);
+    if (valueEnd === valueStart) {
+      pattern.lastIndex = match.index + 1;
+      continue;
+    }
+    const whole = text.slice(match.index, valueEnd);
+    parts.push(
+      text.slice(copied, match.index),
+      replace(whole, match.slice(1), text.slice(valueStart, valueEnd), match.index),
+    );
+    copied = valueEnd;
+    pattern.lastIndex = valueEnd;
+  }
+  parts.push(text.slice(copied));
+  return parts.join("");
+}
+
+function withholdUrlPasswords(text: string, withheld: Set<string>): string {
+  const parts: string[] = [];
+  let copied = 0;
+  for (const { start, end } of urlPasswords(text)) {
+    if (text.slice(start, end) === REDACTED) continue;
+    withheld.add(URL_PASSWORD);
+    parts.push(text.slice(copied, start), REDACTED);
+    copied = end;
+  }
+  parts.push(text.slice(copied));
+  return parts.join("");
 }
 
 /**
@@ -124,30 +154,23 @@ export function secretAssignment(name: string, value: string): boolean {
 
 export function withholdSecretValues(request: string): WithheldRequest {
   const withheld = new Set<string>();
-  const clause = clauseAt(request);
-  const text = request
-    .replace(ASSIGNMENT, (whole, name: string, value: string, offset: number) => {
-      const empty = value === '""' || value === "''";
-      if (empty || isWithheld(value) || CATALOG_FIELDS.has(name)) return whole;
-      const aboutSecrets = ABOUT_SECRETS.test(clause(offset));
-      if (!SECRET_NAME.test(name) && !aboutSecrets && NUMBER_OR_SIZE.test(value)) return whole;
-      const secret =
-        secretAssignment(name, value) || aboutSecrets || VALUE_FLAG.test(request.slice(0, offset));
-      if (!secret) return whole;
-      withheld.add(name);
-      return `${whole.slice(0, whole.length - value.length)}${REDACTED}`;
-    })
-    .replace(TO_VALUE, (whole, name: string, to: string, value: string) => {
-      if (!SECRET_NAME.test(name) || isWithheld(value) || NOT_A_VALUE.has(value.toLowerCase())) return whole;
-      withheld.add(name);
-      return `${name}${to}${REDACTED}`;
-    })
-    .replace(URL_USERINFO, (whole, head: string, password: string) => {
-      if (password === REDACTED) return whole;
-      withheld.add(URL_PASSWORD);
-      return `${head}:${REDACTED}@`;
-    });
-  return { text, withheld: [...withheld] };
+  const clauses = new ClauseIndex(request, CLAUSE_MARK, ASSIGNMENT_AHEAD);
+  const assigned = replaceAssignments(request, ASSIGNMENT, (whole, [name = ""], value, offset) => {
+    const empty = value === '""' || value === "''";
+    if (empty || isWithheld(value) || CATALOG_FIELDS.has(name)) return whole;
+    const aboutSecrets = clauses.clauseMatches(offset, ABOUT_SECRETS);
+    if (!SECRET_NAME.test(name) && !aboutSecrets && NUMBER_OR_SIZE.test(value)) return whole;
+    const secret = secretAssignment(name, value) || aboutSecrets || followsValueFlag(request, offset);
+    if (!secret) return whole;
+    withheld.add(name);
+    return `${whole.slice(0, whole.length - value.length)}${REDACTED}`;
+  });
+  const told = replaceAssignments(assigned, TO_VALUE, (whole, [name = "", to = ""], value) => {
+    if (!SECRET_NAME.test(name) || isWithheld(value) || NOT_A_VALUE.has(value.toLowerCase())) return whole;
+    withheld.add(name);
+    return `${name}${to}${REDACTED}`;
+  });
+  return { text: withholdUrlPasswords(told, withheld), withheld: [...withheld] };
 }
 
 /**

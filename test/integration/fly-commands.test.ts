@@ -4,6 +4,7 @@ import { renderView } from "../../src/cli/output.js";
 import { createRuntime } from "../../src/cli/runtime.js";
 import type { CommandDeps } from "../../src/cli/tool-command.js";
 import { RefusedError } from "../../src/errors.js";
+import { Redactor } from "../../src/security/redact.js";
 import { DEMO_APPS, PLANTED_TOKEN, PLANTED_TOKEN_MACHINE } from "../../src/sandbox/seed-demo.js";
 import { runCli } from "../support/cli.js";
 import { sandboxHome } from "../support/sandbox-home.js";
@@ -187,6 +188,7 @@ describe("on a terminal (in-process, scripted answers)", () => {
   function deps(answer: boolean, asked: string[], out: string[]): CommandDeps {
     return {
       io: { stdout: (t) => out.push(t), stderr: (t) => out.push(t) },
+      redactor: new Redactor(),
       env: env(),
       cwd: world.dir,
       stdinIsTTY: true,

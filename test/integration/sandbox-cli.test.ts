@@ -40,7 +40,7 @@ describe("flyops sandbox (runSandbox)", () => {
     const control = controlledStop();
     const running = runSandbox(
       { port: "0", seed: "demo", token: "cli-test-token" },
-      { io, untilStopped: control.untilStopped },
+      { io, env: {}, untilStopped: control.untilStopped },
     );
     await control.ready;
     const lines = out.stdout.trim().split("\n");
@@ -69,7 +69,7 @@ describe("flyops sandbox (runSandbox)", () => {
     const control = controlledStop();
     const running = runSandbox(
       { port: "0", seed: "demo", shortPages: true, rateLimits: false },
-      { io, untilStopped: control.untilStopped },
+      { io, env: {}, untilStopped: control.untilStopped },
     );
     await control.ready;
     expect(out.stdout).toMatch(/short pages/);
@@ -83,8 +83,8 @@ describe("flyops sandbox (runSandbox)", () => {
 
   it("rejects a bad seed or fault rate as a usage error", async () => {
     const { io } = capture();
-    await expect(runSandbox({ seed: "lots" }, { io })).rejects.toThrow(UsageError);
-    await expect(runSandbox({ faultRate: "2" }, { io })).rejects.toThrow(/--fault-rate/);
+    await expect(runSandbox({ seed: "lots" }, { io, env: {} })).rejects.toThrow(UsageError);
+    await expect(runSandbox({ faultRate: "2" }, { io, env: {} })).rejects.toThrow(/--fault-rate/);
   });
 });
 

@@ -60,7 +60,10 @@ describe("a plan with ANSI escapes in a reason and in an id", () => {
     const show = await cli(["plan", "show", file]);
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout + show.stderr).not.toMatch(RAW);
-    expect(show.stdout).toContain(`stop machine ${WEB_IAD_1.machine_id}${SHOWN} of demo-web`);
+    // An input its tool rejects is shown as written, escaped, not described.
+    expect(show.stdout).toContain(
+      `machines_stop {"app":"demo-web","machine_id":"${WEB_IAD_1.machine_id}${SHOWN}"}`,
+    );
     expect(show.stdout).toContain(`why: looks harmless${SHOWN}\\u202e`);
     expect(show.stdout).toContain(`summary:  Nothing to see.${SHOWN}`);
     expect(show.stdout).toContain("request:  stop it\\u{e0041}\\u{e0042}");

@@ -2,12 +2,11 @@ import { resolve } from "node:path";
 import confirmPrompt from "@inquirer/confirm";
 import { Command, Option } from "commander";
 import { z } from "zod";
-import { Redactor } from "../../security/redact.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
 import { FlyopsError, RefusedError, UsageError } from "../../errors.js";
 import { FlyctlRunner } from "../../fly/flyctl.js";
 import { runApplyPlan, type ApplyReport } from "../../plan/apply/applier.js";
-import { jsonText, stderrLogger } from "../output.js";
+import { guardIo, jsonText, processIo, stderrLogger } from "../output.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 
@@ -36,15 +35,16 @@ function parseOptions(raw: ApplyCommandOptions): z.infer<typeof applyOptionsSche
 
 /** The default outside world, with questions asked on stderr: stdout stays JSON-only under --json. */
 export function applyDeps(): CommandDeps {
+  const defaults = defaultDeps();
   return {
-    ...defaultDeps(),
+    ...defaults,
     confirm: async (message) => {
+      // What was written so far comes first; the question is printed by the prompt, so redacted here.
+      processIo.flush();
       try {
         // The question can quote the plan (who approved it); the prompt library writes it past the Io gate.
-        return await confirmPrompt(
-          { message: terminalSafe(message), default: false },
-          { output: process.stderr },
-        );
+        const question = terminalSafe(defaults.redactor.redact(message));
+        return await confirmPrompt({ message: question, default: false }, { output: process.stderr });
       } catch {
         // Ctrl-C or a closed terminal is a "no".
         return false;
@@ -72,12 +72,33 @@ export async function runApply(
   const options = parseOptions(rawOptions);
   if (options.interrupted && !options.resume)
     throw new UsageError("--interrupted only applies with --resume");
-  const json = options.json || options.raw;
   const cwd = deps.cwd ?? process.cwd();
   const planPath = resolve(cwd, file);
-  const redactor = new Redactor();
+  const { redactor } = deps;
+  const io = guardIo(deps.io, redactor);
+  // The plan's review is on the screen before the question about it.
+  const confirm = async (message: string): Promise<boolean> => {
+    io.flush();
+    return deps.confirm(message);
+  };
+  try {
+    return await applyWith(file, planPath, cwd, options, { ...deps, io, confirm });
+  } finally {
+    io.flush();
+  }
+}
+
+async function applyWith(
+  file: string,
+  planPath: string,
+  cwd: string,
+  options: z.output<typeof applyOptionsSchema>,
+  deps: CommandDeps,
+): Promise<ApplyReport> {
+  const { redactor } = deps;
+  const json = options.json || options.raw;
   // Every progress line is one line: what it quotes from the plan or from Fly is shown escaped.
-  const progress = (line: string): void => deps.io.stderr(`${terminalSafe(redactor.redact(line))}\n`);
+  const progress = (line: string): void => deps.io.stderr(`${terminalSafe(line)}\n`);
   const runtime = await deps.createRuntime({
     app: options.app,
     org: options.org,
@@ -102,6 +123,7 @@ export async function runApply(
         ignoreDrift: options.ignoreDrift,
         secretsVia: options.secretsVia,
         interrupted: options.interrupted,
+        allowEnv: runtime.config.secretsAllowEnv,
       },
       {
         ctx: runtime.ctx,
@@ -136,7 +158,7 @@ export async function runApply(
   } finally {
     await runtime.close();
   }
-  deps.io.stdout(redactor.redact(json ? jsonText(report) : humanReport(report)));
+  deps.io.stdout(json ? jsonText(report) : humanReport(report));
   const hint = report.hint === undefined ? undefined : redactor.redact(report.hint);
   if (report.status === "refused")
     throw new RefusedError(redactor.redact(report.message ?? "refused"), { hint });

@@ -3,13 +3,12 @@ import { z } from "zod";
 import { toolsByAccess } from "../../../tools/index.js";
 import { DEFAULT_MAX_STEPS, runAsk, type AskResult } from "../../agent/ask-loop.js";
 import { appendExchange, clearHistory, historyFile, loadHistory } from "../../agent/history.js";
-import { Redactor } from "../../security/redact.js";
 import { withheldNote, withholdSecretValues } from "../../security/withhold-secrets.js";
 import { UsageError } from "../../errors.js";
 import { LOCAL_MODEL_ID, LocalModelCannotAnswer } from "../../llm/local/index.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import type { ApplyReport } from "../../plan/apply/applier.js";
-import { jsonText, stderrLogger } from "../output.js";
+import { guardIo, jsonText, stderrLogger } from "../output.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 import { applyDeps, runApply } from "./apply.js";
@@ -106,13 +105,29 @@ async function answerQuestion(
       hint: 'for example: flyops ask "which machines are stopped?"',
     });
   const json = options.json || options.raw;
-  const { env, io } = deps;
+  const { env, redactor } = deps;
+  // Known before anything runs, so even the first log line cannot carry a key.
+  for (const name of MODEL_KEY_VARIABLES) if (env[name]) redactor.add(env[name]);
+  // Everything printed, the streamed answer included, leaves through here.
+  const io = guardIo(deps.io, redactor);
+  try {
+    return await answerWith(asked, json, options, { ...deps, io });
+  } finally {
+    io.flush();
+  }
+}
+
+async function answerWith(
+  asked: string,
+  json: boolean,
+  options: ParsedAskOptions,
+  deps: CommandDeps,
+): Promise<AskResult> {
+  const { env, io, redactor } = deps;
   // The question goes to the model and into the history file; no secret value in it does.
   const { text, withheld } = withholdSecretValues(asked);
   if (withheld.length > 0) io.stderr(withheldNote(withheld, "the conversation history"));
 
-  // Known before anything runs, so even the first log line cannot carry a key.
-  const redactor = new Redactor(MODEL_KEY_VARIABLES.flatMap((name) => env[name] ?? []));
   const log = stderrLogger(io, redactor, options.verbose);
   const runtime = await deps.createRuntime({
     app: options.app,

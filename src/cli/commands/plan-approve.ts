@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { z } from "zod";
+import { secretsAllowEnv } from "../../config/index.js";
 import { ConfigError, RefusedError, UsageError } from "../../errors.js";
 import { approvalStatus, defaultApprover, withApproval, type Approval } from "../../plan/schema/approval.js";
 import { readPlanFile, writePlanFile } from "../../plan/schema/plan-file.js";
@@ -47,7 +48,10 @@ export async function runPlanApprove(
   const cwd = deps.cwd ?? process.cwd();
   const path = resolve(cwd, file);
   const raw = await readPlanFile(path);
-  const verdict = validatePlan(raw, { allowDestructive: options.allowDestructive || options.destroyer });
+  const verdict = validatePlan(raw, {
+    allowDestructive: options.allowDestructive || options.destroyer,
+    allowEnv: secretsAllowEnv(deps.env),
+  });
   if (!verdict.ok) {
     const blocked = verdict.findings.filter((f) => f.severity === "block").map(findingLine);
     throw new RefusedError(`cannot approve ${file}: the validator blocks it:\n  ${blocked.join("\n  ")}`, {

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { secretsAllowEnv, type Env } from "../../config/index.js";
 import { readPlanFile } from "../../plan/schema/plan-file.js";
 import { validatePlan, type Finding, type ValidationResult } from "../../plan/check/validator.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
@@ -14,6 +15,8 @@ export interface PlanCheckOptions {
 
 export interface PlanCheckDeps {
   io: Io;
+  /** Where the config file (and its secrets.allow_env) is found. */
+  env: Env;
 }
 
 export interface PlanCheckOutcome {
@@ -51,11 +54,11 @@ function humanReport(file: string, result: ValidationResult, allowDestructive: b
 export async function runPlanCheck(
   file: string,
   options: PlanCheckOptions,
-  deps: PlanCheckDeps = { io: processIo },
+  deps: PlanCheckDeps = { io: processIo, env: process.env },
 ): Promise<PlanCheckOutcome> {
   const plan = await readPlanFile(file);
   const allowDestructive = Boolean(options.allowDestructive || options.destroyer);
-  const result = validatePlan(plan, { allowDestructive });
+  const result = validatePlan(plan, { allowDestructive, allowEnv: secretsAllowEnv(deps.env) });
   if (options.json || options.raw) {
     deps.io.stdout(jsonText({ ok: result.ok, findings: result.findings.map(jsonFinding) }));
   } else {

@@ -1,7 +1,6 @@
 import { relative, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import { z } from "zod";
-import { Redactor } from "../../security/redact.js";
 import { UsageError } from "../../errors.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import { makePlan } from "../../plan/maker/maker.js";
@@ -10,7 +9,7 @@ import { defaultPlanPath, pathTaken, writePlanFile } from "../../plan/schema/pla
 import { renderReview, reviewPlan, type PlanReview } from "../../plan/check/review.js";
 import type { PlanFile } from "../../plan/schema/schema.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
-import { jsonText, stderrLogger } from "../output.js";
+import { guardIo, jsonText, stderrLogger } from "../output.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 
@@ -64,7 +63,34 @@ export async function runPlanMake(
     });
   }
 
-  const redactor = new Redactor(MODEL_KEY_VARIABLES.flatMap((name) => deps.env[name] ?? []));
+  const { redactor } = deps;
+  for (const name of MODEL_KEY_VARIABLES) if (deps.env[name]) redactor.add(deps.env[name]);
+  const io = guardIo(deps.io, redactor);
+  try {
+    return await makeAndWrite(text, { json, allowDestructive, cwd, now, outputPath }, options, {
+      ...deps,
+      io,
+    });
+  } finally {
+    io.flush();
+  }
+}
+
+interface MakeSettings {
+  json: boolean;
+  allowDestructive: boolean;
+  cwd: string;
+  now: Date;
+  outputPath: string | undefined;
+}
+
+async function makeAndWrite(
+  text: string,
+  { json, allowDestructive, cwd, now, outputPath }: MakeSettings,
+  options: z.output<typeof planMakeOptionsSchema>,
+  deps: CommandDeps,
+): Promise<PlanMakeResult> {
+  const { redactor } = deps;
   const log = stderrLogger(deps.io, redactor, options.verbose || Boolean(deps.env.FLYOPS_DEBUG));
   const runtime = await deps.createRuntime({
     app: options.app,
@@ -90,6 +116,7 @@ export async function runPlanMake(
       ctx: runtime.ctx,
       redactor,
       allowDestructive,
+      allowEnv: runtime.config.secretsAllowEnv,
       now,
       // The tool name is the model's word: one line, escaped.
       onToolCall: (tool, ok) => deps.io.stderr(`  ${terminalSafe(tool)}${ok ? "" : " (failed)"}\n`),
@@ -97,7 +124,8 @@ export async function runPlanMake(
     const path = outputPath ?? defaultPlanPath(kept, now, cwd);
     await writePlanFile(path, made.plan);
     const file = relative(cwd, path) || path;
-    const review = await reviewPlan(made.plan, { file, allowDestructive, ctx: runtime.ctx });
+    const allowEnv = runtime.config.secretsAllowEnv;
+    const review = await reviewPlan(made.plan, { file, allowDestructive, allowEnv, ctx: runtime.ctx });
     const result: PlanMakeResult = {
       file,
       plan: made.plan,

@@ -1,11 +1,10 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { z } from "zod";
-import { Redactor } from "../../security/redact.js";
 import { ConfigError, UsageError } from "../../errors.js";
 import { readPlanFile } from "../../plan/schema/plan-file.js";
 import { renderReview, reviewPlan, type PlanReview } from "../../plan/check/review.js";
-import { jsonText, stderrLogger } from "../output.js";
+import { guardIo, jsonText, stderrLogger } from "../output.js";
 import { addRuntimeOptions, type Runtime } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 
@@ -34,7 +33,8 @@ export async function runPlanShow(
   const options = parsed.data;
   const cwd = deps.cwd ?? process.cwd();
   const raw = await readPlanFile(resolve(cwd, file));
-  const redactor = new Redactor();
+  const { redactor } = deps;
+  const io = guardIo(deps.io, redactor);
   let runtime: Runtime | undefined;
   let offlineNote: string | undefined;
   try {
@@ -44,7 +44,7 @@ export async function runPlanShow(
       sandbox: options.sandbox,
       env: deps.env,
       cwd,
-      log: stderrLogger(deps.io, redactor, Boolean(deps.env.FLYOPS_DEBUG)),
+      log: stderrLogger(io, redactor, Boolean(deps.env.FLYOPS_DEBUG)),
       signal: deps.signal,
     });
     runtime.credentials.forEach((credential) => redactor.add(credential));
@@ -56,13 +56,16 @@ export async function runPlanShow(
     const review = await reviewPlan(raw, {
       file,
       allowDestructive: options.allowDestructive || options.destroyer,
+      // Offline, a config file that cannot be read allows nothing: the review is the stricter for it.
+      allowEnv: runtime?.config.secretsAllowEnv ?? [],
       ctx: runtime?.ctx,
       offlineNote,
     });
     const text = options.json || options.raw ? jsonText(review) : renderReview(review);
-    deps.io.stdout(redactor.redact(text));
+    io.stdout(text);
     return review;
   } finally {
+    io.flush();
     await runtime?.close();
   }
 }

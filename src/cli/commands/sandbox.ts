@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { z } from "zod";
+import { nonEmpty } from "../../config/config-file.js";
 import { UsageError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { startSandbox, type Sandbox } from "../../sandbox/index.js";
@@ -40,8 +41,13 @@ export interface SandboxCliFlags {
   raw?: boolean;
 }
 
+/** The sandbox's token from the environment: unlike --token, not on the command line for every process to read. */
+export const SANDBOX_TOKEN_ENV = "FLYOPS_SANDBOX_TOKEN";
+
 export interface SandboxDeps {
   io: Io;
+  /** Where FLYOPS_SANDBOX_TOKEN is read. */
+  env: NodeJS.ProcessEnv;
   /** Resolves when the sandbox should stop; by default on SIGINT or SIGTERM. */
   untilStopped?: () => Promise<string>;
 }
@@ -90,6 +96,11 @@ export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps)
   const seed = parseSeed(options.seed);
   if (seed === undefined)
     throw new UsageError(`invalid --seed "${options.seed}": use demo, empty or a number of apps`);
+  const tokenFromEnv = options.token === undefined ? nonEmpty(deps.env[SANDBOX_TOKEN_ENV]) : undefined;
+  if (options.token !== undefined)
+    deps.io.stderr(
+      `note: --token puts the token on the command line, where every process of this host can read it; set ${SANDBOX_TOKEN_ENV} instead\n`,
+    );
   const log: Logger = {
     debug: (m) => (options.verbose ? deps.io.stderr(`${m}\n`) : undefined),
     info: (m) => deps.io.stderr(`${m}\n`),
@@ -100,7 +111,7 @@ export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps)
     host: options.host,
     seed,
     stateFile: options.state,
-    token: options.token,
+    token: options.token ?? tokenFromEnv,
     latencyMs: options.latency,
     faultRate: options.faultRate,
     faultSeed: options.faultSeed,
@@ -115,7 +126,7 @@ export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps)
     : signalWaiter();
   let signal: string;
   try {
-    printBanner(sandbox, options, deps.io);
+    printBanner(sandbox, options, deps.io, tokenFromEnv !== undefined);
     signal = await waiter.stopped;
   } finally {
     await sandbox.close();
@@ -126,9 +137,26 @@ export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps)
   );
 }
 
-function printBanner(sandbox: Sandbox, options: z.infer<typeof SandboxCliOptions>, io: Io): void {
+/**
+ * With the token in FLYOPS_SANDBOX_TOKEN, the export line refers to that variable rather than
+ * repeating the token, and --json leaves it out of `env`: the person already has it, and printed
+ * output ends up in scrollback, logs and CI output.
+ */
+function printBanner(
+  sandbox: Sandbox,
+  options: z.infer<typeof SandboxCliOptions>,
+  io: Io,
+  tokenFromEnv: boolean,
+): void {
+  const exports = sandbox.exports.map((line) =>
+    tokenFromEnv && line.startsWith("export FLY_API_TOKEN=")
+      ? `export FLY_API_TOKEN="$${SANDBOX_TOKEN_ENV}"`
+      : line,
+  );
   if (options.json || options.raw) {
-    const { url, restBaseUrl, graphqlUrl, exports, env } = sandbox;
+    const { url, restBaseUrl, graphqlUrl } = sandbox;
+    const { FLY_API_TOKEN, ...rest } = sandbox.env;
+    const env = tokenFromEnv ? rest : { ...rest, FLY_API_TOKEN };
     io.stdout(`${JSON.stringify({ url, restBaseUrl, graphqlUrl, exports, env })}\n`);
     return;
   }
@@ -143,7 +171,7 @@ function printBanner(sandbox: Sandbox, options: z.infer<typeof SandboxCliOptions
     [
       `# flyops sandbox listening on ${sandbox.url} (seed ${options.seed}${extras.length ? `, ${extras.join(", ")}` : ""})`,
       "# point flyops at it:",
-      ...sandbox.exports,
+      ...exports,
       // A real org, app or fly.toml setting names nothing in the sandbox fleet.
       "unset FLY_ORG FLY_ORG_SLUG FLY_APP",
       "",
@@ -161,7 +189,10 @@ export function sandboxCommand(): Command {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--seed <seed>", "demo (a fixed small fleet), empty, or a number N of generated apps", "demo")
     .option("--state <file>", "persist the fleet to FILE after every change and reload it on start")
-    .option("--token <token>", "accept only this API token (default: any non-empty token)")
+    .option(
+      "--token <token>",
+      `accept only this API token (default: ${SANDBOX_TOKEN_ENV}, else any non-empty token); prefer ${SANDBOX_TOKEN_ENV}, which keeps the token off the command line`,
+    )
     .option("--latency <ms>", "add this much latency to every request", "0")
     .option(
       "--fault-rate <p>",
@@ -183,6 +214,6 @@ export function sandboxCommand(): Command {
     .option("--json", "print the URLs and exports as JSON on stdout")
     .option("--raw", "alias of --json")
     .action(async (options: SandboxCliFlags) => {
-      await runSandbox(options, { io: processIo });
+      await runSandbox(options, { io: processIo, env: process.env });
     });
 }

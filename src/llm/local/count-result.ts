@@ -45,7 +45,8 @@ function countOf(record: JsonRecord): number | undefined {
 function statesOf(value: Json | undefined): Map<string, number> {
   const states = new Map<string, number>();
   if (typeof value === "string")
-    for (const m of value.matchAll(/(\d+)\s+([a-z_]+)/gi))
+    // From the start of a number only: each digit of a long run would otherwise re-read the run.
+    for (const m of value.matchAll(/(?<!\d)(\d+)\s+([a-z_]+)/gi))
       states.set(m[2] ?? "", Number.parseInt(m[1] ?? "0", 10));
   return states;
 }

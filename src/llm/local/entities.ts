@@ -81,9 +81,7 @@ export function findRegions(text: string, known: Iterable<string> = Object.keys(
     const raw = m[1] ?? "";
     const code = raw.toLowerCase();
     if (!codes.has(code) || found.includes(code)) continue;
-    const before = text.slice(0, m.index).toLowerCase();
-    const explicit =
-      raw === raw.toUpperCase() || /\b(in|region|regions)\s+$/.test(before) || /,\s*$/.test(before);
+    const explicit = raw === raw.toUpperCase() || afterRegionWord(text, m.index);
     if (AMBIGUOUS_REGIONS.has(code) && !explicit) continue;
     found.push(code);
   }
@@ -92,6 +90,21 @@ export function findRegions(text: string, known: Iterable<string> = Object.keys(
       found.push(code);
   }
   return found;
+}
+
+/**
+ * Whether the word at `at` follows "in", "region(s)" and a blank, or a comma. Read backwards over
+ * the blanks before the word only: testing the whole text before each word made a text of many
+ * such words quadratic.
+ */
+function afterRegionWord(text: string, at: number): boolean {
+  let end = at;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end -= 1;
+  if (text[end - 1] === ",") return true;
+  if (end === at) return false;
+  const word = /(?:in|regions?)$/i.exec(text.slice(Math.max(0, end - 8), end))?.[0] ?? "";
+  const start = end - word.length;
+  return word !== "" && !/\w/.test(text[start - 1] ?? "");
 }
 
 export function findStates(text: string): MachineState[] {
@@ -125,17 +138,19 @@ export function findVolumeIds(text: string): string[] {
 export function findNames(text: string, candidates: Iterable<string>): string[] {
   const lower = text.toLowerCase();
   const sorted = [...new Set(candidates)].filter((c) => c !== "").sort((a, b) => b.length - a.length);
-  const taken: Array<[number, number]> = [];
-  const found: Array<[number, string]> = [];
+  // Characters already claimed by a longer name; a mark per character keeps a name that occurs
+  // many times from comparing every occurrence with every other.
+  const taken = new Uint8Array(lower.length);
+  const found = new Map<string, number>();
   for (const name of sorted) {
     for (const index of occurrences(lower, name.toLowerCase())) {
       const end = index + name.length;
-      if (taken.some(([s, e]) => index < e && end > s)) continue;
-      taken.push([index, end]);
-      if (!found.some(([, n]) => n === name)) found.push([index, name]);
+      if (taken.subarray(index, end).includes(1)) continue;
+      taken.fill(1, index, end);
+      if (!found.has(name)) found.set(name, index);
     }
   }
-  return found.sort((a, b) => a[0] - b[0]).map(([, name]) => name);
+  return [...found].sort((a, b) => a[1] - b[1]).map(([name]) => name);
 }
 
 function containsName(lower: string, name: string): boolean {
@@ -221,9 +236,10 @@ export function findPreset(text: string): { preset: string; guest: GuestSize } |
 /** "2 shared cpus", "4 performance CPUs", "cpus 2", "1 cpu". */
 export function findCpus(text: string): { cpus?: number; cpu_kind?: "shared" | "performance" } {
   const lower = text.toLowerCase();
+  // Blanks are read once each: an optional part takes the blanks before it, never two runs side by side.
   const m =
-    /\b(\d+)\s*(?:x\s*)?(shared|performance|dedicated)?[\s-]*(?:v?cpus?|cores?)\b/.exec(lower) ??
-    /\bcpus?\s*[:=]?\s*(\d+)\b/.exec(lower);
+    /\b(\d+)(?:\s*x)?(?:\s*(shared|performance|dedicated))?[\s-]*(?:v?cpus?|cores?)\b/.exec(lower) ??
+    /\bcpus?\s*(?:[:=]\s*)?(\d+)\b/.exec(lower);
   const kindWord =
     /\b(shared|performance|dedicated)[\s-]*(?:v?cpus?|cores?|kind)\b/.exec(lower)?.[1] ?? m?.[2];
   const out: { cpus?: number; cpu_kind?: "shared" | "performance" } = {};
@@ -234,12 +250,18 @@ export function findCpus(text: string): { cpus?: number; cpu_kind?: "shared" | "
 
 /** The image after the word "image", e.g. "image nginx:1.27" or "using image registry.fly.io/app:deploy-1". */
 export function findImage(text: string): string | undefined {
-  const m = /\bimage\s*[:=]?\s+["'`]?([a-z0-9][a-z0-9._\-/:@]*[a-z0-9])["'`]?/i.exec(text);
+  const m = /\bimage(?:\s*[:=])?\s+["'`]?([a-z0-9][a-z0-9._\-/:@]*[a-z0-9])["'`]?/i.exec(text);
   return m?.[1];
 }
 
+/**
+ * DNS names within their limits (RFC 1035 2.3.4: a label of at most 63 characters, a name of at
+ * most 253): bounded, so a long dotted or hyphenated run costs a bounded amount per word start.
+ */
+const HOSTNAME = /\b(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,126}[a-z]{2,63}\b/gi;
+
 export function findHostnames(text: string): string[] {
-  const found = text.match(/\b(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}\b/gi) ?? [];
+  const found = text.match(HOSTNAME) ?? [];
   return [...new Set(found.map((h) => h.toLowerCase()))].filter((h) => !/\.(?:ts|js|json|md)$/.test(h));
 }
 

@@ -10,10 +10,24 @@ export function isRecord(value: unknown): value is JsonRecord {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+const DATA_OPEN = "<data>";
+const DATA_CLOSE = "</data>";
+
+/**
+ * What the first <data> … </data> holds, without the blanks around it. Found with indexOf: a lazy
+ * `[\s\S]*?` followed by `\s*` re-reads a long run of blanks inside the data at every step.
+ */
+function dataBlock(content: string): string | undefined {
+  const open = content.indexOf(DATA_OPEN);
+  if (open < 0) return undefined;
+  const close = content.indexOf(DATA_CLOSE, open + DATA_OPEN.length);
+  return close < 0 ? undefined : content.slice(open + DATA_OPEN.length, close).trim();
+}
+
 /** The JSON value inside a tool result's text, or the text itself when none is found. */
 export function parseToolContent(content: string): Json {
-  const wrapped = /<data>\s*([\s\S]*?)\s*<\/data>/.exec(content);
-  const inner = wrapped?.[1] === undefined ? undefined : tryParse(wrapped[1]);
+  const wrapped = dataBlock(content);
+  const inner = wrapped === undefined ? undefined : tryParse(wrapped);
   if (inner !== undefined) return unwrapStrings(inner);
   const direct = tryParse(content.trim());
   if (direct !== undefined) return unwrapStrings(direct);

@@ -23,7 +23,10 @@ export type { ApplyIo, ApplyOptions, ApplyReport, ApplyStatus, StepOutcome, Step
 
 export async function runApplyPlan(options: ApplyOptions, io: ApplyIo): Promise<ApplyReport> {
   const raw = await readPlanFile(options.planPath);
-  const verdict = validatePlan(raw, { allowDestructive: options.allowDestructive });
+  const verdict = validatePlan(raw, {
+    allowDestructive: options.allowDestructive,
+    allowEnv: options.allowEnv,
+  });
   const approval = approvalStatus(raw as object);
   const report: ApplyReport = {
     status: "refused",

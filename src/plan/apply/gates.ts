@@ -180,5 +180,6 @@ export function stepRunner(options: ApplyOptions, io: ApplyIo): Parameters<typeo
     secretsVia: options.secretsVia,
     credentials: heldCredentials(io.env, io.credentials),
     show: io.progress,
+    allowEnv: options.allowEnv,
   };
 }

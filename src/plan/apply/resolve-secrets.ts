@@ -2,8 +2,8 @@ import { resolve } from "node:path";
 import { RefusedError } from "../../errors.js";
 import {
   SecretSourceRefused,
-  credentialEnvReason,
   credentialInValue,
+  envSourceRefusal,
   readSecretFile,
 } from "../../security/secret-sources.js";
 
@@ -28,6 +28,8 @@ export interface ResolveSecretsOptions {
   cwd: string;
   /** Every credential the process holds (Fly tokens, model API keys): a value containing one is refused. */
   credentials?: readonly string[];
+  /** Other tools' credential variables that may be read: the config file's secrets.allow_env. */
+  allowEnv?: readonly string[];
   /** Told every resolved value, before anything can print it. */
   onValue?: (value: string) => void;
 }
@@ -75,10 +77,10 @@ export async function resolveSecrets(
     let where: string;
     if ("fromEnv" in source) {
       where = `environment variable ${source.fromEnv}`;
-      const why = credentialEnvReason(source.fromEnv);
-      if (why)
-        throw new RefusedError(`secret ${name}: refusing to read ${where}: ${why}`, {
-          hint: CREDENTIAL_HINT,
+      const refusal = envSourceRefusal(source.fromEnv, options.allowEnv);
+      if (refusal)
+        throw new RefusedError(`secret ${name}: refusing to read ${where}: ${refusal.why}`, {
+          hint: refusal.hint ?? CREDENTIAL_HINT,
         });
       const found = options.env[source.fromEnv];
       if (found === undefined || found === "") {

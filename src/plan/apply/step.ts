@@ -23,6 +23,8 @@ export interface StepRunner {
   credentials: readonly string[];
   /** Shows the person (only) what a failed flyctl step printed. */
   show: (line: string) => void;
+  /** Other tools' credential variables a secret may be read from: the config file's secrets.allow_env. */
+  allowEnv?: readonly string[];
 }
 
 /** The write tool a catalog step names; a plan that passed the validator names nothing else. */
@@ -45,6 +47,7 @@ async function resolvedInput(
     env: runner.env,
     cwd: runner.cwd,
     credentials: runner.credentials,
+    allowEnv: runner.allowEnv,
     onValue: (value) => runner.redactor.add(value),
   });
   return { ...input, [field]: values };

@@ -22,6 +22,8 @@ export interface ApplyOptions {
   secretsVia: SecretsVia;
   /** For an interrupted step flyops cannot reconcile by itself: the person's word on what happened. */
   interrupted?: "retry" | "done";
+  /** Other tools' credential variables a secret may be read from: the config file's secrets.allow_env. */
+  allowEnv?: readonly string[];
 }
 
 export interface ApplyIo {

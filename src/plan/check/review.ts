@@ -72,13 +72,18 @@ const Shown = z.object({
 export interface ReviewOptions {
   file: string;
   allowDestructive: boolean;
+  /** Other tools' credential variables a secret may be read from: the config file's secrets.allow_env. */
+  allowEnv?: readonly string[];
   /** Live checks of the preconditions; without it they are listed as not checked, with `offlineNote`. */
   ctx?: ToolContext;
   offlineNote?: string;
 }
 
 export async function reviewPlan(raw: unknown, options: ReviewOptions): Promise<PlanReview> {
-  const verdict = validatePlan(raw, { allowDestructive: options.allowDestructive });
+  const verdict = validatePlan(raw, {
+    allowDestructive: options.allowDestructive,
+    allowEnv: options.allowEnv,
+  });
   const plan = verdict.plan ?? Shown.parse(typeof raw === "object" && raw !== null ? raw : {});
   const approval = approvalStatus(typeof raw === "object" && raw !== null ? raw : {});
   const { steps, preconditions: pres } = plan;

@@ -2,7 +2,12 @@ import { z } from "zod";
 import { catalog, findTool, isWriteTool } from "../../../tools/index.js";
 import { containsToken, Redactor } from "../../security/redact.js";
 import { judgeFlyctl } from "../flyctl/rules.js";
-import { NO_TILDE, credentialEnvReason, sensitivePathReason } from "../../security/secret-sources.js";
+import {
+  NO_TILDE,
+  envSourceRefusal,
+  sensitivePathReason,
+  type EnvSourceRefusal,
+} from "../../security/secret-sources.js";
 import { Expectation, FlyctlInput, PlanFile, StepFields } from "../schema/schema.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
 import { UNSAFE_TEXT_RULE, unsafeInputText, unsafeTextMessage, type UnsafeText } from "./unsafe-text.js";
@@ -23,6 +28,8 @@ export interface Finding {
 
 export interface ValidationPolicy {
   allowDestructive: boolean;
+  /** Other tools' credential variables a `fromEnv` may name: the config file's secrets.allow_env. */
+  allowEnv?: readonly string[];
 }
 
 export interface ValidationResult {
@@ -73,7 +80,11 @@ function editDistance(a: string, b: string): number {
 }
 
 function unknownToolMessage(name: string): string {
-  const near = catalog.map((tool) => tool.name).filter((known) => editDistance(known, name) <= 2);
+  // Names whose lengths differ by more than 2 are further apart than 2 edits: not worth a table of
+  // |known| × |name| cells (a megabyte-long name would cost seconds per tool).
+  const near = catalog
+    .map((tool) => tool.name)
+    .filter((known) => Math.abs(known.length - name.length) <= 2 && editDistance(known, name) <= 2);
   const hint = near.length > 0 ? `; did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : "";
   return `unknown tool "${name}": not in the flyops catalog, and not "flyctl"${hint}`;
 }
@@ -121,27 +132,32 @@ function addUnsafeText(ctx: Context, id: string | undefined, found: readonly Uns
     add(ctx, id, UNSAFE_TEXT_RULE, "block", unsafeTextMessage(pathText(path), characters));
 }
 
-/** A secret reference may not read flyops's or flyctl's own credentials (secret-sources.ts). */
+/** A secret reference may not read flyops's, flyctl's or (unless allowed) other tools' credentials (secret-sources.ts). */
 function checkSecretSource(
   ctx: Context,
   step: StepView,
   at: readonly string[],
   source: Record<string, unknown>,
 ): void {
-  const why =
+  const fileWhy = typeof source.fromFile === "string" ? sensitivePathReason(source.fromFile) : undefined;
+  const refusal: EnvSourceRefusal | undefined =
     typeof source.fromEnv === "string"
-      ? credentialEnvReason(source.fromEnv)
-      : typeof source.fromFile === "string"
-        ? sensitivePathReason(source.fromFile)
-        : undefined;
-  if (why === undefined) return;
+      ? envSourceRefusal(source.fromEnv, ctx.policy.allowEnv)
+      : fileWhy === undefined
+        ? undefined
+        : { why: fileWhy };
+  if (refusal === undefined) return;
+  const { why } = refusal;
   const key = typeof source.fromEnv === "string" ? "fromEnv" : "fromFile";
+  const after =
+    refusal.hint ??
+    (why === NO_TILDE ? undefined : "a plan may not copy flyops's or flyctl's own credentials into an app");
   add(
     ctx,
     step.id,
     "secret-source",
     "block",
-    `${pathText([...step.base, "input", ...at, key])}: ${why}${why === NO_TILDE ? "" : "; a plan may not copy flyops's or flyctl's own credentials into an app"}`,
+    `${pathText([...step.base, "input", ...at, key])}: ${why}${after === undefined ? "" : `; ${after}`}`,
   );
 }
 

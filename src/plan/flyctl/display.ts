@@ -43,28 +43,42 @@ export function safeText(text: string): string {
   return tokens.redact(escapeInvisible(JSON.stringify(text).slice(1, -1).replaceAll('\\"', '"')));
 }
 
-function masked(word: string, index: number, masks: readonly Mask[]): string {
-  const mask = masks.filter((m) => m.index === index).sort((a, b) => a.start - b.start)[0];
+/** The masks of each argument, earliest first: looked up per argument, never searched per argument. */
+function masksByArg(masks: readonly Mask[]): Map<number, Mask[]> {
+  const byArg = new Map<number, Mask[]>();
+  for (const mask of masks) {
+    const list = byArg.get(mask.index);
+    if (list) list.push(mask);
+    else byArg.set(mask.index, [mask]);
+  }
+  for (const list of byArg.values()) list.sort((a, b) => a.start - b.start);
+  return byArg;
+}
+
+function masked(word: string, index: number, byArg: Map<number, Mask[]>): string {
+  const mask = byArg.get(index)?.[0];
   return mask ? `${word.slice(0, mask.start)}${REDACTED}` : word;
 }
 
 /** The arguments as written, safe to print. */
 export function displayArgs(args: readonly string[], masks: readonly Mask[]): string {
-  return tokens.redact(args.map((word, index) => quote(masked(word, index, masks))).join(" "));
+  const byArg = masksByArg(masks);
+  return tokens.redact(args.map((word, index) => quote(masked(word, index, byArg))).join(" "));
 }
 
 /** `flyctl apps destroy my-app --yes`: the command path, positionals and long-form flags. */
 export function canonicalLine(parsed: ParsedFlyctl, masks: readonly Mask[]): string {
   // An alias keeps its own name: flyctl settles aliases by name, not by position (parse.ts flagValue).
+  const byArg = masksByArg(masks);
   const flags = parsed.uses.map(({ flag, via, value, at }) => {
     if (flag.sensitive) return `--${flag.name}=${REDACTED}`;
     if (flag.kind === "bool") return value === "true" ? `--${via}` : `--${via}=false`;
     // A mask inside the written value (`-e PASSWORD=…`) hides the same part of the canonical value.
-    const inner = at && masks.find((m) => m.index === at.index && m.start >= at.start);
+    const inner = at && byArg.get(at.index)?.find((m) => m.start >= at.start);
     const shown = inner ? `${value.slice(0, inner.start - at.start)}${REDACTED}` : value;
     return `--${via}=${quote(shown)}`;
   });
-  const positionals = parsed.positionals.map((arg) => quote(masked(arg.text, arg.index, masks)));
+  const positionals = parsed.positionals.map((arg) => quote(masked(arg.text, arg.index, byArg)));
   // A positional that looks like a flag only stays a positional after `--`.
   const words = parsed.positionals.some((arg) => arg.text.startsWith("-"))
     ? [...parsed.path, ...flags, "--", ...positionals]

@@ -16,7 +16,7 @@ import { MakerProposal } from "./proposal.js";
 import { withholdSecretValues } from "../../security/withhold-secrets.js";
 import { checkPreconditions, describeCheck } from "../check/preconditions.js";
 import type { PlanFile } from "../schema/schema.js";
-import { validatePlan } from "../check/validator.js";
+import { validatePlan, type Finding } from "../check/validator.js";
 
 /**
  * The maker: a change request in plain English becomes a plan file. It reuses the ask loop: the
@@ -40,6 +40,8 @@ export interface MakePlanOptions {
   ctx: ToolContext;
   redactor: Redactor;
   allowDestructive: boolean;
+  /** Other tools' credential variables a secret may be read from: the config file's secrets.allow_env. */
+  allowEnv?: readonly string[];
   now?: Date;
   maxProposals?: number;
   maxSteps?: number;
@@ -122,8 +124,14 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
         steps,
         preconditions: mergePreconditions(proposal.preconditions, derived),
       };
-      const verdict = validatePlan(plan, { allowDestructive: options.allowDestructive });
-      const blocking = verdict.findings.filter((f) => f.severity === "block");
+      const verdict = validatePlan(plan, {
+        allowDestructive: options.allowDestructive,
+        allowEnv: options.allowEnv,
+      });
+      const blocking = [
+        ...verdict.findings.filter((f) => f.severity === "block"),
+        ...heldCredential(plan, options.redactor),
+      ];
       if (blocking.length > 0) {
         lastProblem = blocking.map((f) => f.message).join("; ");
         throw rejection(
@@ -192,6 +200,23 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
     );
   }
   return { plan: accepted, proposals, answer: result?.answer ?? "", model: options.model.id };
+}
+
+/**
+ * A plan is written to a file and printed: a credential the process holds (a model key, the Fly
+ * token, whatever its shape) may not be in it. The validator catches token shapes; this, the rest.
+ */
+function heldCredential(plan: PlanFile, redactor: Redactor): Finding[] {
+  const text = JSON.stringify(plan);
+  if (redactor.redact(text) === text) return [];
+  return [
+    {
+      rule: "credential",
+      severity: "block",
+      message:
+        "the plan holds a credential flyops holds (a token or an API key); a plan never carries credentials",
+    },
+  ];
 }
 
 /** The org slug of an app, read through the catalog's apps_get like every other front reads it. */
