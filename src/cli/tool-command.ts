@@ -6,6 +6,7 @@ import type { Redactor } from "../security/redact.js";
 import { terminalSafe } from "../security/terminal-safe.js";
 import { RefusedError, UsageError } from "../errors.js";
 import { guardIo, outputRedactor, printResult, processIo, stderrLogger, type Io } from "./output.js";
+import { interruptSignal } from "./interrupt.js";
 import { createRuntime, type Runtime, type RuntimeFlags, type RuntimeOptions } from "./runtime.js";
 
 /**
@@ -45,6 +46,7 @@ export function defaultDeps(): CommandDeps {
       }
     },
     createRuntime,
+    signal: interruptSignal,
   };
 }
 

@@ -3,7 +3,7 @@ import confirmPrompt from "@inquirer/confirm";
 import { Command, Option } from "commander";
 import { z } from "zod";
 import { terminalSafe } from "../../security/terminal-safe.js";
-import { FlyopsError, RefusedError, UsageError } from "../../errors.js";
+import { FlyopsError, InterruptedError, RefusedError, UsageError } from "../../errors.js";
 import { FlyctlRunner } from "../../fly/flyctl.js";
 import { runApplyPlan, type ApplyReport } from "../../plan/apply/applier.js";
 import { guardIo, jsonText, processIo, stderrLogger } from "../output.js";
@@ -145,6 +145,7 @@ async function applyWith(
       },
     );
   } catch (error) {
+    if (deps.signal?.aborted) throw interrupted(file);
     // Whatever escapes must not carry a secret value resolved during this run.
     if (error instanceof FlyopsError) {
       throw new FlyopsError(redactor.redact(error.message), {
@@ -159,12 +160,25 @@ async function applyWith(
     await runtime.close();
   }
   deps.io.stdout(json ? jsonText(report) : humanReport(report));
+  if (deps.signal?.aborted) throw interrupted(file, report);
   const hint = report.hint === undefined ? undefined : redactor.redact(report.hint);
   if (report.status === "refused")
     throw new RefusedError(redactor.redact(report.message ?? "refused"), { hint });
   if (report.status === "failed")
     throw new FlyopsError(redactor.redact(report.message ?? "failed"), { hint });
   return report;
+}
+
+/** Ctrl-C during an apply: which step it stopped at, and how to go on from there. */
+function interrupted(file: string, report?: ApplyReport): InterruptedError {
+  const step = report?.steps.find((s) => s.outcome === "failed");
+  const at = step === undefined ? "" : ` during step ${step.id}`;
+  const started = report === undefined || report.steps.some((s) => s.outcome !== "not-run");
+  return new InterruptedError(`interrupted: apply of ${file} stopped${at}`, {
+    hint: started
+      ? `run \`flyops apply ${file} --resume\` to go on: finished steps are skipped and the interrupted one is reconciled`
+      : `no step had started; run \`flyops apply ${file}\` again when ready`,
+  });
 }
 
 export function applyCommand(): Command {
