@@ -7,6 +7,7 @@ import { FlyopsError, InterruptedError, RefusedError, UsageError } from "../../e
 import { FlyctlRunner } from "../../fly/flyctl.js";
 import { runApplyPlan, type ApplyReport } from "../../plan/apply/applier.js";
 import { guardIo, jsonText, processIo, stderrLogger } from "../output.js";
+import { DESTRUCTIVE_FLAGS, addFlags, parseOptions, type FlagSpec } from "../options.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 
@@ -27,11 +28,6 @@ export const applyOptionsSchema = z.object({
 });
 export type ApplyCommandOptions = z.input<typeof applyOptionsSchema>;
 
-function parseOptions(raw: ApplyCommandOptions): z.infer<typeof applyOptionsSchema> {
-  const parsed = applyOptionsSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  return parsed.data;
-}
 
 /** The default outside world, with questions asked on stderr: stdout stays JSON-only under --json. */
 export function applyDeps(): CommandDeps {
@@ -69,7 +65,7 @@ export async function runApply(
   rawOptions: ApplyCommandOptions,
   deps: CommandDeps = applyDeps(),
 ): Promise<ApplyReport> {
-  const options = parseOptions(rawOptions);
+  const options = parseOptions(applyOptionsSchema, rawOptions);
   if (options.interrupted && !options.resume)
     throw new UsageError("--interrupted only applies with --resume");
   const cwd = deps.cwd ?? process.cwd();
@@ -181,33 +177,46 @@ function interrupted(file: string, report?: ApplyReport): InterruptedError {
   });
 }
 
+/** The flags only apply has; `ask --apply --plan-file FILE` takes the same list. */
+export const APPLY_FLAGS: readonly FlagSpec[] = [
+  {
+    flags: "-y, --yes",
+    key: "yes",
+    help: "do not ask before running the steps (an unapproved or changed plan is still refused without a terminal)",
+  },
+  {
+    flags: "--dry-run",
+    key: "dryRun",
+    help: "do everything but the changes: validate, check approval and preconditions, resolve secrets",
+  },
+  {
+    flags: "--resume",
+    key: "resume",
+    help: "continue an apply that stopped: skip finished steps, reconcile the interrupted one",
+  },
+  ...DESTRUCTIVE_FLAGS,
+  {
+    flags: "--ignore-drift",
+    key: "ignoreDrift",
+    help: "apply even when live state no longer matches the plan's preconditions",
+  },
+  {
+    flags: "--secrets-via <how>",
+    key: "secretsVia",
+    help: "send secrets through the REST secrets endpoint or `flyctl secrets import`",
+    choices: ["rest", "flyctl"],
+  },
+  {
+    flags: "--interrupted <what>",
+    key: "interrupted",
+    help: "with --resume: whether an interrupted step flyops cannot check took effect",
+    choices: ["retry", "done"],
+  },
+];
+
 export function applyCommand(): Command {
-  const command = new Command("apply")
-    .argument("<file>", "plan file, e.g. plans/2026-11-22-stop-machine.json")
-    .option(
-      "-y, --yes",
-      "do not ask before running the steps (an unapproved or changed plan is still refused without a terminal)",
-    )
-    .option(
-      "--dry-run",
-      "do everything but the changes: validate, check approval and preconditions, resolve secrets",
-    )
-    .option("--resume", "continue an apply that stopped: skip finished steps, reconcile the interrupted one")
-    .option("--allow-destructive", "allow steps that destroy, release or remove")
-    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
-    .option("--ignore-drift", "apply even when live state no longer matches the plan's preconditions")
-    .addOption(
-      new Option(
-        "--secrets-via <how>",
-        "send secrets_set steps through the REST secrets endpoint or `flyctl secrets import`",
-      ).choices(["rest", "flyctl"]),
-    )
-    .addOption(
-      new Option(
-        "--interrupted <what>",
-        "with --resume: whether an interrupted step flyops cannot check took effect",
-      ).choices(["retry", "done"]),
-    )
+  const command = new Command("apply").argument("<file>", "plan file, e.g. plans/2026-11-22-stop-machine.json");
+  addFlags(command, APPLY_FLAGS)
     .option("--json", "print the apply report as JSON on stdout")
     .addOption(new Option("--raw", "alias of --json").hideHelp());
   addRuntimeOptions(command);

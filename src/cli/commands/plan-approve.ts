@@ -105,7 +105,7 @@ export function planApproveCommand(): Command {
       "--allow-destructive",
       "approve destructive steps (they also need --allow-destructive when applying)",
     )
-    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
+    .option("--destroyer", "alias of --allow-destructive")
     .option("--json", "print the approval as JSON on stdout")
     .addOption(new Option("--raw", "alias of --json").hideHelp())
     .action(async (file: string, options: PlanApproveOptions) => {

@@ -10,6 +10,7 @@ import { renderReview, reviewPlan, type PlanReview } from "../../plan/check/revi
 import type { PlanFile } from "../../plan/schema/schema.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
 import { guardIo, jsonText, stderrLogger } from "../output.js";
+import { DESTRUCTIVE_FLAGS, addFlags, parseOptions, type FlagSpec } from "../options.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, type CommandDeps } from "../tool-command.js";
 
@@ -44,9 +45,7 @@ export async function runPlanMake(
   rawOptions: PlanMakeOptions,
   deps: CommandDeps = defaultDeps(),
 ): Promise<PlanMakeResult> {
-  const parsed = planMakeOptionsSchema.safeParse(rawOptions);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  const options = parsed.data;
+  const options = parseOptions(planMakeOptionsSchema, rawOptions);
   const text = request?.trim() ?? "";
   if (text === "")
     throw new UsageError("plan needs a change request", {
@@ -159,12 +158,19 @@ function withheldPlanNote(withheld: readonly string[]): string {
 }
 
 /** Adds the maker's arguments, options and action to the `plan` command itself. */
+/** The flags only plan making has; `ask --maker` takes the same list. */
+export const PLAN_MAKE_FLAGS: readonly FlagSpec[] = [
+  {
+    flags: "-o, --output <file>",
+    key: "output",
+    help: "where to write the plan (default: plans/<date>-<slug>.json)",
+  },
+  ...DESTRUCTIVE_FLAGS,
+];
+
 export function addPlanMakeOptions(command: Command): Command {
-  command
-    .argument("[request]", 'the change, e.g. "add a 512MB shared-cpu-1x machine in iad to my-app"')
-    .option("-o, --output <file>", "where to write the plan (default: plans/<date>-<slug>.json)")
-    .option("--allow-destructive", "allow the plan to destroy, release or remove")
-    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
+  command.argument("[request]", 'the change, e.g. "add a 512MB shared-cpu-1x machine in iad to my-app"');
+  addFlags(command, PLAN_MAKE_FLAGS)
     .option("--model <provider:name>", "model to use: openai:NAME, anthropic:NAME, ollama:NAME or local")
     .option("--json", "print { file, plan, review, model, proposals } as JSON on stdout")
     .addOption(new Option("--raw", "alias of --json").hideHelp())

@@ -77,7 +77,7 @@ export function planShowCommand(): Command {
     )
     .argument("<file>", "plan file")
     .option("--allow-destructive", "judge the plan as `apply --allow-destructive` would")
-    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
+    .option("--destroyer", "alias of --allow-destructive")
     .option("--json", "print the review as JSON on stdout")
     .addOption(new Option("--raw", "alias of --json").hideHelp());
   addRuntimeOptions(command);
