@@ -32,11 +32,19 @@ export function flagName(spec: FlagSpec): string {
   return spec.flags.split(/[ ,]+/).find((part) => part.startsWith("--")) ?? spec.flags;
 }
 
-/** The options commander parsed, checked by the command's schema; a problem is a usage error (exit 2). */
+/**
+ * The options commander parsed, checked by the command's schema; a problem is a usage error
+ * (exit 2) naming the flag, unless the schema's own message already does.
+ */
 export function parseOptions<S extends z.ZodTypeAny>(schema: S, raw: unknown): z.output<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  return parsed.data as z.output<S>;
+  if (parsed.success) return parsed.data as z.output<S>;
+  const problems = parsed.error.issues.map((issue) => {
+    const key = issue.path[0];
+    if (key === undefined || /(^|\s)-/.test(issue.message)) return issue.message;
+    return `invalid --${String(key).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${issue.message}`;
+  });
+  throw new UsageError(problems.join("; "));
 }
 
 /** Only the options these flags fill, as given (undefined ones left out). */
@@ -48,6 +56,10 @@ export function pickFlags(raw: Record<string, unknown>, specs: readonly FlagSpec
 
 /** `--allow-destructive` and its seed-product spelling `--destroyer`, shared by plan, approve, check and apply. */
 export const DESTRUCTIVE_FLAGS: readonly FlagSpec[] = [
-  { flags: "--allow-destructive", key: "allowDestructive", help: "allow steps that destroy, release or remove" },
+  {
+    flags: "--allow-destructive",
+    key: "allowDestructive",
+    help: "allow steps that destroy, release or remove",
+  },
   { flags: "--destroyer", key: "destroyer", help: "alias of --allow-destructive" },
 ];

@@ -6,10 +6,10 @@ import { terminalSafe } from "../../security/terminal-safe.js";
 import { FlyopsError, InterruptedError, RefusedError, UsageError } from "../../errors.js";
 import { FlyctlRunner } from "../../fly/flyctl.js";
 import { runApplyPlan, type ApplyReport } from "../../plan/apply/applier.js";
-import { guardIo, jsonText, processIo, stderrLogger } from "../output.js";
+import { jsonText, processIo } from "../output.js";
 import { DESTRUCTIVE_FLAGS, addFlags, parseOptions, type FlagSpec } from "../options.js";
-import { addRuntimeOptions } from "../runtime.js";
-import { defaultDeps, type CommandDeps } from "../tool-command.js";
+import { addRuntimeOptions, type Runtime } from "../runtime.js";
+import { defaultDeps, withRuntime, type CommandDeps } from "../tool-command.js";
 
 export const applyOptionsSchema = z.object({
   yes: z.boolean().default(false),
@@ -27,7 +27,6 @@ export const applyOptionsSchema = z.object({
   sandbox: z.boolean().default(false),
 });
 export type ApplyCommandOptions = z.input<typeof applyOptionsSchema>;
-
 
 /** The default outside world, with questions asked on stderr: stdout stays JSON-only under --json. */
 export function applyDeps(): CommandDeps {
@@ -69,46 +68,36 @@ export async function runApply(
   if (options.interrupted && !options.resume)
     throw new UsageError("--interrupted only applies with --resume");
   const cwd = deps.cwd ?? process.cwd();
-  const planPath = resolve(cwd, file);
-  const { redactor } = deps;
-  const io = guardIo(deps.io, redactor);
-  // The plan's review is on the screen before the question about it.
-  const confirm = async (message: string): Promise<boolean> => {
-    io.flush();
-    return deps.confirm(message);
-  };
-  try {
-    return await applyWith(file, planPath, cwd, options, { ...deps, io, confirm });
-  } finally {
-    io.flush();
-  }
+  return withRuntime(options, deps, async (runtime, io) => {
+    // The plan's review is on the screen before the question about it.
+    const confirm = async (message: string): Promise<boolean> => {
+      io.flush();
+      return deps.confirm(message);
+    };
+    const report = await applyPlan(file, resolve(cwd, file), options, runtime, { ...deps, io, confirm, cwd });
+    io.stdout(options.json || options.raw ? jsonText(report) : humanReport(report));
+    if (deps.signal?.aborted) throw interrupted(file, report);
+    const hint = report.hint === undefined ? undefined : deps.redactor.redact(report.hint);
+    if (report.status === "refused")
+      throw new RefusedError(deps.redactor.redact(report.message ?? "refused"), { hint });
+    if (report.status === "failed")
+      throw new FlyopsError(deps.redactor.redact(report.message ?? "failed"), { hint });
+    return report;
+  });
 }
 
-async function applyWith(
+/** The applier with this process's flyctl, credentials, progress lines and questions. */
+async function applyPlan(
   file: string,
   planPath: string,
-  cwd: string,
   options: z.output<typeof applyOptionsSchema>,
-  deps: CommandDeps,
+  runtime: Runtime,
+  deps: CommandDeps & { cwd: string },
 ): Promise<ApplyReport> {
   const { redactor } = deps;
-  const json = options.json || options.raw;
-  // Every progress line is one line: what it quotes from the plan or from Fly is shown escaped.
-  const progress = (line: string): void => deps.io.stderr(`${terminalSafe(line)}\n`);
-  const runtime = await deps.createRuntime({
-    app: options.app,
-    org: options.org,
-    sandbox: options.sandbox,
-    env: deps.env,
-    cwd,
-    log: stderrLogger(deps.io, redactor, Boolean(deps.env.FLYOPS_DEBUG)),
-    signal: deps.signal,
-  });
-  runtime.credentials.forEach((credential) => redactor.add(credential));
-  let report: ApplyReport;
+  let flyctl: FlyctlRunner | undefined;
   try {
-    let flyctl: FlyctlRunner | undefined;
-    report = await runApplyPlan(
+    return await runApplyPlan(
       {
         planPath,
         planName: file,
@@ -132,10 +121,11 @@ async function applyWith(
             redactor,
           })),
         env: deps.env,
-        cwd,
+        cwd: deps.cwd,
         redactor,
         credentials: runtime.credentials,
-        progress,
+        // Every progress line is one line: what it quotes from the plan or from Fly is shown escaped.
+        progress: (line) => deps.io.stderr(`${terminalSafe(line)}\n`),
         confirm: deps.stdinIsTTY ? deps.confirm : undefined,
         onStep: deps.onStep,
       },
@@ -152,17 +142,7 @@ async function applyWith(
     }
     if (error instanceof Error) error.message = redactor.redact(error.message);
     throw error;
-  } finally {
-    await runtime.close();
   }
-  deps.io.stdout(json ? jsonText(report) : humanReport(report));
-  if (deps.signal?.aborted) throw interrupted(file, report);
-  const hint = report.hint === undefined ? undefined : redactor.redact(report.hint);
-  if (report.status === "refused")
-    throw new RefusedError(redactor.redact(report.message ?? "refused"), { hint });
-  if (report.status === "failed")
-    throw new FlyopsError(redactor.redact(report.message ?? "failed"), { hint });
-  return report;
 }
 
 /** Ctrl-C during an apply: which step it stopped at, and how to go on from there. */
@@ -215,7 +195,10 @@ export const APPLY_FLAGS: readonly FlagSpec[] = [
 ];
 
 export function applyCommand(): Command {
-  const command = new Command("apply").argument("<file>", "plan file, e.g. plans/2026-11-22-stop-machine.json");
+  const command = new Command("apply").argument(
+    "<file>",
+    "plan file, e.g. plans/2026-11-22-stop-machine.json",
+  );
   addFlags(command, APPLY_FLAGS)
     .option("--json", "print the apply report as JSON on stdout")
     .addOption(new Option("--raw", "alias of --json").hideHelp());

@@ -8,9 +8,9 @@ import { UsageError } from "../../errors.js";
 import { LOCAL_MODEL_ID, LocalModelCannotAnswer } from "../../llm/local/index.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import type { ApplyReport } from "../../plan/apply/applier.js";
-import { guardIo, jsonText, stderrLogger } from "../output.js";
-import { addRuntimeOptions } from "../runtime.js";
-import { defaultDeps, type CommandDeps } from "../tool-command.js";
+import { jsonText, type Io } from "../output.js";
+import { addRuntimeOptions, type Runtime } from "../runtime.js";
+import { defaultDeps, withRuntime, type CommandDeps } from "../tool-command.js";
 import { DESTRUCTIVE_FLAGS, addFlags, flagName, parseOptions, pickFlags, type FlagSpec } from "../options.js";
 import { APPLY_FLAGS, applyDeps, runApply } from "./apply.js";
 import { PLAN_MAKE_FLAGS, runPlanMake, type PlanMakeResult } from "./plan-make.js";
@@ -147,107 +147,90 @@ async function answerQuestion(
   const { env, redactor } = deps;
   // Known before anything runs, so even the first log line cannot carry a key.
   for (const name of MODEL_KEY_VARIABLES) if (env[name]) redactor.add(env[name]);
-  // Everything printed, the streamed answer included, leaves through here.
-  const io = guardIo(deps.io, redactor);
-  try {
-    return await answerWith(asked, json, options, { ...deps, io });
-  } finally {
-    io.flush();
-  }
+  // Everything printed, the streamed answer included, leaves through the runtime's io.
+  return withRuntime(options, deps, (runtime, io) => answerWith(asked, json, options, runtime, io, deps), {
+    verbose: options.verbose,
+  });
 }
 
 async function answerWith(
   asked: string,
   json: boolean,
   options: ParsedAskOptions,
-  deps: CommandDeps,
+  runtime: Runtime,
+  io: Io,
+  { env, redactor }: CommandDeps,
 ): Promise<AskResult> {
-  const { env, io, redactor } = deps;
+  const { log } = runtime.ctx;
   // The question goes to the model and into the history file; no secret value in it does.
   const { text, withheld } = withholdSecretValues(asked);
   if (withheld.length > 0) io.stderr(withheldNote(withheld, "the conversation history"));
+  const spec = resolveModelSpec({ flag: options.model, env, configModel: runtime.config.model });
+  log.debug(`model ${spec.provider}:${spec.name} (from ${spec.source})`);
+  const model = createModel(spec, { env });
 
-  const log = stderrLogger(io, redactor, options.verbose);
-  const runtime = await deps.createRuntime({
-    app: options.app,
-    org: options.org,
-    sandbox: options.sandbox,
-    env,
-    cwd: deps.cwd,
-    log,
-    signal: deps.signal,
-  });
-  try {
-    for (const credential of runtime.credentials) redactor.add(credential);
-    const spec = resolveModelSpec({ flag: options.model, env, configModel: runtime.config.model });
-    log.debug(`model ${spec.provider}:${spec.name} (from ${spec.source})`);
-    const model = createModel(spec, { env });
+  const file = historyFile(runtime.ctx.org, env);
+  if (options.new) await clearHistory(file);
+  const history = options.new ? [] : await loadHistory(file, log);
+  if (history.length > 0)
+    log.debug(`continuing the conversation in ${file} (${history.length} earlier questions)`);
 
-    const file = historyFile(runtime.ctx.org, env);
-    if (options.new) await clearHistory(file);
-    const history = options.new ? [] : await loadHistory(file, log);
-    if (history.length > 0)
-      log.debug(`continuing the conversation in ${file} (${history.length} earlier questions)`);
-
-    let streamed = "";
-    const result = await runAsk({
-      question: text,
-      model,
-      ctx: runtime.ctx,
-      tools: toolsByAccess("read"),
-      history,
-      maxSteps: options.maxSteps,
-      redactor,
-      onText: json
-        ? undefined
-        : (delta) => {
-            streamed += delta;
-            io.stdout(delta);
-          },
-      onToolCall: (call) =>
-        log.debug(`tool ${call.tool} ${JSON.stringify(call.input)} ${call.ok ? "ok" : "failed"}`),
-    }).catch(async (error: unknown) => {
-      // A refused question stays in the conversation, so that a follow-up to it is not taken for one to an older question.
-      if (error instanceof LocalModelCannotAnswer)
-        await appendExchange(
-          file,
-          history,
-          {
-            question: text,
-            answer: `(not answered) ${error.message}`,
-            model: LOCAL_MODEL_ID,
-            at: new Date().toISOString(),
-          },
-          { org: runtime.ctx.org, redactor },
-        );
-      throw error;
-    });
-
-    if (json) {
-      const { answer, model: modelId, steps, toolCalls, usage } = result;
-      io.stdout(jsonText({ answer, model: modelId, steps, toolCalls, usage }));
-    } else {
-      // A model that did not stream still has its answer printed; either way the answer ends a line.
-      if (streamed === "") io.stdout(result.answer);
-      if (!(streamed || result.answer).endsWith("\n")) io.stdout("\n");
-    }
-    io.stderr(`answered by ${result.model}\n`);
-    if (options.verbose) {
-      const { inputTokens, outputTokens } = result.usage;
-      io.stderr(
-        `usage: ${inputTokens} input tokens, ${outputTokens} output tokens; ${result.steps} model turns, ${result.toolCalls.length} tool calls\n`,
+  let streamed = "";
+  const result = await runAsk({
+    question: text,
+    model,
+    ctx: runtime.ctx,
+    tools: toolsByAccess("read"),
+    history,
+    maxSteps: options.maxSteps,
+    redactor,
+    onText: json
+      ? undefined
+      : (delta) => {
+          streamed += delta;
+          io.stdout(delta);
+        },
+    onToolCall: (call) =>
+      log.debug(`tool ${call.tool} ${JSON.stringify(call.input)} ${call.ok ? "ok" : "failed"}`),
+  }).catch(async (error: unknown) => {
+    // A refused question stays in the conversation, so that a follow-up to it is not taken for one to an older question.
+    if (error instanceof LocalModelCannotAnswer)
+      await appendExchange(
+        file,
+        history,
+        {
+          question: text,
+          answer: `(not answered) ${error.message}`,
+          model: LOCAL_MODEL_ID,
+          at: new Date().toISOString(),
+        },
+        { org: runtime.ctx.org, redactor },
       );
-    }
-    await appendExchange(
-      file,
-      history,
-      { question: text, answer: result.answer, model: result.model, at: new Date().toISOString() },
-      { org: runtime.ctx.org, redactor },
-    );
-    return result;
-  } finally {
-    await runtime.close();
+    throw error;
+  });
+
+  if (json) {
+    const { answer, model: modelId, steps, toolCalls, usage } = result;
+    io.stdout(jsonText({ answer, model: modelId, steps, toolCalls, usage }));
+  } else {
+    // A model that did not stream still has its answer printed; either way the answer ends a line.
+    if (streamed === "") io.stdout(result.answer);
+    if (!(streamed || result.answer).endsWith("\n")) io.stdout("\n");
   }
+  io.stderr(`answered by ${result.model}\n`);
+  if (options.verbose) {
+    const { inputTokens, outputTokens } = result.usage;
+    io.stderr(
+      `usage: ${inputTokens} input tokens, ${outputTokens} output tokens; ${result.steps} model turns, ${result.toolCalls.length} tool calls\n`,
+    );
+  }
+  await appendExchange(
+    file,
+    history,
+    { question: text, answer: result.answer, model: result.model, at: new Date().toISOString() },
+    { org: runtime.ctx.org, redactor },
+  );
+  return result;
 }
 
 export function askCommand(): Command {
