@@ -3,7 +3,7 @@
  * a one-line message, a hint naming the fix, and the exit code the CLI maps it to.
  * Anything else that escapes to the CLI is a bug and is reported as one.
  */
-export type ExitCode = 0 | 1 | 2;
+export type ExitCode = 0 | 1 | 2 | 130;
 
 export interface FlyopsErrorOptions {
   hint?: string;
@@ -35,3 +35,10 @@ export class ConfigError extends FlyopsError {}
 
 /** The person (or the policy, on their behalf) declined an operation. Exit 1. */
 export class RefusedError extends FlyopsError {}
+
+/** The person pressed Ctrl-C: the message says what was interrupted, the hint how to go on. Exit 130. */
+export class InterruptedError extends FlyopsError {
+  constructor(message: string, options: Omit<FlyopsErrorOptions, "exitCode"> = {}) {
+    super(message, { ...options, exitCode: 130 });
+  }
+}

@@ -119,6 +119,16 @@ export const machineName = shaped(
   'a machine name: 1-63 lowercase letters, digits and dashes, e.g. "web-iad-2"',
 );
 
+/**
+ * Process group names (fly.toml [processes], kept in a machine's metadata as fly_process_group):
+ * flyctl checks no shape; Fly's own are lowercase with underscores ("app",
+ * "fly_app_release_command" in fly-go machine_types.go), so that shape, 63 at most.
+ */
+export const processGroup = shaped(
+  /^[a-z0-9][a-z0-9_-]{0,62}$/,
+  'a process group: lowercase letters, digits, "_" and "-", e.g. "app" or "worker"',
+);
+
 /** Secret names are environment variable names: letters, digits and underscores, not starting with a digit. */
 export const secretName = shaped(
   /^[A-Za-z_][A-Za-z0-9_]{0,255}$/,

@@ -12,29 +12,38 @@ import { appExists, identity, type PreconditionRead } from "./step-knowledge.js"
 
 /** The two tools that write a machine's configuration: create (from scratch or as a copy) and update. */
 
+const createInput = z
+  .object({
+    app: f.app,
+    region: f.region,
+    name: ids.machineName.optional().describe("Machine name; Fly generates one when omitted"),
+    image: ids.imageRef
+      .optional()
+      .describe(
+        "Docker image, e.g. \"registry.fly.io/my-app:deployment-01H...\"; defaults to the source machine's or the app's current image",
+      ),
+    guest: f.guest,
+    from_machine_id: f.machineId
+      .optional()
+      .describe(
+        "Copy the configuration of this machine of the same app (services, env, metadata, checks; not its volumes), like `fly machine clone`",
+      ),
+    process_group: ids.processGroup
+      .optional()
+      .describe(
+        'Process group of the new machine (fly.toml [processes]), e.g. "worker"; a plan copies a machine of that group. Default "app"',
+      ),
+  })
+  .strict();
+
+type CreateInput = z.infer<typeof createInput>;
+
 export const machinesCreate = defineTool({
   name: "machines_create",
   description:
     "Create and start a new Machine in an app with a given size and region. Give from_machine_id to copy a machine of the app, as `fly machine clone` does: its services, env, metadata (process group) and checks, so the copy gets traffic and `fly deploy` manages it; volumes are not copied. Without from_machine_id the machine gets only an image and a size: no services (so no traffic), no env or metadata, and `fly deploy` will not manage it. `image` defaults to the source machine's, else to that of the app's newest machine. Returns the new machine.",
   access: "write",
-  input: z
-    .object({
-      app: f.app,
-      region: f.region,
-      name: ids.machineName.optional().describe("Machine name; Fly generates one when omitted"),
-      image: ids.imageRef
-        .optional()
-        .describe(
-          "Docker image, e.g. \"registry.fly.io/my-app:deployment-01H...\"; defaults to the source machine's or the app's current image",
-        ),
-      guest: f.guest,
-      from_machine_id: f.machineId
-        .optional()
-        .describe(
-          "Copy the configuration of this machine of the same app (services, env, metadata, checks; not its volumes), like `fly machine clone`",
-        ),
-    })
-    .strict(),
+  input: createInput,
   async run(ctx, input): Promise<Machine> {
     const source = input.from_machine_id
       ? await ctx.fly.rest.getMachine(input.app, input.from_machine_id, ctx.signal)
@@ -45,7 +54,7 @@ export const machinesCreate = defineTool({
         `image: required, because app ${input.app} has no machine to copy it from`,
       ]);
     }
-    const config = { ...cloneableConfig(source), image, guest: input.guest };
+    const config = withGroup({ ...cloneableConfig(source), image, guest: input.guest }, input.process_group);
     const created = await ctx.fly.rest.createMachine(
       input.app,
       { name: input.name, region: input.region, config },
@@ -64,7 +73,12 @@ export const machinesCreate = defineTool({
   view: (machine) => machineRow(machine),
   step: {
     describe: (i) =>
-      `create machine ${i.name ?? "(unnamed)"} in ${i.app}, ${i.region}, ${guestText(i.guest)}${i.image ? `, image ${i.image}` : ""}${i.from_machine_id ? `, with the configuration of machine ${i.from_machine_id} (services, env, process group, checks)` : ""}`,
+      `create machine ${i.name ?? "(unnamed)"} in ${i.app}, ${i.region}, ${guestText(i.guest)}${i.image ? `, image ${i.image}` : ""}${
+        i.from_machine_id
+          ? `, with the configuration of machine ${i.from_machine_id} (services, env, process group, checks), as \`fly machine clone\` does`
+          : ", with an image and a size only: no services (so no traffic), no env, not managed by `fly deploy`"
+      }`,
+    complete: copySameGroup,
     effect: (input, machine) => ({ ...identity(input), ...machineEffect(machine) }),
     reconcile: {
       kind: "create",
@@ -160,6 +174,49 @@ const MACHINE_NAME_MAX = 63;
 function guestText(g: { cpu_kind: string; cpus: number; memory_mb: number }): string {
   return `${g.cpu_kind}-cpu-${g.cpus}x ${g.memory_mb}MB`;
 }
+
+/** A machine's process group, as fly-go's MachineConfig.ProcessGroup() reads it (the older key second). */
+function groupOf(machine: Machine): string | undefined {
+  const metadata = machine.config?.metadata;
+  return metadata?.fly_process_group || metadata?.process_group || undefined;
+}
+
+/** The metadata that puts a machine made from scratch into a process group. */
+function withGroup(config: MachineConfig, group: string | undefined): MachineConfig {
+  return group === undefined
+    ? config
+    : { ...config, metadata: { ...config.metadata, fly_process_group: group } };
+}
+
+/**
+ * A new machine of an app that has machines copies the newest machine of its process group, as
+ * `fly machine clone` does: without services, env and process group it would get no traffic. The
+ * group is the request's, else the app's default, chosen as flyctl's DefaultProcessName does
+ * ("app" when there is one, else the first name in order; internal/appconfig/processgroups.go),
+ * and a machine with no group belongs to the default one. The request's size, region and image
+ * still win: they are the tool's own inputs.
+ */
+async function copySameGroup(ctx: ToolContext, input: CreateInput): Promise<CreateInput> {
+  if (input.from_machine_id !== undefined) return input;
+  const machines = (await ctx.fly.rest.listMachines(input.app, {}, ctx.signal)).filter(
+    (m) => m.state !== "destroyed" && m.state !== "destroying",
+  );
+  if (machines.length === 0) return input;
+  const groups = [...new Set(machines.map(groupOf).filter((g): g is string => g !== undefined))].sort();
+  const fallback = groups.length === 0 || groups.includes(DEFAULT_GROUP) ? DEFAULT_GROUP : groups[0];
+  const group = input.process_group ?? fallback;
+  const inGroup = (m: Machine) => (groupOf(m) ?? fallback) === group;
+  const [source] = sortMachines(machines.filter(inGroup), "created", "desc");
+  if (source === undefined) {
+    throw new ToolInputError("machines_create", [
+      `process_group: app ${input.app} has no machine in process group ${group}; its groups: ${groups.join(", ") || DEFAULT_GROUP}`,
+    ]);
+  }
+  return { ...input, from_machine_id: source.id };
+}
+
+/** fly-go's MachineProcessGroupApp: the group of an app without [processes]. */
+const DEFAULT_GROUP = "app";
 
 async function currentImage(ctx: ToolContext, app: string): Promise<string | undefined> {
   const machines = await ctx.fly.rest.listMachines(app, {}, ctx.signal);

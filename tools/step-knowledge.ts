@@ -66,6 +66,11 @@ export interface StepKnowledge<I, O> {
   /** Ids, names and states the result yields, for the journal: never configs, env or values. */
   effect(input: I, result: O): StepEffect;
   reconcile: Reconcile<I>;
+  /**
+   * Defaults the maker fills in from live state, so that the plan, and the review of it, says
+   * them (a new machine copies a machine of its process group). Omitted: the input is complete.
+   */
+  complete?: (ctx: ToolContext, input: I) => Promise<I>;
   /** The live facts the step stands on, recorded by the maker and re-checked before apply. */
   preconditions(input: I): PreconditionRead[];
   /**

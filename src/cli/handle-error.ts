@@ -1,6 +1,7 @@
 import { CommanderError } from "commander";
 import { FlyopsError, type ExitCode } from "../errors.js";
 import { terminalSafe } from "../security/terminal-safe.js";
+import { interruption } from "./interrupt.js";
 
 /**
  * The one place where errors become exit codes and text on stderr. User mistakes and API
@@ -23,6 +24,13 @@ export function handleError(
       return 0;
     }
     return 2;
+  }
+  // After Ctrl-C, whatever the aborted work threw is reported as the interruption it is.
+  const interrupted = interruption(error);
+  if (interrupted) {
+    write(`${interrupted.message}\n`);
+    if (interrupted.hint) write(`hint: ${interrupted.hint}\n`);
+    return interrupted.exitCode;
   }
   if (error instanceof FlyopsError) {
     write(`error: ${error.message}\n`);

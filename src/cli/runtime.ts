@@ -67,7 +67,13 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       // Loaded only when asked for: ordinary runs should not pay for the emulator's code.
       const { startSandbox, SANDBOX_PLACEHOLDER_TOKEN } = await import("../sandbox/index.js");
       const sandbox = await startSandbox({ port: 0, seed: "demo", log });
-      closeSandbox = () => sandbox.close();
+      let changed = false;
+      sandbox.store.onChange(() => (changed = true));
+      closeSandbox = async () => {
+        await sandbox.close();
+        // The embedded fleet lives as long as this command: a change made to it is gone now.
+        if (changed) log.warn(SANDBOX_CHANGES_LOST);
+      };
       token = sandbox.token ?? SANDBOX_PLACEHOLDER_TOKEN;
       config = sandboxConfig(resolved, sandbox.restBaseUrl, sandbox.graphqlUrl, token, options);
       log.info(`using the embedded sandbox at ${sandbox.url}`);
@@ -96,6 +102,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     },
   };
 }
+
+export const SANDBOX_CHANGES_LOST =
+  "the changes went to the embedded sandbox, which ended with this command, so they are gone; to keep a sandbox between commands, run `flyops sandbox --state FILE` in another terminal and point flyops at it with the exports it prints";
 
 function sandboxConfig(
   resolved: ResolvedConfig,

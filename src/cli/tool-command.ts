@@ -4,8 +4,17 @@ import type { AnyTool } from "../../tools/define-tool.js";
 import type { ApplyIo } from "../plan/apply/types.js";
 import type { Redactor } from "../security/redact.js";
 import { terminalSafe } from "../security/terminal-safe.js";
-import { RefusedError, UsageError } from "../errors.js";
-import { guardIo, outputRedactor, printResult, processIo, stderrLogger, type Io } from "./output.js";
+import { ConfigError, RefusedError, UsageError } from "../errors.js";
+import {
+  guardIo,
+  outputRedactor,
+  printResult,
+  processIo,
+  stderrLogger,
+  type GuardedIo,
+  type Io,
+} from "./output.js";
+import { interruptSignal } from "./interrupt.js";
 import { createRuntime, type Runtime, type RuntimeFlags, type RuntimeOptions } from "./runtime.js";
 
 /**
@@ -45,33 +54,30 @@ export function defaultDeps(): CommandDeps {
       }
     },
     createRuntime,
+    signal: interruptSignal,
   };
 }
 
+/** How a command uses its runtime: --verbose shows debug lines too. */
+export interface RuntimeUse {
+  verbose?: boolean;
+}
+
 /**
- * Builds the runtime (config, clients, ToolContext), runs `work`, and always closes it. `work`
- * writes through an Io that redacts tokens and every credential the process holds: a full API
- * result printed with --json can carry a token someone left in a machine's env.
+ * The one way a command gets a runtime (config, clients, ToolContext): built, handed to `work`,
+ * always closed. `work` writes through an Io that redacts tokens and every credential the process
+ * holds (a full API result printed with --json can carry a token someone left in a machine's
+ * env); call its `flush` before asking a person anything, so what was written comes first.
  */
 export async function withRuntime<T>(
   flags: RuntimeFlags,
   deps: CommandDeps,
-  work: (runtime: Runtime, io: Io) => Promise<T>,
+  work: (runtime: Runtime, io: GuardedIo) => Promise<T>,
+  use: RuntimeUse = {},
 ): Promise<T> {
-  const { redactor } = deps;
-  const io = guardIo(deps.io, redactor);
-  const log = stderrLogger(io, redactor, Boolean(deps.env.FLYOPS_DEBUG));
+  const io = guardIo(deps.io, deps.redactor);
   try {
-    const runtime = await deps.createRuntime({
-      app: flags.app,
-      org: flags.org,
-      sandbox: flags.sandbox,
-      env: deps.env,
-      cwd: deps.cwd,
-      log,
-      signal: deps.signal,
-    });
-    for (const credential of runtime.credentials) redactor.add(credential);
+    const runtime = await openRuntime(flags, deps, io, use);
     try {
       return await work(runtime, io);
     } finally {
@@ -80,6 +86,55 @@ export async function withRuntime<T>(
   } finally {
     io.flush();
   }
+}
+
+/**
+ * As withRuntime, for a command that can do its job without Fly (`plan show` reviews a plan
+ * offline): a configuration problem, such as no token, gives `work` no runtime and says why.
+ */
+export async function withOptionalRuntime<T>(
+  flags: RuntimeFlags,
+  deps: CommandDeps,
+  work: (runtime: Runtime | undefined, io: GuardedIo, unavailable: string | undefined) => Promise<T>,
+): Promise<T> {
+  const io = guardIo(deps.io, deps.redactor);
+  try {
+    let runtime: Runtime | undefined;
+    let unavailable: string | undefined;
+    try {
+      runtime = await openRuntime(flags, deps, io, {});
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      unavailable = error.message;
+    }
+    try {
+      return await work(runtime, io, unavailable);
+    } finally {
+      await runtime?.close();
+    }
+  } finally {
+    io.flush();
+  }
+}
+
+async function openRuntime(
+  flags: RuntimeFlags,
+  deps: CommandDeps,
+  io: Io,
+  use: RuntimeUse,
+): Promise<Runtime> {
+  const { redactor } = deps;
+  const runtime = await deps.createRuntime({
+    app: flags.app,
+    org: flags.org,
+    sandbox: flags.sandbox,
+    env: deps.env,
+    cwd: deps.cwd,
+    log: stderrLogger(io, redactor, Boolean(use.verbose) || Boolean(deps.env.FLYOPS_DEBUG)),
+    signal: deps.signal,
+  });
+  for (const credential of runtime.credentials) redactor.add(credential);
+  return runtime;
 }
 
 /** Runs one catalog tool and prints its view as a table, or its full result with --json. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runFlyAction } from "../../src/cli/commands/fly.js";
 import { renderView } from "../../src/cli/output.js";
-import { createRuntime } from "../../src/cli/runtime.js";
+import { SANDBOX_CHANGES_LOST, createRuntime } from "../../src/cli/runtime.js";
 import type { CommandDeps } from "../../src/cli/tool-command.js";
 import { RefusedError } from "../../src/errors.js";
 import { Redactor } from "../../src/security/redact.js";
@@ -199,6 +199,28 @@ describe("on a terminal (in-process, scripted answers)", () => {
       createRuntime,
     };
   }
+
+  it("says a change made to the embedded sandbox is gone when the command ends, and how to keep one", async () => {
+    const out: string[] = [];
+    await runFlyAction(
+      "stop",
+      "machine",
+      "148e272b0e4d89",
+      { app: "demo-web", sandbox: true },
+      deps(true, [], out),
+    );
+    expect(out.join("")).toContain(`warning: ${SANDBOX_CHANGES_LOST}`);
+    expect(SANDBOX_CHANGES_LOST).toContain("flyops sandbox --state FILE");
+    const read: string[] = [];
+    await runFlyAction(
+      "get",
+      "machine",
+      "148e272b0e4d89",
+      { app: "demo-web", sandbox: true },
+      deps(true, [], read),
+    );
+    expect(read.join("")).not.toContain("gone");
+  });
 
   it("destroy asks, naming the machine and app, and a no destroys nothing", async () => {
     const asked: string[] = [];

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runPlanApprove } from "../../src/cli/commands/plan-approve.js";
@@ -84,6 +84,16 @@ describe("approval", () => {
   it("defaults the approver to $USER when git names nobody", async () => {
     const env = { PATH: process.env.PATH ?? "", HOME: dir, XDG_CONFIG_HOME: dir, USER: "dana" };
     expect(await defaultApprover(env, dir)).toBe("dana");
+  });
+
+  it("falls back to the system's user name without git identity or $USER (containers, CI)", async () => {
+    const env = { PATH: process.env.PATH ?? "", HOME: dir, XDG_CONFIG_HOME: dir };
+    expect(await defaultApprover(env, dir)).toBe(userInfo().username);
+    expect(await defaultApprover(env, dir, () => "ci-runner")).toBe("ci-runner");
+    const noEntry = () => {
+      throw new Error("ENOENT: no such user");
+    };
+    expect(await defaultApprover(env, dir, noEntry)).toBeUndefined();
   });
 
   it("uses git's user when there is one", async () => {

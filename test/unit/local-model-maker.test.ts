@@ -57,8 +57,16 @@ describe("local maker: machines", () => {
     });
     // The maker names every create so an interrupted apply can find it; the model left that to it.
     expect((plan.steps[0]?.input as { name?: string }).name).toMatch(/^web-iad-[0-9a-f]{6}$/);
+    // It copies web's newest machine of the default group, as `fly machine clone` does: the new
+    // machine gets the services, env and process group that make it get traffic.
+    expect(plan.steps[0]?.input).toMatchObject({ from_machine_id: "148ed193b95e89" });
     expect(plan.preconditions).toEqual([
       { tool: "apps_get", input: { app: "web" }, expect: { exists: true } },
+      {
+        tool: "machines_get",
+        input: { app: "web", machine_id: "148ed193b95e89" },
+        expect: { state: "started" },
+      },
     ]);
   });
 
@@ -70,6 +78,7 @@ describe("local maker: machines", () => {
       name: "api-3",
       image: "registry.fly.io/web-api:v7",
       guest: { cpu_kind: "performance", cpus: 2, memory_mb: 8192 },
+      from_machine_id: "9080e6d4a47e48",
     });
     const cpus = await planFor("add a new machine with 2 shared cpus in ord for web");
     expect(cpus.plan.steps[0]?.input).toMatchObject({

@@ -92,7 +92,15 @@ describe("the tool catalog", () => {
     expect(fields("volumes_extend")).toEqual(["app", "volume_id", "size_gb"]);
     expect(fields("ips_release")).toEqual(["app", "ip"]);
     expect(fields("certs_add")).toEqual(["app", "hostname"]);
-    expect(fields("machines_create")).toEqual(["app", "region", "name", "image", "guest", "from_machine_id"]);
+    expect(fields("machines_create")).toEqual([
+      "app",
+      "region",
+      "name",
+      "image",
+      "guest",
+      "from_machine_id",
+      "process_group",
+    ]);
     expect(fields("secrets_set")).toEqual(["app", "secrets"]);
     expect(fields("secrets_unset")).toEqual(["app", "names"]);
   });

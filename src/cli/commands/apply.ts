@@ -3,12 +3,13 @@ import confirmPrompt from "@inquirer/confirm";
 import { Command, Option } from "commander";
 import { z } from "zod";
 import { terminalSafe } from "../../security/terminal-safe.js";
-import { FlyopsError, RefusedError, UsageError } from "../../errors.js";
+import { FlyopsError, InterruptedError, RefusedError, UsageError } from "../../errors.js";
 import { FlyctlRunner } from "../../fly/flyctl.js";
 import { runApplyPlan, type ApplyReport } from "../../plan/apply/applier.js";
-import { guardIo, jsonText, processIo, stderrLogger } from "../output.js";
-import { addRuntimeOptions } from "../runtime.js";
-import { defaultDeps, type CommandDeps } from "../tool-command.js";
+import { jsonText, processIo } from "../output.js";
+import { DESTRUCTIVE_FLAGS, addFlags, parseOptions, type FlagSpec } from "../options.js";
+import { addRuntimeOptions, type Runtime } from "../runtime.js";
+import { defaultDeps, withRuntime, type CommandDeps } from "../tool-command.js";
 
 export const applyOptionsSchema = z.object({
   yes: z.boolean().default(false),
@@ -26,12 +27,6 @@ export const applyOptionsSchema = z.object({
   sandbox: z.boolean().default(false),
 });
 export type ApplyCommandOptions = z.input<typeof applyOptionsSchema>;
-
-function parseOptions(raw: ApplyCommandOptions): z.infer<typeof applyOptionsSchema> {
-  const parsed = applyOptionsSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  return parsed.data;
-}
 
 /** The default outside world, with questions asked on stderr: stdout stays JSON-only under --json. */
 export function applyDeps(): CommandDeps {
@@ -69,50 +64,40 @@ export async function runApply(
   rawOptions: ApplyCommandOptions,
   deps: CommandDeps = applyDeps(),
 ): Promise<ApplyReport> {
-  const options = parseOptions(rawOptions);
+  const options = parseOptions(applyOptionsSchema, rawOptions);
   if (options.interrupted && !options.resume)
     throw new UsageError("--interrupted only applies with --resume");
   const cwd = deps.cwd ?? process.cwd();
-  const planPath = resolve(cwd, file);
-  const { redactor } = deps;
-  const io = guardIo(deps.io, redactor);
-  // The plan's review is on the screen before the question about it.
-  const confirm = async (message: string): Promise<boolean> => {
-    io.flush();
-    return deps.confirm(message);
-  };
-  try {
-    return await applyWith(file, planPath, cwd, options, { ...deps, io, confirm });
-  } finally {
-    io.flush();
-  }
+  return withRuntime(options, deps, async (runtime, io) => {
+    // The plan's review is on the screen before the question about it.
+    const confirm = async (message: string): Promise<boolean> => {
+      io.flush();
+      return deps.confirm(message);
+    };
+    const report = await applyPlan(file, resolve(cwd, file), options, runtime, { ...deps, io, confirm, cwd });
+    io.stdout(options.json || options.raw ? jsonText(report) : humanReport(report));
+    if (deps.signal?.aborted) throw interrupted(file, report);
+    const hint = report.hint === undefined ? undefined : deps.redactor.redact(report.hint);
+    if (report.status === "refused")
+      throw new RefusedError(deps.redactor.redact(report.message ?? "refused"), { hint });
+    if (report.status === "failed")
+      throw new FlyopsError(deps.redactor.redact(report.message ?? "failed"), { hint });
+    return report;
+  });
 }
 
-async function applyWith(
+/** The applier with this process's flyctl, credentials, progress lines and questions. */
+async function applyPlan(
   file: string,
   planPath: string,
-  cwd: string,
   options: z.output<typeof applyOptionsSchema>,
-  deps: CommandDeps,
+  runtime: Runtime,
+  deps: CommandDeps & { cwd: string },
 ): Promise<ApplyReport> {
   const { redactor } = deps;
-  const json = options.json || options.raw;
-  // Every progress line is one line: what it quotes from the plan or from Fly is shown escaped.
-  const progress = (line: string): void => deps.io.stderr(`${terminalSafe(line)}\n`);
-  const runtime = await deps.createRuntime({
-    app: options.app,
-    org: options.org,
-    sandbox: options.sandbox,
-    env: deps.env,
-    cwd,
-    log: stderrLogger(deps.io, redactor, Boolean(deps.env.FLYOPS_DEBUG)),
-    signal: deps.signal,
-  });
-  runtime.credentials.forEach((credential) => redactor.add(credential));
-  let report: ApplyReport;
+  let flyctl: FlyctlRunner | undefined;
   try {
-    let flyctl: FlyctlRunner | undefined;
-    report = await runApplyPlan(
+    return await runApplyPlan(
       {
         planPath,
         planName: file,
@@ -136,15 +121,17 @@ async function applyWith(
             redactor,
           })),
         env: deps.env,
-        cwd,
+        cwd: deps.cwd,
         redactor,
         credentials: runtime.credentials,
-        progress,
+        // Every progress line is one line: what it quotes from the plan or from Fly is shown escaped.
+        progress: (line) => deps.io.stderr(`${terminalSafe(line)}\n`),
         confirm: deps.stdinIsTTY ? deps.confirm : undefined,
         onStep: deps.onStep,
       },
     );
   } catch (error) {
+    if (deps.signal?.aborted) throw interrupted(file);
     // Whatever escapes must not carry a secret value resolved during this run.
     if (error instanceof FlyopsError) {
       throw new FlyopsError(redactor.redact(error.message), {
@@ -155,45 +142,64 @@ async function applyWith(
     }
     if (error instanceof Error) error.message = redactor.redact(error.message);
     throw error;
-  } finally {
-    await runtime.close();
   }
-  deps.io.stdout(json ? jsonText(report) : humanReport(report));
-  const hint = report.hint === undefined ? undefined : redactor.redact(report.hint);
-  if (report.status === "refused")
-    throw new RefusedError(redactor.redact(report.message ?? "refused"), { hint });
-  if (report.status === "failed")
-    throw new FlyopsError(redactor.redact(report.message ?? "failed"), { hint });
-  return report;
 }
 
+/** Ctrl-C during an apply: which step it stopped at, and how to go on from there. */
+function interrupted(file: string, report?: ApplyReport): InterruptedError {
+  const step = report?.steps.find((s) => s.outcome === "failed");
+  const at = step === undefined ? "" : ` during step ${step.id}`;
+  const started = report === undefined || report.steps.some((s) => s.outcome !== "not-run");
+  return new InterruptedError(`interrupted: apply of ${file} stopped${at}`, {
+    hint: started
+      ? `run \`flyops apply ${file} --resume\` to go on: finished steps are skipped and the interrupted one is reconciled`
+      : `no step had started; run \`flyops apply ${file}\` again when ready`,
+  });
+}
+
+/** The flags only apply has; `ask --apply --plan-file FILE` takes the same list. */
+export const APPLY_FLAGS: readonly FlagSpec[] = [
+  {
+    flags: "-y, --yes",
+    key: "yes",
+    help: "do not ask before running the steps (an unapproved or changed plan is still refused without a terminal)",
+  },
+  {
+    flags: "--dry-run",
+    key: "dryRun",
+    help: "do everything but the changes: validate, check approval and preconditions, resolve secrets",
+  },
+  {
+    flags: "--resume",
+    key: "resume",
+    help: "continue an apply that stopped: skip finished steps, reconcile the interrupted one",
+  },
+  ...DESTRUCTIVE_FLAGS,
+  {
+    flags: "--ignore-drift",
+    key: "ignoreDrift",
+    help: "apply even when live state no longer matches the plan's preconditions",
+  },
+  {
+    flags: "--secrets-via <how>",
+    key: "secretsVia",
+    help: "send secrets through the REST secrets endpoint or `flyctl secrets import`",
+    choices: ["rest", "flyctl"],
+  },
+  {
+    flags: "--interrupted <what>",
+    key: "interrupted",
+    help: "with --resume: whether an interrupted step flyops cannot check took effect",
+    choices: ["retry", "done"],
+  },
+];
+
 export function applyCommand(): Command {
-  const command = new Command("apply")
-    .argument("<file>", "plan file, e.g. plans/2026-11-22-stop-machine.json")
-    .option(
-      "-y, --yes",
-      "do not ask before running the steps (an unapproved or changed plan is still refused without a terminal)",
-    )
-    .option(
-      "--dry-run",
-      "do everything but the changes: validate, check approval and preconditions, resolve secrets",
-    )
-    .option("--resume", "continue an apply that stopped: skip finished steps, reconcile the interrupted one")
-    .option("--allow-destructive", "allow steps that destroy, release or remove")
-    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
-    .option("--ignore-drift", "apply even when live state no longer matches the plan's preconditions")
-    .addOption(
-      new Option(
-        "--secrets-via <how>",
-        "send secrets_set steps through the REST secrets endpoint or `flyctl secrets import`",
-      ).choices(["rest", "flyctl"]),
-    )
-    .addOption(
-      new Option(
-        "--interrupted <what>",
-        "with --resume: whether an interrupted step flyops cannot check took effect",
-      ).choices(["retry", "done"]),
-    )
+  const command = new Command("apply").argument(
+    "<file>",
+    "plan file, e.g. plans/2026-11-22-stop-machine.json",
+  );
+  addFlags(command, APPLY_FLAGS)
     .option("--json", "print the apply report as JSON on stdout")
     .addOption(new Option("--raw", "alias of --json").hideHelp());
   addRuntimeOptions(command);

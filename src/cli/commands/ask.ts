@@ -1,4 +1,4 @@
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { z } from "zod";
 import { toolsByAccess } from "../../../tools/index.js";
 import { DEFAULT_MAX_STEPS, runAsk, type AskResult } from "../../agent/ask-loop.js";
@@ -8,11 +8,12 @@ import { UsageError } from "../../errors.js";
 import { LOCAL_MODEL_ID, LocalModelCannotAnswer } from "../../llm/local/index.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import type { ApplyReport } from "../../plan/apply/applier.js";
-import { guardIo, jsonText, stderrLogger } from "../output.js";
-import { addRuntimeOptions } from "../runtime.js";
-import { defaultDeps, type CommandDeps } from "../tool-command.js";
-import { applyDeps, runApply } from "./apply.js";
-import { runPlanMake, type PlanMakeResult } from "./plan-make.js";
+import { jsonText, type Io } from "../output.js";
+import { addRuntimeOptions, type Runtime } from "../runtime.js";
+import { defaultDeps, withRuntime, type CommandDeps } from "../tool-command.js";
+import { DESTRUCTIVE_FLAGS, addFlags, flagName, parseOptions, pickFlags, type FlagSpec } from "../options.js";
+import { APPLY_FLAGS, applyDeps, runApply } from "./apply.js";
+import { PLAN_MAKE_FLAGS, runPlanMake, type PlanMakeResult } from "./plan-make.js";
 
 export const askOptionsSchema = z.object({
   model: z.string().optional(),
@@ -29,68 +30,106 @@ export const askOptionsSchema = z.object({
   app: z.string().optional(),
   org: z.string().optional(),
   sandbox: z.boolean().default(false),
-  // The seed product's spellings of `flyops plan` and `flyops apply`, passed through to them.
-  maker: z.boolean().default(false),
-  output: z.string().optional(),
-  allowDestructive: z.boolean().default(false),
-  destroyer: z.boolean().default(false),
-  apply: z.boolean().default(false),
-  planFile: z.string().optional(),
-  yes: z.boolean().default(false),
-  dryRun: z.boolean().default(false),
-  resume: z.boolean().default(false),
-  ignoreDrift: z.boolean().default(false),
-  // Left undefined when not given, so apply's own default holds and a misplaced flag can be told.
-  secretsVia: z.enum(["rest", "flyctl"], { message: "--secrets-via must be rest or flyctl" }).optional(),
-  interrupted: z.enum(["retry", "done"], { message: "--interrupted must be retry or done" }).optional(),
 });
 
-export type AskCommandOptions = z.input<typeof askOptionsSchema>;
+/** What commander parsed: ask's own options, and those of plan or apply it passes through. */
+export type AskCommandOptions = z.input<typeof askOptionsSchema> & {
+  maker?: boolean;
+  apply?: boolean;
+  planFile?: string;
+} & Record<string, unknown>;
 type ParsedAskOptions = z.output<typeof askOptionsSchema>;
 
 /**
- * `flyops ask "QUESTION"`; with --maker it is `flyops plan "REQUEST"`, with --apply --plan-file FILE
- * it is `flyops apply FILE`.
+ * The seed product's spellings: `ask --maker "REQUEST"` is `flyops plan`, `ask --apply --plan-file
+ * FILE` is `flyops apply FILE`. Their flags are plan's and apply's own lists (PLAN_MAKE_FLAGS,
+ * APPLY_FLAGS), passed through as given: each command checks its own.
  */
+const MAKER_FLAG: FlagSpec = {
+  flags: "--maker",
+  key: "maker",
+  help: 'make a plan instead of answering: same as flyops plan "REQUEST"',
+};
+const APPLY_FLAG: FlagSpec = {
+  flags: "--apply",
+  key: "apply",
+  help: "apply a reviewed plan instead of answering: same as flyops apply FILE",
+};
+const PLAN_FILE_FLAG: FlagSpec = { flags: "--plan-file <file>", key: "planFile", help: "the plan file" };
+const SHARED = ["app", "org", "sandbox", "json", "raw"] as const;
+
+/** The flags each mode takes beyond ask's own. */
+const MODE_FLAGS = {
+  ask: [] as readonly FlagSpec[],
+  maker: PLAN_MAKE_FLAGS,
+  apply: [PLAN_FILE_FLAG, ...APPLY_FLAGS],
+};
+
+function passed(raw: AskCommandOptions, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]));
+}
+
+/** Which command ask stands for; a flag of another mode would be silently ignored, so it is an error. */
+function askMode(raw: AskCommandOptions): keyof typeof MODE_FLAGS {
+  if (raw.maker && raw.apply) throw new UsageError("--maker and --apply do not go together");
+  const mode = raw.maker ? "maker" : raw.apply ? "apply" : "ask";
+  const allowed = new Set(MODE_FLAGS[mode].map((spec) => spec.key));
+  const seen = new Set<string>();
+  const misplaced = [...MODE_FLAGS.maker, ...MODE_FLAGS.apply].filter((spec) => {
+    if (seen.has(spec.key) || allowed.has(spec.key)) return false;
+    seen.add(spec.key);
+    return raw[spec.key] !== undefined && raw[spec.key] !== false;
+  });
+  if (misplaced.length > 0) {
+    throw new UsageError(`${misplaced.map(flagName).join(", ")} can only be used with --maker or --apply`, {
+      hint: 'ask is read-only; change requests go to flyops ask --maker "REQUEST" (or flyops plan)',
+    });
+  }
+  return mode;
+}
+
+/** What `flyops ask` stands for, with the options the command it stands for will check. */
+export type AskRoute =
+  | { kind: "ask"; question: string | undefined; options: Record<string, unknown> }
+  | { kind: "maker"; request: string | undefined; options: Record<string, unknown> }
+  | { kind: "apply"; file: string; options: Record<string, unknown> };
+
+/**
+ * `flyops ask "QUESTION"`; with --maker it is `flyops plan "REQUEST"`, with --apply --plan-file FILE
+ * it is `flyops apply FILE`, each given exactly the flags it declares.
+ */
+export function askRoute(question: string | undefined, raw: AskCommandOptions): AskRoute {
+  const mode = askMode(raw);
+  if (mode === "maker") {
+    const shared = passed(raw, [...SHARED, "verbose", "model"]);
+    return { kind: "maker", request: question, options: { ...shared, ...pickFlags(raw, PLAN_MAKE_FLAGS) } };
+  }
+  if (mode === "apply") {
+    if (raw.planFile === undefined) throw new UsageError("--apply needs --plan-file FILE");
+    if (question !== undefined) throw new UsageError("--apply takes no question, only --plan-file FILE");
+    return {
+      kind: "apply",
+      file: raw.planFile,
+      options: { ...passed(raw, SHARED), ...pickFlags(raw, APPLY_FLAGS) },
+    };
+  }
+  return { kind: "ask", question, options: passed(raw, Object.keys(askOptionsSchema.shape)) };
+}
+
 export async function runAskCommand(
   question: string | undefined,
-  rawOptions: AskCommandOptions,
+  raw: AskCommandOptions,
   deps: CommandDeps = defaultDeps(),
 ): Promise<AskResult | PlanMakeResult | ApplyReport> {
-  const options = parseOptions(rawOptions);
-  const { app, org, sandbox, json, raw, verbose, model, allowDestructive, destroyer } = options;
-  if (options.maker) {
-    return runPlanMake(
-      question,
-      { app, org, sandbox, json, raw, verbose, model, allowDestructive, destroyer, output: options.output },
-      deps,
-    );
+  const route = askRoute(question, raw);
+  switch (route.kind) {
+    case "maker":
+      return runPlanMake(route.request, route.options, deps);
+    case "apply":
+      return runApply(route.file, route.options, deps);
+    case "ask":
+      return answerQuestion(route.question, parseOptions(askOptionsSchema, route.options), deps);
   }
-  if (options.apply) {
-    if (options.planFile === undefined) throw new UsageError("--apply needs --plan-file FILE");
-    if (question !== undefined) throw new UsageError("--apply takes no question, only --plan-file FILE");
-    const { yes, dryRun, resume, ignoreDrift, secretsVia, interrupted } = options;
-    return runApply(
-      options.planFile,
-      {
-        app,
-        org,
-        sandbox,
-        json,
-        raw,
-        yes,
-        dryRun,
-        resume,
-        allowDestructive,
-        destroyer,
-        ignoreDrift,
-        secretsVia,
-        interrupted,
-      },
-      deps,
-    );
-  }
-  return answerQuestion(question, options, deps);
 }
 
 /** Answers from read-only tool calls, streams the answer, and keeps the conversation. */
@@ -108,152 +147,90 @@ async function answerQuestion(
   const { env, redactor } = deps;
   // Known before anything runs, so even the first log line cannot carry a key.
   for (const name of MODEL_KEY_VARIABLES) if (env[name]) redactor.add(env[name]);
-  // Everything printed, the streamed answer included, leaves through here.
-  const io = guardIo(deps.io, redactor);
-  try {
-    return await answerWith(asked, json, options, { ...deps, io });
-  } finally {
-    io.flush();
-  }
+  // Everything printed, the streamed answer included, leaves through the runtime's io.
+  return withRuntime(options, deps, (runtime, io) => answerWith(asked, json, options, runtime, io, deps), {
+    verbose: options.verbose,
+  });
 }
 
 async function answerWith(
   asked: string,
   json: boolean,
   options: ParsedAskOptions,
-  deps: CommandDeps,
+  runtime: Runtime,
+  io: Io,
+  { env, redactor }: CommandDeps,
 ): Promise<AskResult> {
-  const { env, io, redactor } = deps;
+  const { log } = runtime.ctx;
   // The question goes to the model and into the history file; no secret value in it does.
   const { text, withheld } = withholdSecretValues(asked);
   if (withheld.length > 0) io.stderr(withheldNote(withheld, "the conversation history"));
+  const spec = resolveModelSpec({ flag: options.model, env, configModel: runtime.config.model });
+  log.debug(`model ${spec.provider}:${spec.name} (from ${spec.source})`);
+  const model = createModel(spec, { env });
 
-  const log = stderrLogger(io, redactor, options.verbose);
-  const runtime = await deps.createRuntime({
-    app: options.app,
-    org: options.org,
-    sandbox: options.sandbox,
-    env,
-    cwd: deps.cwd,
-    log,
-    signal: deps.signal,
-  });
-  try {
-    for (const credential of runtime.credentials) redactor.add(credential);
-    const spec = resolveModelSpec({ flag: options.model, env, configModel: runtime.config.model });
-    log.debug(`model ${spec.provider}:${spec.name} (from ${spec.source})`);
-    const model = createModel(spec, { env });
+  const file = historyFile(runtime.ctx.org, env);
+  if (options.new) await clearHistory(file);
+  const history = options.new ? [] : await loadHistory(file, log);
+  if (history.length > 0)
+    log.debug(`continuing the conversation in ${file} (${history.length} earlier questions)`);
 
-    const file = historyFile(runtime.ctx.org, env);
-    if (options.new) await clearHistory(file);
-    const history = options.new ? [] : await loadHistory(file, log);
-    if (history.length > 0)
-      log.debug(`continuing the conversation in ${file} (${history.length} earlier questions)`);
-
-    let streamed = "";
-    const result = await runAsk({
-      question: text,
-      model,
-      ctx: runtime.ctx,
-      tools: toolsByAccess("read"),
-      history,
-      maxSteps: options.maxSteps,
-      redactor,
-      onText: json
-        ? undefined
-        : (delta) => {
-            streamed += delta;
-            io.stdout(delta);
-          },
-      onToolCall: (call) =>
-        log.debug(`tool ${call.tool} ${JSON.stringify(call.input)} ${call.ok ? "ok" : "failed"}`),
-    }).catch(async (error: unknown) => {
-      // A refused question stays in the conversation, so that a follow-up to it is not taken for one to an older question.
-      if (error instanceof LocalModelCannotAnswer)
-        await appendExchange(
-          file,
-          history,
-          {
-            question: text,
-            answer: `(not answered) ${error.message}`,
-            model: LOCAL_MODEL_ID,
-            at: new Date().toISOString(),
-          },
-          { org: runtime.ctx.org, redactor },
-        );
-      throw error;
-    });
-
-    if (json) {
-      const { answer, model: modelId, steps, toolCalls, usage } = result;
-      io.stdout(jsonText({ answer, model: modelId, steps, toolCalls, usage }));
-    } else {
-      // A model that did not stream still has its answer printed; either way the answer ends a line.
-      if (streamed === "") io.stdout(result.answer);
-      if (!(streamed || result.answer).endsWith("\n")) io.stdout("\n");
-    }
-    io.stderr(`answered by ${result.model}\n`);
-    if (options.verbose) {
-      const { inputTokens, outputTokens } = result.usage;
-      io.stderr(
-        `usage: ${inputTokens} input tokens, ${outputTokens} output tokens; ${result.steps} model turns, ${result.toolCalls.length} tool calls\n`,
+  let streamed = "";
+  const result = await runAsk({
+    question: text,
+    model,
+    ctx: runtime.ctx,
+    tools: toolsByAccess("read"),
+    history,
+    maxSteps: options.maxSteps,
+    redactor,
+    onText: json
+      ? undefined
+      : (delta) => {
+          streamed += delta;
+          io.stdout(delta);
+        },
+    onToolCall: (call) =>
+      log.debug(`tool ${call.tool} ${JSON.stringify(call.input)} ${call.ok ? "ok" : "failed"}`),
+  }).catch(async (error: unknown) => {
+    // A refused question stays in the conversation, so that a follow-up to it is not taken for one to an older question.
+    if (error instanceof LocalModelCannotAnswer)
+      await appendExchange(
+        file,
+        history,
+        {
+          question: text,
+          answer: `(not answered) ${error.message}`,
+          model: LOCAL_MODEL_ID,
+          at: new Date().toISOString(),
+        },
+        { org: runtime.ctx.org, redactor },
       );
-    }
-    await appendExchange(
-      file,
-      history,
-      { question: text, answer: result.answer, model: result.model, at: new Date().toISOString() },
-      { org: runtime.ctx.org, redactor },
-    );
-    return result;
-  } finally {
-    await runtime.close();
+    throw error;
+  });
+
+  if (json) {
+    const { answer, model: modelId, steps, toolCalls, usage } = result;
+    io.stdout(jsonText({ answer, model: modelId, steps, toolCalls, usage }));
+  } else {
+    // A model that did not stream still has its answer printed; either way the answer ends a line.
+    if (streamed === "") io.stdout(result.answer);
+    if (!(streamed || result.answer).endsWith("\n")) io.stdout("\n");
   }
-}
-
-const MAKER_FLAGS = ["output"] as const;
-const APPLY_FLAGS = [
-  "planFile",
-  "yes",
-  "dryRun",
-  "resume",
-  "ignoreDrift",
-  "secretsVia",
-  "interrupted",
-] as const;
-const FLAG_NAMES: Record<string, string> = {
-  output: "--output",
-  planFile: "--plan-file",
-  yes: "--yes",
-  dryRun: "--dry-run",
-  resume: "--resume",
-  ignoreDrift: "--ignore-drift",
-  secretsVia: "--secrets-via",
-  interrupted: "--interrupted",
-  allowDestructive: "--allow-destructive",
-  destroyer: "--destroyer",
-};
-
-function parseOptions(raw: AskCommandOptions): ParsedAskOptions {
-  const parsed = askOptionsSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  const options = parsed.data;
-  if (options.maker && options.apply) throw new UsageError("--maker and --apply do not go together");
-  // A flag of one mode given in another would be silently ignored; say so instead.
-  const misplaced = [
-    ...(options.maker ? [] : MAKER_FLAGS),
-    ...(options.apply ? [] : APPLY_FLAGS),
-    ...(options.maker || options.apply ? [] : (["allowDestructive", "destroyer"] as const)),
-  ].filter((name) => options[name] !== undefined && options[name] !== false);
-  if (misplaced.length > 0) {
-    throw new UsageError(
-      `${misplaced.map((name) => FLAG_NAMES[name]).join(", ")} can only be used with --maker or --apply`,
-      {
-        hint: 'ask is read-only; change requests go to flyops ask --maker "REQUEST" (or flyops plan)',
-      },
+  io.stderr(`answered by ${result.model}\n`);
+  if (options.verbose) {
+    const { inputTokens, outputTokens } = result.usage;
+    io.stderr(
+      `usage: ${inputTokens} input tokens, ${outputTokens} output tokens; ${result.steps} model turns, ${result.toolCalls.length} tool calls\n`,
     );
   }
-  return options;
+  await appendExchange(
+    file,
+    history,
+    { question: text, answer: result.answer, model: result.model, at: new Date().toISOString() },
+    { org: runtime.ctx.org, redactor },
+  );
+  return result;
 }
 
 export function askCommand(): Command {
@@ -267,29 +244,13 @@ export function askCommand(): Command {
     .option("--new", "start a new conversation instead of continuing the last one")
     .option("--json", "print { answer, model, steps, toolCalls, usage } as JSON only")
     .option("--raw", "alias of --json")
-    .option("--verbose", "show the model, tool calls and token usage on stderr")
-    .option("--maker", 'make a plan instead of answering: same as flyops plan "REQUEST"')
-    .option("-o, --output <file>", "with --maker: where to write the plan")
-    .option("--allow-destructive", "with --maker or --apply: allow steps that destroy, release or remove")
-    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
-    .option("--apply", "apply a reviewed plan instead of answering: same as flyops apply FILE")
-    .option("--plan-file <file>", "with --apply: the plan file")
-    .option("-y, --yes", "with --apply: do not ask before running the steps")
-    .option("--dry-run", "with --apply: do everything but the changes")
-    .option("--resume", "with --apply: continue an apply that stopped")
-    .option("--ignore-drift", "with --apply: apply even when live state no longer matches the preconditions")
-    .addOption(
-      new Option(
-        "--secrets-via <how>",
-        "with --apply: send secrets_set steps through the REST secrets endpoint or `flyctl secrets import`",
-      ).choices(["rest", "flyctl"]),
-    )
-    .addOption(
-      new Option(
-        "--interrupted <what>",
-        "with --apply --resume: whether an interrupted step flyops cannot check took effect",
-      ).choices(["retry", "done"]),
-    );
+    .option("--verbose", "show the model, tool calls and token usage on stderr");
+  const only = (specs: readonly FlagSpec[]) => specs.filter((spec) => !DESTRUCTIVE_FLAGS.includes(spec));
+  addFlags(command, [MAKER_FLAG]);
+  addFlags(command, only(PLAN_MAKE_FLAGS), "with --maker: ");
+  addFlags(command, DESTRUCTIVE_FLAGS, "with --maker or --apply: ");
+  addFlags(command, [APPLY_FLAG]);
+  addFlags(command, [PLAN_FILE_FLAG, ...only(APPLY_FLAGS)], "with --apply: ");
   addRuntimeOptions(command);
   return command.action(async (question: string | undefined, options: AskCommandOptions) => {
     // applyDeps asks its questions on stderr, so stdout stays JSON-only under --json.

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { z } from "zod";
 import { whoami } from "../../../tools/platform.js";
 import { defaultDeps, runAndPrint, withRuntime, type CommandDeps } from "../tool-command.js";
-import { parse } from "./fly-shared.js";
+import { parseOptions } from "../options.js";
 
 export const whoamiOptionsSchema = z.object({
   sandbox: z.boolean().default(false),
@@ -13,7 +13,7 @@ export type WhoamiOptions = z.input<typeof whoamiOptionsSchema>;
 
 /** `flyops auth whoami`: who the configured token belongs to (GET /v1/tokens/current and GraphQL Viewer). */
 export async function runWhoami(raw: WhoamiOptions, deps: CommandDeps): Promise<unknown> {
-  const options = parse(whoamiOptionsSchema, raw);
+  const options = parseOptions(whoamiOptionsSchema, raw);
   return withRuntime(options, deps, (runtime, io) =>
     runAndPrint(runtime, whoami, {}, options.json || options.raw, io),
   );

@@ -8,7 +8,8 @@ import { UsageError } from "../../errors.js";
 import { printResult } from "../output.js";
 import type { Runtime } from "../runtime.js";
 import { defaultDeps, requireApp, withRuntime, type CommandDeps } from "../tool-command.js";
-import { commonOptions, inputFields, parse, withOutputOptions } from "./fly-shared.js";
+import { parseOptions } from "../options.js";
+import { commonOptions, inputFields, withOutputOptions } from "./fly-shared.js";
 
 /** The catalog's listings by what they list; `across` ones are the `--all` form. */
 function listings(across: boolean): Map<string, AnyTool> {
@@ -39,7 +40,7 @@ export type FlyListOptions = z.input<typeof flyListOptionsSchema>;
 
 /** `flyops fly list RESOURCE`: one read tool, its filters from flags, a table or --json. */
 export async function runFlyList(resource: string, raw: FlyListOptions, deps: CommandDeps): Promise<unknown> {
-  const options = parse(flyListOptionsSchema, raw);
+  const options = parseOptions(flyListOptionsSchema, raw);
   if (options.attached && options.unattached)
     throw new UsageError("--attached and --unattached exclude each other");
   const tool = listings(options.all).get(resource);

@@ -2,7 +2,6 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import type { AnyTool } from "../../../tools/define-tool.js";
-import { UsageError } from "../../errors.js";
 import { addRuntimeOptions } from "../runtime.js";
 
 export const commonOptions = {
@@ -12,12 +11,6 @@ export const commonOptions = {
   json: z.boolean().default(false),
   raw: z.boolean().default(false),
 };
-
-export function parse<S extends z.ZodTypeAny>(schema: S, raw: unknown): z.output<S> {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  return parsed.data as z.output<S>;
-}
 
 export function withOutputOptions(command: Command): Command {
   addRuntimeOptions(command);

@@ -13,7 +13,8 @@ import {
   type CommandDeps,
 } from "../tool-command.js";
 import { listCommand } from "./fly-list.js";
-import { commonOptions, inputFields, parse, withOutputOptions } from "./fly-shared.js";
+import { parseOptions } from "../options.js";
+import { commonOptions, inputFields, withOutputOptions } from "./fly-shared.js";
 
 /**
  * `flyops fly VERB NOUN ID`: every catalog tool that declares a static command with an ID
@@ -50,7 +51,7 @@ export async function runFlyAction(
   raw: FlyActionOptions,
   deps: CommandDeps,
 ): Promise<unknown> {
-  const options = parse(flyActionOptionsSchema, raw);
+  const options = parseOptions(flyActionOptionsSchema, raw);
   const tool = addressed().find((t) => t.command.verb === verb && t.command.noun === noun);
   if (!tool) throw new UsageError(`\`flyops fly ${verb}\` does not act on a ${noun}`);
   const fields = inputFields(tool);

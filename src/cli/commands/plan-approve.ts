@@ -2,12 +2,13 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { z } from "zod";
 import { secretsAllowEnv } from "../../config/index.js";
-import { ConfigError, RefusedError, UsageError } from "../../errors.js";
+import { ConfigError, RefusedError } from "../../errors.js";
 import { approvalStatus, defaultApprover, withApproval, type Approval } from "../../plan/schema/approval.js";
 import { readPlanFile, writePlanFile } from "../../plan/schema/plan-file.js";
 import { validatePlan } from "../../plan/check/validator.js";
 import { findingLine } from "../../plan/check/finding-line.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
+import { parseOptions } from "../options.js";
 import { jsonText, processIo, type Io } from "../output.js";
 
 export const planApproveOptionsSchema = z.object({
@@ -42,9 +43,7 @@ export async function runPlanApprove(
   rawOptions: PlanApproveOptions,
   deps: PlanApproveDeps = { io: processIo, env: process.env },
 ): Promise<PlanApproveResult> {
-  const parsed = planApproveOptionsSchema.safeParse(rawOptions);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  const options = parsed.data;
+  const options = parseOptions(planApproveOptionsSchema, rawOptions);
   const cwd = deps.cwd ?? process.cwd();
   const path = resolve(cwd, file);
   const raw = await readPlanFile(path);
@@ -60,9 +59,12 @@ export async function runPlanApprove(
   }
   const by = options.by ?? (await defaultApprover(deps.env, cwd));
   if (by === undefined) {
-    throw new ConfigError("cannot tell who is approving: no git user.name and no $USER", {
-      hint: "pass --by NAME",
-    });
+    throw new ConfigError(
+      "cannot tell who is approving: no git user.name, no $USER, and no user name for this uid",
+      {
+        hint: "pass --by NAME",
+      },
+    );
   }
   const previous = approvalStatus(raw as object);
   const approved = withApproval(raw as object, by, deps.now?.() ?? new Date());
@@ -100,12 +102,15 @@ export function planApproveCommand(): Command {
       ].join("\n"),
     )
     .argument("<file>", "plan file")
-    .option("--by <name>", "who approves (default: git user.name <user.email>, then $USER)")
+    .option(
+      "--by <name>",
+      "who approves (default: git user.name <user.email>, then $USER, then the system's user name)",
+    )
     .option(
       "--allow-destructive",
       "approve destructive steps (they also need --allow-destructive when applying)",
     )
-    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
+    .option("--destroyer", "alias of --allow-destructive")
     .option("--json", "print the approval as JSON on stdout")
     .addOption(new Option("--raw", "alias of --json").hideHelp())
     .action(async (file: string, options: PlanApproveOptions) => {

@@ -9,9 +9,10 @@ import { defaultPlanPath, pathTaken, writePlanFile } from "../../plan/schema/pla
 import { renderReview, reviewPlan, type PlanReview } from "../../plan/check/review.js";
 import type { PlanFile } from "../../plan/schema/schema.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
-import { guardIo, jsonText, stderrLogger } from "../output.js";
-import { addRuntimeOptions } from "../runtime.js";
-import { defaultDeps, type CommandDeps } from "../tool-command.js";
+import { jsonText } from "../output.js";
+import { DESTRUCTIVE_FLAGS, addFlags, parseOptions, type FlagSpec } from "../options.js";
+import { addRuntimeOptions, type Runtime } from "../runtime.js";
+import { defaultDeps, withRuntime, type CommandDeps } from "../tool-command.js";
 
 export const planMakeOptionsSchema = z.object({
   output: z.string().trim().min(1, "-o needs a file name").optional(),
@@ -44,9 +45,7 @@ export async function runPlanMake(
   rawOptions: PlanMakeOptions,
   deps: CommandDeps = defaultDeps(),
 ): Promise<PlanMakeResult> {
-  const parsed = planMakeOptionsSchema.safeParse(rawOptions);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  const options = parsed.data;
+  const options = parseOptions(planMakeOptionsSchema, rawOptions);
   const text = request?.trim() ?? "";
   if (text === "")
     throw new UsageError("plan needs a change request", {
@@ -63,17 +62,14 @@ export async function runPlanMake(
     });
   }
 
-  const { redactor } = deps;
-  for (const name of MODEL_KEY_VARIABLES) if (deps.env[name]) redactor.add(deps.env[name]);
-  const io = guardIo(deps.io, redactor);
-  try {
-    return await makeAndWrite(text, { json, allowDestructive, cwd, now, outputPath }, options, {
-      ...deps,
-      io,
-    });
-  } finally {
-    io.flush();
-  }
+  for (const name of MODEL_KEY_VARIABLES) if (deps.env[name]) deps.redactor.add(deps.env[name]);
+  return withRuntime(
+    options,
+    deps,
+    (runtime, io) =>
+      makeAndWrite(text, { json, allowDestructive, cwd, now, outputPath }, options, runtime, { ...deps, io }),
+    { verbose: options.verbose },
+  );
 }
 
 interface MakeSettings {
@@ -88,64 +84,50 @@ async function makeAndWrite(
   text: string,
   { json, allowDestructive, cwd, now, outputPath }: MakeSettings,
   options: z.output<typeof planMakeOptionsSchema>,
+  runtime: Runtime,
   deps: CommandDeps,
 ): Promise<PlanMakeResult> {
   const { redactor } = deps;
-  const log = stderrLogger(deps.io, redactor, options.verbose || Boolean(deps.env.FLYOPS_DEBUG));
-  const runtime = await deps.createRuntime({
-    app: options.app,
-    org: options.org,
-    sandbox: options.sandbox,
-    env: deps.env,
-    cwd,
-    log,
-    signal: deps.signal,
+  const spec = resolveModelSpec({ flag: options.model, env: deps.env, configModel: runtime.config.model });
+  const model = createModel(spec, { env: deps.env });
+  deps.io.stderr(`making a plan with ${model.id}: reading live facts first\n`);
+  // The request is kept in the plan (and names its file); no secret value or token in it is.
+  const { text: withheldText, withheld } = withholdSecretValues(text);
+  if (withheld.length > 0) deps.io.stderr(withheldPlanNote(withheld));
+  const kept = redactor.redact(withheldText);
+  const made = await makePlan({
+    request: kept,
+    model,
+    ctx: runtime.ctx,
+    redactor,
+    allowDestructive,
+    allowEnv: runtime.config.secretsAllowEnv,
+    now,
+    // The tool name is the model's word: one line, escaped.
+    onToolCall: (tool, ok) => deps.io.stderr(`  ${terminalSafe(tool)}${ok ? "" : " (failed)"}\n`),
   });
-  try {
-    runtime.credentials.forEach((credential) => redactor.add(credential));
-    const spec = resolveModelSpec({ flag: options.model, env: deps.env, configModel: runtime.config.model });
-    const model = createModel(spec, { env: deps.env });
-    deps.io.stderr(`making a plan with ${model.id}: reading live facts first\n`);
-    // The request is kept in the plan (and names its file); no secret value or token in it is.
-    const { text: withheldText, withheld } = withholdSecretValues(text);
-    if (withheld.length > 0) deps.io.stderr(withheldPlanNote(withheld));
-    const kept = redactor.redact(withheldText);
-    const made = await makePlan({
-      request: kept,
-      model,
-      ctx: runtime.ctx,
-      redactor,
-      allowDestructive,
-      allowEnv: runtime.config.secretsAllowEnv,
-      now,
-      // The tool name is the model's word: one line, escaped.
-      onToolCall: (tool, ok) => deps.io.stderr(`  ${terminalSafe(tool)}${ok ? "" : " (failed)"}\n`),
-    });
-    const path = outputPath ?? defaultPlanPath(kept, now, cwd);
-    await writePlanFile(path, made.plan);
-    const file = relative(cwd, path) || path;
-    const allowEnv = runtime.config.secretsAllowEnv;
-    const review = await reviewPlan(made.plan, { file, allowDestructive, allowEnv, ctx: runtime.ctx });
-    const result: PlanMakeResult = {
-      file,
-      plan: made.plan,
-      review,
-      model: made.model,
-      proposals: made.proposals,
-    };
-    if (json) {
-      deps.io.stdout(redactor.redact(jsonText(result)));
-    } else {
-      if (made.answer.trim() !== "") deps.io.stderr(`${redactor.redact(made.answer.trim())}\n`);
-      deps.io.stdout(redactor.redact(renderReview(review)));
-      deps.io.stdout(
-        `\nwrote ${file}; nothing was changed. Next: \`flyops plan approve ${file}\`, then \`flyops apply ${file}\`\n`,
-      );
-    }
-    return result;
-  } finally {
-    await runtime.close();
+  const path = outputPath ?? defaultPlanPath(kept, now, cwd);
+  await writePlanFile(path, made.plan);
+  const file = relative(cwd, path) || path;
+  const allowEnv = runtime.config.secretsAllowEnv;
+  const review = await reviewPlan(made.plan, { file, allowDestructive, allowEnv, ctx: runtime.ctx });
+  const result: PlanMakeResult = {
+    file,
+    plan: made.plan,
+    review,
+    model: made.model,
+    proposals: made.proposals,
+  };
+  if (json) {
+    deps.io.stdout(redactor.redact(jsonText(result)));
+  } else {
+    if (made.answer.trim() !== "") deps.io.stderr(`${redactor.redact(made.answer.trim())}\n`);
+    deps.io.stdout(redactor.redact(renderReview(review)));
+    deps.io.stdout(
+      `\nwrote ${file}; nothing was changed. Next: \`flyops plan approve ${file}\`, then \`flyops apply ${file}\`\n`,
+    );
   }
+  return result;
 }
 
 /** The shared note, plus how a plan sets secrets instead. */
@@ -159,12 +141,19 @@ function withheldPlanNote(withheld: readonly string[]): string {
 }
 
 /** Adds the maker's arguments, options and action to the `plan` command itself. */
+/** The flags only plan making has; `ask --maker` takes the same list. */
+export const PLAN_MAKE_FLAGS: readonly FlagSpec[] = [
+  {
+    flags: "-o, --output <file>",
+    key: "output",
+    help: "where to write the plan (default: plans/<date>-<slug>.json)",
+  },
+  ...DESTRUCTIVE_FLAGS,
+];
+
 export function addPlanMakeOptions(command: Command): Command {
-  command
-    .argument("[request]", 'the change, e.g. "add a 512MB shared-cpu-1x machine in iad to my-app"')
-    .option("-o, --output <file>", "where to write the plan (default: plans/<date>-<slug>.json)")
-    .option("--allow-destructive", "allow the plan to destroy, release or remove")
-    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
+  command.argument("[request]", 'the change, e.g. "add a 512MB shared-cpu-1x machine in iad to my-app"');
+  addFlags(command, PLAN_MAKE_FLAGS)
     .option("--model <provider:name>", "model to use: openai:NAME, anthropic:NAME, ollama:NAME or local")
     .option("--json", "print { file, plan, review, model, proposals } as JSON on stdout")
     .addOption(new Option("--raw", "alias of --json").hideHelp())

@@ -1,12 +1,12 @@
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { z } from "zod";
-import { ConfigError, UsageError } from "../../errors.js";
 import { readPlanFile } from "../../plan/schema/plan-file.js";
 import { renderReview, reviewPlan, type PlanReview } from "../../plan/check/review.js";
-import { guardIo, jsonText, stderrLogger } from "../output.js";
-import { addRuntimeOptions, type Runtime } from "../runtime.js";
-import { defaultDeps, type CommandDeps } from "../tool-command.js";
+import { parseOptions } from "../options.js";
+import { jsonText } from "../output.js";
+import { addRuntimeOptions } from "../runtime.js";
+import { defaultDeps, withOptionalRuntime, type CommandDeps } from "../tool-command.js";
 
 export const planShowOptionsSchema = z.object({
   allowDestructive: z.boolean().default(false),
@@ -28,46 +28,20 @@ export async function runPlanShow(
   rawOptions: PlanShowOptions,
   deps: CommandDeps = defaultDeps(),
 ): Promise<PlanReview> {
-  const parsed = planShowOptionsSchema.safeParse(rawOptions);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-  const options = parsed.data;
-  const cwd = deps.cwd ?? process.cwd();
-  const raw = await readPlanFile(resolve(cwd, file));
-  const { redactor } = deps;
-  const io = guardIo(deps.io, redactor);
-  let runtime: Runtime | undefined;
-  let offlineNote: string | undefined;
-  try {
-    runtime = await deps.createRuntime({
-      app: options.app,
-      org: options.org,
-      sandbox: options.sandbox,
-      env: deps.env,
-      cwd,
-      log: stderrLogger(io, redactor, Boolean(deps.env.FLYOPS_DEBUG)),
-      signal: deps.signal,
-    });
-    runtime.credentials.forEach((credential) => redactor.add(credential));
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    offlineNote = `not checked: ${error.message}`;
-  }
-  try {
+  const options = parseOptions(planShowOptionsSchema, rawOptions);
+  const raw = await readPlanFile(resolve(deps.cwd ?? process.cwd(), file));
+  return withOptionalRuntime(options, deps, async (runtime, io, unavailable) => {
     const review = await reviewPlan(raw, {
       file,
       allowDestructive: options.allowDestructive || options.destroyer,
       // Offline, a config file that cannot be read allows nothing: the review is the stricter for it.
       allowEnv: runtime?.config.secretsAllowEnv ?? [],
       ctx: runtime?.ctx,
-      offlineNote,
+      offlineNote: unavailable === undefined ? undefined : `not checked: ${unavailable}`,
     });
-    const text = options.json || options.raw ? jsonText(review) : renderReview(review);
-    io.stdout(text);
+    io.stdout(options.json || options.raw ? jsonText(review) : renderReview(review));
     return review;
-  } finally {
-    io.flush();
-    await runtime?.close();
-  }
+  });
 }
 
 export function planShowCommand(): Command {
@@ -77,7 +51,7 @@ export function planShowCommand(): Command {
     )
     .argument("<file>", "plan file")
     .option("--allow-destructive", "judge the plan as `apply --allow-destructive` would")
-    .addOption(new Option("--destroyer", "alias of --allow-destructive").hideHelp())
+    .option("--destroyer", "alias of --allow-destructive")
     .option("--json", "print the review as JSON on stdout")
     .addOption(new Option("--raw", "alias of --json").hideHelp());
   addRuntimeOptions(command);

@@ -1,3 +1,4 @@
+import { parseOptions } from "../options.js";
 import { Command } from "commander";
 import { z } from "zod";
 import { nonEmpty } from "../../config/config-file.js";
@@ -76,23 +77,13 @@ function signalWaiter(): StopWaiter {
   };
 }
 
-function parseOptions(raw: SandboxCliFlags): z.infer<typeof SandboxCliOptions> {
-  const parsed = SandboxCliOptions.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const flag = `--${String(issue?.path[0] ?? "option").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-    throw new UsageError(`invalid ${flag}: ${issue?.message ?? "bad value"}`);
-  }
-  return parsed.data;
-}
-
 /**
  * `flyops sandbox`: serves the local Fly API until SIGINT/SIGTERM, then writes the state file
  * and returns. Stdout carries only shell lines (comments and exports), so it can be eval'd;
  * with --json, one JSON object instead.
  */
 export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps): Promise<void> {
-  const options = parseOptions(rawOptions);
+  const options = parseOptions(SandboxCliOptions, rawOptions);
   const seed = parseSeed(options.seed);
   if (seed === undefined)
     throw new UsageError(`invalid --seed "${options.seed}": use demo, empty or a number of apps`);

@@ -32,6 +32,21 @@ export function nameCreates(steps: Steps, request: string, createdAt: string): S
   });
 }
 
+/** Each step with the defaults its tool fills in from live state (step.complete), so the plan says them. */
+export async function completeSteps(ctx: ToolContext, steps: Steps): Promise<Steps> {
+  const completed: Steps = [];
+  for (const step of steps) {
+    const complete = step.tool === "flyctl" ? undefined : stepTool(step).step.complete;
+    if (step.tool === "flyctl" || complete === undefined) {
+      completed.push(step);
+      continue;
+    }
+    const input = (await complete(ctx, parseToolInput(stepTool(step), step.input))) as Record<string, unknown>;
+    completed.push({ ...step, input });
+  }
+  return completed;
+}
+
 /** The facts each step stands on, as they are now: the app exists, the machine's state, the volume's size. */
 export async function derivePreconditions(ctx: ToolContext, steps: Steps): Promise<Precondition[]> {
   const out: Precondition[] = [];

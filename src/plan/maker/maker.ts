@@ -10,7 +10,7 @@ import type { Redactor } from "../../security/redact.js";
 import { FlyopsError } from "../../errors.js";
 import type { ChatModel } from "../../llm/types.js";
 import { packageRoot } from "../../package-root.js";
-import { derivePreconditions, mergePreconditions, nameCreates } from "./facts.js";
+import { completeSteps, derivePreconditions, mergePreconditions, nameCreates } from "./facts.js";
 import { stepToolsText } from "./prompt.js";
 import { MakerProposal } from "./proposal.js";
 import { withholdSecretValues } from "../../security/withhold-secrets.js";
@@ -113,7 +113,7 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
         );
       }
       proposals += 1;
-      const steps = nameCreates(proposal.steps, request, createdAt);
+      const steps = nameCreates(await completeSteps(toolCtx, proposal.steps), request, createdAt);
       const derived = await derivePreconditions(toolCtx, steps);
       const plan: PlanFile = {
         version: 1,

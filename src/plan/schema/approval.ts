@@ -1,3 +1,4 @@
+import { userInfo } from "node:os";
 import { execa } from "execa";
 import { planDigest, withoutApproval } from "./canonical.js";
 
@@ -74,7 +75,11 @@ async function gitConfig(key: string, env: NodeJS.ProcessEnv, cwd: string): Prom
 }
 
 /** Who approves when `--by` is not given: git's user ("Name <email>"), then $USER / $LOGNAME. */
-export async function defaultApprover(env: NodeJS.ProcessEnv, cwd: string): Promise<string | undefined> {
+export async function defaultApprover(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  osUser: () => string = () => userInfo().username,
+): Promise<string | undefined> {
   const gitEnv = {
     PATH: env.PATH ?? "",
     HOME: env.HOME ?? "",
@@ -85,5 +90,15 @@ export async function defaultApprover(env: NodeJS.ProcessEnv, cwd: string): Prom
     const email = await gitConfig("user.email", gitEnv, cwd);
     return email ? `${name} <${email}>` : name;
   }
-  return env.USER || env.LOGNAME || undefined;
+  return env.USER || env.LOGNAME || systemUser(osUser);
+}
+
+/** The operating system's name for this user: containers and CI often set no $USER and no git identity. */
+function systemUser(osUser: () => string): string | undefined {
+  try {
+    return osUser() || undefined;
+  } catch {
+    // A uid with no entry in the user database (a container run as an arbitrary uid) has no name.
+    return undefined;
+  }
 }
