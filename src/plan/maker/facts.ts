@@ -41,7 +41,10 @@ export async function completeSteps(ctx: ToolContext, steps: Steps): Promise<Ste
       completed.push(step);
       continue;
     }
-    const input = (await complete(ctx, parseToolInput(stepTool(step), step.input))) as Record<string, unknown>;
+    const input = (await complete(ctx, parseToolInput(stepTool(step), step.input))) as Record<
+      string,
+      unknown
+    >;
     completed.push({ ...step, input });
   }
   return completed;
