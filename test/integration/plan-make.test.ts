@@ -96,6 +96,26 @@ describe("flyops plan", () => {
       expect(readFileSync(join(world.dir, "plans", file), "utf8")).not.toContain("wwww");
   });
 
+  it("sets only the secret named when its value is withheld: the marker never becomes a second name", async () => {
+    const value = "sk_live_" + "abc123xyz";
+    const made = await cli([
+      "plan",
+      `set secret API_KEY to ${value} on demo-web`,
+      "--model",
+      "local",
+      "-o",
+      "k.json",
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain("withheld the value of API_KEY");
+    const plan = JSON.parse(readFileSync(join(world.dir, "k.json"), "utf8")) as {
+      steps: Array<{ tool: string; input: { secrets: Record<string, unknown> } }>;
+    };
+    expect(plan.steps).toHaveLength(1);
+    expect(plan.steps[0]?.input.secrets).toEqual({ API_KEY: { fromEnv: "API_KEY" } });
+    expect(readFileSync(join(world.dir, "k.json"), "utf8")).not.toContain(value);
+  });
+
   it("refuses destruction that was not allowed", async () => {
     const made = await cli(["plan", "destroy volume vol_6upl3f9b5h7m2xzc of demo-web", "--model", "local"]);
     expect(made.code).toBe(1);

@@ -227,6 +227,19 @@ describe("validatePlan", () => {
     expect(validatePlan(plan([destroy]), deny).plan).toBeUndefined();
   });
 
+  it("blocks a withheld value's marker used as a secret name or a source", () => {
+    const secrets = { API_KEY: { fromEnv: "API_KEY" }, REDACTED: { fromEnv: "REDACTED" } };
+    const result = validatePlan(plan([step("s1", "secrets_set", { app: "a", secrets })]), deny);
+    expect(result.ok).toBe(false);
+    expect(result.findings.filter((f) => f.rule === "withheld-marker").map((f) => f.message)).toEqual([
+      "steps[0].input.secrets.REDACTED: holds the marker of a withheld value; a withheld value is never a name or a value of a plan",
+      "steps[0].input.secrets.REDACTED.fromEnv: holds the marker of a withheld value; a withheld value is never a name or a value of a plan",
+    ]);
+    const marked = { app: "a", secrets: { API_KEY: { fromFile: "/run/[REDACTED]" } } };
+    const found = validatePlan(plan([step("s1", "secrets_set", marked)]), deny).findings;
+    expect(found.map((f) => f.rule)).toContain("withheld-marker");
+  });
+
   it("takes risk from the tool's access, not from what the plan says", () => {
     const destroy = {
       ...step("s1", "machines_destroy", { app: "a", machine_id: MACHINE }, "harmless read-only cleanup"),

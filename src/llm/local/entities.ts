@@ -1,3 +1,4 @@
+import { REDACTED } from "../../security/redact.js";
 /**
  * Entities found in a question or request by plain matching: Fly region codes, machine states,
  * ids, sizes, amounts. App names are matched against the names the tools returned, never guessed
@@ -242,7 +243,9 @@ export function findIpAddresses(text: string): string[] {
 
 /** Environment-variable-shaped names (DATABASE_URL), the form secrets take. */
 export function findEnvNames(text: string): string[] {
-  return [...new Set(text.match(/\b[A-Z][A-Z0-9_]*[A-Z0-9]\b/g) ?? [])].filter(
+  // A withheld value ([REDACTED]) is never a name.
+  const named = text.replaceAll(REDACTED, " ");
+  return [...new Set(named.match(/\b[A-Z][A-Z0-9_]*[A-Z0-9]\b/g) ?? [])].filter(
     (w) =>
       !/^(IP|IPS|IPV4|IPV6|CPU|CPUS|MB|GB|TLS|SSL|API|URL|ID|DNS|HTTP|HTTPS)$/.test(w) &&
       !(w.length === 3 && REGION_CITIES.has(w.toLowerCase())),

@@ -14,8 +14,14 @@ const FILE_SOURCE = /\bfrom\s+(?:the\s+)?file\s+["'`]?([^\s"'`]+)/i;
 /** A value written into the request: NAME=value, or "to <something>" that is not an app. */
 const LITERAL = /\b[A-Z_][A-Z0-9_]*\s*=\s*\S|\b(?:to|as|value)\s+["'`]|\bto\s+\S*(?::\/\/|=)/;
 
-/** NAME=[REDACTED]: the maker withheld a value the person wrote; it is read from env NAME instead. */
-const WITHHELD = new RegExp(`\\b([A-Z_][A-Z0-9_]*)\\s*=\\s*${REDACTED.replace(/[[\]]/g, "\\$&")}`, "g");
+/**
+ * NAME=[REDACTED], "NAME to [REDACTED]", "NAME as [REDACTED]": the maker withheld a value the person
+ * wrote; it is read from env NAME instead. The marker itself is never a name.
+ */
+const WITHHELD = new RegExp(
+  `\\b([A-Z_][A-Z0-9_]*)(?:\\s*=\\s*|\\s+(?:to|as|=)\\s+)${REDACTED.replace(/[[\]]/g, "\\$&")}`,
+  "g",
+);
 
 type SecretRef = { fromEnv: string } | { fromFile: string };
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { catalog, findTool, isWriteTool } from "../../../tools/index.js";
-import { containsToken, Redactor } from "../../security/redact.js";
+import { containsToken, REDACTED, Redactor } from "../../security/redact.js";
 import { judgeFlyctl } from "../flyctl/rules.js";
 import {
   NO_TILDE,
@@ -161,6 +161,38 @@ function checkSecretSource(
   );
 }
 
+/**
+ * A value withheld from a request leaves `[REDACTED]` in its place; a model that reads that marker
+ * as a name (a secret called REDACTED, read from env REDACTED) would make the plan set something
+ * nobody asked for. No input of a step may hold the marker, as a key or a value.
+ */
+function checkWithheldMarkers(
+  ctx: Context,
+  id: string | undefined,
+  value: unknown,
+  path: Array<string | number>,
+): void {
+  const marked = (text: string) => text.includes(REDACTED) || text === REDACTED.slice(1, -1);
+  const report = (at: Array<string | number>) =>
+    add(
+      ctx,
+      id,
+      "withheld-marker",
+      "block",
+      `${pathText(at)}: holds the marker of a withheld value; a withheld value is never a name or a value of a plan`,
+    );
+  if (typeof value === "string") {
+    if (marked(value)) report(path);
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => checkWithheldMarkers(ctx, id, item, [...path, index]));
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (marked(key)) report([...path, key]);
+      checkWithheldMarkers(ctx, id, item, [...path, key]);
+    }
+  }
+}
+
 function checkCatalogStep(ctx: Context, step: StepView): void {
   const tool = findTool(step.tool);
   const { id, base } = step;
@@ -170,6 +202,7 @@ function checkCatalogStep(ctx: Context, step: StepView): void {
   }
   const secretField = isWriteTool(tool) ? tool.step.secretRefs : undefined;
   addUnsafeText(ctx, id, unsafeInputText(step.input, [...base, "input"], secretField));
+  checkWithheldMarkers(ctx, id, step.input, [...base, "input"]);
   const secrets = secretField === undefined ? undefined : step.input[secretField];
   if (secretField !== undefined && isRecord(secrets)) {
     for (const [name, value] of Object.entries(secrets)) {
