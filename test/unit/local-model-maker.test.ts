@@ -148,6 +148,23 @@ describe("local maker: machines", () => {
     expect(await refusal("restart machine e2865013c49e86")).toContain("cannot be restarted");
     expect(await refusal("stop machine 00000000000000")).toContain("I found no machine 00000000000000");
   });
+
+  it("refuses a change to a machine or volume of an app that does not exist, listing the apps", async () => {
+    // The machine and volume exist in web: acting on them would answer a request about another app.
+    for (const request of [
+      "stop machine 148ed193b95e89 of nope",
+      "stop machine 148ed193b95e89 in app nope",
+      "destroy the stopped machine in demo-api",
+      "destroy volume vol_9z8y7x6w5v4u3t2s of demo-api",
+    ]) {
+      const said = await refusal(request);
+      expect(said, request).toMatch(/There is no app named (nope|demo-api)\. Your apps: .*\bweb\b/);
+    }
+    expect((await planFor("stop machine 148ed193b95e89 in iad")).plan.steps[0]?.input).toEqual({
+      app: "web",
+      machine_id: "148ed193b95e89",
+    });
+  });
 });
 
 describe("local maker: volumes", () => {

@@ -82,17 +82,22 @@ export function* requestApp(session: Session): Reads<string> {
   const named = findNames(q, apps);
   if (named[0]) return named[0];
   const stranger = appLikeWord(q);
-  if (stranger)
-    throw new AnswerNow(`There is no app named ${stranger}. Your apps: ${apps.join(", ") || "none"}.`);
+  if (stranger) throw noSuchApp(stranger, apps);
   const fallback = defaultApp(session.system);
   if (fallback) return fallback;
   throw new AnswerNow('Which app? Name the app in the request (for example "... for my-app") or pass --app.');
+}
+
+function noSuchApp(name: string, apps: readonly string[]): AnswerNow {
+  return new AnswerNow(`There is no app named ${name}. Your apps: ${apps.join(", ") || "none"}.`);
 }
 
 function appLikeWord(text: string): string | undefined {
   const patterns = [
     /(?:^|[^a-z0-9_-])app\s+["'`]?([a-z0-9][a-z0-9-]*[a-z0-9])/i,
     /\b(?:for|on|of|to|from|in)\s+["'`]?([a-z0-9]+-[a-z0-9-]*[a-z0-9])\b/i,
+    // "machine 148e272b0e4d89 of nope", "vol_… in billing": whatever owns an id is an app.
+    /(?:\b[0-9a-f]{14}|\bvol_[a-z0-9]+)\s+(?:of|in|on|from)\s+["'`]?([a-z0-9][a-z0-9-]*[a-z0-9])\b/i,
   ];
   for (const pattern of patterns) {
     const word = pattern.exec(text)?.[1]?.toLowerCase();
@@ -115,9 +120,14 @@ export function* requestMachine(session: Session): Reads<FoundMachine> {
   const apps = yield* appNames();
   let app = findNames(q, apps)[0] ?? (apps.length === 0 ? yield* requestApp(session) : undefined);
   let id = findMachineIds(q)[0];
-  if (!app || !id) {
+  const stranger = app ? undefined : appLikeWord(q);
+  if (!app || !id || stranger) {
     const scope = app ? [app] : apps;
     const all = yield* machinesOf(scope, {}, !app);
+    // An app-like word that names no app and no machine is a request about an app that does not exist:
+    // acting on a same-id machine of another app would be a guess.
+    if (stranger && !all.items.some(({ record }) => nameOf(record) === stranger))
+      throw noSuchApp(stranger, apps);
     const where = app ? `app ${app}` : "any of your apps";
     if (id) {
       app = yield* ownerOf(all, scope, id, { tool: "machines_get", field: "machine_id", noun: "machine" });
@@ -154,6 +164,9 @@ export function* requestVolume(session: Session): Reads<FoundVolume> {
   const id = findVolumeIds(q)[0];
   const scope = named ? [named] : apps;
   const all = yield* volumesOf(scope, !named);
+  const stranger = named ? undefined : appLikeWord(q);
+  if (stranger && !all.items.some(({ record }) => nameOf(record) === stranger))
+    throw noSuchApp(stranger, apps);
   const owner = id
     ? yield* ownerOf(all, scope, id, { tool: "volumes_get", field: "volume_id", noun: "volume" })
     : undefined;
