@@ -5,16 +5,9 @@ import type { ApplyIo } from "../plan/apply/types.js";
 import type { Redactor } from "../security/redact.js";
 import { terminalSafe } from "../security/terminal-safe.js";
 import { ConfigError, RefusedError, UsageError } from "../errors.js";
-import {
-  guardIo,
-  outputRedactor,
-  printResult,
-  processIo,
-  stderrLogger,
-  type GuardedIo,
-  type Io,
-} from "./output.js";
+import { guardIo, outputRedactor, processIo, stderrLogger, type GuardedIo, type Io } from "./output.js";
 import { interruptSignal } from "./interrupt.js";
+import { printResult } from "./view-table.js";
 import { createRuntime, type Runtime, type RuntimeFlags, type RuntimeOptions } from "./runtime.js";
 
 /**

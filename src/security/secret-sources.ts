@@ -1,8 +1,9 @@
 import { constants, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
 import { open, readdir, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { isAbsolute, join, posix, relative, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { ALLOW_ENV_KEY, otherToolOf } from "./other-credentials.js";
 
 /**
@@ -271,7 +272,10 @@ export function credentialInValue(value: string, credentials: Iterable<string>):
 function flyctlToken(env: NodeJS.ProcessEnv): string | undefined {
   const folder = env.FLY_CONFIG_DIR?.trim() || join(homeOf(env), ".fly");
   try {
-    const config: unknown = parseYaml(readFileSync(join(folder, "config.yml"), "utf8"));
+    const text = readFileSync(join(folder, "config.yml"), "utf8");
+    // Loaded only when the file exists: every command's first output line calls this, --version included.
+    const yaml = createRequire(import.meta.url)("yaml") as typeof Yaml;
+    const config: unknown = yaml.parse(text);
     if (typeof config !== "object" || config === null) return undefined;
     const token = (config as Record<string, unknown>).access_token;
     return typeof token === "string" ? token : undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runFlyAction } from "../../src/cli/commands/fly.js";
-import { renderView } from "../../src/cli/output.js";
+import { renderView } from "../../src/cli/view-table.js";
 import { SANDBOX_CHANGES_LOST, createRuntime } from "../../src/cli/runtime.js";
 import type { CommandDeps } from "../../src/cli/tool-command.js";
 import { RefusedError } from "../../src/errors.js";

@@ -5,7 +5,7 @@ import { MACHINE_STATES } from "../../../tools/fields.js";
 import { catalog } from "../../../tools/index.js";
 import { invokeTool, parseToolInput } from "../../../tools/invoke.js";
 import { UsageError } from "../../errors.js";
-import { printResult } from "../output.js";
+import { printResult } from "../view-table.js";
 import type { Runtime } from "../runtime.js";
 import { defaultDeps, requireApp, withRuntime, type CommandDeps } from "../tool-command.js";
 import { parseOptions } from "../options.js";
