@@ -5,6 +5,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxRoutes, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { LeaseBook } from "../../src/sandbox/leases.js";
 import { MachineLifecycle } from "../../src/sandbox/machine-lifecycle.js";
 import { Router } from "../../src/sandbox/router.js";
 import { seedState } from "../../src/sandbox/seeds.js";
@@ -109,7 +110,11 @@ const problems: string[] = [];
 const hits = new Set<string>();
 const routeStore = new SandboxStore(seedState("empty"));
 const router = new Router(
-  sandboxRoutes({ store: routeStore, lifecycle: new MachineLifecycle(routeStore, 0) }),
+  sandboxRoutes({
+    store: routeStore,
+    lifecycle: new MachineLifecycle(routeStore, 0),
+    leases: new LeaseBook(),
+  }),
 );
 
 function checked(base: Call): Call {
