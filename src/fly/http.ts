@@ -50,8 +50,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   body: unknown;
-  /** The call's own headers (HttpRequest.headers). */
-  headers: Record<string, string>;
+  /** The call's own headers (HttpRequest.headers), when it has any. */
+  headers?: Record<string, string>;
 }
 
 export interface HttpTransportOptions {
@@ -150,7 +150,7 @@ export class HttpTransport {
       path: req.path,
       query,
       body: req.body,
-      headers: { ...req.headers },
+      ...(req.headers === undefined ? {} : { headers: { ...req.headers } }),
     });
     const idempotent =
       req.idempotent ?? (req.method === "GET" || req.method === "PUT" || req.method === "DELETE");
