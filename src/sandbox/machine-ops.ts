@@ -52,6 +52,11 @@ function recordVersion(machine: MachineRecord): void {
   ].slice(0, MAX_VERSIONS);
 }
 
+/** A machine seeded without history has one version so far: the one it runs. */
+function historyOf(machine: MachineRecord): void {
+  machine.versions ??= [{ version: machine.instanceId, config: structuredClone(machine.config) }];
+}
+
 /** The volumes named by `mounts`, each in the app, unattached (or attached to `self`), in one region. */
 function resolveMounts(
   store: SandboxStore,
@@ -147,6 +152,7 @@ export function updateMachine(
   const volumes = resolveMounts(store, machine.app, machine.id, input.config.mounts ?? []);
   checkVolumeRegion(volumes, machine.region);
   const now = store.now();
+  historyOf(machine);
   for (const volume of store.volumes(machine.app)) {
     if (volume.attachedMachineId === machine.id && !volumes.includes(volume)) {
       delete volume.attachedMachineId;
