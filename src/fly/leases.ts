@@ -64,7 +64,7 @@ export class MachineLeasedError extends FlyopsError {
     const until = holder.expiresAt === undefined ? "" : ` until ${isoOf(holder.expiresAt)}`;
     const why = holder.description ? ` ("${holder.description}")` : "";
     super(`machine ${machineId} of ${app} is leased by ${who}${until}${why}; nothing was changed`, {
-      hint: `another process (a deploy, another apply, a person) is changing this machine; wait until its lease ends${until ? ` (${isoOf(holder.expiresAt ?? 0)})` : ""} or ask ${who}, then run it again; \`fly machine leases view ${machineId} -a ${app}\` shows the lease`,
+      hint: `another process (a deploy, another apply, a person) is changing this machine; wait until its lease ends, or ask ${who}, then run it again; \`fly machine leases view ${machineId} -a ${app}\` shows the lease`,
       cause: init.cause,
     });
     this.app = app;
