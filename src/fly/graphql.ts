@@ -73,6 +73,8 @@ export class FlyGraphQL {
       path: this.path,
       body: { query: document.source, operationName: document.operationName, variables: variables ?? {} },
       idempotent: document.kind === "query",
+      // A query is a POST that reads: it changes nothing (change-tracker.ts).
+      countsAsChange: document.kind !== "query",
       signal: options.signal,
       timeoutMs: options.timeoutMs,
     });

@@ -6,6 +6,7 @@ import { authorizationHeader, type TokenAudience } from "./auth-header.js";
 import { systemClock, type Clock } from "./clock.js";
 import { FlyApiError, FlyNetworkError, isRetryableStatus } from "./errors.js";
 import type { RateLimiter } from "./limiter.js";
+import { noteChangeSent } from "./change-tracker.js";
 import { checkRequestPath } from "./path-safety.js";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "./retry.js";
 
@@ -35,6 +36,13 @@ export interface HttpRequest {
   goneOnRetry?: boolean;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Request headers of this call only (a lease nonce); never authorization. */
+  headers?: Record<string, string>;
+  /**
+   * Whether sending it may change something, for the change counter (change-tracker.ts): every
+   * method but GET unless false (taking and releasing a lease change nothing of the machine).
+   */
+  countsAsChange?: boolean;
 }
 
 export interface RecordedRequest {
@@ -42,6 +50,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   body: unknown;
+  /** The call's own headers (HttpRequest.headers), when it has any. */
+  headers?: Record<string, string>;
 }
 
 export interface HttpTransportOptions {
@@ -110,7 +120,7 @@ export class HttpTransport {
   private readonly policy: RetryPolicy;
   private readonly options: HttpTransportOptions;
   private readonly clock: Clock;
-  private readonly log: Logger;
+  readonly #log: Logger;
 
   constructor(options: HttpTransportOptions) {
     this.options = options;
@@ -121,7 +131,12 @@ export class HttpTransport {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     if (options.maxRetries !== undefined) this.policy.maxRetries = options.maxRetries;
     this.clock = options.clock ?? systemClock;
-    this.log = options.log ?? silentLogger;
+    this.#log = options.log ?? silentLogger;
+  }
+
+  /** Where this transport's warnings go (the lease release of a machine change reports there). */
+  get log(): Logger {
+    return this.#log;
   }
 
   /** Resolves to the parsed JSON body, or undefined when the body is empty. */
@@ -130,7 +145,13 @@ export class HttpTransport {
     checkRequestPath(req.path);
     const query = encodeQuery(req.query);
     refuseSecretReads(req.path, query);
-    this.options.onRequest?.({ method: req.method, path: req.path, query, body: req.body });
+    this.options.onRequest?.({
+      method: req.method,
+      path: req.path,
+      query,
+      body: req.body,
+      ...(req.headers === undefined ? {} : { headers: { ...req.headers } }),
+    });
     const idempotent =
       req.idempotent ?? (req.method === "GET" || req.method === "PUT" || req.method === "DELETE");
     const search = new URLSearchParams(query).toString();
@@ -142,10 +163,11 @@ export class HttpTransport {
         if (done !== undefined) return done as T;
       }
       if (req.limit) await this.options.limiter?.acquire(req.limit.action, req.limit.key, req.signal);
+      if (req.method !== "GET" && req.countsAsChange !== false) noteChangeSent();
       const attempt = await this.attempt<T>(req, url, idempotent);
       if (attempt.error === undefined) return attempt.value as T;
       if (mayHaveActed && req.goneOnRetry === true && req.method === "DELETE" && isNotFound(attempt.error)) {
-        this.log.debug(`${req.method} ${req.path}: 404 on a retry; the earlier attempt did it`);
+        this.#log.debug(`${req.method} ${req.path}: 404 on a retry; the earlier attempt did it`);
         return undefined as T;
       }
       mayHaveActed ||= attempt.mayHaveActed === true;
@@ -153,7 +175,7 @@ export class HttpTransport {
       const tooLong = (attempt.retryAfterMs ?? 0) > this.policy.maxRetryAfterMs;
       if (exhausted || tooLong) throw attempt.error;
       const waitMs = backoffDelay(retry, this.policy, attempt.retryAfterMs, this.options.random);
-      this.log.debug(
+      this.#log.debug(
         `${req.method} ${req.path}: ${attempt.error.message}; retry ${retry + 1} in ${waitMs}ms`,
       );
       await this.clock.sleep(waitMs, req.signal);
@@ -166,7 +188,7 @@ export class HttpTransport {
       return await req.alreadyDone?.();
     } catch (error) {
       if (req.signal?.aborted) throw error;
-      this.log.debug(`${req.method} ${req.path}: could not check whether it is done; sending it again`);
+      this.#log.debug(`${req.method} ${req.path}: could not check whether it is done; sending it again`);
       return undefined;
     }
   }
@@ -175,6 +197,7 @@ export class HttpTransport {
     const timeout = AbortSignal.timeout(req.timeoutMs ?? this.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const headers: Record<string, string> = {
+      ...req.headers,
       authorization: this.authorization,
       accept: "application/json",
       "user-agent": `flyops/${VERSION}`,

@@ -1,7 +1,8 @@
 import type { HttpTransport } from "./http.js";
+import { acquireLease, findLease, machineChange, releaseLease, type MachineLease } from "./leases.js";
 import {
-  action,
   call,
+  parseAnswer,
   machinePath,
   seg,
   type CreateMachineBody,
@@ -20,6 +21,27 @@ import {
 } from "./schemas.js";
 
 const WAIT_MAX_SECONDS = 60;
+
+type Action = "start" | "stop" | "suspend" | "cordon" | "uncordon";
+
+async function action(
+  http: HttpTransport,
+  app: string,
+  id: string,
+  verb: Action,
+  body: unknown,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  await machineChange(http, app, id, {
+    method: "POST",
+    path: `${machinePath(app, id)}/${verb}`,
+    body,
+    // Each converges on a state: resending after a lost answer cannot act twice.
+    idempotent: true,
+    limit: { action: `machines_${verb}`, key: id },
+    signal,
+  });
+}
 
 /** One app's machines: list, get, create, update, the state actions, destroy, events, wait. Part of FlyRest (rest.ts). */
 export function machinesRest(http: HttpTransport) {
@@ -59,8 +81,13 @@ export function machinesRest(http: HttpTransport) {
       });
     },
 
-    updateMachine(app: string, id: string, body: UpdateMachineBody, signal?: AbortSignal): Promise<Machine> {
-      return call(http, MachineSchema, {
+    async updateMachine(
+      app: string,
+      id: string,
+      body: UpdateMachineBody,
+      signal?: AbortSignal,
+    ): Promise<Machine> {
+      const answer = await machineChange<unknown>(http, app, id, {
         method: "POST",
         path: machinePath(app, id),
         body,
@@ -68,6 +95,7 @@ export function machinesRest(http: HttpTransport) {
         limit: { action: "machines_update", key: id },
         signal,
       });
+      return parseAnswer(MachineSchema, answer, `POST ${machinePath(app, id)}`);
     },
 
     startMachine(app: string, id: string, signal?: AbortSignal): Promise<void> {
@@ -91,7 +119,7 @@ export function machinesRest(http: HttpTransport) {
       signal?: AbortSignal,
     ): Promise<void> {
       // Not idempotent: a resent restart after a lost answer restarts the machine twice.
-      await http.request({
+      await machineChange(http, app, id, {
         method: "POST",
         path: `${machinePath(app, id)}/restart`,
         query: { signal: options.signal, timeout: options.timeout },
@@ -119,7 +147,7 @@ export function machinesRest(http: HttpTransport) {
       options: { force?: boolean; goneOnRetry?: boolean } = {},
       signal?: AbortSignal,
     ): Promise<void> {
-      await http.request({
+      await machineChange(http, app, id, {
         method: "DELETE",
         path: machinePath(app, id),
         query: { force: options.force },
@@ -166,6 +194,25 @@ export function machinesRest(http: HttpTransport) {
         timeoutMs: (timeout + 15) * 1000,
         signal,
       });
+    },
+
+    /** The machine's lease (GET …/lease); 404 "lease not found" when nobody holds it. */
+    getMachineLease(app: string, id: string, signal?: AbortSignal): Promise<MachineLease> {
+      return findLease(http, app, id, signal);
+    },
+
+    /** Takes a lease (POST …/lease); with `nonce`, refreshes the caller's own. Machine changes take theirs themselves. */
+    acquireMachineLease(
+      app: string,
+      id: string,
+      options: { ttl: number; description?: string; nonce?: string },
+      signal?: AbortSignal,
+    ): Promise<MachineLease> {
+      return acquireLease(http, app, id, options, signal);
+    },
+
+    releaseMachineLease(app: string, id: string, nonce: string, signal?: AbortSignal): Promise<void> {
+      return releaseLease(http, app, id, nonce, signal);
     },
   };
 }

@@ -112,41 +112,23 @@ export function certPath(app: string, hostname: string): string {
   return `/v1/apps/${seg(app)}/certificates/${seg(hostname)}`;
 }
 
-export async function action(
-  http: HttpTransport,
-  app: string,
-  id: string,
-  verb: "start" | "stop" | "suspend" | "cordon" | "uncordon",
-  body: unknown,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  await http.request({
-    method: "POST",
-    path: `${machinePath(app, id)}/${verb}`,
-    body,
-    // Each converges on a state: resending after a lost answer cannot act twice.
-    idempotent: true,
-    limit: { action: `machines_${verb}`, key: id },
-    signal,
-  });
-}
-
 export async function call<S extends z.ZodTypeAny>(
   http: HttpTransport,
   schema: S,
   req: HttpRequest,
 ): Promise<z.infer<S>> {
-  const body = await http.request<unknown>(req);
+  return parseAnswer(schema, await http.request<unknown>(req), `${req.method} ${req.path}`);
+}
+
+/** An answer in the shape `schema` says, or an error naming the request (`what`) and the first problem. */
+export function parseAnswer<S extends z.ZodTypeAny>(schema: S, body: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data as z.infer<S>;
   const issue = parsed.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-  throw new FlyopsError(
-    `unexpected response from ${req.method} ${req.path}${where}: ${issue?.message ?? "invalid"}`,
-    {
-      hint: "the Fly API answered in a shape flyops does not know; check FLY_API_HOSTNAME points at the Machines API",
-    },
-  );
+  throw new FlyopsError(`unexpected response from ${what}${where}: ${issue?.message ?? "invalid"}`, {
+    hint: "the Fly API answered in a shape flyops does not know; check FLY_API_HOSTNAME points at the Machines API",
+  });
 }
 
 /**

@@ -4,6 +4,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** The ErrorResponse's `status`, Fly's machine-readable reason (e.g. "name_taken"). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -14,6 +16,10 @@ export function badRequest(message: string): ApiError {
   return new ApiError(400, message);
 }
 
+/**
+ * Fly's 404 text: "app not found" (fly-go flaps/flaps_apps_test.go), "machine not found" (what
+ * flyctl matches, internal/command/machine/select.go and internal/machine/leasable_machine.go).
+ */
 export function notFound(what: string): ApiError {
   return new ApiError(404, `${what} not found`);
 }

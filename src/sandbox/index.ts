@@ -2,14 +2,17 @@ import type { AddressInfo } from "node:net";
 import { FlyopsError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { FaultInjector } from "./faults.js";
-import { MachineLifecycle } from "./machine-lifecycle.js";
+import { LeaseBook } from "./leases.js";
+import { DEFAULT_TRANSITION_MS, MachineLifecycle } from "./machine-lifecycle.js";
 import { ServerRateLimiter } from "./rate-limit.js";
 import { Router, type Route } from "./router.js";
 import type { RouteDeps } from "./route-deps.js";
 import { appRoutes } from "./routes-apps.js";
 import { certRoutes } from "./routes-certs.js";
 import { ipRoutes } from "./routes-ips.js";
+import { leaseRoutes } from "./routes-leases.js";
 import { machineActionRoutes } from "./routes-machine-actions.js";
+import { machineInfoRoutes } from "./routes-machine-info.js";
 import { machineRoutes } from "./routes-machines.js";
 import { orgRoutes } from "./routes-orgs.js";
 import { platformRoutes } from "./routes-platform.js";
@@ -21,6 +24,7 @@ import { readStateFile, StateFileWriter } from "./state-file.js";
 import { SandboxStore } from "./store.js";
 
 export { SandboxStore } from "./store.js";
+export { DEFAULT_TRANSITION_MS } from "./machine-lifecycle.js";
 export type { SandboxSeed } from "./seeds.js";
 export { PLANTED_TOKEN } from "./seed-demo.js";
 
@@ -40,8 +44,9 @@ export interface SandboxOptions {
   /** Fly's rate limits with 429 + Retry-After; on unless false (scale tests turn them off). */
   rateLimits?: boolean;
   /**
-   * How long machines stay in starting/stopping/... before they arrive; 0 lands changes at once.
-   * Infinity keeps every change in flight until `settle()` lands it: tests drive arrivals with it.
+   * How long machines stay in starting/stopping/... before they arrive; DEFAULT_TRANSITION_MS
+   * unless set, 0 lands changes at once (fast unit tests). Infinity keeps every change in flight
+   * until `settle()` lands it: tests drive arrivals with it.
    */
   transitionMs?: number;
   /**
@@ -78,6 +83,8 @@ export function sandboxRoutes(deps: RouteDeps): Route[] {
     ...appRoutes(deps),
     ...machineRoutes(deps),
     ...machineActionRoutes(deps),
+    ...leaseRoutes(deps),
+    ...machineInfoRoutes(deps),
     ...orgRoutes(deps),
     ...volumeRoutes(deps),
     ...secretRoutes(deps),
@@ -101,8 +108,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new FlyopsError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   const store = new SandboxStore(saved ?? seedState(options.seed ?? "demo"));
-  const lifecycle = new MachineLifecycle(store, options.transitionMs ?? 0);
-  const router = new Router(sandboxRoutes({ store, lifecycle, shortPages: options.shortPages ?? false }));
+  const lifecycle = new MachineLifecycle(store, options.transitionMs ?? DEFAULT_TRANSITION_MS);
+  const router = new Router(
+    sandboxRoutes({ store, lifecycle, leases: new LeaseBook(), shortPages: options.shortPages ?? false }),
+  );
   const writer = options.stateFile
     ? new StateFileWriter(
         options.stateFile,

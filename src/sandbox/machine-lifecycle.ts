@@ -7,6 +7,15 @@ import type { MachineRecord, MachineState } from "./types.js";
 const MAX_EVENTS = 50;
 
 /**
+ * How long a machine sits in starting, stopping, suspending, replacing or destroying unless told
+ * otherwise: Fly's spec says its Machines "can be started and stopped at subsecond speeds"
+ * (spec/fly/machines-openapi.json, info), and a transition that outlasts a client's next request
+ * is what makes a client wait (GET …/wait) instead of assuming the machine arrived. 300 ms is
+ * subsecond, as on Fly, and still far longer than a loopback round trip.
+ */
+export const DEFAULT_TRANSITION_MS = 300;
+
+/**
  * Moves machines between Fly's states. With `transitionMs` 0 a change lands at once; otherwise
  * the machine sits in the intermediate state (starting, stopping, suspending, replacing,
  * destroying) that long, as on Fly, and `wait` is how a client learns it arrived. With
@@ -67,6 +76,24 @@ export class MachineLifecycle {
     this.pending.set(machine.id, { timer, finish });
   }
 
+  /**
+   * The boot of a new machine: Fly answers the create with the machine `created` and boots it
+   * afterwards (fly-go's Launch returns it before any wait; flyctl then waits for `started`), so
+   * the machine moves to starting only once the answer is on its way. With transitionMs 0 it
+   * arrives at once, as every other change does.
+   */
+  launch(machine: MachineRecord): void {
+    if (this.transitionMs <= 0) {
+      this.transition(machine, "start", "starting", "started");
+      return;
+    }
+    const begin = (): void => {
+      this.pending.delete(machine.id);
+      if (machine.state === "created") this.transition(machine, "start", "starting", "started");
+    };
+    this.pending.set(machine.id, { timer: setTimeout(begin, 0), finish: begin });
+  }
+
   /** A change with nothing to wait for (no process to start or signal): it lands at once. */
   arrive(machine: MachineRecord, type: string, to: MachineState): void {
     this.event(machine, type, to, "user");
@@ -82,14 +109,15 @@ export class MachineLifecycle {
 
   /** Lands a change still in flight at once (a forced destroy overtakes it). */
   completePending(machineId: string): void {
-    const entry = this.pending.get(machineId);
-    if (!entry) return;
-    clearTimeout(entry.timer);
-    entry.finish();
+    // A boot that lands begins the start it was waiting for: land that too.
+    for (let entry = this.pending.get(machineId); entry; entry = this.pending.get(machineId)) {
+      clearTimeout(entry.timer);
+      entry.finish();
+    }
   }
 
   /**
-   * Resolves true once the machine is in one of `states`, false when `timeoutMs` passes or
+   * Resolves true once the machine is in one of `states` (at `version`, when given), false when `timeoutMs` passes or
    * `signal` aborts first.
    */
   wait(
@@ -97,8 +125,12 @@ export class MachineLifecycle {
     states: ReadonlySet<string>,
     timeoutMs: number,
     signal: AbortSignal,
+    version?: string,
   ): Promise<boolean> {
-    if (states.has(machine.state)) return Promise.resolve(true);
+    // A wait for a version is met only by that version (an older one that was replaced never is).
+    const arrived = (): boolean =>
+      states.has(machine.state) && (version === undefined || machine.instanceId === version);
+    if (arrived()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = (reached: boolean): void => {
         off();
@@ -108,7 +140,7 @@ export class MachineLifecycle {
       };
       const onAbort = (): void => done(false);
       const off = this.store.onMachineChange(machine.id, () => {
-        if (states.has(machine.state)) done(true);
+        if (arrived()) done(true);
       });
       const timer = setTimeout(() => done(false), timeoutMs);
       signal.addEventListener("abort", onAbort);

@@ -1,5 +1,5 @@
-import { RUNNING_STATES } from "../platform/machine-states.js";
-import { badRequest, failedPrecondition, notFound } from "./http-error.js";
+import { RUNNING_STATES, STARTABLE_STATES } from "../platform/machine-states.js";
+import { ApiError, badRequest, failedPrecondition, notFound } from "./http-error.js";
 import { hexDigestOf, machineIdFor, privateIpFor, ulidFor } from "./ids.js";
 import { imageRefFor } from "./image-ref.js";
 import type { MachineRequestInput } from "./machine-config.js";
@@ -10,6 +10,7 @@ import type { AppRecord, MachineMount, MachineRecord, VolumeRecord } from "./typ
 
 const ADJECTIVES = ["quiet", "bold", "misty", "young", "ancient", "silent", "wild", "polished"];
 const NOUNS = ["river", "meadow", "sun", "forest", "thunder", "frost", "dew", "glade"];
+const MAX_VERSIONS = 20;
 
 /** Fly names an unnamed machine like "misty-river-4821"; here the name follows from the id. */
 function generatedName(id: string): string {
@@ -21,8 +22,39 @@ function generatedName(id: string): string {
 /** A machine that was destroyed is gone for every action: 404, as on Fly. */
 export function requireLiveMachine(store: SandboxStore, app: string, id: string): MachineRecord {
   const machine = store.requireMachine(app, id);
-  if (machine.state === "destroyed") throw notFound(`machine ${id}`);
+  if (machine.state === "destroyed") throw notFound("machine");
   return machine;
+}
+
+/**
+ * Machine names are unique within an app (the docs' machine properties: "name: Unique name for
+ * the Machine"); Fly refuses a second one with 409 and "already_exists: unique machine name
+ * violation" (fly-go flaps/flaps_error_test.go, "409 name collision is not a capacity error"),
+ * naming the machine that holds the name.
+ */
+function requireFreeName(store: SandboxStore, app: string, name: string, self?: string): void {
+  const holder = store
+    .machines(app)
+    .find((m) => m.name === name && m.id !== self && m.state !== "destroyed" && m.state !== "destroying");
+  if (holder) {
+    throw new ApiError(
+      409,
+      `already_exists: unique machine name violation, machine ID ${holder.id} already exists with name "${name}"`,
+    );
+  }
+}
+
+/** The version a create or update made, newest first, for GET …/versions. */
+function recordVersion(machine: MachineRecord): void {
+  machine.versions = [
+    { version: machine.instanceId, config: structuredClone(machine.config) },
+    ...(machine.versions ?? []),
+  ].slice(0, MAX_VERSIONS);
+}
+
+/** A machine seeded without history has one version so far: the one it runs. */
+function historyOf(machine: MachineRecord): void {
+  machine.versions ??= [{ version: machine.instanceId, config: structuredClone(machine.config) }];
 }
 
 /** The volumes named by `mounts`, each in the app, unattached (or attached to `self`), in one region. */
@@ -65,6 +97,7 @@ export function createMachine(
   const volumes = resolveMounts(store, app.name, undefined, input.config.mounts ?? []);
   const region = input.region ?? volumes[0]?.region ?? store.machines(app.name)[0]?.region ?? NEAREST_REGION;
   checkVolumeRegion(volumes, region);
+  if (input.name !== undefined) requireFreeName(store, app.name, input.name);
   const label = store.nextLabel("machine");
   let id = machineIdFor(`${app.name}:${label}`);
   while (store.machine(id)) id = machineIdFor(`${id}:${label}`);
@@ -84,14 +117,15 @@ export function createMachine(
     events: [],
     cordoned: false,
   };
+  recordVersion(machine);
   store.addMachine(machine);
   for (const volume of volumes) {
     volume.attachedMachineId = id;
     volume.updatedAt = now;
   }
   lifecycle.event(machine, "launch", "created", "user");
-  if (input.skipLaunch) store.changed(machine);
-  else lifecycle.transition(machine, "start", "starting", "started");
+  store.changed(machine);
+  if (!input.skipLaunch) lifecycle.launch(machine);
   return machine;
 }
 
@@ -107,14 +141,18 @@ export function updateMachine(
       `machine ${machine.id} is at version ${machine.instanceId}, not ${input.currentVersion}`,
     );
   }
+  // The docs' "Update a Machine": "`region` and `name` are immutable and cannot be updated".
   if (input.region !== undefined && input.region !== machine.region) {
     throw badRequest(
       `a machine cannot move from ${machine.region} to ${input.region}; create a new machine there instead`,
     );
   }
+  if (input.name !== undefined && input.name !== machine.name)
+    throw badRequest(`a machine's name cannot change (it is ${machine.name}); create a new machine instead`);
   const volumes = resolveMounts(store, machine.app, machine.id, input.config.mounts ?? []);
   checkVolumeRegion(volumes, machine.region);
   const now = store.now();
+  historyOf(machine);
   for (const volume of store.volumes(machine.app)) {
     if (volume.attachedMachineId === machine.id && !volumes.includes(volume)) {
       delete volume.attachedMachineId;
@@ -126,10 +164,10 @@ export function updateMachine(
     volume.updatedAt = now;
   }
   machine.config = input.config;
-  machine.name = input.name ?? machine.name;
   machine.imageRef = imageRefFor(input.config.image);
   machine.instanceId = ulidFor(`instance:${machine.id}:${store.nextLabel("version")}`);
   machine.updatedAt = now;
+  recordVersion(machine);
   if (machine.state === "started") {
     lifecycle.transition(machine, "update", "replacing", input.skipLaunch ? "stopped" : "started");
     return;
@@ -138,6 +176,10 @@ export function updateMachine(
   if (machine.state === "suspended") machine.state = "stopped";
   lifecycle.event(machine, "update", machine.state, "user");
   store.changed(machine);
+  // The docs' "Update a Machine": "if the Machine isn't running, and you don't want it to start
+  // up, set `skip_launch`": without it, a stopped machine boots on its new version.
+  if (!input.skipLaunch && STARTABLE_STATES.has(machine.state))
+    lifecycle.transition(machine, "start", "starting", "started");
 }
 
 /** Fly refuses to destroy a running machine unless forced; a destroyed machine frees its volumes. */

@@ -1,3 +1,4 @@
+import type { LeaseBook } from "./leases.js";
 import type { MachineLifecycle } from "./machine-lifecycle.js";
 import type { SandboxStore } from "./store.js";
 
@@ -5,6 +6,7 @@ import type { SandboxStore } from "./store.js";
 export interface RouteDeps {
   store: SandboxStore;
   lifecycle: MachineLifecycle;
+  leases: LeaseBook;
   /** Org-wide listings cut pages short (and, for machines, empty) at times, as Fly may. */
   shortPages?: boolean;
 }

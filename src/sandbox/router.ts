@@ -5,6 +5,8 @@ export interface RouteRequest {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  /** The `fly-machine-lease-nonce` header, when sent: it proves the sender holds the machine's lease. */
+  leaseNonce: string | undefined;
   /** Aborts when the client goes away or the sandbox closes. */
   signal: AbortSignal;
 }

@@ -47,7 +47,10 @@ export function appRoutes({ store }: RouteDeps): Route[] {
         }
         const org = store.org(input.org_slug);
         if (!org) throw notFound(`organization ${input.org_slug}`);
-        if (store.app(input.name)) throw new ApiError(422, `app name "${input.name}" has already been taken`);
+        // fly-go flaps/flaps_error.go: the API sets status "name_taken" on this 422, beside the
+        // validation text IsNameTakenError falls back to.
+        if (store.app(input.name))
+          throw new ApiError(422, "Validation failed: Name has already been taken", {}, "name_taken");
         store.addApp({
           id: input.name,
           name: input.name,

@@ -16,9 +16,14 @@ function refuse(action: string, machine: MachineRecord): never {
 }
 
 export function machineActionRoutes(deps: RouteDeps): Route[] {
-  const { store, lifecycle } = deps;
-  const machineOf = (params: Record<string, string>, action: string): MachineRecord => {
+  const { store, lifecycle, leases } = deps;
+  const machineOf = (
+    params: Record<string, string>,
+    action: string,
+    leaseNonce: string | undefined,
+  ): MachineRecord => {
     const machine = requireLiveMachine(store, params.app_name ?? "", params.machine_id ?? "");
+    leases.guard(machine.id, leaseNonce);
     lifecycle.requireSettled(machine, action);
     return machine;
   };
@@ -29,7 +34,8 @@ export function machineActionRoutes(deps: RouteDeps): Route[] {
     method: "POST",
     path: `/v1/apps/:app_name/machines/:machine_id/${verb}`,
     limit: per(`machines_${verb}`, "machine_id"),
-    handle: ({ params, body, query }) => ok(handle(machineOf(params, verb), { body, query })),
+    handle: ({ params, body, query, leaseNonce }) =>
+      ok(handle(machineOf(params, verb, leaseNonce), { body, query })),
   });
   const { start, stop, suspend } = STATE_ACTIONS;
 

@@ -6,6 +6,7 @@ import { parseMachineRequest } from "./machine-config.js";
 import { createMachine, destroyMachine, requireLiveMachine, updateMachine } from "./machine-ops.js";
 import { ok, per, type Route } from "./router.js";
 import type { RouteDeps } from "./route-deps.js";
+import type { MachineRecord } from "./types.js";
 import { machineView } from "./views.js";
 
 const WAIT_MAX_SECONDS = 60;
@@ -17,8 +18,21 @@ function intParam(query: URLSearchParams, name: string, fallback: number): numbe
   return Number(raw);
 }
 
+/**
+ * The version a wait is for: `version`, or `instance_id`, its deprecated name (spec: "26-character
+ * Machine version ID"; the docs' wait example sends `instance_id`). A version the machine never
+ * had is a 400: Fly documents nothing for it, so the sandbox is strict.
+ */
+function waitVersion(machine: MachineRecord, query: URLSearchParams): string | undefined {
+  const version = query.get("version") || query.get("instance_id") || undefined;
+  if (version === undefined || version === machine.instanceId) return version;
+  const known = (machine.versions ?? []).some((v) => v.version === version);
+  if (!known) throw badRequest(`invalid version "${version}": machine ${machine.id} never had it`);
+  return version;
+}
+
 export function machineRoutes(deps: RouteDeps): Route[] {
-  const { store, lifecycle } = deps;
+  const { store, lifecycle, leases } = deps;
   const appName = (params: Record<string, string>): string => params.app_name ?? "";
   return [
     {
@@ -54,8 +68,9 @@ export function machineRoutes(deps: RouteDeps): Route[] {
       method: "POST",
       path: "/v1/apps/:app_name/machines/:machine_id",
       limit: per("machines_update", "machine_id"),
-      handle: ({ params, body }) => {
+      handle: ({ params, body, leaseNonce }) => {
         const machine = requireLiveMachine(store, appName(params), params.machine_id ?? "");
+        leases.guard(machine.id, leaseNonce);
         updateMachine(deps, machine, parseMachineRequest(body));
         return ok(machineView(machine));
       },
@@ -64,9 +79,13 @@ export function machineRoutes(deps: RouteDeps): Route[] {
       method: "DELETE",
       path: "/v1/apps/:app_name/machines/:machine_id",
       limit: per("machines_destroy", "machine_id"),
-      handle: ({ params, query }) => {
+      handle: ({ params, query, leaseNonce }) => {
         const machine = requireLiveMachine(store, appName(params), params.machine_id ?? "");
-        destroyMachine(deps, machine, queryFlag(query, "force"));
+        leases.guard(machine.id, leaseNonce);
+        // The spec names `force`; fly-go sends `kill` for the same thing (flaps/flaps_machines.go
+        // Destroy: "?kill=%t"), and flyctl's `machine destroy --force` goes through it.
+        const force = queryFlag(query, "force") || queryFlag(query, "kill");
+        destroyMachine(deps, machine, force);
         return ok({ ok: true });
       },
     },
@@ -94,11 +113,13 @@ export function machineRoutes(deps: RouteDeps): Route[] {
           states.flatMap((s) => (s === "settled" ? [...SETTLED_WAIT_STATES] : [s])),
         );
         const seconds = Math.min(intParam(query, "timeout", WAIT_MAX_SECONDS), WAIT_MAX_SECONDS);
-        const reached = await lifecycle.wait(machine, targets, seconds * 1000, signal);
+        const version = waitVersion(machine, query);
+        const reached = await lifecycle.wait(machine, targets, seconds * 1000, signal, version);
         if (!reached) {
+          const at = version === undefined ? "" : ` at version ${version}`;
           throw new ApiError(
             408,
-            `deadline_exceeded: machine ${machine.id} did not reach ${states.join(" or ")} within ${seconds}s (it is ${machine.state})`,
+            `deadline_exceeded: machine ${machine.id} did not reach ${states.join(" or ")}${at} within ${seconds}s (it is ${machine.state} at version ${machine.instanceId})`,
           );
         }
         return ok({

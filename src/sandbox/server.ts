@@ -8,6 +8,7 @@ import { ApiError } from "./http-error.js";
 import type { ServerRateLimiter } from "./rate-limit.js";
 import { pathProblem, type Method, type Router } from "./router.js";
 import type { SandboxStore } from "./store.js";
+import { NONCE_HEADER } from "./leases.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -41,6 +42,11 @@ function send(
     ...headers,
   });
   res.end(text);
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === "" ? undefined : text;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -142,6 +148,7 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
       params,
       query: url.searchParams,
       body,
+      leaseNonce: headerText(req.headers[NONCE_HEADER]),
       signal: controller.signal,
     });
     send(res, result.status, result.body);
@@ -156,7 +163,9 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
           send(
             res,
             error.status,
-            isGraphQL ? { errors: [{ message: error.message }] } : { error: error.message },
+            isGraphQL
+              ? { errors: [{ message: error.message }] }
+              : { error: error.message, ...(error.code === undefined ? {} : { status: error.code }) },
             error.headers,
           );
           return;

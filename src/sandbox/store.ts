@@ -143,7 +143,7 @@ export class SandboxStore {
 
   requireApp(name: string): AppRecord {
     const app = this.appsByName.get(name);
-    if (!app) throw notFound(`app ${name}`);
+    if (!app) throw notFound("app");
     return app;
   }
 
@@ -173,7 +173,7 @@ export class SandboxStore {
 
   requireMachine(app: string, id: string): MachineRecord {
     const machine = this.machineIndex.get(id);
-    if (!machine || machine.app !== app) throw notFound(`machine ${id}`);
+    if (!machine || machine.app !== app) throw notFound("machine");
     return machine;
   }
 

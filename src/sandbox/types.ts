@@ -92,6 +92,10 @@ export interface MachineRecord {
   /** Newest first, at most MAX_EVENTS. */
   events: MachineEvent[];
   cordoned: boolean;
+  /** The configs it ran, newest first (GET …/versions); absent for a machine seeded without history. */
+  versions?: { version: string; config: MachineConfig }[];
+  /** A memory limit set through PUT …/memory (the balloon), below guest.memory_mb. */
+  memoryLimitMb?: number;
 }
 
 export interface SnapshotRecord {

@@ -9,8 +9,9 @@ import type {
 } from "./types.js";
 
 /**
- * Records as the Machines API shows them, field for field from the OpenAPI schemas. A field
- * Fly would send as null (an unattached volume's machine) is left out: the spec has no nulls.
+ * Records as the Machines API shows them, field for field from the OpenAPI schemas. An unattached
+ * volume's machine and allocation are null, as Fly sends them: fly-go's Volume declares both as
+ * pointers without omitempty (volume_types.go: `AttachedMachine *string json:"attached_machine_id"`).
  */
 
 const EVENTS_ON_MACHINE = 5;
@@ -101,11 +102,9 @@ export function volumeView(volume: VolumeRecord, summary = false): Record<string
     host_status: "ok",
     bytes_total: bytesTotal,
     bytes_used: volume.bytesUsed,
+    attached_machine_id: volume.attachedMachineId ?? null,
+    attached_alloc_id: volume.attachedMachineId ?? null,
   };
-  if (volume.attachedMachineId) {
-    view.attached_machine_id = volume.attachedMachineId;
-    view.attached_alloc_id = volume.attachedMachineId;
-  }
   if (!summary) {
     const blocks = bytesTotal / BLOCK_SIZE;
     const free = Math.floor((bytesTotal - volume.bytesUsed) / BLOCK_SIZE);

@@ -15,6 +15,7 @@ import { orgListingsRest } from "../../src/fly/rest-orgs.js";
 import { secretsRest } from "../../src/fly/rest-secrets.js";
 import { volumesRest } from "../../src/fly/rest-volumes.js";
 import { FlyRest } from "../../src/fly/rest.js";
+import { LEASE_NONCE_HEADER } from "../../src/fly/leases.js";
 
 /**
  * Every request FlyRest can make is sent over real HTTP to a loopback server and checked
@@ -144,6 +145,15 @@ function respond(operationId: string, query: URLSearchParams): { status: number;
     Machines_update: machine,
     Machines_list_events: [{ id: "e1", type: "start", status: "started", timestamp: 1 }],
     Machines_wait: { ok: true, state: "started" },
+    // The docs' lease answers (superfly/docs reference/machines/_machines_lease_*_resp.erb).
+    Machines_create_lease: {
+      status: "success",
+      data: { nonce: "5c35f65c9f95", expires_at: 1708569778, owner: "hello@fly.io", version: "01HQ73" },
+    },
+    Machines_show_lease: {
+      status: "success",
+      data: { nonce: "5c35f65c9f95", expires_at: 1708569778, owner: "hello@fly.io", version: "01HQ73" },
+    },
     // Fly may answer an empty page while more remain: page c1 is empty but carries a cursor.
     Machines_org_list:
       cursor === "c2"
@@ -253,6 +263,9 @@ const calls: Record<string, (r: FlyRest) => Promise<unknown>> = {
   uncordonMachine: (r) => r.uncordonMachine(APP, ID),
   destroyMachine: (r) => r.destroyMachine(APP, ID, { force: true }),
   listMachineEvents: (r) => r.listMachineEvents(APP, ID, { limit: 10 }),
+  getMachineLease: (r) => r.getMachineLease(APP, ID),
+  acquireMachineLease: (r) => r.acquireMachineLease(APP, ID, { ttl: 30, description: "contract" }),
+  releaseMachineLease: (r) => r.releaseMachineLease(APP, ID, "5c35f65c9f95"),
   waitMachine: (r) =>
     r.waitMachine(APP, ID, {
       state: "started",
@@ -298,6 +311,7 @@ const NOT_IDEMPOTENT = new Set([
   "Machines_create",
   "Machines_update",
   "Machines_restart",
+  "Machines_create_lease",
   "Volumes_create",
   "createVolumeSnapshot",
   "App_IPAssignments_create",
@@ -341,6 +355,16 @@ describe("FlyRest requests match Fly's OpenAPI document", () => {
       }
       for (const p of op.operation.parameters ?? []) {
         if (p.in === "query" && p.required) expect(request.query).toHaveProperty(p.name);
+        if (p.in === "header" && p.required) expect(request.headers ?? {}).toHaveProperty(p.name);
+      }
+      const headerNames = new Set(
+        (op.operation.parameters ?? []).filter((p) => p.in === "header").map((p) => p.name),
+      );
+      // Authorization and content headers are the transport's; a call's own must be declared.
+      for (const name of Object.keys(request.headers ?? {}).filter((n) => n !== LEASE_NONCE_HEADER)) {
+        expect(headerNames.has(name), `header ${name} is not declared for ${op.operation.operationId}`).toBe(
+          true,
+        );
       }
       const validate = bodyValidator(op);
       if (request.body === undefined) {
@@ -357,6 +381,41 @@ describe("FlyRest requests match Fly's OpenAPI document", () => {
         !NOT_IDEMPOTENT.has(op.operation.operationId),
       );
     });
+  });
+
+  it("changes a machine only under a lease of its own, taken just before and released after", () => {
+    const changes = recorded
+      .map((request, index) => ({ request, index }))
+      .filter(
+        ({ request }) =>
+          request.method !== "GET" &&
+          !request.path.endsWith("/lease") &&
+          /^\/v1\/apps\/[^/]+\/machines\/[^/]+(?:\/[^/]+)*$/.test(request.path),
+      );
+    // At least these; a machine change added later is held to the same rule below.
+    expect(changes.map(({ request }) => `${request.method} ${request.path.replace(ID, "ID")}`)).toEqual(
+      expect.arrayContaining([
+        "DELETE /v1/apps/my-app/machines/ID",
+        "POST /v1/apps/my-app/machines/ID",
+        "POST /v1/apps/my-app/machines/ID/cordon",
+        "POST /v1/apps/my-app/machines/ID/restart",
+        "POST /v1/apps/my-app/machines/ID/start",
+        "POST /v1/apps/my-app/machines/ID/stop",
+        "POST /v1/apps/my-app/machines/ID/suspend",
+        "POST /v1/apps/my-app/machines/ID/uncordon",
+      ]),
+    );
+    for (const { request, index } of changes) {
+      const lease = `/v1/apps/my-app/machines/${ID}/lease`;
+      const before = recorded[index - 1];
+      const after = recorded[index + 1];
+      expect(`${before?.method} ${before?.path}`, request.path).toBe(`POST ${lease}`);
+      expect(request.headers?.[LEASE_NONCE_HEADER], request.path).toBe("5c35f65c9f95");
+      // A destroyed machine's lease goes with it (flyctl skips the release after a destroy).
+      if (request.method === "DELETE") continue;
+      expect(`${after?.method} ${after?.path}`, request.path).toBe(`DELETE ${lease}`);
+      expect(after?.headers?.[LEASE_NONCE_HEADER]).toBe("5c35f65c9f95");
+    }
   });
 
   it("would catch a wrong request: the checks themselves are live", () => {

@@ -5,11 +5,13 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxRoutes, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { LeaseBook } from "../../src/sandbox/leases.js";
 import { MachineLifecycle } from "../../src/sandbox/machine-lifecycle.js";
 import { Router } from "../../src/sandbox/router.js";
 import { seedState } from "../../src/sandbox/seeds.js";
 import { SandboxStore } from "../../src/sandbox/store.js";
 import { obj, sandboxClient, type Call, type Reply } from "../integration/sandbox-http.js";
+import { ERRATA_SAMPLES, withErrata, type Spec } from "./response-errata.js";
 
 /**
  * Every response the sandbox gives, on every route it serves, is checked against the response
@@ -33,18 +35,19 @@ interface Operation {
   responses: Record<string, SpecResponse>;
 }
 
-const spec = JSON.parse(readFileSync(resolve(specDir, "machines-openapi.json"), "utf8")) as {
+const plainSpec = JSON.parse(readFileSync(resolve(specDir, "machines-openapi.json"), "utf8")) as Spec;
+const spec = withErrata(plainSpec) as unknown as {
   paths: Record<string, Record<string, { responses: Record<string, SpecResponse> }>>;
   components: { schemas: Record<string, Json> };
 };
 
 /** Closes every object schema that lists its properties, and points $refs at the registered spec. */
-function strict(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(strict);
+function strict(value: unknown, id = "fly-spec"): unknown {
+  if (Array.isArray(value)) return value.map((v) => strict(v, id));
   if (typeof value !== "object" || value === null) return value;
   const out: Json = {};
   for (const [key, v] of Object.entries(value as Json)) {
-    out[key] = key === "$ref" && typeof v === "string" ? v.replace(/^#\//, "fly-spec#/") : strict(v);
+    out[key] = key === "$ref" && typeof v === "string" ? v.replace(/^#\//, `${id}#/`) : strict(v, id);
   }
   if (out.properties !== undefined && out.additionalProperties === undefined && out.allOf === undefined)
     out.additionalProperties = false;
@@ -54,6 +57,7 @@ function strict(value: unknown): unknown {
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
 ajv.addSchema({ $id: "fly-spec", components: strict(spec.components) as Json });
+ajv.addSchema({ $id: "fly-spec-plain", components: strict(plainSpec.components, "fly-spec-plain") as Json });
 
 const operations: Operation[] = Object.entries(spec.paths)
   .flatMap(([template, methods]) =>
@@ -109,7 +113,11 @@ const problems: string[] = [];
 const hits = new Set<string>();
 const routeStore = new SandboxStore(seedState("empty"));
 const router = new Router(
-  sandboxRoutes({ store: routeStore, lifecycle: new MachineLifecycle(routeStore, 0) }),
+  sandboxRoutes({
+    store: routeStore,
+    lifecycle: new MachineLifecycle(routeStore, 0),
+    leases: new LeaseBook(),
+  }),
 );
 
 function checked(base: Call): Call {
@@ -123,9 +131,10 @@ function checked(base: Call): Call {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: "demo", rateLimits: false });
-  limited = await startSandbox({ seed: "demo" });
-  short = await startSandbox({ seed: "demo", rateLimits: false, shortPages: true });
+  // Shapes, not timing: changes land at once (transitions have their own tests).
+  sandbox = await startSandbox({ seed: "demo", rateLimits: false, transitionMs: 0 });
+  limited = await startSandbox({ seed: "demo", transitionMs: 0 });
+  short = await startSandbox({ seed: "demo", rateLimits: false, shortPages: true, transitionMs: 0 });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -240,9 +249,28 @@ async function exercise(call: Call): Promise<void> {
     ["GET", "/v1/apps"],
     ["GET", "/v1/apps/no-such-app"],
     ["POST", "/v1/apps/demo-web/machines", { config: { image: "x", guest: { cpu_kind: "gpu" } } }],
+    ["POST", "/v1/apps", { name: "contract-app", org_slug: "personal" }],
+    ["POST", "/v1/apps/contract-app/machines", { name: "c1", config: { image: "nginx:1.27" } }],
+    ["GET", `${m}/versions`],
+    ["GET", `${m}/ps?sort_by=rss&order=desc`],
+    ["GET", `${m}/memory`],
+    ["PUT", `${m}/memory`, { limit_mb: 256 }],
+    ["POST", `${m}/memory/reclaim`, { amount_mb: 64 }],
+    ["GET", "/v1/apps/demo-web/machines/3287e15b6d9e48/ps"],
     ["DELETE", "/v1/apps/contract-app"],
   ];
   for (const [method, path, body] of steps) await call(method, path, body);
+  // A lease, and the changes it guards: refused without the nonce, let through with it.
+  const taken = await call("POST", `${m}/lease`, { ttl: 30, description: "contract" });
+  const nonce = { "fly-machine-lease-nonce": String(obj(obj(taken.json).data).nonce) };
+  await call("GET", `${m}/lease`);
+  await call("POST", `${m}/lease?ttl=60`, {}, nonce);
+  await call("POST", `${m}/lease`, {});
+  await call("POST", `${m}/cordon`);
+  await call("POST", `${m}/cordon`, undefined, nonce);
+  await call("DELETE", `${m}/lease`, undefined, nonce);
+  await call("GET", `${m}/lease`);
+  await call("DELETE", `${m}/lease`, undefined, nonce);
 }
 
 describe("sandbox responses against Fly's OpenAPI document", () => {
@@ -272,6 +300,22 @@ describe("sandbox responses against Fly's OpenAPI document", () => {
       );
     expect(unknown.map((r) => `${r.method} ${r.path}`)).toEqual([]);
     expect(routes.filter((r) => !hits.has(r))).toEqual([]);
+  });
+
+  it("widens the spec only where Fly answers wider, and each erratum is still needed", () => {
+    const plain = (ref: string) => ajv.compile({ $ref: `fly-spec-plain#/components/schemas/${ref}` });
+    const patched = (ref: string) => ajv.compile({ $ref: `fly-spec#/components/schemas/${ref}` });
+    expect(plain("Lease")(ERRATA_SAMPLES.lease)).toBe(false);
+    expect(plain("Volume")(ERRATA_SAMPLES.volume)).toBe(false);
+    expect(patched("Volume")(ERRATA_SAMPLES.volume)).toBe(true);
+    expect(plain("ErrorResponse")(ERRATA_SAMPLES.error)).toBe(false);
+    expect(patched("ErrorResponse")(ERRATA_SAMPLES.error)).toBe(true);
+    expect(patched("ErrorResponse")({ error: "x", status: "made_up" })).toBe(false);
+    const lease: Reply = { status: 201, headers: new Headers(), text: "", json: ERRATA_SAMPLES.lease };
+    expect(problemsOf("POST", "/v1/apps/a/machines/m/lease", lease)).toEqual([]);
+    expect(
+      problemsOf("POST", "/v1/apps/a/machines/m/lease", { ...lease, json: { nonce: "x" } }),
+    ).toHaveLength(1);
   });
 
   it("flags a body the spec does not allow", () => {

@@ -87,9 +87,11 @@ describe("sandbox machine lifecycle", () => {
     expect(obj((await call("GET", `${path}/wait?state=started`)).json).state).toBe("started");
 
     expect((await call("POST", `${path}/suspend`)).status).toBe(200);
-    expect(obj((await call("GET", path)).json).state).toBe("suspended");
+    expect(obj((await call("GET", `${path}/wait?state=suspended`)).json).state).toBe("suspended");
     expect((await call("POST", `${path}/start`)).status).toBe(200);
+    expect(obj((await call("GET", `${path}/wait?state=started`)).json).state).toBe("started");
     expect((await call("POST", `${path}/restart?signal=SIGHUP`)).status).toBe(200);
+    expect(obj((await call("GET", `${path}/wait?state=started`)).json).state).toBe("started");
     expect(obj((await call("GET", path)).json).state).toBe("started");
 
     const events = arr((await call("GET", `${path}/events?limit=50`)).json);
@@ -133,6 +135,7 @@ describe("sandbox machine lifecycle", () => {
     expect(obj((await call("GET", path)).json).state).toBe("stopped");
     const started = obj((await call("POST", `${path}/start`)).json);
     expect(started.previous_state).toBe("stopped");
+    expect(obj((await call("GET", `${path}/wait?state=started`)).json).state).toBe("started");
     const events = arr((await call("GET", `${path}/events?limit=10`)).json);
     expect(
       events.map((e) => `${String(e.type)}:${String(e.status)}:${String(e.source)}`).slice(2, 4),
@@ -174,17 +177,23 @@ describe("sandbox machine lifecycle", () => {
       (await call("GET", "/v1/apps/demo-worker/machines?include_deleted=true")).json,
     ).map((m) => m.id);
     expect(withDeleted).toContain(WORKER_1);
-    // Its volume is free again, and the machine is gone for every action.
+    // Its volume is free again (null, as Fly sends it: fly-go volume_types.go), and the machine is
+    // gone for every action.
     expect(
       obj((await call("GET", "/v1/apps/demo-worker/volumes/vol_4wkc9m3t7p2xq5rb")).json).attached_machine_id,
-    ).toBeUndefined();
+    ).toBeNull();
     expect((await call("POST", `${path}/start`)).status).toBe(404);
   });
 
   it("destroys a stopped machine without force", async () => {
     const { call } = await start();
-    expect((await call("DELETE", `/v1/apps/demo-web/machines/${WEB_IAD_2}`)).status).toBe(200);
-    expect((await call("DELETE", `/v1/apps/demo-web/machines/${WEB_IAD_2}`)).status).toBe(404);
+    const path = `/v1/apps/demo-web/machines/${WEB_IAD_2}`;
+    expect((await call("DELETE", path)).status).toBe(200);
+    expect(obj((await call("GET", `${path}/wait?state=destroyed`)).json).state).toBe("destroyed");
+    const again = await call("DELETE", path);
+    expect(again.status).toBe(404);
+    // The text flyctl matches (internal/command/machine/select.go).
+    expect(obj(again.json).error).toBe("machine not found");
   });
 
   it("filters machine lists by state, region and summary", async () => {
@@ -214,7 +223,12 @@ describe("sandbox machine lifecycle", () => {
         })
       ).json,
     );
-    expect(created).toMatchObject({ name: "web-lhr-2", region: "lhr", state: "started" });
+    // Fly answers a create with the machine `created`; it boots afterwards.
+    expect(created).toMatchObject({ name: "web-lhr-2", region: "lhr", state: "created" });
+    const booted = obj(
+      (await call("GET", `/v1/apps/demo-web/machines/${String(created.id)}/wait?state=started`)).json,
+    );
+    expect(booted).toMatchObject({ ok: true, state: "started", version: created.instance_id });
     expect(obj(created.config).guest).toEqual({ cpu_kind: "shared", cpus: 2, memory_mb: 1024 });
     expect(obj(created.config).unknown_key).toBeUndefined();
     expect(sb.store.volume("vol_6upl3f9b5h7m2xzc")?.attachedMachineId).toBe(created.id);
@@ -242,7 +256,10 @@ describe("sandbox machine lifecycle", () => {
     const updated = obj((await call("POST", path, { config, current_version: before.instance_id })).json);
     expect(updated.instance_id).not.toBe(before.instance_id);
     expect(obj(obj(updated.config).guest).memory_mb).toBe(512);
-    expect(updated.state).toBe("started");
+    // A running machine reboots on its new version: replacing, then started at that version.
+    expect(updated.state).toBe("replacing");
+    const arrived = await call("GET", `${path}/wait?state=started&version=${String(updated.instance_id)}`);
+    expect(obj(arrived.json)).toMatchObject({ ok: true, state: "started", version: updated.instance_id });
     const stale = await call("POST", path, { config, current_version: before.instance_id });
     expect(stale.status).toBe(412);
   });

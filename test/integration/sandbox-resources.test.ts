@@ -26,7 +26,9 @@ describe("sandbox volumes", () => {
       state: "created",
       encrypted: true,
     });
-    expect(created.attached_machine_id).toBeUndefined();
+    // Unattached: null, as Fly sends it (fly-go volume_types.go has no omitempty on it).
+    expect(created.attached_machine_id).toBeNull();
+    expect(created.attached_alloc_id).toBeNull();
     const path = `/v1/apps/acme-db/volumes/${String(created.id)}`;
 
     const extended = obj((await call("PUT", `${path}/extend`, { size_gb: 20 })).json);

@@ -14,7 +14,8 @@ export interface SandboxWorld {
 
 export async function sandboxWorld(): Promise<SandboxWorld> {
   const dir = mkdtempSync(join(tmpdir(), "flyops-applier-"));
-  const sandbox = await startSandbox({ seed: "demo" });
+  // Unit tests of the applier's logic: changes land at once (test/integration runs with Fly's timing).
+  const sandbox = await startSandbox({ seed: "demo", transitionMs: 0 });
   const runtime = await createRuntime({ env: { ...sandbox.env, HOME: dir, XDG_CONFIG_HOME: dir }, cwd: dir });
   return {
     sandbox,

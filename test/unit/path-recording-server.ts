@@ -127,6 +127,13 @@ function answer(operationId: string, params: Record<string, string>, ip: string,
       return machine(CREATED_MACHINE_ID);
     case "Machines_wait":
       return { ok: true };
+    // Fly's lease answer (superfly/docs reference/machines/_machines_lease_create_resp.erb).
+    case "Machines_create_lease":
+    case "Machines_show_lease":
+      return {
+        status: "success",
+        data: { nonce: "5c35f65c9f95", expires_at: 1708569778, owner: "dana@example.com" },
+      };
     case "Machines_org_list":
       return { machines: [{ ...machine(CREATED_MACHINE_ID), app_name: "my-app" }] };
     case "Volumes_org_list":

@@ -27,6 +27,12 @@ type Route = (req: IncomingMessage, res: ServerResponse) => void;
 async function context(route: Route): Promise<{ ctx: ToolContext; seen: () => string[] }> {
   let deletes = 0;
   server = await startServer((req, res) => {
+    // A change to a machine is made under a lease, granted here as Fly grants one.
+    if (req.url?.split("?")[0]?.endsWith("/lease")) {
+      if (req.method === "POST") json(res, 201, { status: "success", data: { nonce: "5c35f65c9f95" } });
+      else json(res, 200, { status: "success", data: { ok: true } });
+      return;
+    }
     if (req.method === "DELETE") {
       // The first DELETE fails in a way that may have acted; any later one finds nothing.
       deletes += 1;
@@ -102,6 +108,7 @@ describe("destroying something that was there", () => {
     ).resolves.toMatchObject({ destroyed: true });
     expect(seen()).toEqual([
       "GET /v1/apps/demo-web/machines/0000000000cafe",
+      "POST /v1/apps/demo-web/machines/0000000000cafe/lease",
       "DELETE /v1/apps/demo-web/machines/0000000000cafe",
       "DELETE /v1/apps/demo-web/machines/0000000000cafe",
     ]);

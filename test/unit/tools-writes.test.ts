@@ -23,7 +23,8 @@ let warnings: string[];
 let requests: RecordedRequest[];
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ port: 0, seed: "demo", rateLimits: false });
+  // Changes land at once unless a test drives them (restartSandbox); test/integration runs with Fly's timing.
+  sandbox = await startSandbox({ port: 0, seed: "demo", rateLimits: false, transitionMs: 0 });
   warnings = [];
   requests = [];
 });

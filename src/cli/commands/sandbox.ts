@@ -4,7 +4,7 @@ import { z } from "zod";
 import { nonEmpty } from "../../config/config-file.js";
 import { UsageError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
-import { startSandbox, type Sandbox } from "../../sandbox/index.js";
+import { DEFAULT_TRANSITION_MS, startSandbox, type Sandbox } from "../../sandbox/index.js";
 import { parseSeed } from "../../sandbox/seeds.js";
 import { processIo, type Io } from "../output.js";
 
@@ -17,7 +17,7 @@ export const SandboxCliOptions = z.object({
   latency: z.coerce.number().int().min(0).default(0),
   faultRate: z.coerce.number().min(0).max(1).default(0),
   faultSeed: z.coerce.number().int().default(1),
-  transitionMs: z.coerce.number().int().min(0).default(0),
+  transitionMs: z.coerce.number().int().min(0).default(DEFAULT_TRANSITION_MS),
   rateLimits: z.boolean().default(true),
   shortPages: z.boolean().default(false),
   verbose: z.boolean().default(false),
@@ -193,8 +193,8 @@ export function sandboxCommand(): Command {
     .option("--fault-seed <n>", "seed of the fault sequence, to repeat a run exactly", "1")
     .option(
       "--transition-ms <ms>",
-      "keep machines this long in starting/stopping/... before they arrive",
-      "0",
+      "keep machines this long in starting/stopping/... before they arrive (0: at once)",
+      String(DEFAULT_TRANSITION_MS),
     )
     .option("--no-rate-limits", "do not enforce Fly's rate limits")
     .option(

@@ -58,7 +58,17 @@ export type JournalEntry =
       how: "ran" | "adopted" | "confirmed";
       changed: StepEffect;
     })
-  | (Base & { event: "step_failed"; step: string; tool: string; error: string })
+  | (Base & {
+      event: "step_failed";
+      step: string;
+      tool: string;
+      error: string;
+      /**
+       * The step was refused before it sent any change (a machine leased by someone else): it
+       * counts as never started, and `--resume` runs it from the start without reconciling.
+       */
+      unchanged?: boolean;
+    })
   | (Base & { event: "apply_finished" });
 
 export type StepStatus = "done" | "interrupted";
@@ -124,6 +134,7 @@ export function readJournal(planPath: string, planSha: string): JournalState {
     verifiedBeforeSteps: new Set(),
   };
   let anyStepStarted = false;
+  const interruptedBefore = new Set<string>();
   for (const entry of entries) {
     switch (entry.event) {
       case "apply_started":
@@ -132,6 +143,8 @@ export function readJournal(planPath: string, planSha: string): JournalState {
         break;
       case "step_started":
         anyStepStarted = true;
+        if (state.steps.get(entry.step) === "interrupted") interruptedBefore.add(entry.step);
+        else interruptedBefore.delete(entry.step);
         state.starts.set(entry.step, entry);
         if (state.steps.get(entry.step) !== "done") state.steps.set(entry.step, "interrupted");
         break;
@@ -139,7 +152,16 @@ export function readJournal(planPath: string, planSha: string): JournalState {
         state.steps.set(entry.step, "done");
         break;
       case "step_failed":
-        state.steps.set(entry.step, "interrupted");
+        // Refused before any change: as it was before this start (never started, or still
+        // interrupted by an earlier run, which `--resume` must reconcile as before).
+        if (
+          entry.unchanged === true &&
+          state.steps.get(entry.step) !== "done" &&
+          !interruptedBefore.has(entry.step)
+        ) {
+          state.steps.delete(entry.step);
+          state.starts.delete(entry.step);
+        } else state.steps.set(entry.step, "interrupted");
         break;
       case "apply_finished":
         state.finished = true;

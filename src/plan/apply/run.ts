@@ -1,4 +1,6 @@
 import type { PlanFile } from "../schema/schema.js";
+import { countingChanges, type ChangeCounter } from "../../fly/change-tracker.js";
+import { MachineLeasedError } from "../../fly/leases.js";
 import { acquireApplyLock } from "./lock.js";
 import { executeStep } from "./step.js";
 import { stepRunner } from "./gates.js";
@@ -72,6 +74,7 @@ export async function executeSteps(
         continue;
       }
       let started = false;
+      const sent: ChangeCounter = { sent: 0 };
       try {
         const before = isCreate(step) ? await snapshotBeforeCreate(io.ctx, step) : undefined;
         writer.append({
@@ -85,7 +88,7 @@ export async function executeSteps(
         started = true;
         io.progress(`${counter} ${entry.change} ...`);
         await io.onStep?.(step.id, "started");
-        const changed = await executeStep(step, stepRunner(options, io), false);
+        const changed = await countingChanges(sent, () => executeStep(step, stepRunner(options, io), false));
         await io.onStep?.(step.id, "ran");
         writer.append({
           ...base,
@@ -100,6 +103,7 @@ export async function executeSteps(
         io.progress(`${counter} done${describeEffect(changed)}`);
       } catch (error) {
         const message = io.redactor.redact(error instanceof Error ? error.message : String(error));
+        const unchanged = error instanceof MachineLeasedError && sent.sent === 0;
         if (started)
           writer.append({
             ...base,
@@ -108,9 +112,11 @@ export async function executeSteps(
             step: step.id,
             tool: step.tool,
             error: message,
+            ...(unchanged ? { unchanged } : {}),
           });
         Object.assign(entry, { outcome: "failed", error: message });
-        io.progress(`${counter} failed: ${message}`);
+        io.progress(`${counter} ${unchanged ? "stopped" : "failed"}: ${message}`);
+        if (unchanged) return leasedStop(report, step.id, message, options, journal.path);
         return {
           ...report,
           status: "failed",
@@ -126,6 +132,26 @@ export async function executeSteps(
     writer?.close();
     lock.release();
   }
+}
+
+/**
+ * A step refused because someone else holds its machine's lease changed nothing: the apply stops
+ * there, the journal says so (step_failed, unchanged), and `--resume` runs the step afresh once
+ * the lease has ended, as flyctl's deploy stops on "lease currently held by" rather than racing.
+ */
+function leasedStop(
+  report: ApplyReport,
+  stepId: string,
+  message: string,
+  options: ApplyOptions,
+  journalPath: string,
+): ApplyReport {
+  return {
+    ...report,
+    status: "failed",
+    message: `stopped at step ${stepId}: ${message} (journal ${journalPath})`,
+    hint: `once the lease has ended, run \`flyops apply ${planName(options)} --resume\`: step ${stepId} runs from its start, the steps before it stay done`,
+  };
 }
 
 function describeEffect(changed: StepEffect): string {
