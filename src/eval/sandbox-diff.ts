@@ -43,12 +43,21 @@ export function diffStates(before: SandboxState, after: SandboxState): RecordCha
     for (const [id, record] of now) {
       const old = was.get(id);
       if (!old) changes.push({ kind, change: "created", id, record });
+      else if (gone(record) && !gone(old)) changes.push({ kind, change: "deleted", id, record });
       else if (JSON.stringify(old) !== JSON.stringify(record))
         changes.push({ kind, change: "modified", id, record });
     }
     for (const [id, record] of was) if (!now.has(id)) changes.push({ kind, change: "deleted", id, record });
   }
   return changes;
+}
+
+/**
+ * The sandbox keeps a destroyed machine or volume with state "destroyed", as Fly lists them for a
+ * while; every API treats it as gone, and so does the diff.
+ */
+function gone(record: AnyRecord): boolean {
+  return record.state === "destroyed";
 }
 
 /** Whether `actual` has every key of `expected` with an equal value, recursively. */

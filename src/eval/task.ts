@@ -121,15 +121,34 @@ export interface LoadedTask {
 }
 
 /**
- * The tasks a glob names. The glob's folder is literal, its file part may hold `*` (any run of
- * characters but `/`); a pattern without a folder is matched against the default task folder's
- * file names and the tasks' ids. Every file is parsed and checked; one bad file fails the load.
+ * The tasks a glob names; several globs may be given, separated by commas. A glob's folder is
+ * literal, its file part may hold `*` (any run of characters); a glob without a folder is matched
+ * against the default task folder's file names and the tasks' ids. Every file of a folder is parsed
+ * and checked, matched or not: one bad file fails the load.
  */
 export async function loadTasks(glob: string | undefined, cwd: string): Promise<LoadedTask[]> {
-  const pattern = glob ?? "*";
-  const hasFolder = pattern.includes("/");
-  const dir = hasFolder ? resolve(cwd, dirname(pattern)) : DEFAULT_TASK_DIR;
-  const matcher = wildcard(hasFolder ? basename(pattern) : pattern);
+  const loaded = new Map<string, LoadedTask>();
+  for (const pattern of (glob ?? "*")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")) {
+    const hasFolder = pattern.includes("/");
+    const dir = hasFolder ? resolve(cwd, dirname(pattern)) : DEFAULT_TASK_DIR;
+    const matcher = wildcard(hasFolder ? basename(pattern) : pattern);
+    for (const found of await loadFolder(dir, cwd)) {
+      const name = basename(found.file);
+      if (matcher.test(name) || matcher.test(found.task.id)) loaded.set(found.file, found);
+    }
+  }
+  if (loaded.size === 0) {
+    throw new TaskFileError(`no task matches ${glob ?? "*"}`, {
+      hint: `the tasks are in ${DEFAULT_TASK_DIR}`,
+    });
+  }
+  return [...loaded.values()];
+}
+
+async function loadFolder(dir: string, cwd: string): Promise<LoadedTask[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith(".yaml") || n.endsWith(".yml")).sort();
@@ -144,12 +163,10 @@ export async function loadTasks(glob: string | undefined, cwd: string): Promise<
     const file = join(dir, name);
     const task = parseTask(parse, await readFile(file, "utf8"), relative(cwd, file) || file);
     const stem = name.replace(/\.ya?ml$/, "");
-    if (task.id !== stem)
+    if (task.id !== stem) {
       throw new TaskFileError(`${file}: the task id "${task.id}" is not the file name "${stem}"`);
-    if (matcher.test(name) || matcher.test(stem)) loaded.push({ task, file });
-  }
-  if (loaded.length === 0) {
-    throw new TaskFileError(`no task matches ${pattern}`, { hint: `the tasks are in ${dir}` });
+    }
+    loaded.push({ task, file });
   }
   return loaded;
 }

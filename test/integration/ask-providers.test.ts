@@ -49,10 +49,10 @@ const providers: Provider[] = [
   },
   {
     name: "anthropic",
-    model: "anthropic:claude-sonnet-4-5",
+    model: "anthropic:claude-sonnet-4-6",
     start: (turns) => startMockAnthropic({ turns }),
     env: (baseUrl) => ({
-      FLYOPS_MODEL: "anthropic:claude-sonnet-4-5",
+      FLYOPS_MODEL: "anthropic:claude-sonnet-4-6",
       ANTHROPIC_BASE_URL: baseUrl,
       ANTHROPIC_API_KEY: API_KEY.anthropic,
     }),

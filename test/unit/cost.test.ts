@@ -6,11 +6,11 @@ const usage = { inputTokens: 10_000, cachedInputTokens: 4_000, cacheWriteTokens:
 
 describe("estimated cost", () => {
   it("prices fresh, cached, cache-written and output tokens at the table's rates", () => {
-    const row = PRICES.anthropic?.models["claude-sonnet-4-5"];
-    if (!row?.cacheWrite) throw new Error("claude-sonnet-4-5 has no row");
+    const row = PRICES.anthropic?.models["claude-sonnet-4-6"];
+    if (!row?.cacheWrite) throw new Error("claude-sonnet-4-6 has no row");
     const expected =
       (5_000 * row.input + 4_000 * row.cachedInput + 1_000 * row.cacheWrite + 500 * row.output) / 1e6;
-    expect(estimateCost("anthropic:claude-sonnet-4-5", usage)?.usd).toBeCloseTo(expected, 12);
+    expect(estimateCost("anthropic:claude-sonnet-4-6", usage)?.usd).toBeCloseTo(expected, 12);
   });
 
   it("takes a dated snapshot name at its alias's price", () => {
