@@ -59,6 +59,11 @@ function layers() {
       "models know nothing of the fronts",
     ),
     never(
+      ["src/eval/**/*.ts"],
+      ["test", "cli", "mcp"],
+      "the bench harness is a front below the CLI: it drives the agent, the maker and the sandbox",
+    ),
+    never(
       ["src/agent/**/*.ts", "src/plan/**/*.ts", "src/mcp/**/*.ts"],
       ["test", "cli", "sandbox"],
       "core never imports the CLI",

@@ -1,7 +1,14 @@
 import pLimit from "p-limit";
 import type { AnyTool, ToolContext } from "../../tools/define-tool.js";
 import { toolSpec } from "../../tools/json-schema.js";
-import type { ChatMessage, ChatModel, ToolSpec, Usage } from "../llm/types.js";
+import {
+  addUsage,
+  emptyUsage,
+  type ChatMessage,
+  type ChatModel,
+  type ToolSpec,
+  type Usage,
+} from "../llm/types.js";
 import { AskCancelledError, MaxStepsError } from "./errors.js";
 import type { Exchange } from "./history.js";
 import type { Redactor } from "../security/redact.js";
@@ -55,7 +62,7 @@ export async function runAsk(options: AskOptions): Promise<AskResult> {
   const messages = await openingMessages(options);
   const limit = pLimit(TOOL_CONCURRENCY);
   const toolCalls: ToolCallRecord[] = [];
-  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  let usage: Usage = emptyUsage();
   let wroteText = false;
 
   for (let step = 1; step <= maxSteps; step++) {
@@ -69,8 +76,7 @@ export async function runAsk(options: AskOptions): Promise<AskResult> {
       options.onText?.(delta);
     };
     const response = await model.chat({ messages, tools: specs, signal: ctx.signal, onText });
-    usage.inputTokens += response.usage.inputTokens;
-    usage.outputTokens += response.usage.outputTokens;
+    usage = addUsage(usage, response.usage);
     messages.push({ role: "assistant", content: response.text, toolCalls: response.toolCalls });
     if (response.toolCalls.length === 0) {
       return { answer: response.text, model: model.id, steps: step, toolCalls, usage };

@@ -27,6 +27,16 @@ const exchangeSchema = z.object({
   answer: z.string(),
   model: z.string().optional(),
   at: z.string().optional(),
+  /** What the answer took: tokens as the provider reported them, the estimated cost when priced. */
+  usage: z
+    .object({
+      inputTokens: z.number(),
+      cachedInputTokens: z.number(),
+      cacheWriteTokens: z.number(),
+      outputTokens: z.number(),
+    })
+    .optional(),
+  costUsd: z.number().optional(),
 });
 const fileSchema = z.object({ version: z.literal(1), org: z.string(), exchanges: z.array(exchangeSchema) });
 

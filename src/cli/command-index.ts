@@ -46,6 +46,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/history.js")).historyCommand(),
   },
   {
+    name: "eval",
+    summary:
+      "Measure a model on the fly-bench tasks: each task in a fresh local sandbox; pass rate, steps, tokens, cost and time",
+    load: async () => (await import("./commands/eval.js")).evalCommand(),
+  },
+  {
     name: "sandbox",
     summary:
       "Run a local Fly API (Machines REST under /v1, GraphQL at /graphql) with seeded data, for trying flyops safely",

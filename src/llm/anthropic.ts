@@ -20,6 +20,7 @@ import type {
   ToolCall,
   ToolSpec,
 } from "./types.js";
+import { emptyUsage } from "./types.js";
 
 /** The Messages API requires max_tokens; answers to ops questions fit well inside this. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
@@ -166,22 +167,15 @@ class StreamAssembler {
   private text = "";
   private readonly blocks = new Map<number, { id: string; name: string; json: string }>();
   private stop: string | null = null;
-  private inputTokens = 0;
-  private outputTokens = 0;
+  private usage = emptyUsage();
 
   constructor(private readonly onText: ((delta: string) => void) | undefined) {}
 
   add(event: RawMessageStreamEvent): void {
     switch (event.type) {
-      case "message_start": {
-        const usage = event.message.usage;
-        this.inputTokens =
-          usage.input_tokens +
-          (usage.cache_creation_input_tokens ?? 0) +
-          (usage.cache_read_input_tokens ?? 0);
-        this.outputTokens = usage.output_tokens;
+      case "message_start":
+        this.count(event.message.usage);
         break;
-      }
       case "content_block_start":
         if (event.content_block.type === "tool_use") {
           this.blocks.set(event.index, {
@@ -200,19 +194,11 @@ class StreamAssembler {
           if (block) block.json += event.delta.partial_json;
         }
         break;
-      case "message_delta": {
-        const usage = event.usage;
-        // message_delta counts are cumulative; input counts appear here only on some servers.
-        this.outputTokens = usage.output_tokens;
-        if (typeof usage.input_tokens === "number") {
-          this.inputTokens =
-            usage.input_tokens +
-            (usage.cache_creation_input_tokens ?? 0) +
-            (usage.cache_read_input_tokens ?? 0);
-        }
+      case "message_delta":
+        // message_delta counts are cumulative; input and cache counts appear here only on some servers.
+        this.count(event.usage);
         if (event.delta.stop_reason) this.stop = event.delta.stop_reason;
         break;
-      }
       // A block or the message ending carries nothing the answer needs: its content came in deltas.
       case "content_block_stop":
       case "message_stop":
@@ -220,6 +206,25 @@ class StreamAssembler {
       default:
         break;
     }
+  }
+
+  /**
+   * input_tokens excludes the cache: the prompt is input + cache_creation + cache_read tokens
+   * (https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching, "Tracking cache performance").
+   */
+  private count(usage: {
+    input_tokens?: number | null;
+    output_tokens: number;
+    cache_creation_input_tokens?: number | null;
+    cache_read_input_tokens?: number | null;
+  }): void {
+    this.usage.outputTokens = usage.output_tokens;
+    if (typeof usage.input_tokens !== "number") return;
+    const read = usage.cache_read_input_tokens ?? 0;
+    const written = usage.cache_creation_input_tokens ?? 0;
+    this.usage.inputTokens = usage.input_tokens + read + written;
+    this.usage.cachedInputTokens = read;
+    this.usage.cacheWriteTokens = written;
   }
 
   result(): ChatResponse {
@@ -233,7 +238,7 @@ class StreamAssembler {
     return {
       text: this.text,
       toolCalls,
-      usage: { inputTokens: this.inputTokens, outputTokens: this.outputTokens },
+      usage: { ...this.usage },
       stopReason: stopReason(this.stop),
     };
   }

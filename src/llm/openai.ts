@@ -17,6 +17,7 @@ import type {
   ToolCall,
   ToolSpec,
 } from "./types.js";
+import { emptyUsage } from "./types.js";
 
 export interface OpenAIModelOptions {
   /** "openai" for api.openai.com (or a proxy); "ollama" for any OpenAI-compatible server. */
@@ -124,13 +125,20 @@ class StreamAssembler {
   private text = "";
   private readonly calls: { id: string; name: string; arguments: string }[] = [];
   private finish: string | null = null;
-  private usage = { inputTokens: 0, outputTokens: 0 };
+  private usage = emptyUsage();
 
   constructor(private readonly onText: ((delta: string) => void) | undefined) {}
 
   add(chunk: ChatCompletionChunk): void {
+    // With stream_options.include_usage the last chunk carries the usage and no choices; prompt_tokens
+    // includes the cached ones (https://platform.openai.com/docs/guides/prompt-caching).
     if (chunk.usage) {
-      this.usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+      this.usage = {
+        inputTokens: chunk.usage.prompt_tokens,
+        cachedInputTokens: chunk.usage.prompt_tokens_details?.cached_tokens ?? 0,
+        cacheWriteTokens: 0,
+        outputTokens: chunk.usage.completion_tokens,
+      };
     }
     const choice = chunk.choices[0];
     if (!choice) return;

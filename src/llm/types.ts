@@ -21,9 +21,29 @@ export type ChatMessage =
   | { role: "assistant"; content: string; toolCalls?: ToolCall[] }
   | { role: "tool"; toolCallId: string; name: string; content: string; isError?: boolean };
 
+/**
+ * Tokens of one or more model turns as the provider reported them. `inputTokens` counts every input
+ * token, the cached ones included; `cachedInputTokens` are those read from the provider's prompt
+ * cache (billed at a lower rate) and `cacheWriteTokens` those written to it (Anthropic bills them higher).
+ */
 export interface Usage {
   inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
   outputTokens: number;
+}
+
+export function emptyUsage(): Usage {
+  return { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0 };
+}
+
+export function addUsage(total: Usage, more: Usage): Usage {
+  return {
+    inputTokens: total.inputTokens + more.inputTokens,
+    cachedInputTokens: total.cachedInputTokens + more.cachedInputTokens,
+    cacheWriteTokens: total.cacheWriteTokens + more.cacheWriteTokens,
+    outputTokens: total.outputTokens + more.outputTokens,
+  };
 }
 
 export interface ChatRequest {

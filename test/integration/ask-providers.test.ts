@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { catalog, toolsByAccess } from "../../tools/index.js";
 import { historyFile } from "../../src/agent/history.js";
+import { PRICES } from "../../src/llm/prices.js";
+import type { Usage } from "../../src/llm/types.js";
 import { PLANTED_TOKEN, PLANTED_TOKEN_MACHINE } from "../../src/sandbox/seed-demo.js";
 import type { CliResult } from "../support/cli.js";
 import { closedPort } from "../support/closed-port.js";
@@ -47,10 +49,10 @@ const providers: Provider[] = [
   },
   {
     name: "anthropic",
-    model: "anthropic:claude-sonnet-5-5",
+    model: "anthropic:claude-sonnet-4-6",
     start: (turns) => startMockAnthropic({ turns }),
     env: (baseUrl) => ({
-      FLYOPS_MODEL: "anthropic:claude-sonnet-5-5",
+      FLYOPS_MODEL: "anthropic:claude-sonnet-4-6",
       ANTHROPIC_BASE_URL: baseUrl,
       ANTHROPIC_API_KEY: API_KEY.anthropic,
     }),
@@ -190,11 +192,11 @@ describe.each(providers)("flyops ask with $name", (provider) => {
     expect(JSON.stringify(fresh.mock.requests[0]?.body)).not.toContain(FIRST_ANSWER);
   });
 
-  it("prints only { answer, model, steps, toolCalls, usage } with --json", async () => {
+  it("prints only { answer, model, steps, toolCalls, usage, cost } with --json", async () => {
     const { run } = await ask(firstConversation(), ["--json", FIRST_QUESTION]);
     expect(run.code).toBe(0);
     const output = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(Object.keys(output).sort()).toEqual(["answer", "model", "steps", "toolCalls", "usage"]);
+    expect(Object.keys(output).sort()).toEqual(["answer", "cost", "model", "steps", "toolCalls", "usage"]);
     expect(output).toMatchObject({
       answer: FIRST_ANSWER,
       model: provider.model,
@@ -210,13 +212,71 @@ describe.each(providers)("flyops ask with $name", (provider) => {
     expect(usage.outputTokens).toBeGreaterThan(0);
   });
 
-  it("shows token usage on stderr with --verbose", async () => {
+  it("shows token usage and the estimated cost on stderr with --verbose", async () => {
     const { run } = await ask(
       [{ text: "Nothing to look up.", usage: { inputTokens: 123, outputTokens: 45 } }],
       ["--verbose", "hi"],
     );
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain("123 input tokens, 45 output tokens");
+    expect(run.stderr).toContain("123 input tokens (0 cached), 45 output tokens; estimated cost $");
+  });
+
+  it("carries the provider's input, cached and output tokens and their cost from the price table in --json and history", async () => {
+    // Two turns, so the totals add up what each streamed reply reported.
+    const turns: ScriptedTurn[] = [
+      {
+        toolCalls: [{ name: "apps_list", arguments: {} }],
+        usage: { inputTokens: 9000, cachedInputTokens: 3000, cacheWriteTokens: 1000, outputTokens: 40 },
+      },
+      {
+        text: "You have five apps.",
+        usage: { inputTokens: 11000, cachedInputTokens: 7000, cacheWriteTokens: 500, outputTokens: 60 },
+      },
+    ];
+    const { run } = await ask(turns, ["--json", "how many apps do I have?"]);
+    expect(run.code).toBe(0);
+    const output = JSON.parse(run.stdout) as {
+      usage: Usage;
+      cost: { usd: number; readAt: string; source: string };
+    };
+    // OpenAI has no cache writes: its wire format reports cached tokens only.
+    const writes = provider.name === "anthropic" ? 1500 : 0;
+    expect(output.usage).toEqual({
+      inputTokens: 20000,
+      cachedInputTokens: 10000,
+      cacheWriteTokens: writes,
+      outputTokens: 100,
+    });
+    const [providerName, modelName] = provider.model.split(":") as [string, string];
+    const table = PRICES[providerName];
+    const row = table?.models[modelName];
+    if (!table || !row) throw new Error(`${provider.model} is not in the price table`);
+    const usd =
+      ((20000 - 10000 - writes) * row.input +
+        10000 * row.cachedInput +
+        writes * (row.cacheWrite ?? row.input) +
+        100 * row.output) /
+      1_000_000;
+    expect(output.cost.usd).toBeCloseTo(usd, 10);
+    expect(output.cost).toMatchObject({ readAt: table.readAt, source: table.source });
+    const stored = JSON.parse(
+      await readFile(historyFile(undefined, { XDG_STATE_HOME: join(world.dir, "state") }), "utf8"),
+    ) as { exchanges: { usage?: Usage; costUsd?: number }[] };
+    expect(stored.exchanges.at(-1)).toMatchObject({ usage: output.usage, costUsd: output.cost.usd });
+  });
+
+  it("shows tokens without a cost for a model the price table does not list", async () => {
+    const unknown = provider.model.replace(/:.*/, ":not-a-priced-model");
+    const mock = await provider.start([{ text: "Hello.", usage: { inputTokens: 50, outputTokens: 5 } }]);
+    mocks.push(mock);
+    const run = await world.cli(["ask", "--json", "hi"], {
+      ...provider.env(mock.baseUrl),
+      FLYOPS_MODEL: unknown,
+    });
+    expect(run.code).toBe(0);
+    const output = JSON.parse(run.stdout) as { usage: Usage; cost: unknown };
+    expect(output.usage.inputTokens).toBe(50);
+    expect(output.cost).toBeNull();
   });
 
   it("fails with exit 1 and one line naming the URL when the model server is unreachable", async () => {

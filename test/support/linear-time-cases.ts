@@ -222,7 +222,7 @@ function blankSummaryModel(): ChatModel {
     id: "test:blank-summary",
     chat(): Promise<ChatResponse> {
       turn += 1;
-      const usage = { inputTokens: 0, outputTokens: 0 };
+      const usage = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0 };
       if (turn > 1) return Promise.resolve({ text: "done", toolCalls: [], usage, stopReason: "end" });
       const input = { app: "demo-web", machine_id: "148e272b0e4d89" };
       const proposal = { summary: ws, steps: [{ id: "s1", tool: "machines_stop", reason: ws, input }] };

@@ -61,7 +61,7 @@ type Block =
 
 class Reply {
   private readonly id: string;
-  private readonly usage: { inputTokens: number; outputTokens: number };
+  private readonly usage: ReturnType<typeof defaultUsage>;
 
   constructor(
     private readonly turn: ScriptedTurn,
@@ -110,11 +110,12 @@ class Reply {
       stop_details: null,
       stop_reason: stopReason,
       stop_sequence: null,
+      // input_tokens counts only what came after the last cache breakpoint.
       usage: {
-        input_tokens: this.usage.inputTokens,
+        input_tokens: this.usage.inputTokens - this.usage.cachedInputTokens - this.usage.cacheWriteTokens,
         output_tokens: outputTokens,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
+        cache_creation_input_tokens: this.usage.cacheWriteTokens,
+        cache_read_input_tokens: this.usage.cachedInputTokens,
         cache_creation: null,
         inference_geo: null,
         output_tokens_details: null,
@@ -164,12 +165,8 @@ class Reply {
     send({
       type: "message_delta",
       delta: { stop_reason: this.stopReason, stop_sequence: null, stop_details: null, container: null },
-      usage: {
-        input_tokens: this.usage.inputTokens,
-        output_tokens: this.usage.outputTokens,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
-      },
+      // As in the streaming example of Anthropic's docs: the delta carries the cumulative output count only.
+      usage: { output_tokens: this.usage.outputTokens },
     });
     send({ type: "message_stop" });
     sse.end();

@@ -18,11 +18,23 @@ export interface ScriptedTurn {
   text?: string;
   toolCalls?: ScriptedToolCall[];
   /** Reported token counts; by default derived from the request and reply sizes. */
-  usage?: { inputTokens: number; outputTokens: number };
+  usage?: ScriptedUsage;
   /** "max_tokens" reports a truncated reply (finish_reason "length" / stop_reason "max_tokens"). */
   stop?: "end" | "max_tokens";
   /** Answer with an HTTP error instead of a reply. `retryable: false` sends `x-should-retry: false`. */
   error?: { status: number; message: string; retryable?: boolean };
+}
+
+/**
+ * Token counts in flyops's sense: `inputTokens` is the whole prompt, cached tokens included. Each mock
+ * reports them in its provider's wire format (OpenAI: prompt_tokens with prompt_tokens_details.cached_tokens;
+ * Anthropic: input_tokens without the cache, plus cache_read_input_tokens and cache_creation_input_tokens).
+ */
+export interface ScriptedUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens?: number;
+  cacheWriteTokens?: number;
 }
 
 /** Turns replayed in order, or a function answering each request (index counts from 0). */
@@ -76,15 +88,14 @@ export function halves(text: string): string[] {
   return [text.slice(0, mid), text.slice(mid)];
 }
 
-export function defaultUsage(
-  rawBody: string,
-  turn: ScriptedTurn,
-): { inputTokens: number; outputTokens: number } {
-  if (turn.usage) return turn.usage;
+export function defaultUsage(rawBody: string, turn: ScriptedTurn): Required<ScriptedUsage> {
+  if (turn.usage) return { cachedInputTokens: 0, cacheWriteTokens: 0, ...turn.usage };
   const toolText = (turn.toolCalls ?? []).map((c) => c.name + argumentsJson(c)).join("");
   return {
     inputTokens: Math.max(1, Math.ceil(rawBody.length / 4)),
     outputTokens: Math.max(1, Math.ceil(((turn.text ?? "").length + toolText.length) / 4)),
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
   };
 }
 

@@ -64,7 +64,7 @@ export async function startMockOpenAI({
 class Reply {
   private readonly id: string;
   private readonly created = 1_763_800_000;
-  private readonly usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  private readonly usage: Record<string, unknown>;
 
   constructor(
     private readonly turn: ScriptedTurn,
@@ -74,10 +74,18 @@ class Reply {
   ) {
     this.id = `chatcmpl-mock-${index + 1}`;
     const usage = defaultUsage(rawBody, turn);
+    // CompletionUsage as the API sends it: prompt_tokens includes the cached ones.
     this.usage = {
       prompt_tokens: usage.inputTokens,
       completion_tokens: usage.outputTokens,
       total_tokens: usage.inputTokens + usage.outputTokens,
+      prompt_tokens_details: { cached_tokens: usage.cachedInputTokens, audio_tokens: 0 },
+      completion_tokens_details: {
+        reasoning_tokens: 0,
+        audio_tokens: 0,
+        accepted_prediction_tokens: 0,
+        rejected_prediction_tokens: 0,
+      },
     };
   }
 

@@ -36,7 +36,7 @@ class ScriptedModel implements ChatModel {
     return Promise.resolve({
       text: turn.text ?? "",
       toolCalls,
-      usage: { inputTokens: 10, outputTokens: 3 },
+      usage: { inputTokens: 10, cachedInputTokens: 4, cacheWriteTokens: 0, outputTokens: 3 },
       stopReason: toolCalls.length > 0 ? "tool_calls" : "end",
     });
   }
@@ -108,7 +108,7 @@ describe("runAsk", () => {
       model: "test:scripted",
       steps: 2,
       toolCalls: [{ tool: "echo_get", input: { app: "web" }, ok: true }],
-      usage: { inputTokens: 20, outputTokens: 6 },
+      usage: { inputTokens: 20, cachedInputTokens: 8, cacheWriteTokens: 0, outputTokens: 6 },
     });
     expect(deltas.join("")).toBe("Checking. \n\nThe app is web.");
     const [result1] = toolMessages(model.requests[1]?.messages ?? []);

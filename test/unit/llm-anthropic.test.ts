@@ -42,7 +42,7 @@ describe("anthropic adapter", () => {
     const { mock, model } = await mockWith([
       {
         text: "The largest machine is 148e4d55 with 2048 MB.",
-        usage: { inputTokens: 300, outputTokens: 14 },
+        usage: { inputTokens: 300, cachedInputTokens: 200, cacheWriteTokens: 50, outputTokens: 14 },
       },
     ]);
     const deltas: string[] = [];
@@ -61,7 +61,7 @@ describe("anthropic adapter", () => {
       text: "The largest machine is 148e4d55 with 2048 MB.",
       toolCalls: [],
       stopReason: "end",
-      usage: { inputTokens: 300, outputTokens: 14 },
+      usage: { inputTokens: 300, cachedInputTokens: 200, cacheWriteTokens: 50, outputTokens: 14 },
     });
     expect(model.id).toBe("anthropic:claude-sonnet-5-5");
 

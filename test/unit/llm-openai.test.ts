@@ -41,7 +41,10 @@ async function mockWith(turns: ScriptedTurn[]) {
 describe("openai adapter", () => {
   it("streams text deltas to onText in order and maps usage", async () => {
     const { mock, model } = await mockWith([
-      { text: "Two apps are running: web and api.", usage: { inputTokens: 120, outputTokens: 9 } },
+      {
+        text: "Two apps are running: web and api.",
+        usage: { inputTokens: 120, cachedInputTokens: 64, outputTokens: 9 },
+      },
     ]);
     const deltas: string[] = [];
     const response = await model.chat({
@@ -58,7 +61,12 @@ describe("openai adapter", () => {
     expect(response.text).toBe("Two apps are running: web and api.");
     expect(response.toolCalls).toEqual([]);
     expect(response.stopReason).toBe("end");
-    expect(response.usage).toEqual({ inputTokens: 120, outputTokens: 9 });
+    expect(response.usage).toEqual({
+      inputTokens: 120,
+      cachedInputTokens: 64,
+      cacheWriteTokens: 0,
+      outputTokens: 9,
+    });
     expect(model.id).toBe("openai:gpt-4.1");
 
     const sent = mock.requests[0];

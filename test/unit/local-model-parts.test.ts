@@ -207,7 +207,12 @@ describe("the model as a chat participant", () => {
     expect(answer.toolCalls).toEqual([]);
     expect(answer.text).toContain("e2865013c49e86 — app web, iad, stopped");
     expect(streamed).toBe(answer.text);
-    expect(answer.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect(answer.usage).toEqual({
+      inputTokens: 0,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: 0,
+    });
     expect((await model.chat(request(done))).text).toBe(answer.text);
   });
 

@@ -33,7 +33,7 @@ function scripted(turns: Turn[]): ChatModel & { requests: ChatRequest[] } {
       requests.push({ ...request, messages: [...request.messages] });
       const turn = turns[requests.length - 1];
       const out = turn ? turn(request.messages, request) : "done";
-      const usage = { inputTokens: 0, outputTokens: 0 };
+      const usage = { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0 };
       if (typeof out === "string")
         return Promise.resolve({ text: out, toolCalls: [], usage, stopReason: "end" });
       return Promise.resolve({ text: "", toolCalls: out, usage, stopReason: "tool_calls" });

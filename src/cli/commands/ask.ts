@@ -7,6 +7,7 @@ import { withheldNote, withholdSecretValues } from "../../security/withhold-secr
 import { UsageError } from "../../errors.js";
 import { LOCAL_MODEL_ID, LocalModelCannotAnswer } from "../../llm/local/index.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
+import { estimateCost, usageLine } from "../../llm/cost.js";
 import type { ApplyReport } from "../../plan/apply/applier.js";
 import { jsonText, type Io } from "../output.js";
 import { addRuntimeOptions, type Runtime } from "../runtime.js";
@@ -209,9 +210,10 @@ async function answerWith(
     throw error;
   });
 
+  const cost = estimateCost(result.model, result.usage);
   if (json) {
     const { answer, model: modelId, steps, toolCalls, usage } = result;
-    io.stdout(jsonText({ answer, model: modelId, steps, toolCalls, usage }));
+    io.stdout(jsonText({ answer, model: modelId, steps, toolCalls, usage, cost: cost ?? null }));
   } else {
     // A model that did not stream still has its answer printed; either way the answer ends a line.
     if (streamed === "") io.stdout(result.answer);
@@ -219,15 +221,21 @@ async function answerWith(
   }
   io.stderr(`answered by ${result.model}\n`);
   if (options.verbose) {
-    const { inputTokens, outputTokens } = result.usage;
     io.stderr(
-      `usage: ${inputTokens} input tokens, ${outputTokens} output tokens; ${result.steps} model turns, ${result.toolCalls.length} tool calls\n`,
+      `usage: ${usageLine(result.model, result.usage)}; ${result.steps} model turns, ${result.toolCalls.length} tool calls\n`,
     );
   }
   await appendExchange(
     file,
     history,
-    { question: text, answer: result.answer, model: result.model, at: new Date().toISOString() },
+    {
+      question: text,
+      answer: result.answer,
+      model: result.model,
+      at: new Date().toISOString(),
+      usage: result.usage,
+      ...(cost ? { costUsd: cost.usd } : {}),
+    },
     { org: runtime.ctx.org, redactor },
   );
   return result;
@@ -242,9 +250,9 @@ export function askCommand(): Command {
     )
     .option("--max-steps <n>", `most model turns for one question (default ${DEFAULT_MAX_STEPS})`)
     .option("--new", "start a new conversation instead of continuing the last one")
-    .option("--json", "print { answer, model, steps, toolCalls, usage } as JSON only")
+    .option("--json", "print { answer, model, steps, toolCalls, usage, cost } as JSON only")
     .option("--raw", "alias of --json")
-    .option("--verbose", "show the model, tool calls and token usage on stderr");
+    .option("--verbose", "show the model, tool calls, tokens and estimated cost on stderr");
   const only = (specs: readonly FlagSpec[]) => specs.filter((spec) => !DESTRUCTIVE_FLAGS.includes(spec));
   addFlags(command, [MAKER_FLAG]);
   addFlags(command, only(PLAN_MAKE_FLAGS), "with --maker: ");

@@ -4,6 +4,8 @@ import { z } from "zod";
 import { UsageError } from "../../errors.js";
 import { MODEL_KEY_VARIABLES, createModel, resolveModelSpec } from "../../llm/select.js";
 import { makePlan } from "../../plan/maker/maker.js";
+import { estimateCost, usageLine, type Cost } from "../../llm/cost.js";
+import type { Usage } from "../../llm/types.js";
 import { URL_PASSWORD, withheldNote, withholdSecretValues } from "../../security/withhold-secrets.js";
 import { defaultPlanPath, pathTaken, writePlanFile } from "../../plan/schema/plan-file.js";
 import { renderReview, reviewPlan, type PlanReview } from "../../plan/check/review.js";
@@ -34,6 +36,9 @@ export interface PlanMakeResult {
   review: PlanReview;
   model: string;
   proposals: number;
+  usage: Usage;
+  /** Estimated from src/llm/prices.ts; null for a model the table does not list. */
+  cost: Cost | null;
 }
 
 /**
@@ -117,7 +122,10 @@ async function makeAndWrite(
     review,
     model: made.model,
     proposals: made.proposals,
+    usage: made.usage,
+    cost: estimateCost(made.model, made.usage) ?? null,
   };
+  if (options.verbose) deps.io.stderr(`usage: ${usageLine(made.model, made.usage)}\n`);
   if (json) {
     deps.io.stdout(redactor.redact(jsonText(result)));
   } else {
@@ -155,9 +163,9 @@ export function addPlanMakeOptions(command: Command): Command {
   command.argument("[request]", 'the change, e.g. "add a 512MB shared-cpu-1x machine in iad to my-app"');
   addFlags(command, PLAN_MAKE_FLAGS)
     .option("--model <provider:name>", "model to use: openai:NAME, anthropic:NAME, ollama:NAME or local")
-    .option("--json", "print { file, plan, review, model, proposals } as JSON on stdout")
+    .option("--json", "print { file, plan, review, model, proposals, usage, cost } as JSON on stdout")
     .addOption(new Option("--raw", "alias of --json").hideHelp())
-    .option("--verbose", "show details on stderr");
+    .option("--verbose", "show details, tokens and estimated cost on stderr");
   addRuntimeOptions(command);
   return command.action(async (request: string | undefined, options: PlanMakeOptions) => {
     await runPlanMake(request, options);

@@ -1,4 +1,4 @@
-import type { ChatModel, ChatRequest, ChatResponse, ToolCall } from "../types.js";
+import { emptyUsage, type ChatModel, type ChatRequest, type ChatResponse, type ToolCall } from "../types.js";
 import { choose } from "./choose.js";
 import { readConversation, type Conversation } from "./conversation.js";
 import { drive } from "./drive.js";
@@ -59,7 +59,7 @@ function respond(request: ChatRequest): ChatResponse {
   }
   if ("calls" in turn) return callTools(turn.calls, conversation);
   request.onText?.(turn.answer);
-  return { text: turn.answer, toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, stopReason: "end" };
+  return { text: turn.answer, toolCalls: [], usage: emptyUsage(), stopReason: "end" };
 }
 
 function callTools(calls: readonly PlannedCall[], conversation: Conversation): ChatResponse {
@@ -68,5 +68,5 @@ function callTools(calls: readonly PlannedCall[], conversation: Conversation): C
     name: call.name,
     arguments: JSON.stringify(call.input),
   }));
-  return { text: "", toolCalls, usage: { inputTokens: 0, outputTokens: 0 }, stopReason: "tool_calls" };
+  return { text: "", toolCalls, usage: emptyUsage(), stopReason: "tool_calls" };
 }

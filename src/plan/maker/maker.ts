@@ -8,7 +8,8 @@ import { runAsk, type AskResult } from "../../agent/ask-loop.js";
 import { MaxStepsError } from "../../agent/errors.js";
 import type { Redactor } from "../../security/redact.js";
 import { FlyopsError } from "../../errors.js";
-import type { ChatModel } from "../../llm/types.js";
+import type { ChatModel, Usage } from "../../llm/types.js";
+import { meter } from "../../llm/metered.js";
 import { packageRoot } from "../../package-root.js";
 import { completeSteps, derivePreconditions, mergePreconditions, nameCreates } from "./facts.js";
 import { stepToolsText } from "./prompt.js";
@@ -57,6 +58,8 @@ export interface MadePlan {
   /** The model's closing words. */
   answer: string;
   model: string;
+  /** Tokens of every model turn the plan took, rejected proposals included. */
+  usage: Usage;
 }
 
 export class ProposalRejected extends FlyopsError {}
@@ -171,10 +174,11 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
       today: now,
     }));
   let result: AskResult | undefined;
+  const metered = meter(options.model);
   try {
     result = await runAsk({
       question: request,
-      model: options.model,
+      model: metered.model,
       ctx,
       tools,
       redactor: options.redactor,
@@ -199,7 +203,13 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
       },
     );
   }
-  return { plan: accepted, proposals, answer: result?.answer ?? "", model: options.model.id };
+  return {
+    plan: accepted,
+    proposals,
+    answer: result?.answer ?? "",
+    model: options.model.id,
+    usage: metered.usage(),
+  };
 }
 
 /**
