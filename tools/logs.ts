@@ -16,7 +16,15 @@ import { listView, short, VIEW_MAX_LIMIT, VIEW_MAX_ROWS } from "./view.js";
 /** Pages read per call: 1,000 lines at most; a busier window says to narrow it. */
 export const MAX_LOG_PAGES = 10;
 const LEVELS = ["debug", "info", "warn", "error"] as const;
-const SEVERITY: Record<string, number> = { debug: 0, info: 1, warning: 2, warn: 2, error: 3, fatal: 4, critical: 4 };
+const SEVERITY: Record<string, number> = {
+  debug: 0,
+  info: 1,
+  warning: 2,
+  warn: 2,
+  error: 3,
+  fatal: 4,
+  critical: 4,
+};
 
 export interface LogLineView {
   timestamp: string;
@@ -44,10 +52,19 @@ const input = z
     app: f.app,
     machine_id: f.machineId.optional().describe("Only this machine's lines"),
     region: f.region.optional().describe("Only lines from this region"),
-    since: timePoint.optional().describe('Start of the window: "30m", "1h", "7d" back from now, or an ISO time; default 1h. Fly keeps about 7 days'),
+    since: timePoint
+      .optional()
+      .describe(
+        'Start of the window: "30m", "1h", "7d" back from now, or an ISO time; default 1h. Fly keeps about 7 days',
+      ),
     until: timePoint.optional().describe("End of the window; default now"),
     level: z.enum(LEVELS).optional().describe("Only lines of this level or more severe"),
-    grep: z.string().min(1).max(200).optional().describe("Only lines whose message contains this text (case-insensitive)"),
+    grep: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Only lines whose message contains this text (case-insensitive)"),
     limit: f.limit.optional(),
     next_token: z
       .string()
@@ -91,7 +108,11 @@ async function readLogs(ctx: ToolContext, i: Input): Promise<LogsResult> {
       more = true;
       break;
     }
-    const answer = await ctx.fly.logs.page(i.app, { nextToken: token, region: i.region, instance: i.machine_id }, ctx.signal);
+    const answer = await ctx.fly.logs.page(
+      i.app,
+      { nextToken: token, region: i.region, instance: i.machine_id },
+      ctx.signal,
+    );
     const views = answer.entries.map(toView);
     read += views.length;
     lines.push(...views.filter((v) => matches(v, i, until)));
@@ -125,7 +146,9 @@ export const appLogs = defineTool({
         notes: [
           `${result.read} lines read from ${result.since}${result.until ? ` to ${result.until}` : ""}`,
           cut ? "the newest lines are shown" : undefined,
-          result.more ? `stopped after ${MAX_LOG_PAGES} pages; more lines exist: narrow the window or pass next_token ${result.next_token}` : undefined,
+          result.more
+            ? `stopped after ${MAX_LOG_PAGES} pages; more lines exist: narrow the window or pass next_token ${result.next_token}`
+            : undefined,
         ],
         empty: "no log lines match",
       },

@@ -28,7 +28,13 @@ export interface Measure {
   perMachine: boolean;
   /** Extra label the groups split by, e.g. `status` for responses by class. */
   splitBy?: string;
-  queries(selector: (extra?: string) => string, by: string, window: string, step: string, scope: Scope): MeasureQuery[];
+  queries(
+    selector: (extra?: string) => string,
+    by: string,
+    window: string,
+    step: string,
+    scope: Scope,
+  ): MeasureQuery[];
 }
 
 const MB = 1 / (1024 * 1024);
@@ -48,7 +54,11 @@ export const MEASURES: readonly Measure[] = [
     perMachine: true,
     splitBy: "status",
     queries: (sel, by, window, _step, s) => [
-      { label: "count", kind: "instant", promql: `sum by (${by}, status) (increase(${responses(s)}{${sel()}}[${window}]))` },
+      {
+        label: "count",
+        kind: "instant",
+        promql: `sum by (${by}, status) (increase(${responses(s)}{${sel()}}[${window}]))`,
+      },
     ],
   },
   {
@@ -58,8 +68,16 @@ export const MEASURES: readonly Measure[] = [
     scale: 1,
     perMachine: true,
     queries: (sel, by, window, step, s) => [
-      { label: "count", kind: "instant", promql: `sum by (${by}) (increase(${responses(s)}{${sel('status=~"5.."')}}[${window}]))` },
-      { label: "per_second", kind: "range", promql: `sum by (${by}) (rate(${responses(s)}{${sel('status=~"5.."')}}[${step}]))` },
+      {
+        label: "count",
+        kind: "instant",
+        promql: `sum by (${by}) (increase(${responses(s)}{${sel('status=~"5.."')}}[${window}]))`,
+      },
+      {
+        label: "per_second",
+        kind: "range",
+        promql: `sum by (${by}) (rate(${responses(s)}{${sel('status=~"5.."')}}[${step}]))`,
+      },
     ],
   },
   {
@@ -83,7 +101,11 @@ export const MEASURES: readonly Measure[] = [
     scale: 0.01,
     perMachine: true,
     queries: (sel, by, _window, step) => [
-      { label: "busy", kind: "range", promql: `sum by (${by}) (rate(fly_instance_cpu{${sel('mode!="idle"')}}[${step}]))` },
+      {
+        label: "busy",
+        kind: "range",
+        promql: `sum by (${by}) (rate(fly_instance_cpu{${sel('mode!="idle"')}}[${step}]))`,
+      },
     ],
   },
   {
@@ -93,7 +115,11 @@ export const MEASURES: readonly Measure[] = [
     scale: MB,
     perMachine: true,
     queries: (sel, by) => [
-      { label: "available", kind: "range", promql: `min by (${by}) (fly_instance_memory_mem_available{${sel()}})` },
+      {
+        label: "available",
+        kind: "range",
+        promql: `min by (${by}) (fly_instance_memory_mem_available{${sel()}})`,
+      },
     ],
   },
   {
@@ -103,17 +129,26 @@ export const MEASURES: readonly Measure[] = [
     scale: 1,
     perMachine: true,
     queries: (sel, by, window) => [
-      { label: "count", kind: "instant", promql: `sum by (${by}) (sum_over_time(fly_instance_exit_oom{${sel()}}[${window}]))` },
+      {
+        label: "count",
+        kind: "instant",
+        promql: `sum by (${by}) (sum_over_time(fly_instance_exit_oom{${sel()}}[${window}]))`,
+      },
     ],
   },
   {
     name: "restarts",
-    description: "Machine exits over the window (fly_instance_exit_code samples); a machine's restart policy starts it again",
+    description:
+      "Machine exits over the window (fly_instance_exit_code samples); a machine's restart policy starts it again",
     unit: "exits",
     scale: 1,
     perMachine: true,
     queries: (sel, by, window) => [
-      { label: "count", kind: "instant", promql: `sum by (${by}) (count_over_time(fly_instance_exit_code{${sel()}}[${window}]))` },
+      {
+        label: "count",
+        kind: "instant",
+        promql: `sum by (${by}) (count_over_time(fly_instance_exit_code{${sel()}}[${window}]))`,
+      },
     ],
   },
   {
@@ -123,7 +158,11 @@ export const MEASURES: readonly Measure[] = [
     scale: MB,
     perMachine: false,
     queries: (sel, by, window) => [
-      { label: "count", kind: "instant", promql: `sum by (${by}) (increase(fly_edge_data_out{${sel()}}[${window}]))` },
+      {
+        label: "count",
+        kind: "instant",
+        promql: `sum by (${by}) (increase(fly_edge_data_out{${sel()}}[${window}]))`,
+      },
     ],
   },
 ];

@@ -58,7 +58,8 @@ export function summarize(values: readonly number[]): Summary {
     current: round(finite.at(-1) ?? 0),
     min: round(Math.min(...finite)),
     max: round(Math.max(...finite)),
-    trend: Math.abs(late - early) < 1e-6 || Math.abs(change) < 0.1 ? "flat" : change > 0 ? "rising" : "falling",
+    trend:
+      Math.abs(late - early) < 1e-6 || Math.abs(change) < 0.1 ? "flat" : change > 0 ? "rising" : "falling",
   };
 }
 
@@ -114,11 +115,18 @@ function statusClass(status: string | undefined): string {
   return status && /^[1-5]\d\d$/.test(status) ? `${status[0]}xx` : "other";
 }
 
-async function measureOrg(ctx: ToolContext, measure: Measure, i: MeasureInput, org: string): Promise<MetricGroup[]> {
+async function measureOrg(
+  ctx: ToolContext,
+  measure: Measure,
+  i: MeasureInput,
+  org: string,
+): Promise<MetricGroup[]> {
   const scope: Scope = { app: i.app, region: i.region, instance: i.machine_id };
   const by = i.by ?? defaultBy(scope);
   if (!measure.perMachine && (by === "machine" || scope.instance))
-    throw new ToolInputError("metrics_measure", [`${measure.name} is measured per app and region at Fly's edge, not per machine`]);
+    throw new ToolInputError("metrics_measure", [
+      `${measure.name} is measured per app and region at Fly's edge, not per machine`,
+    ]);
   const label = by === "machine" ? "instance" : by;
   const seconds = windowSeconds(i.since ?? "1h");
   const step = `${Math.max(15, Math.ceil(seconds / POINTS))}s`;
@@ -128,7 +136,12 @@ async function measureOrg(ctx: ToolContext, measure: Measure, i: MeasureInput, o
     const key = labels[label] ?? "";
     const existing = groups.get(key);
     if (existing) return existing;
-    const created: MetricGroup = { org, labels: { [label === "instance" ? "machine" : label]: key }, totals: {}, series: {} };
+    const created: MetricGroup = {
+      org,
+      labels: { [label === "instance" ? "machine" : label]: key },
+      totals: {},
+      series: {},
+    };
     groups.set(key, created);
     return created;
   };
@@ -199,13 +212,18 @@ export const metricsQuery = defineTool({
   input: z
     .object({
       org: f.org.optional().describe("Organization; default the configured one"),
-      query: z.string().min(1).max(2000).describe('PromQL, e.g. sum by (region) (rate(fly_edge_http_responses_count{app="my-app"}[5m]))'),
+      query: z
+        .string()
+        .min(1)
+        .max(2000)
+        .describe('PromQL, e.g. sum by (region) (rate(fly_edge_http_responses_count{app="my-app"}[5m]))'),
       since: timePoint.optional().describe('Window back from now, default "1h"'),
     })
     .strict(),
   async run(ctx, i): Promise<MetricsResult> {
     const org = i.org ?? ctx.org;
-    if (!org) throw new ToolInputError("metrics_query", ["name the org: Fly's metrics are queried per organization"]);
+    if (!org)
+      throw new ToolInputError("metrics_query", ["name the org: Fly's metrics are queried per organization"]);
     const seconds = windowSeconds(i.since ?? "1h");
     const series = await runQuery(ctx, org, "range", i.query, seconds);
     const groups = series.map((s): MetricGroup => ({
