@@ -68,8 +68,9 @@ function windowSeconds(since: string): number {
   return Math.max(60, seconds);
 }
 
-function defaultBy(scope: Scope): By {
-  if (scope.instance || scope.region) return "machine";
+/** One level below the scope; edge measures have no machine level, so they stop at the region. */
+function defaultBy(scope: Scope, measure: Measure): By {
+  if (scope.instance || scope.region) return measure.perMachine ? "machine" : "region";
   return scope.app ? "region" : "app";
 }
 
@@ -122,7 +123,7 @@ async function measureOrg(
   org: string,
 ): Promise<MetricGroup[]> {
   const scope: Scope = { app: i.app, region: i.region, instance: i.machine_id };
-  const by = i.by ?? defaultBy(scope);
+  const by = i.by ?? defaultBy(scope, measure);
   if (!measure.perMachine && (by === "machine" || scope.instance))
     throw new ToolInputError("metrics_measure", [
       `${measure.name} is measured per app and region at Fly's edge, not per machine`,
