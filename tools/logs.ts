@@ -125,7 +125,7 @@ async function readLogs(ctx: ToolContext, i: Input): Promise<LogsResult> {
 }
 
 export const appLogs = defineTool({
-  name: "app_logs",
+  name: "logs_list",
   command: { verb: "logs", noun: "" },
   description:
     "Read an app's logs (Fly keeps about 7 days): timestamp, machine, region, level and message, oldest first. Filter by time window, machine, region, level (this level or worse) and text. Secret-looking values in lines are redacted.",

@@ -125,7 +125,7 @@ async function measureOrg(
   const scope: Scope = { app: i.app, region: i.region, instance: i.machine_id };
   const by = i.by ?? defaultBy(scope, measure);
   if (!measure.perMachine && (by === "machine" || scope.instance))
-    throw new ToolInputError("metrics_measure", [
+    throw new ToolInputError("metrics_get", [
       `${measure.name} is measured per app and region at Fly's edge, not per machine`,
     ]);
   const label = by === "machine" ? "instance" : by;
@@ -179,14 +179,14 @@ function groupRow(g: MetricGroup, multiOrg: boolean): Row {
 }
 
 export const metricsMeasure = defineTool({
-  name: "metrics_measure",
+  name: "metrics_get",
   command: { verb: "metrics", noun: "" },
   description: `A ready-made measure from Fly's metrics for an org, app, region or machine over a window, summarized per group (totals over the window, or current/min/max/trend): ${MEASURE_NAMES.join(", ")}. Largest first: "which app has the most 5xx" is http_5xx grouped by app.`,
   access: "read",
   input: measureInput,
   async run(ctx, i): Promise<MetricsResult> {
     const measure = measureNamed(i.measure);
-    if (!measure) throw new ToolInputError("metrics_measure", [`unknown measure ${i.measure}`]);
+    if (!measure) throw new ToolInputError("metrics_get", [`unknown measure ${i.measure}`]);
     const orgs = await orgsFor(ctx, i);
     const groups = await forEachOrg(orgs, (org) => measureOrg(ctx, measure, i, org));
     groups.sort((a, b) => sortKey(b) - sortKey(a));
@@ -206,9 +206,9 @@ export const metricsMeasure = defineTool({
 });
 
 export const metricsQuery = defineTool({
-  name: "metrics_query",
+  name: "metrics_promql_get",
   description:
-    "Run a PromQL (MetricsQL) query against an org's Fly metrics over a window and summarize each series (current, min, max, trend). For people who know PromQL; prefer metrics_measure.",
+    "Run a PromQL (MetricsQL) query against an org's Fly metrics over a window and summarize each series (current, min, max, trend). For people who know PromQL; prefer metrics_get.",
   access: "read",
   input: z
     .object({
@@ -224,7 +224,7 @@ export const metricsQuery = defineTool({
   async run(ctx, i): Promise<MetricsResult> {
     const org = i.org ?? ctx.org;
     if (!org)
-      throw new ToolInputError("metrics_query", ["name the org: Fly's metrics are queried per organization"]);
+      throw new ToolInputError("metrics_promql_get", ["name the org: Fly's metrics are queried per organization"]);
     const seconds = windowSeconds(i.since ?? "1h");
     const series = await runQuery(ctx, org, "range", i.query, seconds);
     const groups = series.map((s): MetricGroup => ({

@@ -46,12 +46,12 @@ const RANGE_PARAMS = new Set(["query", "start", "end", "step"]);
 describe("logs API requests", () => {
   it("use fly-go's path and parameters, next_token a nanosecond Unix time", async () => {
     recorded.length = 0;
-    await invokeTool(ctx, findTool("app_logs")!, {
+    await invokeTool(ctx, findTool("logs_list")!, {
       app: "acme-api",
       machine_id: "5683d920b1e48e",
       region: "sin",
     });
-    await invokeTool(ctx, findTool("app_logs")!, { app: "demo-web" });
+    await invokeTool(ctx, findTool("logs_list")!, { app: "demo-web" });
     expect(recorded.length).toBeGreaterThanOrEqual(2);
     for (const r of recorded) {
       expect(r.method).toBe("GET");
@@ -78,7 +78,7 @@ describe("Prometheus API requests", () => {
       for (const scope of scopes) {
         if (!perMachine && "machine_id" in scope) continue;
         recorded.length = 0;
-        const result = (await invokeTool(ctx, findTool("metrics_measure")!, { measure, ...scope })) as {
+        const result = (await invokeTool(ctx, findTool("metrics_get")!, { measure, ...scope })) as {
           groups: unknown[];
         };
         expect(recorded.length).toBeGreaterThan(0);
