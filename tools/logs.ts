@@ -61,14 +61,13 @@ const input = z
     level: z.enum(LEVELS).optional().describe("Only lines of this level or more severe"),
     grep: z
       .string()
-      .min(1)
-      .max(200)
+      .regex(/^[^\n]{1,200}$/, "expected text of 1-200 characters on one line")
       .optional()
       .describe("Only lines whose message contains this text (case-insensitive)"),
     limit: f.limit.optional(),
     next_token: z
       .string()
-      .regex(/^\d{1,20}$/)
+      .regex(/^\d{1,20}$/, "expected the next_token of an earlier call: digits")
       .optional()
       .describe("Read on after a previous call's next_token instead of from `since`"),
   })

@@ -215,8 +215,7 @@ export const metricsQuery = defineTool({
       org: f.org.optional().describe("Organization; default the configured one"),
       query: z
         .string()
-        .min(1)
-        .max(2000)
+        .regex(/^[^\n]{1,2000}$/, "expected a PromQL query of 1-2000 characters on one line")
         .describe('PromQL, e.g. sum by (region) (rate(fly_edge_http_responses_count{app="my-app"}[5m]))'),
       since: timePoint.optional().describe('Window back from now, default "1h"'),
     })
@@ -224,7 +223,9 @@ export const metricsQuery = defineTool({
   async run(ctx, i): Promise<MetricsResult> {
     const org = i.org ?? ctx.org;
     if (!org)
-      throw new ToolInputError("metrics_promql_get", ["name the org: Fly's metrics are queried per organization"]);
+      throw new ToolInputError("metrics_promql_get", [
+        "name the org: Fly's metrics are queried per organization",
+      ]);
     const seconds = windowSeconds(i.since ?? "1h");
     const series = await runQuery(ctx, org, "range", i.query, seconds);
     const groups = series.map((s): MetricGroup => ({

@@ -7,12 +7,12 @@ import { z } from "zod";
 const RELATIVE = /^(\d{1,5})([smhd])$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
+const ISO = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:\d{2})?$/;
+const EXPECTED = 'expected a duration back from now such as "30m", "1h", "7d", or an ISO 8601 time';
+
 export const timePoint = z
   .string()
-  .max(40)
-  .refine((v) => RELATIVE.test(v) || !Number.isNaN(Date.parse(v)), {
-    message: 'a duration back from now such as "30m", "1h", "7d", or an ISO 8601 time',
-  });
+  .refine((v) => RELATIVE.test(v) || (ISO.test(v) && !Number.isNaN(Date.parse(v))), { message: EXPECTED });
 
 /** Seconds in a relative time, or undefined for an absolute one. */
 export function relativeSeconds(value: string): number | undefined {

@@ -64,12 +64,14 @@ export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
       apiName,
       dispatcher: options.dispatcher,
     });
+  const prometheusClient = (base: string) => {
+    const url = new URL(base);
+    return flyPrometheus(other(url.origin, "Prometheus API"), url.pathname.replace(/\/+$/, ""));
+  };
   return {
     rest: new FlyRest(http),
     graphql,
     logs: options.apiBaseUrl ? flyLogs(other(options.apiBaseUrl, "logs API")) : unconfiguredLogs,
-    metrics: options.prometheusUrl
-      ? flyPrometheus(other(options.prometheusUrl, "Prometheus API"))
-      : unconfiguredPrometheus,
+    metrics: options.prometheusUrl ? prometheusClient(options.prometheusUrl) : unconfiguredPrometheus,
   };
 }

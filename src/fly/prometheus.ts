@@ -60,12 +60,13 @@ function toSeries(body: QueryResponse): Series[] {
   return data.result.map((r) => ({ metric: r.metric, values: r.values.map(num) }));
 }
 
-export function flyPrometheus(http: HttpTransport): FlyPrometheus {
+/** `prefix` is the base URL's path (`/prometheus`): requests name the whole path, as they go on the wire. */
+export function flyPrometheus(http: HttpTransport, prefix = ""): FlyPrometheus {
   return {
     async query(org, promql, time, signal) {
       const body = await call(http, QueryResponseSchema, {
         method: "GET",
-        path: `/${seg(org)}/api/v1/query`,
+        path: `${prefix}/${seg(org)}/api/v1/query`,
         query: { query: promql, time: time === undefined ? undefined : unixSeconds(time) },
         signal,
       });
@@ -74,7 +75,7 @@ export function flyPrometheus(http: HttpTransport): FlyPrometheus {
     async queryRange(org, promql, range, signal) {
       const body = await call(http, QueryResponseSchema, {
         method: "GET",
-        path: `/${seg(org)}/api/v1/query_range`,
+        path: `${prefix}/${seg(org)}/api/v1/query_range`,
         query: {
           query: promql,
           start: unixSeconds(range.start),

@@ -84,13 +84,13 @@ describe("Prometheus API requests", () => {
         expect(recorded.length).toBeGreaterThan(0);
         for (const r of recorded) {
           expect(r.method).toBe("GET");
-          const match = /^\/([a-z0-9-]+)\/api\/v1\/(query|query_range)$/.exec(r.path);
+          const match = /^\/prometheus\/([a-z0-9-]+)\/api\/v1\/(query|query_range)$/.exec(r.path);
           expect(match, r.path).not.toBeNull();
           const allowed = match?.[2] === "query" ? QUERY_PARAMS : RANGE_PARAMS;
           for (const key of Object.keys(r.query)) expect(allowed.has(key), key).toBe(true);
           expect(() => parsePromQL(r.query.query ?? "")).not.toThrow();
         }
-      expect(Array.isArray(result.groups)).toBe(true);
+        expect(Array.isArray(result.groups)).toBe(true);
       }
     },
   );
