@@ -172,7 +172,7 @@ class Parser {
     const matchers: Matcher[] = [];
     if (this.peek()?.text === "{") {
       this.take("punct", "{");
-      for (; this.peek()?.text !== "}"; ) {
+      for (; this.peek()?.text !== "}";) {
         const label = this.take("ident");
         const op = this.take("punct");
         if (op.text !== "=" && op.text !== "!=" && op.text !== "=~")
