@@ -3,7 +3,9 @@ import { certTools } from "./certs.js";
 import { FlyopsError } from "../src/errors.js";
 import { isWriteTool, type Access, type AnyTool, type AnyWriteTool } from "./define-tool.js";
 import { ipTools } from "./ips.js";
+import { logTools } from "./logs.js";
 import { machineTools } from "./machines.js";
+import { metricTools } from "./metrics.js";
 import { platformTools } from "./platform.js";
 import { secretTools } from "./secrets.js";
 import { volumeTools } from "./volumes.js";
@@ -17,6 +19,8 @@ export const catalog: readonly AnyTool[] = Object.freeze([
   ...ipTools,
   ...certTools,
   ...platformTools,
+  ...logTools,
+  ...metricTools,
 ]);
 
 const byName = new Map(catalog.map((tool) => [tool.name, tool]));

@@ -75,7 +75,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
         if (changed) log.warn(SANDBOX_CHANGES_LOST);
       };
       token = sandbox.token ?? SANDBOX_PLACEHOLDER_TOKEN;
-      config = sandboxConfig(resolved, sandbox.restBaseUrl, sandbox.graphqlUrl, token, options);
+      config = sandboxConfig(resolved, sandbox, token, options);
       log.info(`using the embedded sandbox at ${sandbox.url}`);
     } else {
       token = requireToken(resolved);
@@ -87,6 +87,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const fly = createFlyClients({
     restBaseUrl: config.restBaseUrl,
     graphqlUrl: config.graphqlUrl,
+    apiBaseUrl: config.apiBaseUrl,
+    prometheusUrl: config.prometheusUrl,
     token,
     log,
     dispatcher,
@@ -108,8 +110,7 @@ export const SANDBOX_CHANGES_LOST =
 
 function sandboxConfig(
   resolved: ResolvedConfig,
-  restBaseUrl: string,
-  graphqlUrl: string,
+  urls: Pick<ResolvedConfig, "restBaseUrl" | "graphqlUrl" | "apiBaseUrl" | "prometheusUrl">,
   token: string,
   flags: RuntimeOptions,
 ): ResolvedConfig {
@@ -121,8 +122,10 @@ function sandboxConfig(
     orgSource: nonEmpty(flags.org) === undefined ? undefined : "--org",
     app: nonEmpty(flags.app),
     appSource: nonEmpty(flags.app) === undefined ? undefined : "--app",
-    restBaseUrl,
-    graphqlUrl,
+    restBaseUrl: urls.restBaseUrl,
+    graphqlUrl: urls.graphqlUrl,
+    apiBaseUrl: urls.apiBaseUrl,
+    prometheusUrl: urls.prometheusUrl,
   };
 }
 

@@ -4,6 +4,8 @@ import { appFromFlyToml } from "./fly-toml.js";
 
 export const DEFAULT_REST_BASE_URL = "https://api.machines.dev";
 export const DEFAULT_GRAPHQL_URL = "https://api.fly.io/graphql";
+// flyctl's `api_base_url`, set by FLY_API_BASE_URL (flyctl internal/config/config.go): it serves the logs API.
+export const DEFAULT_API_BASE_URL = "https://api.fly.io";
 
 export interface ResolveConfigOptions {
   /** From --app. */
@@ -26,6 +28,10 @@ export interface ResolvedConfig {
   /** Machines API origin; request paths carry "/v1". */
   restBaseUrl: string;
   graphqlUrl: string;
+  /** api.fly.io: the logs API (`/api/v1/apps/{app}/logs`). */
+  apiBaseUrl: string;
+  /** Fly's Prometheus API, without the org: `{prometheusUrl}/{org}/api/v1/query`. */
+  prometheusUrl: string;
   model?: string;
   modelSource?: string;
   /** The config file that was read, or would have been read had it existed. */
@@ -66,6 +72,7 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
     [env.FLYOPS_MODEL, "FLYOPS_MODEL"],
     [file.model, inFile("model")],
   ]);
+  const apiBaseUrl = endpoint(env.FLY_API_BASE_URL, DEFAULT_API_BASE_URL, "FLY_API_BASE_URL");
   const app =
     first([
       [options.app, "--app"],
@@ -81,6 +88,9 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
     appSource: app?.source,
     restBaseUrl: restBaseUrl(env.FLY_API_HOSTNAME),
     graphqlUrl: endpoint(env.FLY_GRAPHQL_URL, DEFAULT_GRAPHQL_URL, "FLY_GRAPHQL_URL"),
+    apiBaseUrl,
+    // flyctl has no variable for it; Fly's docs give https://api.fly.io/prometheus/<org-slug>/.
+    prometheusUrl: endpoint(env.FLY_PROMETHEUS_URL, `${apiBaseUrl}/prometheus`, "FLY_PROMETHEUS_URL"),
     model: model?.value,
     modelSource: model?.source,
     configPath,

@@ -4,15 +4,23 @@ import type { FlyClients } from "./clients.js";
 import { FlyGraphQL } from "./graphql.js";
 import { HttpTransport, type RecordedRequest } from "./http.js";
 import { RateLimiter } from "./limiter.js";
+import { flyLogs, unconfiguredLogs } from "./logs-api.js";
+import { flyPrometheus, unconfiguredPrometheus } from "./prometheus.js";
 import { FlyRest } from "./rest.js";
 
 export interface CreateFlyClientsOptions {
   restBaseUrl: string;
   graphqlUrl: string;
+  /** api.fly.io (FLY_API_BASE_URL), for the logs API; without it the logs client refuses. */
+  apiBaseUrl?: string;
+  /** Fly's Prometheus API without the org; without it the metrics client refuses. */
+  prometheusUrl?: string;
   token: string;
   log?: Logger;
   /** Sees every REST request (contract tests validate them against the OpenAPI spec). */
   onRequest?: (r: RecordedRequest) => void;
+  /** Sees every request to the logs and Prometheus APIs, which the Machines OpenAPI spec does not cover. */
+  onOtherRequest?: (r: RecordedRequest) => void;
   /** Sees every GraphQL request; kept apart so REST recordings hold REST only. */
   onGraphQLRequest?: (r: RecordedRequest) => void;
   timeoutMs?: number;
@@ -44,5 +52,26 @@ export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
     log,
     dispatcher: options.dispatcher,
   });
-  return { rest: new FlyRest(http), graphql };
+  // Neither API is in Fly's published Machines API limits: no client-side pacing, retries on 429 as ever.
+  const other = (baseUrl: string, apiName: string): HttpTransport =>
+    new HttpTransport({
+      baseUrl,
+      token: options.token,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      onRequest: options.onOtherRequest,
+      log,
+      apiName,
+      dispatcher: options.dispatcher,
+    });
+  const prometheusClient = (base: string) => {
+    const url = new URL(base);
+    return flyPrometheus(other(url.origin, "Prometheus API"), url.pathname.replace(/\/+$/, ""));
+  };
+  return {
+    rest: new FlyRest(http),
+    graphql,
+    logs: options.apiBaseUrl ? flyLogs(other(options.apiBaseUrl, "logs API")) : unconfiguredLogs,
+    metrics: options.prometheusUrl ? prometheusClient(options.prometheusUrl) : unconfiguredPrometheus,
+  };
 }

@@ -3,6 +3,7 @@ import { FlyopsError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { FaultInjector } from "./faults.js";
 import { LeaseBook } from "./leases.js";
+import { LogBook } from "./log-book.js";
 import { DEFAULT_TRANSITION_MS, MachineLifecycle } from "./machine-lifecycle.js";
 import { ServerRateLimiter } from "./rate-limit.js";
 import { Router, type Route } from "./router.js";
@@ -22,11 +23,15 @@ import { seedState, type SandboxSeed } from "./seeds.js";
 import { createSandboxServer } from "./server.js";
 import { readStateFile, StateFileWriter } from "./state-file.js";
 import { SandboxStore } from "./store.js";
+import { TelemetryModel } from "./telemetry-series.js";
+import { telemetryRoutes } from "./routes-telemetry.js";
 
 export { SandboxStore } from "./store.js";
 export { DEFAULT_TRANSITION_MS } from "./machine-lifecycle.js";
 export type { SandboxSeed } from "./seeds.js";
 export { PLANTED_TOKEN } from "./seed-demo.js";
+export { INCIDENT } from "./telemetry-incident.js";
+export type { LogBook, LogLine, AppendLine } from "./log-book.js";
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -56,6 +61,11 @@ export interface SandboxOptions {
    * unless true: a page then holds `limit` items.
    */
   shortPages?: boolean;
+  /**
+   * The sandbox's start time, which the seeded incident and the synthetic logs and metrics are
+   * relative to; the sandbox's clock runs on from it. Default: the real time at start.
+   */
+  now?: Date;
   log?: Logger;
 }
 
@@ -64,6 +74,14 @@ export interface Sandbox {
   url: string;
   restBaseUrl: string;
   graphqlUrl: string;
+  /** What FLY_API_BASE_URL should be: the logs API lives under /api/v1. */
+  apiBaseUrl: string;
+  /** What FLY_PROMETHEUS_URL should be: `{prometheusUrl}/{org}/api/v1/query`. */
+  prometheusUrl: string;
+  /** When the sandbox started, by its own clock (see `now`). */
+  startedAt: Date;
+  /** The apps' logs; `append` adds a line now (sandbox only), for testing `fly logs --follow`. */
+  logs: LogBook;
   token: string | undefined;
   /** The lines a shell needs to point flyops at this sandbox. */
   exports: string[];
@@ -109,9 +127,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const store = new SandboxStore(saved ?? seedState(options.seed ?? "demo"));
   const lifecycle = new MachineLifecycle(store, options.transitionMs ?? DEFAULT_TRANSITION_MS);
-  const router = new Router(
-    sandboxRoutes({ store, lifecycle, leases: new LeaseBook(), shortPages: options.shortPages ?? false }),
-  );
+  const realStart = Date.now();
+  const startMs = options.now?.getTime() ?? realStart;
+  const nowMs = (): number => startMs + (Date.now() - realStart);
+  const logs = new LogBook(store, startMs / 1000, nowMs);
+  const model = new TelemetryModel(store, startMs / 1000);
+  const router = new Router([
+    ...sandboxRoutes({ store, lifecycle, leases: new LeaseBook(), shortPages: options.shortPages ?? false }),
+    ...telemetryRoutes({ store, logs, model, nowMs }),
+  ]);
   const writer = options.stateFile
     ? new StateFileWriter(
         options.stateFile,
@@ -156,6 +180,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const env = {
     FLY_API_HOSTNAME: url,
     FLY_GRAPHQL_URL: `${url}/graphql`,
+    FLY_API_BASE_URL: url,
+    FLY_PROMETHEUS_URL: `${url}/prometheus`,
     FLY_API_TOKEN: options.token ?? SANDBOX_PLACEHOLDER_TOKEN,
   };
   let closed: Promise<void> | undefined;
@@ -163,6 +189,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url,
     restBaseUrl: url,
     graphqlUrl: env.FLY_GRAPHQL_URL,
+    apiBaseUrl: env.FLY_API_BASE_URL,
+    prometheusUrl: env.FLY_PROMETHEUS_URL,
+    startedAt: new Date(startMs),
+    logs,
     token: options.token,
     exports: Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     env,

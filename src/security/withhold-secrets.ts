@@ -79,8 +79,13 @@ function isWithheld(value: string): boolean {
   return value === REDACTED || value === `"${REDACTED}"` || value === `'${REDACTED}'`;
 }
 
+/** Whether a variable or field name sounds like it holds a secret (`API_KEY`, `password`, `dsn`, …). */
+export function secretSoundingName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 /** A long random-looking string, a URL with a password, or a known token's shape. */
-function looksSecret(value: string): boolean {
+export function looksSecret(value: string): boolean {
   const bare = value.replace(/^["']|["']$/g, "");
   // The user stops at the first `:`: a user that may hold `:` would be tried at every `:` of a long run.
   if (/^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:[^\s@/]+@/i.test(bare)) return true;

@@ -94,15 +94,15 @@ describe("flyops ask with the local model, against a sandbox", () => {
 
   it("takes no follow-up to a refused question for one to the question before it", async () => {
     expect((await ask("which machines are stopped?")).code).toBe(0);
-    const refused = await flyops(["ask", "show me the logs of demo-web"]);
+    const refused = await flyops(["ask", "show me the DNS records of demo-web"]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/no read tool for logs/);
+    expect(refused.stderr).toMatch(/no read tool for DNS records/);
     const followUp = await flyops(["ask", "and in iad?"]);
     expect(followUp.code).toBe(1);
     expect(followUp.stdout).toBe("");
-    expect(followUp.stderr).toContain("show me the logs of demo-web");
+    expect(followUp.stderr).toContain("show me the DNS records of demo-web");
     const history = await flyops(["history", "show"]);
-    expect(history.stdout).toContain("show me the logs of demo-web");
+    expect(history.stdout).toContain("show me the DNS records of demo-web");
   });
 
   it("answers about organizations, regions, the token's owner and what runs where", async () => {

@@ -258,8 +258,23 @@ export const CORPUS: readonly CorpusCase[] = [
   { question: "tell me about worker-1", expect: { has: [M.worker1, "1 GB"], not: [M.worker2] } },
   { question: "what's the ip of machine 148e272b0e4d89?", expect: "refuses" },
 
+  // Logs and 5xx (issue 9): the seeded incident's errors on api-sin-1, and acme-api's 5xx.
+  {
+    question: "show me the logs of demo-web",
+    expect: { has: ["demo-web", M.webIad1, M.webLhr1], not: [M.apiSin1] },
+  },
+  {
+    question: "show me errors in acme-api's logs",
+    expect: { has: ["JavaScript heap out of memory", M.apiSin1, "502"], not: [M.apiAms1] },
+  },
+  { question: "any errors in demo-web's logs?", expect: { has: ["No error lines"] } },
+  {
+    question: "which app has the most 5xx in the last hour?",
+    expect: { has: ["acme-api"], not: ["demo-web", "demo-worker", "acme-db", "acme-cron"] },
+  },
+
   // Subjects without a tool, and changes.
-  { question: "show me the logs of demo-web", expect: "refuses" },
+  { question: "show me the DNS records of demo-web", expect: "refuses" },
   { question: "show me the health checks for demo-web", expect: "refuses" },
   { question: "when was demo-web last deployed?", expect: "refuses" },
   { question: "list the releases of acme-api", expect: "refuses" },
@@ -344,7 +359,7 @@ export const CORPUS: readonly CorpusCase[] = [
   },
   {
     question: "and in iad?",
-    before: ["which machines are stopped?", "show me the logs of demo-web"],
+    before: ["which machines are stopped?", "show me the DNS records of demo-web"],
     expect: "refuses",
   },
   {

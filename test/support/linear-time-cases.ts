@@ -11,6 +11,8 @@ import { validatePlan } from "../../src/plan/check/validator.js";
 import { Redactor, containsToken } from "../../src/security/redact.js";
 import { RedactingStream } from "../../src/security/redact-stream.js";
 import { withholdSecretValues } from "../../src/security/withhold-secrets.js";
+import { redactLogLine } from "../../src/security/log-lines.js";
+import { parsePromQL, PromQLError } from "../../src/sandbox/promql.js";
 
 /**
  * Every redaction and validation function, run on about a megabyte of whitespace and of near-miss
@@ -60,6 +62,12 @@ export const NEAR_MISSES: Readonly<Record<string, string>> = {
   "/proc/ repeated": fill("/proc/"),
   "a number then blanks": fill(" ", "1"),
   "<data> then blanks": fill(" ", "<data>"),
+  "eyJ repeated": fill("eyJ"),
+  "JWT first part, no dots": fill("a", "eyJ"),
+  "ghp_ repeated": fill("ghp_"),
+  "quoted field names, no colon": fill('"password" '),
+  "field colons, blanks, no value": fill("password:    "),
+  "long field name, no colon": fill("a"),
 };
 
 export const SHAPES: Readonly<Record<string, string>> = { ...WHITESPACE, ...NEAR_MISSES };
@@ -99,6 +107,29 @@ const withholding: Group = Object.entries(SHAPES).map(([name, text]) => [
   () => {
     const { text: kept } = withholdSecretValues(text);
     if (name in WHITESPACE) check(kept === text, "whitespace changed");
+  },
+]);
+
+const logLines: Group = Object.entries(SHAPES).map(([name, text]) => [
+  `redactLogLine: ${name}`,
+  () => {
+    const out = redactLogLine(text);
+    if (name in WHITESPACE) check(out === text, "whitespace changed");
+    check(!containsToken(out), "a token survived");
+  },
+]);
+
+/** The sandbox's PromQL parser reads a query in one pass; a megabyte is refused by length first, so cut it to its limit. */
+const promql: Group = Object.entries(SHAPES).map(([name, text]) => [
+  `parsePromQL: ${name}`,
+  () => {
+    for (const query of [text, text.slice(0, 4096)]) {
+      try {
+        parsePromQL(query);
+      } catch (error) {
+        check(error instanceof PromQLError, `unexpected ${String(error)}`);
+      }
+    }
   },
 ]);
 
@@ -285,6 +316,8 @@ const endToEnd: Group = [
 export const GROUPS: Readonly<Record<string, Group>> = {
   redaction,
   withholding,
+  logLines,
+  promql,
   validation,
   flyctl,
   localModel,

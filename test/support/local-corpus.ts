@@ -27,6 +27,8 @@ export async function openCorpusWorld(): Promise<CorpusWorld> {
     fly: createFlyClients({
       restBaseUrl: sandbox.restBaseUrl,
       graphqlUrl: sandbox.graphqlUrl,
+      apiBaseUrl: sandbox.apiBaseUrl,
+      prometheusUrl: sandbox.prometheusUrl,
       token: sandbox.env.FLY_API_TOKEN ?? "",
     }),
     org: undefined,

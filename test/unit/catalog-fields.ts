@@ -38,6 +38,9 @@ export const SAMPLES: Readonly<Record<string, string>> = {
   image: "registry.fly.io/my-app:deployment-01",
   service_name: "web",
   state: "created",
+  since: "1h",
+  until: "5m",
+  next_token: "1796628598551000001",
 };
 const GENERIC = ["data", "web-iad-2", "my-app", "iad", "example", "DATABASE_URL", "x"];
 

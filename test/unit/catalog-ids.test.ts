@@ -83,10 +83,13 @@ beforeAll(async () => {
   const fly = createFlyClients({
     restBaseUrl: server.url,
     graphqlUrl: `${server.url}/graphql`,
+    apiBaseUrl: server.url,
+    prometheusUrl: `${server.url}/prometheus`,
     token: fakeToken(),
     maxRetries: 0,
     limiter: new RateLimiter({ clock: recordingClock() }),
     onRequest: (r) => intended.push(r),
+    onOtherRequest: (r) => intended.push(r),
   });
   ctx = { fly, org: undefined, app: undefined, signal: undefined, log: silentLogger };
 });

@@ -1,4 +1,6 @@
 import type { FlyClients } from "../../src/fly/clients.js";
+import { unconfiguredLogs } from "../../src/fly/logs-api.js";
+import { unconfiguredPrometheus } from "../../src/fly/prometheus.js";
 import { FlyApiError } from "../../src/fly/errors.js";
 import type { FlyGraphQL } from "../../src/fly/graphql.js";
 import type { FlyRest, ListMachinesQuery, OrgListQuery, Paged } from "../../src/fly/rest.js";
@@ -336,7 +338,12 @@ export function fakeClients(fleet: Fleet): FlyClients {
         ),
       ),
   };
-  return { rest: rest as unknown as FlyRest, graphql: {} as FlyGraphQL };
+  return {
+    rest: rest as unknown as FlyRest,
+    graphql: {} as FlyGraphQL,
+    logs: unconfiguredLogs,
+    metrics: unconfiguredPrometheus,
+  };
 }
 
 export function fixtureContext(fleet: Fleet = FLEET, app?: string): ToolContext {

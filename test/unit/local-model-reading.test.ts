@@ -68,8 +68,8 @@ describe("qualifiers", () => {
 
   it("refuses subjects without a read tool, changes and secret values whatever the shape", () => {
     for (const [question, why] of [
-      ["show me the logs of demo-web", /no read tool for logs/],
-      ["what's the cpu usage of pg-primary?", /no read tool for metrics/],
+      ["show me the DNS records of demo-web", /no read tool for DNS records/],
+      ["what's the cpu usage of pg-primary?", /reads only 5xx counts of Fly's metrics/],
       ["list the releases of acme-api", /no read tool for releases/],
       ["how much am I paying for acme-db?", /no read tool for costs/],
       ["show me the health checks for demo-web", /one machine at a time/],

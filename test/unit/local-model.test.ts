@@ -293,12 +293,12 @@ describe("local model: gaps and follow-ups", () => {
   it("refines only the question just before: after a refused one, a follow-up is refused too", async () => {
     const refused = [
       { question: "which machines are stopped?", answer: "2 stopped machines: ..." },
-      { question: "show me the logs of web", answer: "(not answered) ..." },
+      { question: "show me the DNS records of web", answer: "(not answered) ..." },
     ];
     const afterRefusal = await ask(model, "and in iad?", { history: refused }).catch((e: unknown) => e);
     expect(afterRefusal).toBeInstanceOf(LocalModelCannotAnswer);
     expect((afterRefusal as Error).message).toContain(
-      'follow-up to the question before it ("show me the logs of web")',
+      'follow-up to the question before it ("show me the DNS records of web")',
     );
 
     const unknown = [

@@ -61,7 +61,25 @@ function loadTemplates(): Template[] {
   );
 }
 
-const templates = loadTemplates();
+/**
+ * The two APIs outside the Machines spec: api.fly.io's logs (fly-go resource_logs.go) and the
+ * Prometheus API (Fly docs monitoring/metrics), as the clients are pointed at this server.
+ */
+const OTHER_TEMPLATES: Template[] = [
+  { method: "GET", operationId: "Logs_list", segments: "/api/v1/apps/{app_name}/logs".split("/").slice(1) },
+  {
+    method: "GET",
+    operationId: "Prometheus_query",
+    segments: "/prometheus/{org_slug}/api/v1/query".split("/").slice(1),
+  },
+  {
+    method: "GET",
+    operationId: "Prometheus_query_range",
+    segments: "/prometheus/{org_slug}/api/v1/query_range".split("/").slice(1),
+  },
+];
+
+const templates = [...loadTemplates(), ...OTHER_TEMPLATES];
 
 /** The operation a wire path names, preferring literal segments (…/certificates/acme) over parameters. */
 export function matchOperation(
@@ -167,6 +185,12 @@ function answer(operationId: string, params: Record<string, string>, ip: string,
       return { nearest: "iad", regions: [{ code: "iad", name: "Ashburn" }] };
     case "CurrentToken_show":
       return { tokens: [] };
+    case "Logs_list":
+      return { data: [], meta: { next_token: "" } };
+    case "Prometheus_query":
+      return { status: "success", data: { resultType: "vector", result: [] } };
+    case "Prometheus_query_range":
+      return { status: "success", data: { resultType: "matrix", result: [] } };
     default:
       return undefined;
   }

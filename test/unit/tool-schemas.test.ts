@@ -45,6 +45,10 @@ const CONTRACT_NAMES = [
   "regions_list",
   "orgs_list",
   "whoami",
+  // Issue 9: logs and metrics.
+  "logs_list",
+  "metrics_get",
+  "metrics_promql_get",
 ];
 
 function walk(value: unknown, visit: (key: string, value: unknown) => void): void {

@@ -12,6 +12,7 @@ import {
   withRuntime,
   type CommandDeps,
 } from "../tool-command.js";
+import { flaggedTools, flagsCommand } from "./fly-flags.js";
 import { listCommand } from "./fly-list.js";
 import { parseOptions } from "../options.js";
 import { commonOptions, inputFields, withOutputOptions } from "./fly-shared.js";
@@ -119,6 +120,7 @@ export function flyCommand(): Command {
   const verbs = byVerb();
   const fly = new Command("fly").addCommand(listCommand());
   for (const [verb, tools] of verbs) fly.addCommand(verbCommand(verb, tools));
+  for (const tool of flaggedTools()) fly.addCommand(flagsCommand(tool));
   return fly.addHelpText(
     "after",
     `
@@ -131,6 +133,8 @@ Examples:
   flyops fly list machines --app my-app --state stopped
   flyops fly get machine 148ed123a45678 --app my-app
   flyops fly stop machine 148ed123a45678 --app my-app
-  flyops fly destroy machine 148ed123a45678 --app my-app --yes`,
+  flyops fly destroy machine 148ed123a45678 --app my-app --yes
+  flyops fly logs --app my-app --since 1h --level error --follow
+  flyops fly metrics --app my-app --measure http_5xx --since 1h`,
   );
 }

@@ -4,11 +4,6 @@
  * Answering them from the tools there are would answer a different question.
  */
 const NO_TOOL: ReadonlyArray<[RegExp, string]> = [
-  [/\b(logs?|logging|log lines)\b/i, "logs"],
-  [
-    /\b(metrics?|usage|utili[sz](?:ation|ed)|load|latency|throughput|rps|traffic|bandwidth|response times?|uptime)\b|%|\bper ?cent\b/i,
-    "metrics (usage, load, traffic)",
-  ],
   [/\b(releases?|deploy(?:s|ments?)?|rollbacks?|rolled back)\b/i, "releases and deploys"],
   [
     /\b(?:last|first|recently|when)\s+(?:was\s+|were\s+)?deployed\b|\bdeployed\s+(?:on|at|yesterday|today|last|this|since|in the (?:last|past))\b/i,
@@ -62,6 +57,12 @@ function asksSecretValue(text: string): boolean {
   );
 }
 
+const METRICS =
+  /\b(metrics?|usage|utili[sz](?:ation|ed)|load|latency|throughput|rps|traffic|bandwidth|response times?|uptime)\b|%|\bper ?cent\b/i;
+
+/** Logs and 5xx counts have shapes of their own (ask-telemetry.ts); their words of failure are their subject. */
+const TELEMETRY = /\blogs?\b|\b5xx\b|\bserver errors?\b/i;
+
 /** Why `flyops ask` refuses this question whatever shape its words match, or undefined. */
 export function refusalOf(text: string, namesMachine: boolean): string | undefined {
   const change = CHANGE.exec(text)?.[1];
@@ -69,6 +70,9 @@ export function refusalOf(text: string, namesMachine: boolean): string | undefin
     return `flyops ask only reads, and "${change}" asks for a change; write a reviewable plan for it with flyops plan "${text.trim()}"`;
   if (asksSecretValue(text))
     return "flyops never reads secret values, only their names and digests; ask which secrets an app has";
+  if (TELEMETRY.test(text)) return undefined;
+  if (METRICS.test(text))
+    return 'the built-in local model reads only 5xx counts of Fly\'s metrics ("which app has the most 5xx in the last hour?"); for CPU, memory, response times and more, run `flyops fly metrics --measure NAME` or ask with a configured model';
   for (const [pattern, subject] of NO_TOOL)
     if (pattern.test(text))
       return `flyops has no read tool for ${subject}, so no answer would be the one asked`;

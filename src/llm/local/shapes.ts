@@ -4,6 +4,7 @@ import { describe } from "./ask-describe.js";
 import { machinesByState, topMachines } from "./ask-machines.js";
 import { orgs, regions, whoami } from "./ask-platform.js";
 import { ipsAndCerts, secrets } from "./ask-resources.js";
+import { appLogs, most5xx } from "./ask-telemetry.js";
 import { volumes } from "./ask-volumes.js";
 import { PLAN_SHAPES } from "./plan-shapes.js";
 import { QUALIFIER_NAMES, type Reading } from "./reading.js";
@@ -15,6 +16,8 @@ import type { Shape } from "./shape.js";
  * cannot-answer hint and the README table all come from this list.
  */
 export const SHAPES: readonly Shape[] = [
+  appLogs,
+  most5xx,
   secrets,
   ipsAndCerts,
   volumes,
