@@ -17,8 +17,9 @@ export async function applySetup(sandbox: Sandbox, steps: readonly SetupStep[]):
     const path = `/v1/apps/${encodeURIComponent(app)}/machines/${encodeURIComponent(machine_id)}`;
     const machine = (await call(sandbox, "GET", path)) as { config?: Record<string, unknown> };
     const merged = { ...machine.config, ...mergeMaps(machine.config ?? {}, config) };
-    // Fly's update takes the whole config (fly-go UpdateMachine: LaunchMachineInput.Config).
-    await call(sandbox, "POST", path, { config: merged });
+    // Fly's update takes the whole config (fly-go UpdateMachine: LaunchMachineInput.Config); without
+    // skip_launch it would start a stopped machine, and planting data must not change its state.
+    await call(sandbox, "POST", path, { config: merged, skip_launch: true });
   }
   sandbox.settle();
 }
