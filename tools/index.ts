@@ -1,12 +1,19 @@
+import { addonTools } from "./addons.js";
 import { appTools } from "./apps.js";
 import { certTools } from "./certs.js";
 import { FlyopsError } from "../src/errors.js";
 import { isWriteTool, type Access, type AnyTool, type AnyWriteTool } from "./define-tool.js";
 import { ipTools } from "./ips.js";
 import { machineTools } from "./machines.js";
+import { memberTools } from "./members.js";
+import { mpgReadTools } from "./mpg.js";
+import { mpgWriteTools } from "./mpg-writes.js";
+import { postgresTools } from "./postgres.js";
 import { platformTools } from "./platform.js";
 import { secretTools } from "./secrets.js";
+import { tokenTools } from "./tokens.js";
 import { volumeTools } from "./volumes.js";
+import { wireguardTools } from "./wireguard.js";
 
 /** Every Fly operation flyops knows, once. The ask loop, the maker, apply and the CLI all take tools from here. */
 export const catalog: readonly AnyTool[] = Object.freeze([
@@ -17,6 +24,13 @@ export const catalog: readonly AnyTool[] = Object.freeze([
   ...ipTools,
   ...certTools,
   ...platformTools,
+  ...postgresTools,
+  ...mpgReadTools,
+  ...mpgWriteTools,
+  ...addonTools,
+  ...memberTools,
+  ...tokenTools,
+  ...wireguardTools,
 ]);
 
 const byName = new Map(catalog.map((tool) => [tool.name, tool]));

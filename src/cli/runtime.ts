@@ -87,6 +87,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const fly = createFlyClients({
     restBaseUrl: config.restBaseUrl,
     graphqlUrl: config.graphqlUrl,
+    mpgBaseUrl: config.mpgBaseUrl,
     token,
     log,
     dispatcher,
@@ -123,6 +124,9 @@ function sandboxConfig(
     appSource: nonEmpty(flags.app) === undefined ? undefined : "--app",
     restBaseUrl,
     graphqlUrl,
+    // The sandbox serves api.fly.io's REST routes on the same origin as the Machines API.
+    apiBaseUrl: restBaseUrl,
+    mpgBaseUrl: restBaseUrl,
   };
 }
 

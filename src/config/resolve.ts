@@ -4,6 +4,8 @@ import { appFromFlyToml } from "./fly-toml.js";
 
 export const DEFAULT_REST_BASE_URL = "https://api.machines.dev";
 export const DEFAULT_GRAPHQL_URL = "https://api.fly.io/graphql";
+/** flyctl's default for FLY_API_BASE_URL (internal/config/config.go) and FLY_UIEX_BASE_URL (internal/uiex/client.go). */
+export const DEFAULT_API_BASE_URL = "https://api.fly.io";
 
 export interface ResolveConfigOptions {
   /** From --app. */
@@ -26,6 +28,10 @@ export interface ResolvedConfig {
   /** Machines API origin; request paths carry "/v1". */
   restBaseUrl: string;
   graphqlUrl: string;
+  /** api.fly.io's REST origin: FLY_API_BASE_URL, as flyctl names it. */
+  apiBaseUrl: string;
+  /** Managed Postgres's origin: flyctl reads FLY_UIEX_BASE_URL for it; else apiBaseUrl. */
+  mpgBaseUrl: string;
   model?: string;
   modelSource?: string;
   /** The config file that was read, or would have been read had it existed. */
@@ -72,6 +78,7 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
       [env.FLY_APP, "FLY_APP"],
     ]) ?? fromFlyToml(cwd);
 
+  const apiBaseUrl = endpoint(env.FLY_API_BASE_URL, DEFAULT_API_BASE_URL, "FLY_API_BASE_URL");
   return {
     token: token?.value,
     tokenSource: token?.source,
@@ -81,6 +88,8 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
     appSource: app?.source,
     restBaseUrl: restBaseUrl(env.FLY_API_HOSTNAME),
     graphqlUrl: endpoint(env.FLY_GRAPHQL_URL, DEFAULT_GRAPHQL_URL, "FLY_GRAPHQL_URL"),
+    apiBaseUrl,
+    mpgBaseUrl: endpoint(env.FLY_UIEX_BASE_URL, apiBaseUrl, "FLY_UIEX_BASE_URL"),
     model: model?.value,
     modelSource: model?.source,
     configPath,

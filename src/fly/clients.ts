@@ -1,8 +1,11 @@
 import type { FlyRest } from "./rest.js";
 import type { FlyGraphQL } from "./graphql.js";
+import type { MpgRest } from "./rest-mpg.js";
 
 /** The API clients a tool may use. Built once per process from the resolved configuration. */
 export interface FlyClients {
   rest: FlyRest;
   graphql: FlyGraphQL;
+  /** Managed Postgres on api.fly.io (FLY_UIEX_BASE_URL, else FLY_API_BASE_URL). */
+  mpg: MpgRest;
 }

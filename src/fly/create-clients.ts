@@ -5,14 +5,22 @@ import { FlyGraphQL } from "./graphql.js";
 import { HttpTransport, type RecordedRequest } from "./http.js";
 import { RateLimiter } from "./limiter.js";
 import { FlyRest } from "./rest.js";
+import { mpgRest } from "./rest-mpg.js";
+
+/** api.fly.io, flyctl's default for FLY_API_BASE_URL and FLY_UIEX_BASE_URL (internal/config/config.go, internal/uiex/client.go). */
+export const DEFAULT_API_BASE_URL = "https://api.fly.io";
 
 export interface CreateFlyClientsOptions {
   restBaseUrl: string;
   graphqlUrl: string;
+  /** Managed Postgres's origin (FLY_UIEX_BASE_URL, else FLY_API_BASE_URL); default api.fly.io. */
+  mpgBaseUrl?: string;
   token: string;
   log?: Logger;
   /** Sees every REST request (contract tests validate them against the OpenAPI spec). */
   onRequest?: (r: RecordedRequest) => void;
+  /** Sees every Managed Postgres request; kept apart so Machines API recordings hold only those. */
+  onMpgRequest?: (r: RecordedRequest) => void;
   /** Sees every GraphQL request; kept apart so REST recordings hold REST only. */
   onGraphQLRequest?: (r: RecordedRequest) => void;
   timeoutMs?: number;
@@ -44,5 +52,17 @@ export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
     log,
     dispatcher: options.dispatcher,
   });
-  return { rest: new FlyRest(http), graphql };
+  const mpgHttp = new HttpTransport({
+    baseUrl: options.mpgBaseUrl ?? DEFAULT_API_BASE_URL,
+    token: options.token,
+    // flyctl sends its GraphQL token to this API (internal/uiex/mpg/v2/client.go).
+    tokenAudience: "graphql",
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    onRequest: options.onMpgRequest,
+    log,
+    apiName: "Managed Postgres API",
+    dispatcher: options.dispatcher,
+  });
+  return { rest: new FlyRest(http), graphql, mpg: mpgRest(mpgHttp) };
 }

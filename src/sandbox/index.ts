@@ -12,6 +12,7 @@ import { ipRoutes } from "./routes-ips.js";
 import { machineActionRoutes } from "./routes-machine-actions.js";
 import { machineRoutes } from "./routes-machines.js";
 import { orgRoutes } from "./routes-orgs.js";
+import { mpgRoutes } from "./routes-mpg.js";
 import { platformRoutes } from "./routes-platform.js";
 import { secretRoutes } from "./routes-secrets.js";
 import { volumeRoutes } from "./routes-volumes.js";
@@ -84,6 +85,7 @@ export function sandboxRoutes(deps: RouteDeps): Route[] {
     ...ipRoutes(deps),
     ...certRoutes(deps),
     ...platformRoutes(deps),
+    ...mpgRoutes(deps),
   ];
 }
 
@@ -147,6 +149,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const env = {
     FLY_API_HOSTNAME: url,
     FLY_GRAPHQL_URL: `${url}/graphql`,
+    // api.fly.io's REST API (Managed Postgres) under flyctl's two names for it.
+    FLY_API_BASE_URL: url,
+    FLY_UIEX_BASE_URL: url,
     FLY_API_TOKEN: options.token ?? SANDBOX_PLACEHOLDER_TOKEN,
   };
   let closed: Promise<void> | undefined;

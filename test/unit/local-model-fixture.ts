@@ -1,5 +1,6 @@
 import type { FlyClients } from "../../src/fly/clients.js";
 import { FlyApiError } from "../../src/fly/errors.js";
+import type { MpgRest } from "../../src/fly/rest-mpg.js";
 import type { FlyGraphQL } from "../../src/fly/graphql.js";
 import type { FlyRest, ListMachinesQuery, OrgListQuery, Paged } from "../../src/fly/rest.js";
 import type {
@@ -336,7 +337,7 @@ export function fakeClients(fleet: Fleet): FlyClients {
         ),
       ),
   };
-  return { rest: rest as unknown as FlyRest, graphql: {} as FlyGraphQL };
+  return { rest: rest as unknown as FlyRest, graphql: {} as FlyGraphQL, mpg: {} as MpgRest };
 }
 
 export function fixtureContext(fleet: Fleet = FLEET, app?: string): ToolContext {
