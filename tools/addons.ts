@@ -9,6 +9,7 @@ import {
 import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { forEachOrg, orgsInScope } from "./org-scope.js";
+import { orgVisible } from "./members.js";
 import { organizationDetails, orgNotFound } from "./org-graphql.js";
 import { verdict } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
@@ -191,7 +192,7 @@ export const addonCreate = defineTool({
         })),
       name: (input) => input.name,
     },
-    preconditions: () => [],
+    preconditions: (input) => [orgVisible(input.org)],
   },
 });
 
@@ -199,7 +200,9 @@ export const addonDestroy = defineTool({
   name: "addon_destroy",
   description: "Destroy an Upstash Redis database or a Tigris bucket by name, with its data. Irreversible.",
   access: "destructive",
-  input: z.object({ org: f.org, type: z.enum(CREATABLE), name: addOnName }).strict(),
+  input: z
+    .object({ org: f.org, type: z.enum(CREATABLE).describe('"upstash_redis" or "tigris"'), name: addOnName })
+    .strict(),
   async run(ctx, input) {
     const data = await ctx.fly.graphql.request(
       DeleteAddOnDocument,

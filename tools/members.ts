@@ -16,7 +16,10 @@ import { listView } from "./view.js";
 const email = z
   .string()
   .max(254)
-  .regex(/^[^\s@]{1,64}@[^\s@]{1,189}$/, 'expected an email address, e.g. "kim@example.com"')
+  .regex(
+    /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}$/,
+    'expected an email address, e.g. "kim@example.com"',
+  )
   .describe('Email address, e.g. "kim@example.com"');
 
 export interface MemberRow {
@@ -78,8 +81,13 @@ export const membersList = defineTool({
     ),
 });
 
-function isMember(org: string, address: string): PreconditionRead {
-  return { tool: "members_list", input: { org, email: address }, expect: { exists: true } };
+function isMember(org: string, address: string, exists = true): PreconditionRead {
+  return { tool: "members_list", input: { org, email: address }, expect: { exists } };
+}
+
+/** The organization is one the token sees (it lists members). */
+export function orgVisible(org: string): PreconditionRead {
+  return { tool: "members_list", input: { org }, expect: { exists: true } };
 }
 
 export const memberInvite = defineTool({
@@ -88,9 +96,8 @@ export const memberInvite = defineTool({
   access: "write",
   input: z.object({ org: f.org, email }).strict(),
   async run(ctx, input) {
-    const { org, members } = await organizationDetails(ctx, input.org);
-    if (members.some((m) => m.node?.email.toLowerCase() === input.email.toLowerCase()))
-      throw new FlyopsError(`${input.email} is already a member of ${input.org}`);
+    // Fly refuses to invite a member; the sandbox says so as it does (graphql-addon-mutations.ts).
+    const { org } = await organizationDetails(ctx, input.org);
     const data = await ctx.fly.graphql.request(
       InviteMemberDocument,
       { organizationId: org.id, email: input.email },
@@ -112,7 +119,7 @@ export const memberInvite = defineTool({
       kind: "ask",
       why: "pending invitations cannot be read back to tell whether this one was sent",
     },
-    preconditions: () => [],
+    preconditions: (input) => [isMember(input.org, input.email, false)],
   },
 });
 

@@ -5,6 +5,7 @@ import * as f from "./fields.js";
 import { secretName } from "./id-fields.js";
 import { clusterId } from "./mpg.js";
 import { SECRETS_STAGED } from "./secrets.js";
+import { orgVisible } from "./members.js";
 import { appExists, orMissing, pick, verdict, type PreconditionRead } from "./step-knowledge.js";
 
 /**
@@ -85,7 +86,7 @@ export const mpgCreate = defineTool({
         })),
       name: (input) => input.name,
     },
-    preconditions: () => [],
+    preconditions: (input) => [orgVisible(input.org)],
   },
 });
 
