@@ -7,14 +7,11 @@ import { RateLimiter } from "./limiter.js";
 import { FlyRest } from "./rest.js";
 import { mpgRest } from "./rest-mpg.js";
 
-/** api.fly.io, flyctl's default for FLY_API_BASE_URL and FLY_UIEX_BASE_URL (internal/config/config.go, internal/uiex/client.go). */
-export const DEFAULT_API_BASE_URL = "https://api.fly.io";
-
 export interface CreateFlyClientsOptions {
   restBaseUrl: string;
   graphqlUrl: string;
-  /** Managed Postgres's origin (FLY_UIEX_BASE_URL, else FLY_API_BASE_URL); default api.fly.io. */
-  mpgBaseUrl?: string;
+  /** Managed Postgres's origin (FLY_UIEX_BASE_URL, else FLY_API_BASE_URL): required, so no caller reaches api.fly.io unawares. */
+  mpgBaseUrl: string;
   token: string;
   log?: Logger;
   /** Sees every REST request (contract tests validate them against the OpenAPI spec). */
@@ -53,7 +50,7 @@ export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
     dispatcher: options.dispatcher,
   });
   const mpgHttp = new HttpTransport({
-    baseUrl: options.mpgBaseUrl ?? DEFAULT_API_BASE_URL,
+    baseUrl: options.mpgBaseUrl,
     token: options.token,
     // flyctl sends its GraphQL token to this API (internal/uiex/mpg/v2/client.go).
     tokenAudience: "graphql",

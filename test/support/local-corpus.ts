@@ -26,6 +26,7 @@ export async function openCorpusWorld(): Promise<CorpusWorld> {
   const context = (): ToolContext => ({
     fly: createFlyClients({
       restBaseUrl: sandbox.restBaseUrl,
+      mpgBaseUrl: sandbox.restBaseUrl,
       graphqlUrl: sandbox.graphqlUrl,
       token: sandbox.env.FLY_API_TOKEN ?? "",
     }),

@@ -18,13 +18,10 @@ const NO_TOOL: ReadonlyArray<[RegExp, string]> = [
     /\b(costs?|bills?|billing|billed|invoices?|pric(?:e|es|ing)|pay|paying|paid|spend(?:ing)?|spent|charges?|budget)\b/i,
     "costs and billing",
   ],
-  [
-    /\b(members|users|people|team|teammates|admins|collaborators|invit\w*)\b|\bwho\s+(?:owns|runs|manages|administers|is in)\b/i,
-    "organization members",
-  ],
+  [/\b(collaborators|invit\w*)\b|\bwho\s+(?:owns|runs|manages|administers)\b/i, "invitations and ownership"],
   [/\b(snapshots?|backups?)\b/i, "volume snapshots"],
   [/\b(env(?:ironment)?\s+var(?:iable)?s?|env vars?)\b/i, "environment variables"],
-  [/\b(expir\w*|renew\w*)\b/i, "certificate expiry"],
+  [/\b(expir\w*|renew\w*)\b(?![^.?!]*\btokens?\b)/i, "certificate expiry"],
   [
     /\b(how full|(?:almost|nearly|getting) full|disk space|free space|used space|bytes used|space used|how much space)\b/i,
     "volume usage",
@@ -62,6 +59,9 @@ function asksSecretValue(text: string): boolean {
   );
 }
 
+/** Databases, tokens and members have their own tools: their health and expiry are answered there. */
+const OWN_TOOLS = /(?<![\w-])(databases?|dbs?|postgres(?:ql)?|pg|mpg|redis|tokens|members?)(?![\w-])/i;
+
 /** Why `flyops ask` refuses this question whatever shape its words match, or undefined. */
 export function refusalOf(text: string, namesMachine: boolean): string | undefined {
   const change = CHANGE.exec(text)?.[1];
@@ -69,9 +69,11 @@ export function refusalOf(text: string, namesMachine: boolean): string | undefin
     return `flyops ask only reads, and "${change}" asks for a change; write a reviewable plan for it with flyops plan "${text.trim()}"`;
   if (asksSecretValue(text))
     return "flyops never reads secret values, only their names and digests; ask which secrets an app has";
+  const ownTool = OWN_TOOLS.test(text);
   for (const [pattern, subject] of NO_TOOL)
-    if (pattern.test(text))
+    if (pattern.test(text) && !(ownTool && subject === "certificate expiry"))
       return `flyops has no read tool for ${subject}, so no answer would be the one asked`;
+  if (ownTool) return undefined;
   if (ACTIVITY.test(text) && !/\b(certs?|certificates?)\b/i.test(text))
     return 'flyops has no read tool for machine health or activity, so no answer would be the one asked (for the machine state, ask "which machines are failed?")';
   if (!namesMachine)

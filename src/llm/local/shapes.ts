@@ -1,3 +1,4 @@
+import { ADDON_SHAPES } from "./ask-addons.js";
 import { appsAndRegions, images } from "./ask-apps.js";
 import { machinesPerRegion } from "./ask-counts.js";
 import { describe } from "./ask-describe.js";
@@ -15,6 +16,7 @@ import type { Shape } from "./shape.js";
  * cannot-answer hint and the README table all come from this list.
  */
 export const SHAPES: readonly Shape[] = [
+  ...ADDON_SHAPES,
   secrets,
   ipsAndCerts,
   volumes,
