@@ -48,9 +48,6 @@ function tokenNode(store: SandboxStore, token: TokenRecord, resolvers: Resolvers
     createdAt: token.createdAt,
     expiresAt: token.expiresAt,
     revokedAt: token.revokedAt ?? null,
-    // Fly's schema has the value here; the sandbox answers it so tests can prove flyops never asks.
-    token: token.value,
-    tokenHeader: null,
     user: user ? { id: user.id, email: user.email, name: user.name } : null,
     organization: () => (org ? resolvers.orgNode(org) : null),
   };

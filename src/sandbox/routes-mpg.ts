@@ -128,16 +128,6 @@ export function mpgRoutes({ store }: RouteDeps): Route[] {
       },
     },
     {
-      method: "GET",
-      path: "/api/v1/organizations/:org/postgresv2/:id",
-      handle: ({ params }) => {
-        const org = orgOf(store, params.org ?? "");
-        const c = requireCluster(params.id ?? "");
-        if (c.org !== org.slug) throw notFound(`cluster ${c.id}`);
-        return withCredentials(c);
-      },
-    },
-    {
       method: "DELETE",
       path: "/api/v1/organizations/:org/postgresv2/:id",
       handle: ({ params }) => {

@@ -35,7 +35,7 @@ export interface AddOnRecord {
   publicUrl: string;
 }
 
-/** A limited access token (`fly tokens create …`). The value is kept so an endpoint can leak it in tests. */
+/** A limited access token (`fly tokens create …`). Its value is held, token-shaped, so a leak of it would be caught; no field answers it. */
 export interface TokenRecord {
   id: string;
   name: string;
