@@ -28,9 +28,12 @@ import type { AddonState, TokenRecord } from "./types-addons.js";
 
 const day = (d: string, time = "09:00:00"): string => `2026-${d}T${time}Z`;
 
-/** A token value made up here at run time: token-shaped, so a leak of it is caught by redaction tests. */
+/**
+ * A token's value, plainly not a credential: the demo seed plants exactly one token-shaped value
+ * (seed-demo.ts). Tests that prove a token value never leaves plant a token-shaped one at run time.
+ */
 function tokenValue(label: string): string {
-  return "fm2_" + hexDigestOf(`demo-token:${label}`, 48);
+  return `sandbox-token-value-${hexDigestOf(`demo-token:${label}`, 12)}`;
 }
 
 function token(

@@ -18,6 +18,8 @@ describe("per test", () => {
     expect(world.env({ EXTRA: "x" })).toEqual({
       FLY_API_HOSTNAME: world.sandbox.url,
       FLY_GRAPHQL_URL: world.sandbox.graphqlUrl,
+      FLY_API_BASE_URL: world.sandbox.url,
+      FLY_UIEX_BASE_URL: world.sandbox.url,
       FLY_API_TOKEN: "t0k",
       HOME: world.dir,
       XDG_CONFIG_HOME: join(world.dir, "config"),
