@@ -46,6 +46,7 @@ let requests = 0;
 let retries = 0;
 const fly = createFlyClients({
   restBaseUrl: sandbox.restBaseUrl,
+  mpgBaseUrl: sandbox.restBaseUrl,
   graphqlUrl: sandbox.graphqlUrl,
   token: sandbox.token ?? "bench-placeholder-token",
   onRequest: (_r: RecordedRequest) => (requests += 1),

@@ -1,3 +1,4 @@
+import { addonTools } from "./addons.js";
 import { appTools } from "./apps.js";
 import { certTools } from "./certs.js";
 import { FlyopsError } from "../src/errors.js";
@@ -6,9 +7,15 @@ import { ipTools } from "./ips.js";
 import { logTools } from "./logs.js";
 import { machineTools } from "./machines.js";
 import { metricTools } from "./metrics.js";
+import { memberTools } from "./members.js";
+import { mpgReadTools } from "./mpg.js";
+import { mpgWriteTools } from "./mpg-writes.js";
+import { postgresTools } from "./postgres.js";
 import { platformTools } from "./platform.js";
 import { secretTools } from "./secrets.js";
+import { tokenTools } from "./tokens.js";
 import { volumeTools } from "./volumes.js";
+import { wireguardTools } from "./wireguard.js";
 
 /** Every Fly operation flyops knows, once. The ask loop, the maker, apply and the CLI all take tools from here. */
 export const catalog: readonly AnyTool[] = Object.freeze([
@@ -21,6 +28,13 @@ export const catalog: readonly AnyTool[] = Object.freeze([
   ...platformTools,
   ...logTools,
   ...metricTools,
+  ...postgresTools,
+  ...mpgReadTools,
+  ...mpgWriteTools,
+  ...addonTools,
+  ...memberTools,
+  ...tokenTools,
+  ...wireguardTools,
 ]);
 
 const byName = new Map(catalog.map((tool) => [tool.name, tool]));

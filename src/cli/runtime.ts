@@ -89,6 +89,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     graphqlUrl: config.graphqlUrl,
     apiBaseUrl: config.apiBaseUrl,
     prometheusUrl: config.prometheusUrl,
+    mpgBaseUrl: config.mpgBaseUrl,
     token,
     log,
     dispatcher,
@@ -126,6 +127,8 @@ function sandboxConfig(
     graphqlUrl: urls.graphqlUrl,
     apiBaseUrl: urls.apiBaseUrl,
     prometheusUrl: urls.prometheusUrl,
+    // The sandbox serves api.fly.io's REST routes (Managed Postgres too) on the same origin.
+    mpgBaseUrl: urls.apiBaseUrl,
   };
 }
 

@@ -4,7 +4,7 @@ import { appFromFlyToml } from "./fly-toml.js";
 
 export const DEFAULT_REST_BASE_URL = "https://api.machines.dev";
 export const DEFAULT_GRAPHQL_URL = "https://api.fly.io/graphql";
-// flyctl's `api_base_url`, set by FLY_API_BASE_URL (flyctl internal/config/config.go): it serves the logs API.
+/** flyctl's default for FLY_API_BASE_URL (internal/config/config.go; the logs API) and FLY_UIEX_BASE_URL (internal/uiex/client.go; Managed Postgres). */
 export const DEFAULT_API_BASE_URL = "https://api.fly.io";
 
 export interface ResolveConfigOptions {
@@ -32,6 +32,8 @@ export interface ResolvedConfig {
   apiBaseUrl: string;
   /** Fly's Prometheus API, without the org: `{prometheusUrl}/{org}/api/v1/query`. */
   prometheusUrl: string;
+  /** Managed Postgres's origin: flyctl reads FLY_UIEX_BASE_URL for it; else apiBaseUrl. */
+  mpgBaseUrl: string;
   model?: string;
   modelSource?: string;
   /** The config file that was read, or would have been read had it existed. */
@@ -91,6 +93,7 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
     apiBaseUrl,
     // flyctl has no variable for it; Fly's docs give https://api.fly.io/prometheus/<org-slug>/.
     prometheusUrl: endpoint(env.FLY_PROMETHEUS_URL, `${apiBaseUrl}/prometheus`, "FLY_PROMETHEUS_URL"),
+    mpgBaseUrl: endpoint(env.FLY_UIEX_BASE_URL, apiBaseUrl, "FLY_UIEX_BASE_URL"),
     model: model?.value,
     modelSource: model?.source,
     configPath,

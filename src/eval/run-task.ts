@@ -84,6 +84,9 @@ export async function runTaskOnce(
   const fly = createFlyClients({
     restBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
+    apiBaseUrl: sandbox.apiBaseUrl,
+    prometheusUrl: sandbox.prometheusUrl,
+    mpgBaseUrl: sandbox.apiBaseUrl,
     token: sandbox.token ?? SANDBOX_PLACEHOLDER_TOKEN,
     log: silentLogger,
   });

@@ -7,6 +7,7 @@ import { RateLimiter } from "./limiter.js";
 import { flyLogs, unconfiguredLogs } from "./logs-api.js";
 import { flyPrometheus, unconfiguredPrometheus } from "./prometheus.js";
 import { FlyRest } from "./rest.js";
+import { mpgRest } from "./rest-mpg.js";
 
 export interface CreateFlyClientsOptions {
   restBaseUrl: string;
@@ -15,12 +16,16 @@ export interface CreateFlyClientsOptions {
   apiBaseUrl?: string;
   /** Fly's Prometheus API without the org; without it the metrics client refuses. */
   prometheusUrl?: string;
+  /** Managed Postgres's origin (FLY_UIEX_BASE_URL, else FLY_API_BASE_URL): required, so no caller reaches api.fly.io unawares. */
+  mpgBaseUrl: string;
   token: string;
   log?: Logger;
   /** Sees every REST request (contract tests validate them against the OpenAPI spec). */
   onRequest?: (r: RecordedRequest) => void;
   /** Sees every request to the logs and Prometheus APIs, which the Machines OpenAPI spec does not cover. */
   onOtherRequest?: (r: RecordedRequest) => void;
+  /** Sees every Managed Postgres request; kept apart so Machines API recordings hold only those. */
+  onMpgRequest?: (r: RecordedRequest) => void;
   /** Sees every GraphQL request; kept apart so REST recordings hold REST only. */
   onGraphQLRequest?: (r: RecordedRequest) => void;
   timeoutMs?: number;
@@ -68,10 +73,23 @@ export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
     const url = new URL(base);
     return flyPrometheus(other(url.origin, "Prometheus API"), url.pathname.replace(/\/+$/, ""));
   };
+  const mpgHttp = new HttpTransport({
+    baseUrl: options.mpgBaseUrl,
+    token: options.token,
+    // flyctl sends its GraphQL token to this API (internal/uiex/mpg/v2/client.go).
+    tokenAudience: "graphql",
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    onRequest: options.onMpgRequest,
+    log,
+    apiName: "Managed Postgres API",
+    dispatcher: options.dispatcher,
+  });
   return {
     rest: new FlyRest(http),
     graphql,
     logs: options.apiBaseUrl ? flyLogs(other(options.apiBaseUrl, "logs API")) : unconfiguredLogs,
     metrics: options.prometheusUrl ? prometheusClient(options.prometheusUrl) : unconfiguredPrometheus,
+    mpg: mpgRest(mpgHttp),
   };
 }

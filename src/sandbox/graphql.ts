@@ -1,4 +1,8 @@
 import { buildSchema, graphql, GraphQLError, type GraphQLSchema } from "graphql";
+import { addonRoot, orgExtras } from "./graphql-addons.js";
+import { appGraphqlFields } from "./graphql-app-fields.js";
+import { connection, type PageArgs } from "./graphql-connection.js";
+import { SANDBOX_GRAPHQL_ADDONS_SDL } from "./graphql-schema-addons.js";
 import { SANDBOX_GRAPHQL_SDL } from "./graphql-schema.js";
 import type { SandboxStore } from "./store.js";
 import type { AppRecord, OrgRecord, UserRecord } from "./types.js";
@@ -8,58 +12,7 @@ import type { AppRecord, OrgRecord, UserRecord } from "./types.js";
  * fields that take arguments are functions, which graphql-js's default resolver calls.
  */
 
-interface PageArgs {
-  first?: number | null;
-  after?: string | null;
-  last?: number | null;
-  before?: string | null;
-}
-
-const encodeCursor = (index: number): string => Buffer.from(`cursor:${index}`).toString("base64");
-
-function decodeCursor(cursor: string): number {
-  const match = /^cursor:(\d+)$/.exec(Buffer.from(cursor, "base64").toString("utf8"));
-  if (!match?.[1]) throw new GraphQLError(`invalid cursor "${cursor}"`);
-  return Number(match[1]);
-}
-
-/** Relay cursor pagination over a list, with index cursors. */
-function connection<T, N>(
-  all: T[],
-  args: PageArgs,
-  nodeOf: (item: T) => N,
-  edgeExtra: (item: T) => object = () => ({}),
-) {
-  let start = args.after ? decodeCursor(args.after) + 1 : 0;
-  let end = args.before ? Math.min(decodeCursor(args.before), all.length) : all.length;
-  if (args.first != null) {
-    if (args.first < 0) throw new GraphQLError("first must not be negative");
-    end = Math.min(end, start + args.first);
-  }
-  if (args.last != null) {
-    if (args.last < 0) throw new GraphQLError("last must not be negative");
-    start = Math.max(start, end - args.last);
-  }
-  const slice = all.slice(start, Math.max(start, end));
-  const edges = slice.map((item, i) => ({
-    cursor: encodeCursor(start + i),
-    node: nodeOf(item),
-    ...edgeExtra(item),
-  }));
-  return {
-    edges,
-    nodes: edges.map((e) => e.node),
-    totalCount: all.length,
-    pageInfo: {
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-      hasNextPage: start + slice.length < all.length,
-      hasPreviousPage: start > 0,
-    },
-  };
-}
-
-function userNode(user: UserRecord) {
+export function userNode(user: UserRecord) {
   return {
     __typename: "User",
     id: user.id,
@@ -69,10 +22,11 @@ function userNode(user: UserRecord) {
     avatarUrl: `https://avatars.example.com/${user.username}.png`,
     createdAt: user.createdAt,
     internalNumericId: 400000 + user.username.length,
+    enablePaidHobby: false,
   };
 }
 
-class Resolvers {
+export class Resolvers {
   constructor(private readonly store: SandboxStore) {}
 
   private viewerRole(org: OrgRecord): string {
@@ -100,6 +54,7 @@ class Resolvers {
           (m) => ({ role: m.role, joinedAt: m.joinedAt }),
         ),
       apps: (args: PageArgs) => connection(store.apps(org.slug), args, (a) => this.appNode(a)),
+      ...orgExtras(store, org, this),
     };
   }
 
@@ -122,6 +77,7 @@ class Resolvers {
       internalNumericId: app.internalNumericId,
       network: app.network,
       organization: () => (org ? this.orgNode(org) : null),
+      ...appGraphqlFields(this.store, app, this),
     };
   }
 
@@ -156,6 +112,7 @@ class Resolvers {
           );
         return app ? this.appNode(app) : null;
       },
+      ...addonRoot(store, this),
     };
   }
 }
@@ -177,7 +134,7 @@ export async function executeGraphQL(
   if (typeof request.query !== "string") {
     return { status: 400, body: { errors: [{ message: "a GraphQL request needs a query string" }] } };
   }
-  schema ??= buildSchema(SANDBOX_GRAPHQL_SDL);
+  schema ??= buildSchema(SANDBOX_GRAPHQL_SDL + SANDBOX_GRAPHQL_ADDONS_SDL);
   const result = await graphql({
     schema,
     source: request.query,

@@ -16,6 +16,7 @@ import { machineActionRoutes } from "./routes-machine-actions.js";
 import { machineInfoRoutes } from "./routes-machine-info.js";
 import { machineRoutes } from "./routes-machines.js";
 import { orgRoutes } from "./routes-orgs.js";
+import { mpgRoutes } from "./routes-mpg.js";
 import { platformRoutes } from "./routes-platform.js";
 import { secretRoutes } from "./routes-secrets.js";
 import { volumeRoutes } from "./routes-volumes.js";
@@ -109,6 +110,7 @@ export function sandboxRoutes(deps: RouteDeps): Route[] {
     ...ipRoutes(deps),
     ...certRoutes(deps),
     ...platformRoutes(deps),
+    ...mpgRoutes(deps),
   ];
 }
 
@@ -180,7 +182,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const env = {
     FLY_API_HOSTNAME: url,
     FLY_GRAPHQL_URL: `${url}/graphql`,
+    // api.fly.io's REST APIs (logs, Managed Postgres) under flyctl's two names for it.
     FLY_API_BASE_URL: url,
+    FLY_UIEX_BASE_URL: url,
     FLY_PROMETHEUS_URL: `${url}/prometheus`,
     FLY_API_TOKEN: options.token ?? SANDBOX_PLACEHOLDER_TOKEN,
   };

@@ -1,4 +1,5 @@
 import { nodeIdFor } from "./ids.js";
+import { demoAddonState } from "./seed-demo-addons.js";
 import {
   guest,
   httpServices,
@@ -66,6 +67,8 @@ import type { MachineGuest, SandboxState } from "./types.js";
  * Certificates
  *   demo-web  demo-web.example.com (issued), www.demo-web.example.com (issued)
  *   acme-api  api.acme.example (issued), staging.acme.example (awaiting DNS: a check leaves it pending)
+ *
+ * Databases, add-ons, tokens and WireGuard peers: seed-demo-addons.ts
  */
 
 /** A token-shaped fake planted in acme-api's api-ams-1 env, built here so the source holds no token-looking literal. */
@@ -276,5 +279,6 @@ export function demoState(): SandboxState {
       seedCert("acme-api", "api.acme.example", day("08-15"), true),
       seedCert("acme-api", "staging.acme.example", day("10-12"), false),
     ],
+    addons: demoAddonState(),
   };
 }

@@ -1,6 +1,7 @@
 import { AppIndex } from "./app-index.js";
 import { notFound } from "./http-error.js";
 import { isoSeconds } from "./ids.js";
+import { emptyAddonState, type AddonState } from "./types-addons.js";
 import type {
   AppRecord,
   CertRecord,
@@ -31,6 +32,8 @@ export class SandboxStore {
   private certList: CertRecord[];
   private counter: number;
   private readonly viewerId: string;
+  /** Databases, add-ons, tokens and WireGuard peers, mutated in place like every other record. */
+  readonly addons: AddonState;
   private readonly changeListeners = new Set<Listener>();
   private readonly machineListeners = new Map<string, Set<Listener>>();
 
@@ -46,6 +49,7 @@ export class SandboxStore {
     this.certList = copy.certs;
     this.counter = copy.counter;
     this.viewerId = copy.viewer;
+    this.addons = { ...emptyAddonState(), ...copy.addons };
   }
 
   /** A deep copy of everything, secret values included: for the state file and in-process tests only. */
@@ -62,6 +66,7 @@ export class SandboxStore {
       secrets: this.secretList,
       ips: this.ipList,
       certs: this.certList,
+      addons: this.addons,
     });
   }
 

@@ -5,6 +5,7 @@
  */
 
 import type { MachineState } from "../platform/machine-states.js";
+import type { AddonState } from "./types-addons.js";
 
 export type { MachineState };
 
@@ -173,4 +174,6 @@ export interface SandboxState {
   secrets: SecretRecord[];
   ips: IpRecord[];
   certs: CertRecord[];
+  /** Databases, add-ons, tokens, WireGuard peers; absent in state files written before they existed. */
+  addons?: AddonState;
 }

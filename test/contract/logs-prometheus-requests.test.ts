@@ -32,6 +32,7 @@ beforeAll(async () => {
     graphqlUrl: sandbox.graphqlUrl,
     apiBaseUrl: sandbox.apiBaseUrl,
     prometheusUrl: sandbox.prometheusUrl,
+    mpgBaseUrl: sandbox.apiBaseUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
     onOtherRequest: (r) => recorded.push(r),
   });

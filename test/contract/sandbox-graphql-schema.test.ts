@@ -12,13 +12,14 @@ import {
   type GraphQLSchema,
 } from "graphql";
 import { describe, expect, it } from "vitest";
+import { SANDBOX_GRAPHQL_ADDONS_SDL } from "../../src/sandbox/graphql-schema-addons.js";
 import { SANDBOX_GRAPHQL_SDL } from "../../src/sandbox/graphql-schema.js";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 // As in rest-requests.test.ts: a relative FLY_SPEC_DIR is taken from the repository root.
 const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "spec/fly");
 const fly = buildSchema(readFileSync(resolve(specDir, "fly-schema.graphql"), "utf8"));
-const subset = buildSchema(SANDBOX_GRAPHQL_SDL);
+const subset = buildSchema(SANDBOX_GRAPHQL_SDL + SANDBOX_GRAPHQL_ADDONS_SDL);
 
 function kind(type: GraphQLNamedType): string {
   if (isObjectType(type)) return "object";
@@ -93,5 +94,6 @@ describe("the sandbox's GraphQL subset", () => {
 
   it("has the same query and root type names as Fly", () => {
     expect(subset.getQueryType()?.name).toBe(fly.getQueryType()?.name);
+    expect(subset.getMutationType()?.name).toBe(fly.getMutationType()?.name);
   });
 });

@@ -74,7 +74,37 @@ export const CORPUS: readonly CorpusCase[] = [
     expect: { has: ["demo-web", ...ACME_APPS], not: ["demo-worker"] },
   },
   { question: "which organizations do I have?", expect: { has: ["personal", "acme-corp"] } },
-  { question: "who are the members of acme-corp?", expect: "refuses" },
+  // Members, databases and tokens (src/sandbox/seed-demo-addons.ts).
+  {
+    question: "who are the members of acme-corp?",
+    expect: { has: ["dana@example.com", "lee@example.com", "sam@example.com", "3 members"] },
+  },
+  {
+    question: "who is in the acme-corp org?",
+    expect: { has: ["Dana Demo", "Lee Ops", "Sam Rivera", "member"], not: ["personal:"] },
+  },
+  {
+    question: "which databases do I run?",
+    expect: { has: ["acme-db", "acme-pg", "acme-cache", "3 databases"] },
+  },
+  {
+    question: "which databases do I have?",
+    expect: { has: ["Fly Postgres", "Managed Postgres", "Upstash Redis"] },
+  },
+  {
+    question: "is my Postgres healthy?",
+    expect: { has: ["acme-db", "pg-replica is stopped", "acme-pg", "ready"], not: ["acme-cache"] },
+  },
+  {
+    question: "which tokens exist and when do they expire?",
+    expect: { has: ["ci-deploy", "metrics-readonly", "old-ci", "dana-laptop", "2027-03-01"] },
+  },
+  {
+    question: "which tokens expire this year?",
+    expect: { has: ["metrics-readonly", "old-ci"], not: ["ci-deploy", "dana-laptop"] },
+  },
+  { question: "which tokens expire this month?", expect: { has: ["No token expires"], not: ["ci-deploy"] } },
+  { question: "who owns acme-api?", expect: "refuses" },
   { question: "which regions are available?", expect: { has: ["iad", "ams", "syd"] } },
   { question: "what's the closest region to me?", expect: { has: ["nearest"] } },
   { question: "who am i logged in as?", expect: { has: ["dana@example.com"] } },

@@ -20,6 +20,7 @@ describe("per test", () => {
       FLY_GRAPHQL_URL: world.sandbox.graphqlUrl,
       FLY_API_BASE_URL: world.sandbox.apiBaseUrl,
       FLY_PROMETHEUS_URL: world.sandbox.prometheusUrl,
+      FLY_UIEX_BASE_URL: world.sandbox.url,
       FLY_API_TOKEN: "t0k",
       HOME: world.dir,
       XDG_CONFIG_HOME: join(world.dir, "config"),

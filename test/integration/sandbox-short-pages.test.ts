@@ -123,6 +123,7 @@ describe("org listings with short pages", () => {
   it("lets flyops's own pager collect every machine and volume of the org", async () => {
     const { rest } = createFlyClients({
       restBaseUrl: demo.restBaseUrl,
+      mpgBaseUrl: demo.restBaseUrl,
       graphqlUrl: demo.graphqlUrl,
       token: demo.env.FLY_API_TOKEN ?? "",
     });

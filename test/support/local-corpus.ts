@@ -26,6 +26,7 @@ export async function openCorpusWorld(): Promise<CorpusWorld> {
   const context = (): ToolContext => ({
     fly: createFlyClients({
       restBaseUrl: sandbox.restBaseUrl,
+      mpgBaseUrl: sandbox.restBaseUrl,
       graphqlUrl: sandbox.graphqlUrl,
       apiBaseUrl: sandbox.apiBaseUrl,
       prometheusUrl: sandbox.prometheusUrl,

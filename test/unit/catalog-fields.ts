@@ -41,6 +41,11 @@ export const SAMPLES: Readonly<Record<string, string>> = {
   since: "1h",
   until: "5m",
   next_token: "1796628598551000001",
+  email: "kim@example.com",
+  cluster_id: "8k3m5q7x1z9w2v4r",
+  database: "app_db",
+  username: "app_user",
+  variable_name: "DATABASE_URL",
 };
 const GENERIC = ["data", "web-iad-2", "my-app", "iad", "example", "DATABASE_URL", "x"];
 

@@ -9,8 +9,10 @@ import { silentLogger } from "../../src/logger.js";
 import { SAMPLES, sample, stringFields, withField, type StringField } from "./catalog-fields.js";
 import { fakeToken, recordingClock } from "./http-server-fixture.js";
 import {
+  CREATED_CLUSTER_ID,
   CREATED_MACHINE_ID,
   CREATED_VOLUME_ID,
+  LISTED_APP,
   startPathRecordingServer,
   type PathRecordingServer,
   type WireRequest,
@@ -70,9 +72,10 @@ const PARAM_SOURCES: Readonly<Record<string, readonly string[]>> = {
   hostname: ["hostname"],
   ip: ["ip"],
   org_slug: ["org"],
+  cluster_id: ["cluster_id"],
 };
-/** Ids the server made up and answered with (a created machine is then waited for by its id). */
-const SERVER_IDS = [CREATED_MACHINE_ID, CREATED_VOLUME_ID];
+/** Ids the server made up or listed and answered with (a created machine is then waited for by its id). */
+const SERVER_IDS = [CREATED_MACHINE_ID, CREATED_VOLUME_ID, CREATED_CLUSTER_ID, LISTED_APP];
 
 let server: PathRecordingServer;
 const intended: RecordedRequest[] = [];
@@ -85,11 +88,13 @@ beforeAll(async () => {
     graphqlUrl: `${server.url}/graphql`,
     apiBaseUrl: server.url,
     prometheusUrl: `${server.url}/prometheus`,
+    mpgBaseUrl: server.url,
     token: fakeToken(),
     maxRetries: 0,
     limiter: new RateLimiter({ clock: recordingClock() }),
     onRequest: (r) => intended.push(r),
     onOtherRequest: (r) => intended.push(r),
+    onMpgRequest: (r) => intended.push(r),
   });
   ctx = { fly, org: undefined, app: undefined, signal: undefined, log: silentLogger };
 });

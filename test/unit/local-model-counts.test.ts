@@ -20,6 +20,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 120, rateLimits: false });
   const fly = createFlyClients({
     restBaseUrl: sandbox.restBaseUrl,
+    mpgBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
   });

@@ -2,6 +2,7 @@ import type { FlyClients } from "../../src/fly/clients.js";
 import { unconfiguredLogs } from "../../src/fly/logs-api.js";
 import { unconfiguredPrometheus } from "../../src/fly/prometheus.js";
 import { FlyApiError } from "../../src/fly/errors.js";
+import type { MpgRest } from "../../src/fly/rest-mpg.js";
 import type { FlyGraphQL } from "../../src/fly/graphql.js";
 import type { FlyRest, ListMachinesQuery, OrgListQuery, Paged } from "../../src/fly/rest.js";
 import type {
@@ -343,6 +344,7 @@ export function fakeClients(fleet: Fleet): FlyClients {
     graphql: {} as FlyGraphQL,
     logs: unconfiguredLogs,
     metrics: unconfiguredPrometheus,
+    mpg: {} as MpgRest,
   };
 }
 

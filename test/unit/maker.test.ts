@@ -351,7 +351,8 @@ describe("propose_plan's input schema", () => {
     const size = JSON.stringify(schema).length;
     // Every catalog tool as a step and every read tool's input in a precondition: about 51 KB.
     expect(JSON.stringify(full).length).toBeGreaterThan(45_000);
-    expect(size).toBeLessThan(22_000);
+    // Under half the full schema, whatever the number of write tools (22 KB when there were 18).
+    expect(size).toBeLessThan(JSON.stringify(full).length / 2);
 
     const stepTools = schema.properties?.steps?.items?.anyOf?.map((o) => o.properties?.tool?.const);
     expect(stepTools).toEqual(["flyctl", ...toolsByAccess("write", "destructive").map((t) => t.name)]);

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MPG_OPERATIONS } from "../fixtures/mpg-api.js";
 
 /**
  * A loopback stand-in for Fly that records every request exactly as it arrived on the wire (after
@@ -13,6 +14,11 @@ import { fileURLToPath } from "node:url";
 
 export const CREATED_MACHINE_ID = "e2865013c45e86";
 export const CREATED_VOLUME_ID = "vol_c2e8m3q7w1x5z9d4";
+export const CREATED_CLUSTER_ID = "9z8y7x6w5v4u3t2s";
+/** The app GraphQL's app listing answers with (a Postgres listing then reads its machines). */
+export const LISTED_APP = "my-app";
+
+const mpgCluster = (id: string) => ({ id, name: "data", status: "ready", region: "iad", attached_apps: [] });
 
 export interface WireRequest {
   method: string;
@@ -79,7 +85,16 @@ const OTHER_TEMPLATES: Template[] = [
   },
 ];
 
-const templates = [...loadTemplates(), ...OTHER_TEMPLATES];
+// Managed Postgres on api.fly.io is not in the spec: its operations come from flyctl (fixtures/mpg-api.ts).
+const templates = [
+  ...loadTemplates(),
+  ...OTHER_TEMPLATES,
+  ...MPG_OPERATIONS.map((op) => ({
+    method: op.method,
+    operationId: op.operationId,
+    segments: op.path.split("/").slice(1),
+  })),
+];
 
 /** The operation a wire path names, preferring literal segments (…/certificates/acme) over parameters. */
 export function matchOperation(
@@ -191,13 +206,103 @@ function answer(operationId: string, params: Record<string, string>, ip: string,
       return { status: "success", data: { resultType: "vector", result: [] } };
     case "Prometheus_query_range":
       return { status: "success", data: { resultType: "matrix", result: [] } };
+    case "Mpg_list":
+      return { data: [mpgCluster(CREATED_CLUSTER_ID)] };
+    case "Mpg_show":
+      return {
+        data: mpgCluster(params.cluster_id ?? ""),
+        credentials: { pgbouncer_uri: "postgresql://u:p@h/db" },
+      };
+    case "Mpg_create":
+      return { ok: true, data: mpgCluster(CREATED_CLUSTER_ID) };
+    case "Mpg_databases_list":
+      return { data: [{ name: "app_db" }] };
+    case "Mpg_users_list":
+      return { data: [{ name: "app_user", role: "writer" }] };
+    case "Mpg_users_create":
+      return { data: { name: "app_user", role: "writer" } };
+    case "Mpg_backups_list":
+      return { data: [] };
+    case "Mpg_destroy":
+    case "Mpg_databases_create":
+    case "Mpg_attachments_create":
+    case "Mpg_attachments_delete":
+      return { data: {} };
     default:
       return undefined;
   }
 }
 
+const page = { hasNextPage: false, endCursor: null };
+/** What a tool names an org's member, token, peer or add-on in catalog-fields.ts's samples. */
+const NAMED = "data";
+
 const GRAPHQL_DATA = {
   viewer: { __typename: "User", email: "dana@example.com", name: "Dana" },
+  organization: {
+    id: "org1",
+    slug: "acme-corp",
+    name: "Acme",
+    type: "SHARED",
+    paidPlan: true,
+    billable: true,
+    billingStatus: "CURRENT",
+    viewerRole: "admin",
+    members: {
+      edges: [
+        {
+          role: "MEMBER",
+          joinedAt: "2026-01-01T00:00:00Z",
+          node: { id: "user1", name: "Kim", email: "kim@example.com" },
+        },
+      ],
+      pageInfo: page,
+    },
+    addOns: {
+      nodes: [
+        {
+          id: "addon1",
+          name: NAMED,
+          status: "ready",
+          createdAt: "2026-01-01T00:00:00Z",
+          addOnProvider: { name: "upstash_redis" },
+        },
+      ],
+      pageInfo: page,
+    },
+    limitedAccessTokens: {
+      nodes: [
+        {
+          id: "token1",
+          name: NAMED,
+          profile: "deploy",
+          createdAt: "2026-01-01T00:00:00Z",
+          expiresAt: "2030-01-01T00:00:00Z",
+          revokedAt: null,
+          user: { email: "kim@example.com" },
+        },
+      ],
+      pageInfo: page,
+    },
+    wireGuardPeers: {
+      nodes: [{ id: "peer1", name: NAMED, region: "iad", peerip: "fdaa::2" }],
+      pageInfo: page,
+    },
+  },
+  apps: {
+    nodes: [
+      { id: "app1", name: "my-app", status: "deployed", deployed: true, organization: { slug: "acme-corp" } },
+    ],
+    pageInfo: page,
+  },
+  createAddOn: { addOn: { id: "addon2", name: NAMED, status: "ready", primaryRegion: "iad" } },
+  deleteAddOn: { deletedAddOnName: NAMED },
+  deleteLimitedAccessToken: { revokedBy: null },
+  removeWireGuardPeer: { organization: { slug: "acme-corp" } },
+  createOrganizationInvitation: {
+    invitation: { id: "inv1", email: "kim@example.com", createdAt: "2026-01-01T00:00:00Z", redeemed: false },
+  },
+  deleteOrganizationMembership: { user: { id: "user1", email: "kim@example.com" } },
   organizations: {
     nodes: [{ id: "org1", slug: "acme-corp", name: "Acme", type: "SHARED" }],
     pageInfo: { hasNextPage: false, endCursor: null },

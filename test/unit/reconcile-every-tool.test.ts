@@ -6,6 +6,8 @@ import { invokeTool } from "../../tools/invoke.js";
 import { machinesCreate } from "../../tools/machine-create-update.js";
 import { volumesCreate } from "../../tools/volumes.js";
 import { ipsAllocate } from "../../tools/ips.js";
+import { addonCreate } from "../../tools/addons.js";
+import { mpgCreate } from "../../tools/mpg-writes.js";
 import { reconcileStep, snapshotBeforeCreate, type Reconciliation } from "../../src/plan/apply/reconcile.js";
 import type { PlanStep } from "../../src/plan/schema/schema.js";
 import { sandboxWorld, STARTED, type SandboxWorld } from "./applier-fixture.js";
@@ -47,6 +49,11 @@ async function createdDuringStep(
   await make();
   return before;
 }
+
+const MPG = "8k3m5q7x1z9w2v4r";
+const newCluster = { org: "acme-corp", name: "acme-pg2", region: "ams" };
+const newRedis = { org: "acme-corp", type: "upstash_redis", name: "acme-queue", region: "ams" };
+const ACME = { org: "acme-corp" } as const;
 
 const newMachine = { app: "demo-web", region: "iad", name: "web-iad-9", guest: GUEST };
 const newVolume = { app: "demo-web", region: "lhr", name: "scratch", size_gb: 1 };
@@ -171,6 +178,62 @@ const SCENARIOS: Record<string, Scenario[]> = {
   certs_remove: [
     { expect: "adopt", input: { app: "demo-web", hostname: "gone.example.com" } },
     { expect: "rerun", input: CERT },
+  ],
+  mpg_create: [
+    { expect: "rerun", input: newCluster, arrange: (w, s) => snapshotBeforeCreate(w.runtime.ctx, s) },
+    {
+      expect: "adopt",
+      input: newCluster,
+      arrange: (w, s) => createdDuringStep(w, s, () => invokeTool(w.runtime.ctx, mpgCreate, newCluster)),
+    },
+    { expect: "ask", input: newCluster, arrange: () => Promise.resolve(undefined) },
+  ],
+  mpg_destroy: [
+    { expect: "adopt", input: { ...ACME, cluster_id: "0000000000000000" } },
+    { expect: "rerun", input: { ...ACME, cluster_id: MPG } },
+  ],
+  mpg_database_create: [
+    { expect: "adopt", input: { cluster_id: MPG, database: "acme_app" } },
+    { expect: "rerun", input: { cluster_id: MPG, database: "acme_audit" } },
+  ],
+  mpg_user_create: [
+    { expect: "adopt", input: { cluster_id: MPG, username: "grafana", role: "reader" } },
+    { expect: "rerun", input: { cluster_id: MPG, username: "reporting", role: "reader" } },
+  ],
+  // acme-api has DATABASE_URL and is attached in the seed; acme-cron has neither.
+  mpg_attach: [
+    { expect: "adopt", input: { cluster_id: MPG, app: "acme-api" } },
+    { expect: "rerun", input: { cluster_id: MPG, app: "acme-cron" } },
+  ],
+  mpg_detach: [
+    { expect: "adopt", input: { cluster_id: MPG, app: "acme-cron" } },
+    { expect: "rerun", input: { cluster_id: MPG, app: "acme-api" } },
+  ],
+  addon_create: [
+    { expect: "rerun", input: newRedis, arrange: (w, s) => snapshotBeforeCreate(w.runtime.ctx, s) },
+    {
+      expect: "adopt",
+      input: newRedis,
+      arrange: (w, s) => createdDuringStep(w, s, () => invokeTool(w.runtime.ctx, addonCreate, newRedis)),
+    },
+    { expect: "ask", input: newRedis, arrange: () => Promise.resolve(undefined) },
+  ],
+  addon_destroy: [
+    { expect: "adopt", input: { ...ACME, type: "upstash_redis", name: "gone-cache" } },
+    { expect: "rerun", input: { ...ACME, type: "upstash_redis", name: "acme-cache" } },
+  ],
+  member_invite: [{ expect: "ask", input: { ...ACME, email: "kim@example.com" } }],
+  member_remove: [
+    { expect: "adopt", input: { ...ACME, email: "kim@example.com" } },
+    { expect: "rerun", input: { ...ACME, email: "sam@example.com" } },
+  ],
+  token_revoke: [
+    { expect: "adopt", input: { ...ACME, name: "old-token" } },
+    { expect: "rerun", input: { ...ACME, name: "ci-deploy" } },
+  ],
+  wireguard_remove: [
+    { expect: "adopt", input: { ...ACME, name: "gone-laptop" } },
+    { expect: "rerun", input: { ...ACME, name: "ci-runner" } },
   ],
 };
 

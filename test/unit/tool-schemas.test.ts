@@ -49,6 +49,29 @@ const CONTRACT_NAMES = [
   "logs_list",
   "metrics_get",
   "metrics_promql_get",
+  // Issue 11: databases, add-ons and the organization.
+  "postgres_list",
+  "postgres_get",
+  "mpg_list",
+  "mpg_get",
+  "mpg_create",
+  "mpg_destroy",
+  "mpg_database_create",
+  "mpg_user_create",
+  "mpg_attach",
+  "mpg_detach",
+  "redis_list",
+  "tigris_list",
+  "extensions_list",
+  "addon_create",
+  "addon_destroy",
+  "members_list",
+  "member_invite",
+  "member_remove",
+  "tokens_list",
+  "token_revoke",
+  "wireguard_list",
+  "wireguard_remove",
 ];
 
 function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
@@ -66,21 +89,27 @@ describe("the tool catalog", () => {
     expect(findTool("no_such_tool")).toBeUndefined();
   });
 
-  it("marks destroy, release, remove and unset destructive, other changes write, the rest read", () => {
+  it("marks destroy, release, remove, revoke, detach and unset destructive, other changes write, the rest read", () => {
     const destructive = toolsByAccess("destructive")
       .map((t) => t.name)
       .sort();
     expect(destructive).toEqual([
+      "addon_destroy",
       "certs_remove",
       "ips_release",
       "machines_destroy",
+      "member_remove",
+      "mpg_destroy",
+      "mpg_detach",
       "secrets_unset",
+      "token_revoke",
       "volumes_destroy",
+      "wireguard_remove",
     ]);
     const write = toolsByAccess("write").map((t) => t.name);
     for (const name of write)
       expect(name).toMatch(
-        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check)$/,
+        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|attach|invite)$/,
       );
     for (const tool of toolsByAccess("read")) {
       expect(tool.name).toMatch(/_(list|get)$|^whoami$/);

@@ -24,6 +24,7 @@ async function serve(seed: "demo" | number): Promise<Served> {
   const requests: RecordedRequest[] = [];
   const fly = createFlyClients({
     restBaseUrl: sandbox.restBaseUrl,
+    mpgBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
     onRequest: (r) => requests.push(r),

@@ -36,6 +36,7 @@ afterEach(async () => {
 function context(): ToolContext {
   const fly = createFlyClients({
     restBaseUrl: sandbox.restBaseUrl,
+    mpgBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
     onRequest: (r) => requests.push(r),

@@ -31,6 +31,7 @@ afterAll(async () => {
 function context(org?: string): ToolContext {
   const fly = createFlyClients({
     restBaseUrl: sandbox.restBaseUrl,
+    mpgBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
   });
@@ -248,6 +249,7 @@ describe("secrets, IPs, certificates, platform", () => {
     const requests: string[] = [];
     const fly = createFlyClients({
       restBaseUrl: sandbox.restBaseUrl,
+      mpgBaseUrl: sandbox.restBaseUrl,
       graphqlUrl: sandbox.graphqlUrl,
       token: sandbox.env.FLY_API_TOKEN ?? "",
       onRequest: (r) => requests.push(`${r.method} ${r.path}`),

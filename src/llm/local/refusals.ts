@@ -13,13 +13,10 @@ const NO_TOOL: ReadonlyArray<[RegExp, string]> = [
     /\b(costs?|bills?|billing|billed|invoices?|pric(?:e|es|ing)|pay|paying|paid|spend(?:ing)?|spent|charges?|budget)\b/i,
     "costs and billing",
   ],
-  [
-    /\b(members|users|people|team|teammates|admins|collaborators|invit\w*)\b|\bwho\s+(?:owns|runs|manages|administers|is in)\b/i,
-    "organization members",
-  ],
+  [/\b(collaborators|invit\w*)\b|\bwho\s+(?:owns|runs|manages|administers)\b/i, "invitations and ownership"],
   [/\b(snapshots?|backups?)\b/i, "volume snapshots"],
   [/\b(env(?:ironment)?\s+var(?:iable)?s?|env vars?)\b/i, "environment variables"],
-  [/\b(expir\w*|renew\w*)\b/i, "certificate expiry"],
+  [/\b(expir\w*|renew\w*)\b(?![^.?!]*\btokens?\b)/i, "certificate expiry"],
   [
     /\b(how full|(?:almost|nearly|getting) full|disk space|free space|used space|bytes used|space used|how much space)\b/i,
     "volume usage",
@@ -63,6 +60,9 @@ const METRICS =
 /** Logs and 5xx counts have shapes of their own (ask-telemetry.ts); their words of failure are their subject. */
 const TELEMETRY = /\blogs?\b|\b5xx\b|\bserver errors?\b/i;
 
+/** Databases, tokens and members have their own tools: their health and expiry are answered there. */
+const OWN_TOOLS = /(?<![\w-])(databases?|dbs?|postgres(?:ql)?|pg|mpg|redis|tokens|members?)(?![\w-])/i;
+
 /** Why `flyops ask` refuses this question whatever shape its words match, or undefined. */
 export function refusalOf(text: string, namesMachine: boolean): string | undefined {
   const change = CHANGE.exec(text)?.[1];
@@ -73,9 +73,11 @@ export function refusalOf(text: string, namesMachine: boolean): string | undefin
   if (TELEMETRY.test(text)) return undefined;
   if (METRICS.test(text))
     return 'the built-in local model reads only 5xx counts of Fly\'s metrics ("which app has the most 5xx in the last hour?"); for CPU, memory, response times and more, run `flyops fly metrics --measure NAME` or ask with a configured model';
+  const ownTool = OWN_TOOLS.test(text);
   for (const [pattern, subject] of NO_TOOL)
-    if (pattern.test(text))
+    if (pattern.test(text) && !(ownTool && subject === "certificate expiry"))
       return `flyops has no read tool for ${subject}, so no answer would be the one asked`;
+  if (ownTool) return undefined;
   if (ACTIVITY.test(text) && !/\b(certs?|certificates?)\b/i.test(text))
     return 'flyops has no read tool for machine health or activity, so no answer would be the one asked (for the machine state, ask "which machines are failed?")';
   if (!namesMachine)

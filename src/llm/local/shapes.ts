@@ -1,3 +1,4 @@
+import { ADDON_SHAPES } from "./ask-addons.js";
 import { appsAndRegions, images } from "./ask-apps.js";
 import { machinesPerRegion } from "./ask-counts.js";
 import { describe } from "./ask-describe.js";
@@ -18,6 +19,7 @@ import type { Shape } from "./shape.js";
 export const SHAPES: readonly Shape[] = [
   appLogs,
   most5xx,
+  ...ADDON_SHAPES,
   secrets,
   ipsAndCerts,
   volumes,
