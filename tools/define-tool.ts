@@ -27,6 +27,8 @@ export interface StaticCommand {
   id?: string;
   /** A listing across every app of the org (or of every org), offered as `--all`. */
   across?: boolean;
+  /** Offered as `flyops fly VERB` alone (`fly status`, `fly releases`); `noun` names what it shows. */
+  bare?: boolean;
 }
 
 interface ToolBase<I extends z.ZodTypeAny, O> {

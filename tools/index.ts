@@ -1,11 +1,15 @@
 import { appTools } from "./apps.js";
 import { certTools } from "./certs.js";
+import { changeTools } from "./changes.js";
+import { eventTools } from "./events.js";
 import { FlyopsError } from "../src/errors.js";
 import { isWriteTool, type Access, type AnyTool, type AnyWriteTool } from "./define-tool.js";
 import { ipTools } from "./ips.js";
 import { machineTools } from "./machines.js";
 import { platformTools } from "./platform.js";
+import { releaseTools } from "./releases.js";
 import { secretTools } from "./secrets.js";
+import { statusTools } from "./status.js";
 import { volumeTools } from "./volumes.js";
 
 /** Every Fly operation flyops knows, once. The ask loop, the maker, apply and the CLI all take tools from here. */
@@ -17,6 +21,10 @@ export const catalog: readonly AnyTool[] = Object.freeze([
   ...ipTools,
   ...certTools,
   ...platformTools,
+  ...statusTools,
+  ...eventTools,
+  ...releaseTools,
+  ...changeTools,
 ]);
 
 const byName = new Map(catalog.map((tool) => [tool.name, tool]));

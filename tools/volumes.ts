@@ -14,6 +14,7 @@ import {
   volumeAsNow,
   type StepEffect,
 } from "./step-knowledge.js";
+import { createdFilters, filterByTime, updatedFilters, type TimeFilters } from "./time-fields.js";
 import {
   countGroups,
   countView,
@@ -58,7 +59,7 @@ const countBy = (groups: readonly [VolumeCountBy, ...VolumeCountBy[]], per: stri
       `Count instead of listing: how many volumes there are ${per}, with their total size_gb, over every volume that matches the other filters. "how many volumes per region?" → count_by "region"; "attached" groups into true and false. ${f.COUNT_BY_RESULT}`,
     );
 
-type ListFilters = z.infer<z.ZodObject<typeof listFilters>> & { count_by?: VolumeCountBy };
+type ListFilters = z.infer<z.ZodObject<typeof listFilters>> & TimeFilters & { count_by?: VolumeCountBy };
 
 const volumeRef = z.object({ app: f.app, volume_id: f.volumeId }).strict();
 
@@ -66,12 +67,14 @@ export const volumesList = defineTool({
   name: "volumes_list",
   command: { verb: "list", noun: "volumes" },
   description:
-    "List the volumes of one app: id, name, region, size in GB, state, attached machine (empty when unattached), encryption, created time. Filter by region, state or attached; sort by size. To count them per region or attachment, set count_by.",
+    "List the volumes of one app: id, name, region, size in GB, state, attached machine (empty when unattached), encryption, created time. Filter by region, state, attached or created time; sort by size. To count them per region or attachment, set count_by.",
   access: "read",
   input: z
     .object({
       app: f.app,
       ...listFilters,
+      // Fly's Volume (machines-openapi.json) has created_at but no updated_at; the org listing has both.
+      ...createdFilters,
       count_by: countBy(["region", "attached"], "per region or by attachment"),
     })
     .strict(),
@@ -92,6 +95,8 @@ export const orgVolumesList = defineTool({
       org: f.org.optional(),
       app: f.app.optional().describe("Only volumes of this app"),
       ...listFilters,
+      ...createdFilters,
+      ...updatedFilters,
       count_by: countBy(VOLUME_COUNTS, "per region, per app or by attachment"),
     })
     .strict(),
@@ -310,7 +315,7 @@ function isAttached(v: Volume): boolean {
 
 /** Volumes that match the filters, counted when `count_by` is set, else sorted and cut to `limit`. */
 function select<T extends Volume>(volumes: readonly T[], filter: ListFilters): VolumeListing<T> {
-  const kept = volumes.filter(
+  const kept = filterByTime(volumes, filter).filter(
     (v) =>
       (filter.region === undefined || v.region === filter.region) &&
       (filter.state === undefined ? !isGone(v) : v.state === filter.state) &&

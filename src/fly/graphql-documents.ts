@@ -17,7 +17,7 @@ export interface GraphQLDocument<TData, TVars extends GraphQLVariables = Record<
 export type DocumentData<D> = D extends GraphQLDocument<infer TData, GraphQLVariables> ? TData : never;
 export type DocumentVariables<D> = D extends GraphQLDocument<unknown, infer TVars> ? TVars : never;
 
-function defineDocument<TData, TVars extends GraphQLVariables = Record<string, never>>(
+export function defineDocument<TData, TVars extends GraphQLVariables = Record<string, never>>(
   source: string,
 ): GraphQLDocument<TData, TVars> {
   const match = /^\s*(query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(source);

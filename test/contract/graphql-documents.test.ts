@@ -10,7 +10,10 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import { describe, expect, it } from "vitest";
-import { graphqlDocuments } from "../../src/fly/graphql-documents.js";
+import { graphqlDocuments as coreDocuments } from "../../src/fly/graphql-documents.js";
+import { releaseDocuments } from "../../src/fly/graphql-releases.js";
+
+const graphqlDocuments = [...coreDocuments, ...releaseDocuments];
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "spec/fly");

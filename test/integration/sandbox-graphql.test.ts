@@ -7,6 +7,7 @@ import {
   OrganizationsDocument,
   ViewerDocument,
 } from "../../src/fly/graphql-documents.js";
+import { releaseDocuments } from "../../src/fly/graphql-releases.js";
 import { SANDBOX_GRAPHQL_SDL } from "../../src/sandbox/graphql-schema.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { arr, obj, sandboxClient, TEST_TOKEN } from "./sandbox-http.js";
@@ -25,7 +26,7 @@ afterAll(async () => {
 describe("sandbox GraphQL", () => {
   it("accepts every document flyops sends", () => {
     const schema = buildSchema(SANDBOX_GRAPHQL_SDL);
-    for (const document of graphqlDocuments) {
+    for (const document of [...graphqlDocuments, ...releaseDocuments]) {
       expect(
         validate(schema, parse(document.source)).map((e) => e.message),
         document.operationName,
