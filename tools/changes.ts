@@ -40,7 +40,7 @@ interface Changes {
 function releaseChange(app: string, r: ReleaseNode): Change {
   const image = shortImage(r.imageRef);
   return {
-    at: r.createdAt,
+    at: isoOf(Date.parse(r.createdAt)) ?? r.createdAt,
     app,
     kind: "release",
     subject: `v${r.version}`,
@@ -98,7 +98,7 @@ async function secretChanges(
         (await ctx.fly.rest.listSecrets(app, ctx.signal))
           .filter((s) => inWindow(s.updated_at, window))
           .map((s): Change => ({
-            at: s.updated_at ?? "",
+            at: isoOf(Date.parse(s.updated_at ?? "")) ?? "",
             app,
             kind: "secret",
             subject: s.name,

@@ -13,7 +13,7 @@ import { short, shortImage, type Row } from "./view.js";
 const PASSING = "passing";
 const HOST_OK = "ok";
 /** How much of a check's output a row keeps: enough for "connect: connection refused". */
-const CHECK_OUTPUT_CHARS = 80;
+const CHECK_OUTPUT_CHARS = 120;
 
 export interface ExitFact {
   at: string | null;
@@ -97,7 +97,8 @@ function eventCell(event: MachineEvent | undefined): string | null {
 
 function exitCell(fact: ExitFact | undefined): string | null {
   if (!fact) return null;
-  return `${fact.exit_code ?? "?"}${fact.oom_killed ? " oom_killed" : ""} at ${fact.at ?? "?"}`;
+  const code = fact.exit_code === null ? "no exit code" : `exit_code ${fact.exit_code}`;
+  return `${code}${fact.oom_killed ? " oom_killed" : ""} at ${fact.at ?? "?"}`;
 }
 
 /** One `fly status` row: state, where, what it runs, its checks, host, last exit and last event. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Machine } from "../src/fly/schemas.js";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
-import { problemsOf, statusRow } from "./machine-health.js";
+import { exitFact, problemsOf, statusRow } from "./machine-health.js";
 import { ORG_PAGES, forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
 import { parsePointInTime, timeField } from "./time-window.js";
 import { listView, stateSummary, type ListView, type Row } from "./view.js";
@@ -34,6 +34,33 @@ function sinceMs(text: string | undefined): number {
   return parsePointInTime(text ?? DEFAULT_EXITS_SINCE) ?? Date.now();
 }
 
+/** Fly's most events per call (machines-openapi.json, Machines_list_events `limit`). */
+const FLY_MAX_EVENTS = 50;
+
+/**
+ * A listing carries only a machine's newest events. A machine that exited inside the window may
+ * have exited more often than they show, so its full list is read: one call per such machine, none
+ * for the others.
+ */
+async function withExitHistory(
+  ctx: ToolContext,
+  app: string,
+  machines: Machine[],
+  since: number,
+): Promise<Machine[]> {
+  const limit = pLimit(APP_CONCURRENCY);
+  return Promise.all(
+    machines.map((m) =>
+      (m.events ?? []).some((e) => (e.timestamp ?? 0) >= since && exitFact(e) !== undefined)
+        ? limit(async () => ({
+            ...m,
+            events: await ctx.fly.rest.listMachineEvents(app, m.id, { limit: FLY_MAX_EVENTS }, ctx.signal),
+          }))
+        : Promise.resolve(m),
+    ),
+  );
+}
+
 interface AppStatus {
   app: string;
   machines: Machine[];
@@ -48,8 +75,10 @@ export const appStatus = defineTool({
   access: "read",
   input: z.object({ app: f.app, exits_since: exitsSince }).strict(),
   async run(ctx, input): Promise<AppStatus> {
-    const machines = await ctx.fly.rest.listMachines(input.app, {}, ctx.signal);
-    return { app: input.app, machines, exits_since: new Date(sinceMs(input.exits_since)).toISOString() };
+    const since = sinceMs(input.exits_since);
+    const listed = await ctx.fly.rest.listMachines(input.app, {}, ctx.signal);
+    const machines = await withExitHistory(ctx, input.app, listed, since);
+    return { app: input.app, machines, exits_since: new Date(since).toISOString() };
   },
   view: (status) => {
     const since = Date.parse(status.exits_since);
@@ -108,6 +137,7 @@ function appsToRead(
 async function readApps(
   ctx: ToolContext,
   apps: readonly string[],
+  since: number,
   gaps: string[],
 ): Promise<Map<string, Machine[]>> {
   const limit = pLimit(APP_CONCURRENCY);
@@ -115,7 +145,8 @@ async function readApps(
     apps.map((app) =>
       limit(async (): Promise<[string, Machine[]]> => {
         try {
-          return [app, await ctx.fly.rest.listMachines(app, {}, ctx.signal)];
+          const machines = await ctx.fly.rest.listMachines(app, {}, ctx.signal);
+          return [app, await withExitHistory(ctx, app, machines, since)];
         } catch (error) {
           if (ctx.signal?.aborted) throw error;
           gaps.push(
@@ -154,7 +185,7 @@ export const orgStatus = defineTool({
       return page.items;
     });
     const mine = listed.filter((m) => input.app === undefined || m.app_name === input.app);
-    const perApp = await readApps(ctx, appsToRead(mine, since), gaps);
+    const perApp = await readApps(ctx, appsToRead(mine, since), since, gaps);
     const unhealthy: Unhealthy[] = [];
     for (const [app, machines] of perApp)
       for (const machine of machines) {

@@ -1,4 +1,5 @@
 import { buildSchema, graphql, GraphQLError, type GraphQLSchema } from "graphql";
+import { releaseFields } from "./graphql-releases.js";
 import { SANDBOX_GRAPHQL_SDL } from "./graphql-schema.js";
 import type { SandboxStore } from "./store.js";
 import type { AppRecord, OrgRecord, UserRecord } from "./types.js";
@@ -122,6 +123,7 @@ class Resolvers {
       internalNumericId: app.internalNumericId,
       network: app.network,
       organization: () => (org ? this.orgNode(org) : null),
+      ...releaseFields(this.store, app, connection, userNode),
     };
   }
 

@@ -51,6 +51,11 @@ export interface SandboxOptions {
    * unless true: a page then holds `limit` items.
    */
   shortPages?: boolean;
+  /**
+   * The sandbox's start time: the demo incident (25 minutes before it) and the scale fleets'
+   * recent events are placed relative to it. Default: the clock when the sandbox starts.
+   */
+  now?: Date;
   log?: Logger;
 }
 
@@ -87,6 +92,11 @@ export function sandboxRoutes(deps: RouteDeps): Route[] {
   ];
 }
 
+/** Seeded times read like Fly's (RFC 3339 to the second) when they are placed relative to the start. */
+function wholeSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000) * 1000;
+}
+
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -100,7 +110,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   } catch (error) {
     throw new FlyopsError(error instanceof Error ? error.message : String(error), { cause: error });
   }
-  const store = new SandboxStore(saved ?? seedState(options.seed ?? "demo"));
+  const store = new SandboxStore(
+    saved ?? seedState(options.seed ?? "demo", wholeSeconds(options.now ?? new Date())),
+  );
   const lifecycle = new MachineLifecycle(store, options.transitionMs ?? 0);
   const router = new Router(sandboxRoutes({ store, lifecycle, shortPages: options.shortPages ?? false }));
   const writer = options.stateFile

@@ -4,6 +4,7 @@ import { isoSeconds } from "./ids.js";
 import type {
   AppRecord,
   CertRecord,
+  ReleaseRecord,
   IpRecord,
   MachineRecord,
   OrgRecord,
@@ -29,6 +30,7 @@ export class SandboxStore {
   private secretList: SecretRecord[];
   private ipList: IpRecord[];
   private certList: CertRecord[];
+  private releaseList: ReleaseRecord[];
   private counter: number;
   private readonly viewerId: string;
   private readonly changeListeners = new Set<Listener>();
@@ -44,6 +46,7 @@ export class SandboxStore {
     this.secretList = copy.secrets;
     this.ipList = copy.ips;
     this.certList = copy.certs;
+    this.releaseList = copy.releases ?? [];
     this.counter = copy.counter;
     this.viewerId = copy.viewer;
   }
@@ -62,6 +65,7 @@ export class SandboxStore {
       secrets: this.secretList,
       ips: this.ipList,
       certs: this.certList,
+      releases: this.releaseList,
     });
   }
 
@@ -159,6 +163,7 @@ export class SandboxStore {
     this.secretList = this.secretList.filter((s) => s.app !== name);
     this.ipList = this.ipList.filter((i) => i.app !== name);
     this.certList = this.certList.filter((c) => c.app !== name);
+    this.releaseList = this.releaseList.filter((r) => r.app !== name);
   }
 
   // Machines: destroyed ones stay, as Fly keeps them listable with include_deleted.
@@ -257,5 +262,10 @@ export class SandboxStore {
     const before = this.certList.length;
     this.certList = this.certList.filter((c) => !(c.app === app && c.hostname === hostname));
     return this.certList.length !== before;
+  }
+
+  /** An app's releases, newest first. */
+  releases(app: string): ReleaseRecord[] {
+    return this.releaseList.filter((r) => r.app === app).sort((a, b) => b.version - a.version);
   }
 }
