@@ -38,6 +38,13 @@ export const SAMPLES: Readonly<Record<string, string>> = {
   image: "registry.fly.io/my-app:deployment-01",
   service_name: "web",
   state: "created",
+  since: "7d",
+  before: "1h",
+  exits_since: "24h",
+  created_since: "7d",
+  created_before: "2026-12-01T00:00:00Z",
+  updated_since: "7d",
+  updated_before: "1h",
 };
 const GENERIC = ["data", "web-iad-2", "my-app", "iad", "example", "DATABASE_URL", "x"];
 

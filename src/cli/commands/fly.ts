@@ -12,6 +12,7 @@ import {
   withRuntime,
   type CommandDeps,
 } from "../tool-command.js";
+import { bareCommands } from "./fly-bare.js";
 import { listCommand } from "./fly-list.js";
 import { parseOptions } from "../options.js";
 import { commonOptions, inputFields, withOutputOptions } from "./fly-shared.js";
@@ -119,6 +120,7 @@ export function flyCommand(): Command {
   const verbs = byVerb();
   const fly = new Command("fly").addCommand(listCommand());
   for (const [verb, tools] of verbs) fly.addCommand(verbCommand(verb, tools));
+  for (const command of bareCommands()) fly.addCommand(command);
   return fly.addHelpText(
     "after",
     `
@@ -130,6 +132,8 @@ Examples:
   flyops fly list apps --regions
   flyops fly list machines --app my-app --state stopped
   flyops fly get machine 148ed123a45678 --app my-app
+  flyops fly status --all
+  flyops fly events machine 148ed123a45678 --app my-app
   flyops fly stop machine 148ed123a45678 --app my-app
   flyops fly destroy machine 148ed123a45678 --app my-app --yes`,
   );
