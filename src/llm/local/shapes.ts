@@ -1,6 +1,8 @@
 import { appsAndRegions, images } from "./ask-apps.js";
 import { machinesPerRegion } from "./ask-counts.js";
+import { changes } from "./ask-changes.js";
 import { describe } from "./ask-describe.js";
+import { health } from "./ask-health.js";
 import { machinesByState, topMachines } from "./ask-machines.js";
 import { orgs, regions, whoami } from "./ask-platform.js";
 import { ipsAndCerts, secrets } from "./ask-resources.js";
@@ -15,6 +17,8 @@ import type { Shape } from "./shape.js";
  * cannot-answer hint and the README table all come from this list.
  */
 export const SHAPES: readonly Shape[] = [
+  health,
+  changes,
   secrets,
   ipsAndCerts,
   volumes,
