@@ -2,7 +2,7 @@ import pLimit from "p-limit";
 import { z } from "zod";
 import { AppReleasesDocument, OrgReleasesDocument, type ReleaseNode } from "../src/fly/graphql-releases.js";
 import type { MachineEvent } from "../src/fly/schemas.js";
-import { defineTool, type ToolContext } from "./define-tool.js";
+import { defineTool, nowOf, type ToolContext } from "./define-tool.js";
 import { eventRow } from "./events.js";
 import * as f from "./fields.js";
 import { ORG_PAGES, forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
@@ -181,7 +181,7 @@ export const recentChanges = defineTool({
     })
     .strict(),
   async run(ctx, input): Promise<Changes> {
-    const window: Window = { since: parsePointInTime(input.since ?? DEFAULT_SINCE) };
+    const window: Window = { since: parsePointInTime(input.since ?? DEFAULT_SINCE, nowOf(ctx)) };
     const gaps: string[] = [];
     const changes = input.app
       ? await oneApp(ctx, input.app, window, gaps)

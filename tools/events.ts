@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { MachineEvent } from "../src/fly/schemas.js";
-import { defineTool } from "./define-tool.js";
+import { defineTool, nowOf } from "./define-tool.js";
 import * as f from "./fields.js";
 import { exitDetails } from "./machine-health.js";
 import { describeWindow, inWindow, isoOf, timeField, windowOf } from "./time-window.js";
@@ -51,7 +51,7 @@ export const machineEvents = defineTool({
       { limit: FLY_MAX_EVENTS },
       ctx.signal,
     );
-    const window = windowOf(input.since, input.before);
+    const window = windowOf(input.since, input.before, nowOf(ctx));
     const kept = events
       .filter(
         (e) =>

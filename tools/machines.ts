@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Machine, OrgMachine } from "../src/fly/schemas.js";
 import { RUNNING_STATES } from "../src/platform/machine-states.js";
-import { defineTool } from "./define-tool.js";
+import { defineTool, nowOf } from "./define-tool.js";
 import * as f from "./fields.js";
 import { machinesCreate, machinesUpdate } from "./machine-create-update.js";
 import { MachineStateError, actionView, runMachineAction, type MachineAction } from "./machine-actions.js";
@@ -59,7 +59,7 @@ export const machinesList = defineTool({
       { ...stateQuery(input.state), region: input.region },
       ctx.signal,
     );
-    return listOrCount(filterByTime(filterMachines(machines, input), input), input);
+    return listOrCount(filterByTime(filterMachines(machines, input), input, nowOf(ctx)), input);
   },
   view: (listing, input) => machinesView(listing, input.limit, "filter by state or region"),
 });
@@ -100,7 +100,7 @@ export const orgMachinesList = defineTool({
           ...stateQuery(input.state),
           region: input.region,
           summary: countsWithoutConfig(input.count_by),
-          updated_after: updatedAfter(input),
+          updated_after: updatedAfter(input, nowOf(ctx)),
         },
         ORG_PAGES,
         ctx.signal,
@@ -113,7 +113,10 @@ export const orgMachinesList = defineTool({
       (m) =>
         (input.app === undefined || m.app_name === input.app) && (wantsDestroyed || m.state !== "destroyed"),
     );
-    return markIncomplete(listOrCount(filterByTime(filterMachines(mine, input), input), input), gaps.sort());
+    return markIncomplete(
+      listOrCount(filterByTime(filterMachines(mine, input), input, nowOf(ctx)), input),
+      gaps.sort(),
+    );
   },
   view: (listing, input) => machinesView(listing, input.limit, "filter by app, state or region"),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { FlyopsError } from "../src/errors.js";
 import { AppReleasesDocument, type ReleaseNode } from "../src/fly/graphql-releases.js";
-import { defineTool } from "./define-tool.js";
+import { defineTool, nowOf } from "./define-tool.js";
 import * as f from "./fields.js";
 import { describeWindow, inWindow, timeField, windowOf } from "./time-window.js";
 import { listView, shortImage, type Row } from "./view.js";
@@ -64,7 +64,7 @@ export const releasesList = defineTool({
       throw new FlyopsError(`app ${input.app} not found`, {
         hint: "`flyops fly list apps` lists the apps the token can see",
       });
-    const window = windowOf(input.since, undefined);
+    const window = windowOf(input.since, undefined, nowOf(ctx));
     const releases = (data.app.releases.nodes ?? [])
       .filter((r): r is ReleaseNode => r !== null && inWindow(r.createdAt, window))
       .sort((a, b) => b.version - a.version);

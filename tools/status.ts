@@ -1,7 +1,7 @@
 import pLimit from "p-limit";
 import { z } from "zod";
 import type { Machine } from "../src/fly/schemas.js";
-import { defineTool, type ToolContext } from "./define-tool.js";
+import { defineTool, nowOf, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { exitFact, problemsOf, statusRow } from "./machine-health.js";
 import { ORG_PAGES, forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
@@ -30,8 +30,9 @@ const exitsSince = timeField(
   `Count exits and OOM kills from this time (default ${DEFAULT_EXITS_SINCE})`,
 ).optional();
 
-function sinceMs(text: string | undefined): number {
-  return parsePointInTime(text ?? DEFAULT_EXITS_SINCE) ?? Date.now();
+function sinceMs(ctx: ToolContext, text: string | undefined): number {
+  const now = nowOf(ctx);
+  return parsePointInTime(text ?? DEFAULT_EXITS_SINCE, now) ?? now;
 }
 
 /** Fly's most events per call (machines-openapi.json, Machines_list_events `limit`). */
@@ -75,7 +76,7 @@ export const appStatus = defineTool({
   access: "read",
   input: z.object({ app: f.app, exits_since: exitsSince }).strict(),
   async run(ctx, input): Promise<AppStatus> {
-    const since = sinceMs(input.exits_since);
+    const since = sinceMs(ctx, input.exits_since);
     const listed = await ctx.fly.rest.listMachines(input.app, {}, ctx.signal);
     const machines = await withExitHistory(ctx, input.app, listed, since);
     return { app: input.app, machines, exits_since: new Date(since).toISOString() };
@@ -175,7 +176,7 @@ export const orgStatus = defineTool({
     })
     .strict(),
   async run(ctx, input): Promise<FleetStatus> {
-    const since = sinceMs(input.exits_since);
+    const since = sinceMs(ctx, input.exits_since);
     const orgs = await orgsInScope(ctx, input.org);
     const gaps: string[] = [];
     const listed = await forEachOrg(orgs, async (org) => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { OrgVolume, Volume } from "../src/fly/schemas.js";
-import { defineTool } from "./define-tool.js";
+import { defineTool, nowOf } from "./define-tool.js";
 import * as f from "./fields.js";
 import * as ids from "./id-fields.js";
 import { ToolInputError } from "./invoke.js";
@@ -79,7 +79,7 @@ export const volumesList = defineTool({
     })
     .strict(),
   async run(ctx, input): Promise<VolumeListing<Volume>> {
-    return select(await ctx.fly.rest.listVolumes(input.app, {}, ctx.signal), input);
+    return select(await ctx.fly.rest.listVolumes(input.app, {}, ctx.signal), input, nowOf(ctx));
   },
   view: (listing, input) => volumesView(listing, input, "filter by region or attached"),
 });
@@ -116,6 +116,7 @@ export const orgVolumesList = defineTool({
     const listing = select(
       volumes.filter((v) => input.app === undefined || v.app_name === input.app),
       input,
+      nowOf(ctx),
     );
     return markIncomplete(listing, gaps.sort());
   },
@@ -314,8 +315,8 @@ function isAttached(v: Volume): boolean {
 }
 
 /** Volumes that match the filters, counted when `count_by` is set, else sorted and cut to `limit`. */
-function select<T extends Volume>(volumes: readonly T[], filter: ListFilters): VolumeListing<T> {
-  const kept = filterByTime(volumes, filter).filter(
+function select<T extends Volume>(volumes: readonly T[], filter: ListFilters, now: number): VolumeListing<T> {
+  const kept = filterByTime(volumes, filter, now).filter(
     (v) =>
       (filter.region === undefined || v.region === filter.region) &&
       (filter.state === undefined ? !isGone(v) : v.state === filter.state) &&

@@ -1,5 +1,5 @@
 import { mentionedApps, readApps } from "./fleet.js";
-import { needOk } from "./session.js";
+import { needOk, type Reads, type Session } from "./session.js";
 import { CannotAnswer, lines, plural, type Shape } from "./shape.js";
 import { isRecord, recordsOf, unwrapView, type JsonRecord } from "./tool-result.js";
 
@@ -49,6 +49,28 @@ function windowOf(question: string, today: string | undefined): { since: string;
   };
 }
 
+/** "List the releases of APP", "when was APP last deployed?": that app's releases. */
+const RELEASES = /\breleases?\b|\bwhen\b[^?.!]{0,60}\bdeployed\b|\blast deploy/i;
+
+function* releases(session: Session): Reads<string> {
+  const list = yield* readApps(session);
+  const [app] = mentionedApps(session, list.apps);
+  if (!app)
+    throw new CannotAnswer(
+      'it reads releases one app at a time; name the app, e.g. "list the releases of my-app"',
+    );
+  const rows = recordsOf(yield* needOk("releases_list", { app, limit: 10 }, `the releases of ${app}`));
+  const [latest] = rows;
+  if (!latest) return `${app} has no releases.`;
+  const line = (r: JsonRecord): string =>
+    `- ${cell(r, "version")} ${cell(r, "status")}: ${cell(r, "description")}, image ${cell(r, "image")}, by ${cell(r, "user")} at ${cell(r, "created_at")}`;
+  return lines(
+    `${app} was last deployed in ${cell(latest, "version")} at ${cell(latest, "created_at")} by ${cell(latest, "user")} (image ${cell(latest, "image")}).`,
+    `Its newest ${plural(rows.length, "release")}:`,
+    rows.map(line),
+  );
+}
+
 export const changes: Shape = {
   id: "changes",
   mode: "ask",
@@ -62,6 +84,7 @@ export const changes: Shape = {
   applies: ["org", "window"],
   matches: (q) => CHANGED.test(q) && /\b(what|which|anything|any|show|list|when)\b/i.test(q),
   *run(session) {
+    if (RELEASES.test(session.reading.text)) return yield* releases(session);
     const today = /today'?s date:?\s*(\d{4}-\d{2}-\d{2})/i.exec(session.system)?.[1];
     const window = windowOf(session.reading.text, today);
     const list = yield* readApps(session);
