@@ -37,7 +37,7 @@ export const machineEvents = defineTool({
       since: timeField("Only events at or after this time").optional(),
       before: timeField("Only events before this time").optional(),
       type: z
-        .array(z.string().regex(/^[a-z_]{1,32}$/))
+        .array(z.string().regex(/^[a-z_]{1,32}$/, 'expected an event type such as "exit" or "restart"'))
         .min(1)
         .optional()
         .describe('Only events of these types, e.g. ["exit", "restart"]'),

@@ -127,8 +127,10 @@ export function sample(schema: z.ZodTypeAny, key = "", fillOptionalStrings = tru
     const out: Record<string, unknown> = {};
     for (const [k, child] of Object.entries(inner.shape as Record<string, z.ZodTypeAny>)) {
       const { schema: leaf, optional } = unwrap(child);
-      if (!optional || (fillOptionalStrings && leaf instanceof z.ZodString))
-        out[k] = sample(child, k, fillOptionalStrings);
+      const strings =
+        leaf instanceof z.ZodString ||
+        (leaf instanceof z.ZodArray && unwrap(leaf.element as z.ZodTypeAny).schema instanceof z.ZodString);
+      if (!optional || (fillOptionalStrings && strings)) out[k] = sample(child, k, fillOptionalStrings);
     }
     return out;
   }

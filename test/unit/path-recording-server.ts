@@ -127,6 +127,8 @@ function answer(operationId: string, params: Record<string, string>, ip: string,
       return machine(CREATED_MACHINE_ID);
     case "Machines_wait":
       return { ok: true };
+    case "Machines_list_events":
+      return [{ id: "01HXYZEVENT", type: "exit", status: "stopped", source: "flyd", timestamp: 1 }];
     case "Machines_org_list":
       return { machines: [{ ...machine(CREATED_MACHINE_ID), app_name: "my-app" }] };
     case "Volumes_org_list":
@@ -171,6 +173,8 @@ const GRAPHQL_DATA = {
     nodes: [{ id: "org1", slug: "acme-corp", name: "Acme", type: "SHARED" }],
     pageInfo: { hasNextPage: false, endCursor: null },
   },
+  app: { name: "my-app", releases: { nodes: [] } },
+  organization: { apps: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } } },
 };
 
 /** Starts the recorder; `ip` is the address its IP listing reports as assigned. */

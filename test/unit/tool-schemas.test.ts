@@ -45,6 +45,11 @@ const CONTRACT_NAMES = [
   "regions_list",
   "orgs_list",
   "whoami",
+  "app_status",
+  "org_status",
+  "machine_events",
+  "releases_list",
+  "recent_changes",
 ];
 
 function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
@@ -79,7 +84,7 @@ describe("the tool catalog", () => {
         /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check)$/,
       );
     for (const tool of toolsByAccess("read")) {
-      expect(tool.name).toMatch(/_(list|get)$|^whoami$/);
+      expect(tool.name).toMatch(/_(list|get|status|events|changes)$|^whoami$/);
     }
     // certs_check asks Fly to re-validate and may start issuance: never a read tool.
     expect(findTool("certs_check")?.access).toBe("write");

@@ -81,7 +81,7 @@ export const changes: Shape = {
     "what changed in the last hour?",
     "what was deployed to demo-web today?",
   ],
-  applies: ["org", "window"],
+  applies: ["org", "window", "when"],
   matches: (q) => CHANGED.test(q) && /\b(what|which|anything|any|show|list|when)\b/i.test(q),
   *run(session) {
     if (RELEASES.test(session.reading.text)) return yield* releases(session);
