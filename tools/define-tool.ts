@@ -14,6 +14,13 @@ export interface ToolContext {
   app: string | undefined;
   signal: AbortSignal | undefined;
   log: Logger;
+  /** The clock time windows ("1h", "7d") count back from; Date.now when unset. Tests fix it. */
+  now?: () => number;
+}
+
+/** Now, as the tools count time windows: the context's clock, else the system's. */
+export function nowOf(ctx: { now?: () => number }): number {
+  return ctx.now?.() ?? Date.now();
 }
 
 /**
@@ -27,6 +34,8 @@ export interface StaticCommand {
   id?: string;
   /** A listing across every app of the org (or of every org), offered as `--all`. */
   across?: boolean;
+  /** Offered as `flyops fly VERB` alone (`fly status`, `fly releases`); `noun` names what it shows. */
+  bare?: boolean;
 }
 
 interface ToolBase<I extends z.ZodTypeAny, O> {

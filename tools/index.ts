@@ -1,6 +1,8 @@
 import { addonTools } from "./addons.js";
 import { appTools } from "./apps.js";
 import { certTools } from "./certs.js";
+import { changeTools } from "./changes.js";
+import { eventTools } from "./events.js";
 import { FlyopsError } from "../src/errors.js";
 import { isWriteTool, type Access, type AnyTool, type AnyWriteTool } from "./define-tool.js";
 import { ipTools } from "./ips.js";
@@ -12,8 +14,10 @@ import { mpgReadTools } from "./mpg.js";
 import { mpgWriteTools } from "./mpg-writes.js";
 import { postgresTools } from "./postgres.js";
 import { platformTools } from "./platform.js";
+import { releaseTools } from "./releases.js";
 import { secretTools } from "./secrets.js";
 import { tokenTools } from "./tokens.js";
+import { statusTools } from "./status.js";
 import { volumeTools } from "./volumes.js";
 import { wireguardTools } from "./wireguard.js";
 
@@ -35,6 +39,10 @@ export const catalog: readonly AnyTool[] = Object.freeze([
   ...memberTools,
   ...tokenTools,
   ...wireguardTools,
+  ...statusTools,
+  ...eventTools,
+  ...releaseTools,
+  ...changeTools,
 ]);
 
 const byName = new Map(catalog.map((tool) => [tool.name, tool]));

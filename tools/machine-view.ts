@@ -206,6 +206,7 @@ export function machineRow(m: AnyMachine): Row {
     ...guestOf(m),
     image: m.config?.image ?? null,
     created_at: m.created_at ?? null,
+    updated_at: m.updated_at ?? null,
   };
 }
 
@@ -225,7 +226,6 @@ export function machineDetail(m: Machine): Record<string, unknown> {
     private_ip: m.private_ip ?? null,
     host_status: m.host_status ?? null,
     instance_id: m.instance_id ?? null,
-    updated_at: m.updated_at ?? null,
     env_names: Object.keys(config?.env ?? {}).sort(),
     mounts,
     services,

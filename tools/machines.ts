@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Machine, OrgMachine } from "../src/fly/schemas.js";
 import { RUNNING_STATES } from "../src/platform/machine-states.js";
-import { defineTool } from "./define-tool.js";
+import { defineTool, nowOf } from "./define-tool.js";
 import * as f from "./fields.js";
 import { machinesCreate, machinesUpdate } from "./machine-create-update.js";
 import { MachineStateError, actionView, runMachineAction, type MachineAction } from "./machine-actions.js";
@@ -17,6 +17,7 @@ import {
   type MachineListing,
 } from "./machine-view.js";
 import { ORG_PAGES, forEachOrg, orgsInScope, pageGaps } from "./org-scope.js";
+import { createdFilters, filterByTime, updatedAfter, updatedFilters } from "./time-fields.js";
 import { markIncomplete } from "./view.js";
 
 const sort = z
@@ -32,7 +33,7 @@ export const machinesList = defineTool({
   name: "machines_list",
   command: { verb: "list", noun: "machines" },
   description:
-    'List the Machines of one app: id, name, state, region, CPU kind and count, memory, image, created time. Newest first unless sorted otherwise. Filter by state or region; sort by memory or cpu with a limit to find the largest. To count them ("how many machines per region?") set count_by instead of reading rows. For machines across all apps use org_machines_list.',
+    'List the Machines of one app: id, name, state, region, CPU kind and count, memory, image, created and updated time. Newest first unless sorted otherwise. Filter by state, region, or when they were created or updated (e.g. updated_since "7d"); sort by memory or cpu with a limit to find the largest. To count them ("how many machines per region?") set count_by instead of reading rows. For machines across all apps use org_machines_list.',
   access: "read",
   input: z
     .object({
@@ -42,6 +43,8 @@ export const machinesList = defineTool({
       sort: sort.optional(),
       order: f.order.optional(),
       limit: f.limit.optional(),
+      ...createdFilters,
+      ...updatedFilters,
       count_by: z
         .enum(["region", "state", "size"])
         .optional()
@@ -56,7 +59,7 @@ export const machinesList = defineTool({
       { ...stateQuery(input.state), region: input.region },
       ctx.signal,
     );
-    return listOrCount(filterMachines(machines, input), input);
+    return listOrCount(filterByTime(filterMachines(machines, input), input, nowOf(ctx)), input);
   },
   view: (listing, input) => machinesView(listing, input.limit, "filter by state or region"),
 });
@@ -65,7 +68,7 @@ export const orgMachinesList = defineTool({
   name: "org_machines_list",
   command: { verb: "list", noun: "machines", across: true },
   description:
-    'List Machines across every app of an organization (or of every organization the token can see): app, id, name, state, region, CPU, memory, image. Use it for fleet-wide questions such as which machines use the most memory or which are stopped. Filter by app, state or region; sort and limit. For counting questions ("how many machines per region?", "how many are stopped in each app?") set count_by: one call counts the whole fleet, however large, where rows show only a page.',
+    'List Machines across every app of an organization (or of every organization the token can see): app, id, name, state, region, CPU, memory, image, created and updated time. Use it for fleet-wide questions such as which machines use the most memory, which are stopped, or which were updated in the last 7 days (updated_since "7d"). Filter by app, state, region or time; sort and limit. For counting questions ("how many machines per region?", "how many are stopped in each app?") set count_by: one call counts the whole fleet, however large, where rows show only a page.',
   access: "read",
   input: z
     .object({
@@ -76,6 +79,8 @@ export const orgMachinesList = defineTool({
       sort: sort.optional(),
       order: f.order.optional(),
       limit: f.limit.optional(),
+      ...createdFilters,
+      ...updatedFilters,
       count_by: z
         .enum(MACHINE_COUNTS)
         .optional()
@@ -91,7 +96,12 @@ export const orgMachinesList = defineTool({
       const page = await ctx.fly.rest.listOrgMachines(
         org,
         // Counting by region, state or app needs no machine config: `summary` leaves it out of every page.
-        { ...stateQuery(input.state), region: input.region, summary: countsWithoutConfig(input.count_by) },
+        {
+          ...stateQuery(input.state),
+          region: input.region,
+          summary: countsWithoutConfig(input.count_by),
+          updated_after: updatedAfter(input, nowOf(ctx)),
+        },
         ORG_PAGES,
         ctx.signal,
       );
@@ -103,7 +113,10 @@ export const orgMachinesList = defineTool({
       (m) =>
         (input.app === undefined || m.app_name === input.app) && (wantsDestroyed || m.state !== "destroyed"),
     );
-    return markIncomplete(listOrCount(filterMachines(mine, input), input), gaps.sort());
+    return markIncomplete(
+      listOrCount(filterByTime(filterMachines(mine, input), input, nowOf(ctx)), input),
+      gaps.sort(),
+    );
   },
   view: (listing, input) => machinesView(listing, input.limit, "filter by app, state or region"),
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { OrgVolume, Volume } from "../src/fly/schemas.js";
-import { defineTool } from "./define-tool.js";
+import { defineTool, nowOf } from "./define-tool.js";
 import * as f from "./fields.js";
 import * as ids from "./id-fields.js";
 import { ToolInputError } from "./invoke.js";
@@ -14,6 +14,7 @@ import {
   volumeAsNow,
   type StepEffect,
 } from "./step-knowledge.js";
+import { createdFilters, filterByTime, updatedFilters, type TimeFilters } from "./time-fields.js";
 import {
   countGroups,
   countView,
@@ -58,7 +59,7 @@ const countBy = (groups: readonly [VolumeCountBy, ...VolumeCountBy[]], per: stri
       `Count instead of listing: how many volumes there are ${per}, with their total size_gb, over every volume that matches the other filters. "how many volumes per region?" → count_by "region"; "attached" groups into true and false. ${f.COUNT_BY_RESULT}`,
     );
 
-type ListFilters = z.infer<z.ZodObject<typeof listFilters>> & { count_by?: VolumeCountBy };
+type ListFilters = z.infer<z.ZodObject<typeof listFilters>> & TimeFilters & { count_by?: VolumeCountBy };
 
 const volumeRef = z.object({ app: f.app, volume_id: f.volumeId }).strict();
 
@@ -66,17 +67,19 @@ export const volumesList = defineTool({
   name: "volumes_list",
   command: { verb: "list", noun: "volumes" },
   description:
-    "List the volumes of one app: id, name, region, size in GB, state, attached machine (empty when unattached), encryption, created time. Filter by region, state or attached; sort by size. To count them per region or attachment, set count_by.",
+    "List the volumes of one app: id, name, region, size in GB, state, attached machine (empty when unattached), encryption, created time. Filter by region, state, attached or created time; sort by size. To count them per region or attachment, set count_by.",
   access: "read",
   input: z
     .object({
       app: f.app,
       ...listFilters,
+      // Fly's Volume (machines-openapi.json) has created_at but no updated_at; the org listing has both.
+      ...createdFilters,
       count_by: countBy(["region", "attached"], "per region or by attachment"),
     })
     .strict(),
   async run(ctx, input): Promise<VolumeListing<Volume>> {
-    return select(await ctx.fly.rest.listVolumes(input.app, {}, ctx.signal), input);
+    return select(await ctx.fly.rest.listVolumes(input.app, {}, ctx.signal), input, nowOf(ctx));
   },
   view: (listing, input) => volumesView(listing, input, "filter by region or attached"),
 });
@@ -92,6 +95,8 @@ export const orgVolumesList = defineTool({
       org: f.org.optional(),
       app: f.app.optional().describe("Only volumes of this app"),
       ...listFilters,
+      ...createdFilters,
+      ...updatedFilters,
       count_by: countBy(VOLUME_COUNTS, "per region, per app or by attachment"),
     })
     .strict(),
@@ -111,6 +116,7 @@ export const orgVolumesList = defineTool({
     const listing = select(
       volumes.filter((v) => input.app === undefined || v.app_name === input.app),
       input,
+      nowOf(ctx),
     );
     return markIncomplete(listing, gaps.sort());
   },
@@ -309,8 +315,8 @@ function isAttached(v: Volume): boolean {
 }
 
 /** Volumes that match the filters, counted when `count_by` is set, else sorted and cut to `limit`. */
-function select<T extends Volume>(volumes: readonly T[], filter: ListFilters): VolumeListing<T> {
-  const kept = volumes.filter(
+function select<T extends Volume>(volumes: readonly T[], filter: ListFilters, now: number): VolumeListing<T> {
+  const kept = filterByTime(volumes, filter, now).filter(
     (v) =>
       (filter.region === undefined || v.region === filter.region) &&
       (filter.state === undefined ? !isGone(v) : v.state === filter.state) &&

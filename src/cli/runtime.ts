@@ -48,6 +48,11 @@ export function addRuntimeOptions(cmd: Command): Command {
     );
 }
 
+function queryText(query: Record<string, string>): string {
+  const text = new URLSearchParams(query).toString();
+  return text === "" ? "" : `?${text}`;
+}
+
 /**
  * Configuration, clients and the ToolContext for one command run. With `sandbox`, an
  * in-process sandbox stands in for Fly: its token is used, and only --app / --org count,
@@ -93,7 +98,15 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     token,
     log,
     dispatcher,
-    onRequest: options.onRequest,
+    // --verbose shows every request, so a person can count what a command costs.
+    onRequest: (r) => {
+      log.debug(`request: ${r.method} ${r.path}${queryText(r.query)}`);
+      options.onRequest?.(r);
+    },
+    onGraphQLRequest: (r) => {
+      const operation = (r.body as { operationName?: unknown } | undefined)?.operationName;
+      log.debug(`request: POST graphql ${typeof operation === "string" ? operation : ""}`.trimEnd());
+    },
   });
   return {
     ctx: { fly, org: config.org, app: config.app, signal: options.signal, log },

@@ -30,8 +30,31 @@ export const MachineConfigSchema = z
   .passthrough();
 export type MachineConfig = z.infer<typeof MachineConfigSchema>;
 
+/**
+ * An exit's details, as fly-go's MachineExitEvent (machine_types.go) reads them: under
+ * `request.exit_event`, or `request.MonitorEvent.exit_event` (fly-go's GetExitCode looks there first).
+ */
+export const MachineExitEventSchema = z
+  .object({ exit_code: int, oom_killed: bool, requested_stop: bool, restarting: bool, exited_at: str })
+  .passthrough();
+export type MachineExitEvent = z.infer<typeof MachineExitEventSchema>;
+
 export const MachineEventSchema = z
-  .object({ id: str, type: str, status: str, source: str, timestamp: int })
+  .object({
+    id: str,
+    type: str,
+    status: str,
+    source: str,
+    timestamp: int,
+    request: z
+      .object({
+        exit_event: MachineExitEventSchema.nullish(),
+        MonitorEvent: z.object({ exit_event: MachineExitEventSchema.nullish() }).passthrough().nullish(),
+        restart_count: int,
+      })
+      .passthrough()
+      .nullish(),
+  })
   .passthrough();
 export type MachineEvent = z.infer<typeof MachineEventSchema>;
 
@@ -50,6 +73,8 @@ export const MachineSchema = z
     created_at: str,
     updated_at: str,
     host_status: str,
+    /** Sent by Fly though not in the spec's Machine; fly-go's Machine has it (machine_types.go). */
+    version: str,
     config: MachineConfigSchema.nullish(),
     image_ref: z.object({ registry: str, repository: str, tag: str, digest: str }).passthrough().nullish(),
     checks: z.array(CheckStatusSchema).nullish(),

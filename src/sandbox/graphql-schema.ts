@@ -4,7 +4,10 @@
  * schema (test/contract/sandbox-graphql-schema.test.ts checks it), so a document valid here
  * is valid against Fly.
  */
-export const SANDBOX_GRAPHQL_SDL = /* GraphQL */ `
+import { RELEASES_SDL } from "./graphql-releases.js";
+
+export const SANDBOX_GRAPHQL_SDL =
+  /* GraphQL */ `
   schema {
     query: Queries
   }
@@ -129,4 +132,4 @@ export const SANDBOX_GRAPHQL_SDL = /* GraphQL */ `
     personalOrganization: Organization!
     viewer: Principal!
   }
-`;
+` + RELEASES_SDL;

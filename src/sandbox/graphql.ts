@@ -3,6 +3,7 @@ import { addonRoot, orgExtras } from "./graphql-addons.js";
 import { appGraphqlFields } from "./graphql-app-fields.js";
 import { connection, type PageArgs } from "./graphql-connection.js";
 import { SANDBOX_GRAPHQL_ADDONS_SDL } from "./graphql-schema-addons.js";
+import { releaseFields } from "./graphql-releases.js";
 import { SANDBOX_GRAPHQL_SDL } from "./graphql-schema.js";
 import type { SandboxStore } from "./store.js";
 import type { AppRecord, OrgRecord, UserRecord } from "./types.js";
@@ -78,6 +79,7 @@ export class Resolvers {
       network: app.network,
       organization: () => (org ? this.orgNode(org) : null),
       ...appGraphqlFields(this.store, app, this),
+      ...releaseFields(this.store, app, connection, userNode),
     };
   }
 

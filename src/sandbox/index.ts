@@ -63,8 +63,9 @@ export interface SandboxOptions {
    */
   shortPages?: boolean;
   /**
-   * The sandbox's start time, which the seeded incident and the synthetic logs and metrics are
-   * relative to; the sandbox's clock runs on from it. Default: the real time at start.
+   * The sandbox's start time: the demo incident (25 minutes before it), the scale fleets' recent
+   * events and the synthetic logs and metrics are placed relative to it; the sandbox's clock runs on
+   * from it. Default: the clock when the sandbox starts.
    */
   now?: Date;
   log?: Logger;
@@ -114,6 +115,11 @@ export function sandboxRoutes(deps: RouteDeps): Route[] {
   ];
 }
 
+/** Seeded times read like Fly's (RFC 3339 to the second) when they are placed relative to the start. */
+function wholeSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000) * 1000;
+}
+
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
@@ -127,10 +133,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   } catch (error) {
     throw new FlyopsError(error instanceof Error ? error.message : String(error), { cause: error });
   }
-  const store = new SandboxStore(saved ?? seedState(options.seed ?? "demo"));
+  const start = options.now ?? new Date();
+  const store = new SandboxStore(saved ?? seedState(options.seed ?? "demo", wholeSeconds(start)));
   const lifecycle = new MachineLifecycle(store, options.transitionMs ?? DEFAULT_TRANSITION_MS);
   const realStart = Date.now();
-  const startMs = options.now?.getTime() ?? realStart;
+  const startMs = start.getTime();
   const nowMs = (): number => startMs + (Date.now() - realStart);
   const logs = new LogBook(store, startMs / 1000, nowMs);
   const model = new TelemetryModel(store, startMs / 1000);

@@ -96,7 +96,7 @@ export function machineRoutes(deps: RouteDeps): Route[] {
       handle: ({ params, query }) => {
         const machine = store.requireMachine(appName(params), params.machine_id ?? "");
         const limit = Math.min(Math.max(intParam(query, "limit", 20), 1), 50);
-        return ok(machine.events.slice(0, limit).map((e) => ({ ...e })));
+        return ok(machine.events.slice(0, limit).map((e) => structuredClone(e)));
       },
     },
     {

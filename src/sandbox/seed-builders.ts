@@ -1,6 +1,7 @@
 import { GUEST_PRESETS, type PresetName } from "../platform/guest-sizes.js";
 import { hexDigestOf, privateIpFor, snapshotIdFor, ulidFor } from "./ids.js";
 import { imageRefFor } from "./image-ref.js";
+import { httpCheck } from "./machine-checks.js";
 import type {
   AppRecord,
   CertRecord,
@@ -58,6 +59,8 @@ export interface SeedMachineSpec {
   services?: unknown[];
   schedule?: string;
   processGroup?: string;
+  /** The release the machine runs (metadata fly_release_version, as flyctl deploy sets it). */
+  releaseVersion?: number;
 }
 
 function event(machineId: string, type: string, status: string, source: string, at: string): MachineEvent {
@@ -79,6 +82,7 @@ export function seedMachine(spec: SeedMachineSpec): MachineRecord {
     fly_platform_version: "v2",
     fly_process_group: spec.processGroup ?? "app",
     fly_release_id: `release-${hexDigestOf(`${spec.app}:${spec.image}`, 8)}`,
+    ...(spec.releaseVersion === undefined ? {} : { fly_release_version: String(spec.releaseVersion) }),
     ...spec.metadata,
   };
   return {
@@ -108,12 +112,13 @@ export function seedMachine(spec: SeedMachineSpec): MachineRecord {
   };
 }
 
-/** The services block of an HTTP app listening on 8080 behind ports 80 and 443. */
+/** The services block of an HTTP app listening on 8080 behind ports 80 and 443, with an HTTP check. */
 export function httpServices(internalPort = 8080): unknown[] {
   return [
     {
       protocol: "tcp",
       internal_port: internalPort,
+      checks: [httpCheck()],
       autostart: true,
       autostop: "stop",
       min_machines_running: 1,

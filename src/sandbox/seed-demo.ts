@@ -1,5 +1,6 @@
 import { nodeIdFor } from "./ids.js";
 import { demoAddonState } from "./seed-demo-addons.js";
+import { applyIncident, releaseHistory } from "./seed-incident.js";
 import {
   guest,
   httpServices,
@@ -69,6 +70,15 @@ import type { MachineGuest, SandboxState } from "./types.js";
  *   acme-api  api.acme.example (issued), staging.acme.example (awaiting DNS: a check leaves it pending)
  *
  * Databases, add-ons, tokens and WireGuard peers: seed-demo-addons.ts
+ *
+ * Releases (GraphQL): demo-web v1–v5, demo-worker v1–v3, acme-api v1–v7, acme-db v1–v2,
+ * acme-cron v1–v4, the last of each with the image above, made when its first machine was.
+ * HTTP machines (demo-web, acme-api) define a service check; started ones pass it.
+ *
+ * THE INCIDENT (seed-incident.ts), relative to the sandbox's start `now`: acme-api release v8
+ * 25 minutes before start moved all three acme-api machines to a new image (so they were
+ * updated then); api-sin-1 was then OOM-killed 3 times and its check servicecheck-00-http-3000
+ * is critical. Everything else is healthy. Only these timestamps depend on `now`.
  */
 
 /** A token-shaped fake planted in acme-api's api-ams-1 env, built here so the source holds no token-looking literal. */
@@ -199,7 +209,31 @@ const SECRETS: [app: string, name: string, at: string][] = [
   ["acme-cron", "SLACK_WEBHOOK_URL", day("08-12", "10:00:00")],
 ];
 
-export function demoState(): SandboxState {
+/** Releases per app: how many, and who made them. */
+const RELEASES: Record<string, [count: number, by: string]> = {
+  "demo-web": [5, DANA],
+  "demo-worker": [3, DANA],
+  "acme-api": [7, LEE],
+  "acme-db": [2, LEE],
+  "acme-cron": [4, LEE],
+};
+
+function firstMachineCreated(app: string): string {
+  return MACHINES.find((m) => m[0] === app)?.[6] ?? day("08-01");
+}
+
+/** The demo fleet as it is at `now` (the sandbox's start): only the incident's times depend on it. */
+export function demoState(now: number = Date.now()): SandboxState {
+  const state = baseState();
+  state.releases = APPS.flatMap(([app]) => {
+    const [count, by] = RELEASES[app] ?? [1, DANA];
+    return releaseHistory(app, IMAGES[app] ?? app, count, firstMachineCreated(app), by);
+  });
+  applyIncident(state, now, LEE);
+  return state;
+}
+
+function baseState(): SandboxState {
   return {
     version: 1,
     counter: 0,
@@ -249,6 +283,7 @@ export function demoState(): SandboxState {
         image: IMAGES[app] ?? app,
         createdAt,
         updatedAt,
+        releaseVersion: RELEASES[app]?.[0],
         ...MACHINE_EXTRAS[id],
       }),
     ),

@@ -1,8 +1,10 @@
 import type { PresetName } from "../platform/guest-sizes.js";
 import { machineIdFor, nodeIdFor, volumeIdFor } from "./ids.js";
 import { mulberry32 } from "./prng.js";
+import { isUnhealthyScaleApp, makeUnhealthy, scaleRelease } from "./seed-scale-health.js";
 import {
   guest,
+  httpServices,
   seedApp,
   seedCert,
   seedIp,
@@ -22,6 +24,8 @@ import type { MachineRecord, SandboxState, VolumeRecord } from "./types.js";
  * sizes and states drawn from a PRNG seeded by N (about 60% started, 25% stopped, 10%
  * suspended, 5% created). Every even app has a volume attached to its first machine; every
  * fifth app an unattached one. Each app has two secrets and a shared IPv4; every tenth a certificate.
+ * Every machine serves HTTP with a service check; see seed-scale-health.ts for releases and the
+ * few unhealthy machines.
  */
 
 const REGIONS = ["iad", "ord", "lax", "lhr", "ams", "fra", "sin", "syd"] as const;
@@ -40,6 +44,14 @@ function at(offsetSeconds: number): string {
   return new Date(EPOCH + offsetSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+function releaseOf(index: number): number {
+  return 1 + (index % 9);
+}
+
+function imageOf(app: string, index: number): string {
+  return `registry.fly.io/${app}:deployment-v${releaseOf(index)}`;
+}
+
 function pick<T>(items: readonly T[], r: number): T {
   const item = items[Math.floor(r * items.length) % items.length];
   if (item === undefined) throw new Error("pick from an empty list");
@@ -53,7 +65,7 @@ function drawState(r: number): SeedMachineSpec["state"] {
   return "created";
 }
 
-export function scaleState(appCount: number): SandboxState {
+export function scaleState(appCount: number, now: number = Date.now()): SandboxState {
   if (!Number.isInteger(appCount) || appCount < 0)
     throw new Error(`scale seed needs a whole number of apps, got ${appCount}`);
   const random = mulberry32(appCount * 7919 + 17);
@@ -81,6 +93,7 @@ export function scaleState(appCount: number): SandboxState {
     secrets: [],
     ips: [],
     certs: [],
+    releases: [],
   };
   const usedIds = new Set<string>();
   for (let i = 1; i <= appCount; i++) {
@@ -97,6 +110,9 @@ export function scaleState(appCount: number): SandboxState {
     );
     const machines = scaleMachines(name, i, random, usedIds);
     state.machines.push(...machines);
+    state.releases?.push(scaleRelease(name, releaseOf(i), imageOf(name, i), created, owner));
+    const sick = machines.find((m) => m.state === "started");
+    if (sick && isUnhealthyScaleApp(i)) makeUnhealthy(sick, now);
     state.volumes.push(...scaleVolumes(name, i, machines[0]));
     state.secrets.push(seedSecret(name, "DATABASE_URL", created), seedSecret(name, "API_KEY", created));
     state.ips.push(seedIp(name, `66.241.${Math.floor(i / 250) % 256}.${i % 250}`, "shared_v4", created));
@@ -126,7 +142,9 @@ function scaleMachines(
         region: pick(REGIONS, random()),
         state: drawState(random()),
         guest: guest(pick(PRESETS, random())),
-        image: `registry.fly.io/${app}:deployment-v${1 + (index % 9)}`,
+        image: imageOf(app, index),
+        releaseVersion: releaseOf(index),
+        services: httpServices(),
         createdAt: at(created),
         updatedAt: at(created + 86_400 + Math.floor(random() * 86_400 * 30)),
       }),

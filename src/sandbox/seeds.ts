@@ -36,10 +36,11 @@ function emptyState(): SandboxState {
   };
 }
 
-export function seedState(seed: SandboxSeed): SandboxState {
-  if (seed === "demo") return demoState();
+/** The seeded fleet as it is at `now`, the sandbox's start: the demo incident and scale fleets' recent events are placed relative to it. */
+export function seedState(seed: SandboxSeed, now: number = Date.now()): SandboxState {
+  if (seed === "demo") return demoState(now);
   if (seed === "empty") return emptyState();
-  return scaleState(seed);
+  return scaleState(seed, now);
 }
 
 /** Reads `--seed`: demo, empty, or a whole number of apps. */

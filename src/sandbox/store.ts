@@ -5,6 +5,7 @@ import { emptyAddonState, type AddonState } from "./types-addons.js";
 import type {
   AppRecord,
   CertRecord,
+  ReleaseRecord,
   IpRecord,
   MachineRecord,
   OrgRecord,
@@ -30,6 +31,7 @@ export class SandboxStore {
   private secretList: SecretRecord[];
   private ipList: IpRecord[];
   private certList: CertRecord[];
+  private releaseList: ReleaseRecord[];
   private counter: number;
   private readonly viewerId: string;
   /** Databases, add-ons, tokens and WireGuard peers, mutated in place like every other record. */
@@ -47,6 +49,7 @@ export class SandboxStore {
     this.secretList = copy.secrets;
     this.ipList = copy.ips;
     this.certList = copy.certs;
+    this.releaseList = copy.releases ?? [];
     this.counter = copy.counter;
     this.viewerId = copy.viewer;
     this.addons = { ...emptyAddonState(), ...copy.addons };
@@ -67,6 +70,7 @@ export class SandboxStore {
       ips: this.ipList,
       certs: this.certList,
       addons: this.addons,
+      releases: this.releaseList,
     });
   }
 
@@ -164,6 +168,7 @@ export class SandboxStore {
     this.secretList = this.secretList.filter((s) => s.app !== name);
     this.ipList = this.ipList.filter((i) => i.app !== name);
     this.certList = this.certList.filter((c) => c.app !== name);
+    this.releaseList = this.releaseList.filter((r) => r.app !== name);
   }
 
   // Machines: destroyed ones stay, as Fly keeps them listable with include_deleted.
@@ -262,5 +267,10 @@ export class SandboxStore {
     const before = this.certList.length;
     this.certList = this.certList.filter((c) => !(c.app === app && c.hostname === hostname));
     return this.certList.length !== before;
+  }
+
+  /** An app's releases, newest first. */
+  releases(app: string): ReleaseRecord[] {
+    return this.releaseList.filter((r) => r.app === app).sort((a, b) => b.version - a.version);
   }
 }

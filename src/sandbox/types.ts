@@ -69,6 +69,24 @@ export interface MachineEvent {
   status: string;
   source: string;
   timestamp: number;
+  /** An exit's details as fly-go's MachineRequest carries them (`exit_event`, `restart_count`). */
+  request?: {
+    exit_event?: {
+      exit_code: number;
+      oom_killed: boolean;
+      requested_stop: boolean;
+      restarting: boolean;
+      exited_at: string;
+    };
+    restart_count?: number;
+  };
+}
+
+/** A health check's last result, by the check's name (fly-go MachineCheckStatus). */
+export interface CheckResult {
+  status: "passing" | "warning" | "critical";
+  output: string;
+  updatedAt: string;
 }
 
 export interface ImageRef {
@@ -97,6 +115,24 @@ export interface MachineRecord {
   versions?: { version: string; config: MachineConfig }[];
   /** A memory limit set through PUT …/memory (the balloon), below guest.memory_mb. */
   memoryLimitMb?: number;
+  /** Checks whose last result is not the default (passing while started); see machine-checks.ts. */
+  checkResults?: Record<string, CheckResult>;
+  /** machines-openapi.json Machine.host_status; "ok" when unset. */
+  hostStatus?: "ok" | "unknown" | "unreachable";
+}
+
+/** A release as Fly's GraphQL ReleaseUnprocessed shows it (spec/fly/fly-schema.graphql). */
+export interface ReleaseRecord {
+  app: string;
+  id: string;
+  version: number;
+  status: string;
+  description: string;
+  reason: string;
+  imageRef: string;
+  stable: boolean;
+  userId: string;
+  createdAt: string;
 }
 
 export interface SnapshotRecord {
@@ -176,4 +212,6 @@ export interface SandboxState {
   certs: CertRecord[];
   /** Databases, add-ons, tokens, WireGuard peers; absent in state files written before they existed. */
   addons?: AddonState;
+  /** Absent in state files written before releases existed. */
+  releases?: ReleaseRecord[];
 }

@@ -1,3 +1,4 @@
+import { checksView } from "./machine-checks.js";
 import type { SandboxStore } from "./store.js";
 import type {
   AppRecord,
@@ -58,9 +59,9 @@ export function machineView(machine: MachineRecord, summary = false): Record<str
   return {
     ...base,
     config: structuredClone(machine.config),
-    events: machine.events.slice(0, EVENTS_ON_MACHINE).map((e) => ({ ...e })),
-    checks: [],
-    host_status: "ok",
+    events: machine.events.slice(0, EVENTS_ON_MACHINE).map((e) => structuredClone(e)),
+    checks: checksView(machine),
+    host_status: machine.hostStatus ?? "ok",
   };
 }
 

@@ -12,8 +12,9 @@ import {
 import { describe, expect, it } from "vitest";
 import { addonDocuments } from "../../src/fly/graphql-documents-addons.js";
 import { graphqlDocuments as coreDocuments } from "../../src/fly/graphql-documents.js";
+import { releaseDocuments } from "../../src/fly/graphql-releases.js";
 
-const graphqlDocuments = [...coreDocuments, ...addonDocuments];
+const graphqlDocuments = [...coreDocuments, ...addonDocuments, ...releaseDocuments];
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const specDir = resolve(repoRoot, process.env.FLY_SPEC_DIR ?? "spec/fly");

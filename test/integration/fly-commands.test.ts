@@ -69,7 +69,9 @@ describe("flyops fly list", () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
     expect(lines.find((l) => l.includes("id") && l.includes("memory_mb"))).toBeDefined();
-    expect(run.stdout.indexOf("pg-primary")).toBeLessThan(run.stdout.indexOf("api-ams-1"));
+    // The 4096 MB tie keeps Fly's order, oldest update first (the demo incident updated acme-api's machines).
+    expect(run.stdout.indexOf("pg-primary")).toBeGreaterThan(-1);
+    expect(run.stdout.indexOf("pg-primary")).toBeLessThan(run.stdout.indexOf("pg-replica"));
     // The note names the flags a person sets, not the tool inputs a model does.
     expect(run.stdout).toContain("limited to 2 machines by --limit");
     expect(run.stdout).toContain("count them with --count-by, or raise --limit (at most 1000)");

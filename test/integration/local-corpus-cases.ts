@@ -47,6 +47,9 @@ const PERSONAL_APPS = ["demo-web", "demo-worker"];
 const ACME_APPS = ["acme-api", "acme-db", "acme-cron"];
 const WEB_IMAGE = "registry.fly.io/demo-web:deployment-01J9ZK3V2W1C4N7P8Q5R6S7T8U";
 const DB_IMAGE = "flyio/postgres-flex:16.4";
+/** The demo incident's image (src/sandbox/seed-incident.ts): acme-api's release v8. */
+const INCIDENT_IMAGE = "registry.fly.io/acme-api:deployment-01JB7Q4X9Z2K5M8N1P3R6T0V2W";
+const OLD_API_IMAGE = "registry.fly.io/acme-api:deployment-01JA0B1C2D3E4F5G6H7J8K9M0N";
 
 export const CORPUS: readonly CorpusCase[] = [
   // Apps, orgs and where things run.
@@ -199,7 +202,43 @@ export const CORPUS: readonly CorpusCase[] = [
   { question: "what's the cpu usage of pg-primary?", expect: "refuses" },
 
   // Images.
-  { question: "what images are my apps running?", expect: { has: [WEB_IMAGE, DB_IMAGE] } },
+  {
+    question: "what images are my apps running?",
+    expect: { has: [WEB_IMAGE, DB_IMAGE, INCIDENT_IMAGE], not: [OLD_API_IMAGE] },
+  },
+
+  // Health and change (the demo incident: acme-api v8, api-sin-1 OOM-killed 3 times, its check critical).
+  {
+    question: "are any health checks failing?",
+    expect: { has: [M.apiSin1, "servicecheck-00-http-3000", "critical"], not: except(M.apiSin1) },
+  },
+  { question: "is demo-web healthy?", expect: { has: ["demo-web is healthy"], not: [M.apiSin1] } },
+  {
+    question: "is acme-api healthy?",
+    expect: { has: ["acme-api is not healthy", M.apiSin1, "OOM-killed 3 times"], not: [M.pgPrimary] },
+  },
+  {
+    question: "why is acme-api failing?",
+    expect: {
+      has: [
+        "v8",
+        INCIDENT_IMAGE,
+        "lee@example.com",
+        "exit_code 137",
+        "OOM",
+        "servicecheck-00-http-3000",
+        "critical",
+      ],
+    },
+  },
+  {
+    question: "what changed recently?",
+    expect: { has: ["v8", INCIDENT_IMAGE, M.apiSin1, "oom_killed", "last 24 hours"], not: ["demo-web"] },
+  },
+  {
+    question: "what changed in the last hour?",
+    expect: { has: ["v8", M.apiSin1, "exit_code 137", "last hour"], not: ["demo-web", "acme-db"] },
+  },
   { question: "what image is acme-db using?", expect: { has: [DB_IMAGE], not: [WEB_IMAGE] } },
 
   // Volumes.
@@ -305,15 +344,25 @@ export const CORPUS: readonly CorpusCase[] = [
 
   // Subjects without a tool, and changes.
   { question: "show me the DNS records of demo-web", expect: "refuses" },
-  { question: "show me the health checks for demo-web", expect: "refuses" },
-  { question: "when was demo-web last deployed?", expect: "refuses" },
-  { question: "list the releases of acme-api", expect: "refuses" },
+  // Health and change have tools now (issue 9); these were refusals before it.
+  {
+    question: "show me the health checks for demo-web",
+    expect: { has: [M.webIad1, M.webLhr1, "servicecheck-00-http-8080: passing"], not: [M.apiSin1] },
+  },
+  { question: "when was demo-web last deployed?", expect: { has: ["v5", "dana@example.com", WEB_IMAGE] } },
+  {
+    question: "list the releases of acme-api",
+    expect: { has: ["v8", "v7", INCIDENT_IMAGE, "lee@example.com"] },
+  },
   { question: "what will my Fly bill be next month?", expect: "refuses" },
   { question: "how much am I paying for acme-db?", expect: "refuses" },
   { question: "restart demo-web", expect: "refuses" },
 
   // Found trying more questions after the first tally.
-  { question: "which of my machines are failing?", expect: "refuses" },
+  {
+    question: "which of my machines are failing?",
+    expect: { has: [M.apiSin1, "OOM"], not: except(M.apiSin1) },
+  },
   { question: "which org is acme-db in?", expect: { has: ["acme-corp"], not: ["personal"] } },
   { question: "what's in the personal org?", expect: { has: PERSONAL_APPS, not: ACME_APPS } },
   { question: "apps with machines in iad", expect: { has: PERSONAL_APPS, not: ACME_APPS } },

@@ -9,6 +9,7 @@ import {
 } from "../../src/fly/graphql-documents.js";
 import { addonDocuments } from "../../src/fly/graphql-documents-addons.js";
 import { SANDBOX_GRAPHQL_ADDONS_SDL } from "../../src/sandbox/graphql-schema-addons.js";
+import { releaseDocuments } from "../../src/fly/graphql-releases.js";
 import { SANDBOX_GRAPHQL_SDL } from "../../src/sandbox/graphql-schema.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { arr, obj, sandboxClient, TEST_TOKEN } from "./sandbox-http.js";
@@ -27,7 +28,7 @@ afterAll(async () => {
 describe("sandbox GraphQL", () => {
   it("accepts every document flyops sends", () => {
     const schema = buildSchema(SANDBOX_GRAPHQL_SDL + SANDBOX_GRAPHQL_ADDONS_SDL);
-    for (const document of [...graphqlDocuments, ...addonDocuments]) {
+    for (const document of [...graphqlDocuments, ...addonDocuments, ...releaseDocuments]) {
       expect(
         validate(schema, parse(document.source)).map((e) => e.message),
         document.operationName,

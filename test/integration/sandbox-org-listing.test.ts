@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+
+// A scale fleet's few unhealthy machines exited in the hour before the start (issue 9): the same
+// start gives the same fleet.
+const START = new Date("2026-12-07T08:00:00Z");
 import { arr, obj, sandboxClient, type Call } from "./sandbox-http.js";
 
 const APPS = 1000;
@@ -7,7 +11,7 @@ let sandbox: Sandbox;
 let call: Call;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: APPS, rateLimits: false });
+  sandbox = await startSandbox({ seed: APPS, rateLimits: false, now: START });
   call = sandboxClient(sandbox.url);
 });
 afterAll(async () => {
@@ -36,7 +40,7 @@ describe("org-wide listings of a scale fleet", () => {
   it("generates about 5,000 machines for 1,000 apps, the same on every start", async () => {
     const machines = sandbox.store.machines();
     expect(machines.length).toBeGreaterThanOrEqual(4500);
-    const again = await startSandbox({ seed: APPS, rateLimits: false });
+    const again = await startSandbox({ seed: APPS, rateLimits: false, now: START });
     try {
       expect(again.store.toState()).toEqual(sandbox.store.toState());
     } finally {

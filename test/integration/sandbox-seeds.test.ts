@@ -8,12 +8,28 @@ import {
 } from "../../src/sandbox/seed-demo.js";
 import { seedState } from "../../src/sandbox/seeds.js";
 
+// The demo incident is placed relative to the sandbox's start, so "every build" means every build
+// started at the same moment (issue 9); everything but the incident's times is fixed.
+const START = Date.parse("2026-12-07T08:00:00Z");
+
 describe("the demo seed", () => {
-  const state = demoState();
+  const state = demoState(START);
 
   it("is identical on every build", () => {
-    expect(demoState()).toEqual(state);
-    expect(JSON.stringify(seedState("demo"))).toBe(JSON.stringify(state));
+    expect(demoState(START)).toEqual(state);
+    expect(JSON.stringify(seedState("demo", START))).toBe(JSON.stringify(state));
+  });
+
+  it("holds the incident 25 minutes before its start, and nothing else depends on the start", () => {
+    const later = demoState(START + 3_600_000);
+    const sick = state.machines.find((m) => m.id === "5683d920b1e48e");
+    const exits = sick?.events.filter((e) => e.type === "exit" && e.request?.exit_event?.oom_killed) ?? [];
+    expect(exits.map((e) => (START - e.timestamp) / 60_000)).toEqual([4, 12, 20]);
+    expect(state.releases?.find((r) => r.app === "acme-api" && r.version === 8)?.createdAt).toBe(
+      "2026-12-07T07:35:00Z",
+    );
+    const notApi = (s: typeof state) => s.machines.filter((m) => m.app !== "acme-api");
+    expect(notApi(later)).toEqual(notApi(state));
   });
 
   it("is the small realistic fleet issue 2 asks for", () => {
@@ -64,8 +80,8 @@ describe("the demo seed", () => {
 
 describe("the scale seed", () => {
   it("is generated from N alone, across orgs, regions and states", () => {
-    const state = seedState(40);
-    expect(seedState(40)).toEqual(state);
+    const state = seedState(40, START);
+    expect(seedState(40, START)).toEqual(state);
     expect(state.apps).toHaveLength(40);
     expect(new Set(state.apps.map((a) => a.org)).size).toBe(3);
     expect(new Set(state.machines.map((m) => m.state))).toEqual(

@@ -22,7 +22,8 @@ export interface CorpusWorld {
 }
 
 export async function openCorpusWorld(): Promise<CorpusWorld> {
-  const sandbox = await startSandbox({ port: 0, seed: "demo", rateLimits: false });
+  // The sandbox starts at TODAY, so the demo incident sits in the hour before the conversation's date.
+  const sandbox = await startSandbox({ port: 0, seed: "demo", rateLimits: false, now: new Date(TODAY) });
   const context = (): ToolContext => ({
     fly: createFlyClients({
       restBaseUrl: sandbox.restBaseUrl,
@@ -36,6 +37,7 @@ export async function openCorpusWorld(): Promise<CorpusWorld> {
     app: undefined,
     signal: undefined,
     log: silentLogger,
+    now: () => Date.parse(TODAY),
   });
   return { context, close: () => sandbox.close() };
 }

@@ -46,6 +46,12 @@ export const SAMPLES: Readonly<Record<string, string>> = {
   database: "app_db",
   username: "app_user",
   variable_name: "DATABASE_URL",
+  before: "1h",
+  exits_since: "24h",
+  created_since: "7d",
+  created_before: "2026-12-01T00:00:00Z",
+  updated_since: "7d",
+  updated_before: "1h",
 };
 const GENERIC = ["data", "web-iad-2", "my-app", "iad", "example", "DATABASE_URL", "x"];
 
@@ -128,8 +134,10 @@ export function sample(schema: z.ZodTypeAny, key = "", fillOptionalStrings = tru
     const out: Record<string, unknown> = {};
     for (const [k, child] of Object.entries(inner.shape as Record<string, z.ZodTypeAny>)) {
       const { schema: leaf, optional } = unwrap(child);
-      if (!optional || (fillOptionalStrings && leaf instanceof z.ZodString))
-        out[k] = sample(child, k, fillOptionalStrings);
+      const strings =
+        leaf instanceof z.ZodString ||
+        (leaf instanceof z.ZodArray && unwrap(leaf.element as z.ZodTypeAny).schema instanceof z.ZodString);
+      if (!optional || (fillOptionalStrings && strings)) out[k] = sample(child, k, fillOptionalStrings);
     }
     return out;
   }

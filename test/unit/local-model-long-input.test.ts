@@ -74,11 +74,11 @@ describe("chains of follow-ups", () => {
 describe("readings rewritten as linear scans", () => {
   it("asks for a secret value when a value word and a secret share a sentence, in either order", () => {
     const refused = /never reads secret values/;
-    expect(refusalOf("show me the value of the DATABASE_URL secret", false)).toMatch(refused);
-    expect(refusalOf("for DATABASE_URL on web, what is the value?", false)).toMatch(refused);
-    expect(refusalOf("what is STRIPE_API_KEY set to?", false)).toMatch(refused);
-    expect(refusalOf("which secrets does web have? list the values.", false) ?? "").not.toMatch(refused);
-    expect(refusalOf(`${"secret ".repeat(5000)}names`, false) ?? "").not.toMatch(refused);
+    expect(refusalOf("show me the value of the DATABASE_URL secret")).toMatch(refused);
+    expect(refusalOf("for DATABASE_URL on web, what is the value?")).toMatch(refused);
+    expect(refusalOf("what is STRIPE_API_KEY set to?")).toMatch(refused);
+    expect(refusalOf("which secrets does web have? list the values.") ?? "").not.toMatch(refused);
+    expect(refusalOf(`${"secret ".repeat(5000)}names`) ?? "").not.toMatch(refused);
   });
 
   it("finds hostnames as whole dotted words", () => {

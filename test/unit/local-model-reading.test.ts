@@ -70,16 +70,20 @@ describe("qualifiers", () => {
     for (const [question, why] of [
       ["show me the DNS records of demo-web", /no read tool for DNS records/],
       ["what's the cpu usage of pg-primary?", /reads only 5xx counts of Fly's metrics/],
-      ["list the releases of acme-api", /no read tool for releases/],
       ["how much am I paying for acme-db?", /no read tool for costs/],
-      ["show me the health checks for demo-web", /one machine at a time/],
+      ["which machines are idle?", /no read tool for machine activity/],
       ["restart demo-web", /flyops ask only reads.*flyops plan "restart demo-web"/],
       ["what's the value of DATABASE_URL on demo-web?", /never reads secret values/],
     ] as const)
       expect(readQuestion(question, SYSTEM).refusal, question).toMatch(why);
-    expect(
-      readQuestion("show me the health checks of machine 148e272b0e4d89", SYSTEM).refusal,
-    ).toBeUndefined();
+    // Health, checks, releases and events have read tools now (issue 9): not refused.
+    for (const question of [
+      "show me the health checks of machine 148e272b0e4d89",
+      "show me the health checks for demo-web",
+      "list the releases of acme-api",
+      "which of my machines are failing?",
+    ])
+      expect(readQuestion(question, SYSTEM).refusal, question).toBeUndefined();
   });
 });
 

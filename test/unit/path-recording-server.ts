@@ -167,6 +167,8 @@ function answer(operationId: string, params: Record<string, string>, ip: string,
         status: "success",
         data: { nonce: "5c35f65c9f95", expires_at: 1708569778, owner: "dana@example.com" },
       };
+    case "Machines_list_events":
+      return [{ id: "01HXYZEVENT", type: "exit", status: "stopped", source: "flyd", timestamp: 1 }];
     case "Machines_org_list":
       return { machines: [{ ...machine(CREATED_MACHINE_ID), app_name: "my-app" }] };
     case "Volumes_org_list":
@@ -248,6 +250,7 @@ const GRAPHQL_DATA = {
     billable: true,
     billingStatus: "CURRENT",
     viewerRole: "admin",
+    apps: { nodes: [], pageInfo: page },
     members: {
       edges: [
         {
@@ -307,6 +310,7 @@ const GRAPHQL_DATA = {
     nodes: [{ id: "org1", slug: "acme-corp", name: "Acme", type: "SHARED" }],
     pageInfo: { hasNextPage: false, endCursor: null },
   },
+  app: { name: "my-app", releases: { nodes: [] } },
 };
 
 /** Starts the recorder; `ip` is the address its IP listing reports as assigned. */

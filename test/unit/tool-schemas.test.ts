@@ -72,6 +72,12 @@ const CONTRACT_NAMES = [
   "token_revoke",
   "wireguard_list",
   "wireguard_remove",
+  // Issue 9: health, events, releases and changes.
+  "app_status",
+  "org_status",
+  "machine_events",
+  "releases_list",
+  "recent_changes",
 ];
 
 function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
@@ -112,7 +118,7 @@ describe("the tool catalog", () => {
         /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|attach|invite)$/,
       );
     for (const tool of toolsByAccess("read")) {
-      expect(tool.name).toMatch(/_(list|get)$|^whoami$/);
+      expect(tool.name).toMatch(/_(list|get|status|events|changes)$|^whoami$/);
     }
     // certs_check asks Fly to re-validate and may start issuance: never a read tool.
     expect(findTool("certs_check")?.access).toBe("write");

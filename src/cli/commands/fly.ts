@@ -13,6 +13,7 @@ import {
   type CommandDeps,
 } from "../tool-command.js";
 import { flaggedTools, flagsCommand } from "./fly-flags.js";
+import { bareCommands } from "./fly-bare.js";
 import { listCommand } from "./fly-list.js";
 import { parseOptions } from "../options.js";
 import { commonOptions, inputFields, withOutputOptions } from "./fly-shared.js";
@@ -121,6 +122,7 @@ export function flyCommand(): Command {
   const fly = new Command("fly").addCommand(listCommand());
   for (const [verb, tools] of verbs) fly.addCommand(verbCommand(verb, tools));
   for (const tool of flaggedTools()) fly.addCommand(flagsCommand(tool));
+  for (const command of bareCommands()) fly.addCommand(command);
   return fly.addHelpText(
     "after",
     `
@@ -132,6 +134,8 @@ Examples:
   flyops fly list apps --regions
   flyops fly list machines --app my-app --state stopped
   flyops fly get machine 148ed123a45678 --app my-app
+  flyops fly status --all
+  flyops fly events machine 148ed123a45678 --app my-app
   flyops fly stop machine 148ed123a45678 --app my-app
   flyops fly destroy machine 148ed123a45678 --app my-app --yes
   flyops fly logs --app my-app --since 1h --level error --follow

@@ -164,7 +164,7 @@ export function readQuestion(question: string, system: string, mode: "ask" | "pl
   hostnames.forEach((h) => add("hostname", h));
   ips.forEach((ip) => add("ip", ip));
   add("when", /\bwhen\b/i.exec(text)?.[0]);
-  const refusal = refusalOf(text, machineIds.length > 0);
+  const refusal = refusalOf(text);
   return {
     text,
     qualifiers,

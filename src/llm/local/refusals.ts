@@ -4,11 +4,6 @@
  * Answering them from the tools there are would answer a different question.
  */
 const NO_TOOL: ReadonlyArray<[RegExp, string]> = [
-  [/\b(releases?|deploy(?:s|ments?)?|rollbacks?|rolled back)\b/i, "releases and deploys"],
-  [
-    /\b(?:last|first|recently|when)\s+(?:was\s+|were\s+)?deployed\b|\bdeployed\s+(?:on|at|yesterday|today|last|this|since|in the (?:last|past))\b/i,
-    "releases and deploys",
-  ],
   [
     /\b(costs?|bills?|billing|billed|invoices?|pric(?:e|es|ing)|pay|paying|paid|spend(?:ing)?|spent|charges?|budget)\b/i,
     "costs and billing",
@@ -22,18 +17,14 @@ const NO_TOOL: ReadonlyArray<[RegExp, string]> = [
     "volume usage",
   ],
   [/\b(autoscal\w*|auto[- ]?(?:stop|start)\w*|scaling)\b/i, "autoscaling settings"],
-  [/\bevents?\b/i, "machine events"],
   [/\b(dns|nameservers?)\b/i, "DNS records"],
 ];
 
-/** Words of machine health or activity; of a certificate, "failing" is its status (reading.ts). */
-const ACTIVITY =
-  /\b(failing|crash\w*|erroring|errors?|broken|down|dead|idle|busy|overloaded|slow|flapping|oom\w*|restarting)\b/i;
-
-/** Machine details that "tell me about machine ID" shows; without a machine id, no tool answers them. */
-const MACHINE_DETAIL: ReadonlyArray<[RegExp, string]> = [
-  [/\b(health[- ]?checks?|checks|(?:un)?healthy|health)\b/i, "health checks"],
-];
+/**
+ * Words of machine activity no read tool measures (health, failures, exits and checks have
+ * their tools: the health shape answers them); of a certificate, "failing" is its status.
+ */
+const ACTIVITY = /\b(erroring|errors?|dead|idle|busy|overloaded|slow|flapping)\b/i;
 
 const CHANGE =
   /^\s*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+)?(start|stop|restart|reboot|destroy|delete|remove|create|launch|scale|deploy|set|unset|allocate|release|extend|grow|resize|add|suspend|kill|terminate|rotate|move|rename|update|upgrade|attach|detach|mount|cordon|uncordon)\b/i;
@@ -64,7 +55,7 @@ const TELEMETRY = /\blogs?\b|\b5xx\b|\bserver errors?\b/i;
 const OWN_TOOLS = /(?<![\w-])(databases?|dbs?|postgres(?:ql)?|pg|mpg|redis|tokens|members?)(?![\w-])/i;
 
 /** Why `flyops ask` refuses this question whatever shape its words match, or undefined. */
-export function refusalOf(text: string, namesMachine: boolean): string | undefined {
+export function refusalOf(text: string): string | undefined {
   const change = CHANGE.exec(text)?.[1];
   if (change)
     return `flyops ask only reads, and "${change}" asks for a change; write a reviewable plan for it with flyops plan "${text.trim()}"`;
@@ -79,10 +70,6 @@ export function refusalOf(text: string, namesMachine: boolean): string | undefin
       return `flyops has no read tool for ${subject}, so no answer would be the one asked`;
   if (ownTool) return undefined;
   if (ACTIVITY.test(text) && !/\b(certs?|certificates?)\b/i.test(text))
-    return 'flyops has no read tool for machine health or activity, so no answer would be the one asked (for the machine state, ask "which machines are failed?")';
-  if (!namesMachine)
-    for (const [pattern, subject] of MACHINE_DETAIL)
-      if (pattern.test(text))
-        return `flyops reads ${subject} only for one machine at a time; ask "tell me about machine ID"`;
+    return 'flyops has no read tool for machine activity such as errors or load, so no answer would be the one asked (for health, ask "is APP healthy?" or "are any health checks failing?")';
   return undefined;
 }

@@ -1,7 +1,9 @@
 import { ADDON_SHAPES } from "./ask-addons.js";
 import { appsAndRegions, images } from "./ask-apps.js";
 import { machinesPerRegion } from "./ask-counts.js";
+import { changes } from "./ask-changes.js";
 import { describe } from "./ask-describe.js";
+import { health } from "./ask-health.js";
 import { machinesByState, topMachines } from "./ask-machines.js";
 import { orgs, regions, whoami } from "./ask-platform.js";
 import { ipsAndCerts, secrets } from "./ask-resources.js";
@@ -20,6 +22,8 @@ export const SHAPES: readonly Shape[] = [
   appLogs,
   most5xx,
   ...ADDON_SHAPES,
+  health,
+  changes,
   secrets,
   ipsAndCerts,
   volumes,

@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { FlyopsError } from "../src/errors.js";
+import { AppReleasesDocument, type ReleaseNode } from "../src/fly/graphql-releases.js";
+import { defineTool, nowOf } from "./define-tool.js";
+import * as f from "./fields.js";
+import { describeWindow, inWindow, timeField, windowOf } from "./time-window.js";
+import { listView, shortImage, type Row } from "./view.js";
+
+/**
+ * An app's releases (deploys, rollbacks, secret and config changes that made a new version),
+ * newest first, over GraphQL as `fly releases` reads them (fly-go GetAppReleasesMachines; flyctl
+ * asks for 25).
+ */
+
+const FLYCTL_RELEASES = 25;
+const MAX_RELEASES = 100;
+
+interface ReleaseListing {
+  app: string;
+  releases: ReleaseNode[];
+  since?: number;
+}
+
+export function releaseRow(release: ReleaseNode): Row {
+  return {
+    version: `v${release.version}`,
+    status: release.status,
+    description: release.description,
+    reason: release.reason || null,
+    image: shortImage(release.imageRef),
+    user: release.user?.email ?? null,
+    created_at: release.createdAt,
+  };
+}
+
+export const releasesList = defineTool({
+  name: "releases_list",
+  command: { verb: "releases", noun: "app", bare: true },
+  description:
+    'The releases of one app, newest first: version, status, description and reason, image, who made it, when. Filter by since ("1h", "7d") for "what was deployed recently?". Releases of every app together with machine events and secret changes: recent_changes.',
+  access: "read",
+  input: z
+    .object({
+      app: f.app,
+      since: timeField("Only releases made at or after this time").optional(),
+      limit: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_RELEASES)
+        .optional()
+        .describe(
+          `How many of the newest releases to read (default ${FLYCTL_RELEASES}, at most ${MAX_RELEASES})`,
+        ),
+    })
+    .strict(),
+  async run(ctx, input): Promise<ReleaseListing> {
+    const data = await ctx.fly.graphql.request(
+      AppReleasesDocument,
+      { appName: input.app, limit: input.limit ?? FLYCTL_RELEASES },
+      { signal: ctx.signal },
+    );
+    if (data.app === null)
+      throw new FlyopsError(`app ${input.app} not found`, {
+        hint: "`flyops fly list apps` lists the apps the token can see",
+      });
+    const window = windowOf(input.since, undefined, nowOf(ctx));
+    const releases = (data.app.releases.nodes ?? [])
+      .filter((r): r is ReleaseNode => r !== null && inWindow(r.createdAt, window))
+      .sort((a, b) => b.version - a.version);
+    return { app: input.app, releases, since: window.since };
+  },
+  view: (listing, input) =>
+    listView(listing.releases.map(releaseRow), {
+      noun: "releases",
+      limit: input.limit,
+      notes: listing.since === undefined ? [] : [`window: ${describeWindow(listing)}`],
+      empty: `no releases of ${listing.app}${listing.since === undefined ? "" : ` ${describeWindow(listing)}`}`,
+    }),
+});
+
+export const releaseTools = [releasesList] as const;
