@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { nextTokenAt, type LogEntry } from "../src/fly/logs-api.js";
 import { redactLogLine } from "../src/security/log-lines.js";
-import { defineTool, type ToolContext } from "./define-tool.js";
+import { defineTool, nowOf, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
-import { resolveTime, timePoint } from "./since.js";
+import { parsePointInTime, timePoint } from "./time-window.js";
 import { listView, short, VIEW_MAX_LIMIT, VIEW_MAX_ROWS } from "./view.js";
 
 /**
@@ -97,8 +97,9 @@ function toView(entry: LogEntry): LogLineView {
 
 async function readLogs(ctx: ToolContext, i: Input): Promise<LogsResult> {
   const since = i.since ?? "1h";
-  const until = i.until === undefined ? undefined : resolveTime(i.until).getTime();
-  let token = i.next_token ?? nextTokenAt(resolveTime(since));
+  const now = nowOf(ctx);
+  const until = i.until === undefined ? undefined : parsePointInTime(i.until, now);
+  let token = i.next_token ?? nextTokenAt(new Date(parsePointInTime(since, now) ?? now));
   const lines: LogLineView[] = [];
   let read = 0;
   let more = false;

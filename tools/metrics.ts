@@ -1,11 +1,11 @@
 import { z } from "zod";
 import type { Series } from "../src/fly/prometheus.js";
-import { defineTool, type ToolContext } from "./define-tool.js";
+import { defineTool, nowOf, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { ToolInputError } from "./invoke.js";
 import { MEASURE_NAMES, measureNamed, scopeMatchers, type Measure, type Scope } from "./metric-measures.js";
 import { orgsInScope, forEachOrg } from "./org-scope.js";
-import { relativeSeconds, timePoint } from "./since.js";
+import { parsePointInTime, timePoint } from "./time-window.js";
 import { listView, type Row } from "./view.js";
 
 /**
@@ -63,8 +63,8 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
-function windowSeconds(since: string): number {
-  const seconds = relativeSeconds(since) ?? Math.round((Date.now() - Date.parse(since)) / 1000);
+function windowSeconds(since: string, now: number): number {
+  const seconds = Math.round((now - (parsePointInTime(since, now) ?? now)) / 1000);
   return Math.max(60, seconds);
 }
 
@@ -105,7 +105,7 @@ async function runQuery(
   promql: string,
   seconds: number,
 ): Promise<Series[]> {
-  const end = new Date();
+  const end = new Date(nowOf(ctx));
   if (kind === "instant") return ctx.fly.metrics.query(org, promql, end, ctx.signal);
   const start = new Date(end.getTime() - seconds * 1000);
   const stepSeconds = Math.max(15, Math.ceil(seconds / POINTS));
@@ -129,7 +129,7 @@ async function measureOrg(
       `${measure.name} is measured per app and region at Fly's edge, not per machine`,
     ]);
   const label = by === "machine" ? "instance" : by;
-  const seconds = windowSeconds(i.since ?? "1h");
+  const seconds = windowSeconds(i.since ?? "1h", nowOf(ctx));
   const step = `${Math.max(15, Math.ceil(seconds / POINTS))}s`;
   const queries = measure.queries((extra) => scopeMatchers(scope, extra), label, `${seconds}s`, step, scope);
   const groups = new Map<string, MetricGroup>();
@@ -226,7 +226,7 @@ export const metricsQuery = defineTool({
       throw new ToolInputError("metrics_promql_get", [
         "name the org: Fly's metrics are queried per organization",
       ]);
-    const seconds = windowSeconds(i.since ?? "1h");
+    const seconds = windowSeconds(i.since ?? "1h", nowOf(ctx));
     const series = await runQuery(ctx, org, "range", i.query, seconds);
     const groups = series.map((s): MetricGroup => ({
       org,

@@ -23,6 +23,14 @@ export function parsePointInTime(text: string, now: number = Date.now()): number
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** A point in time as a tool input, described by the tool itself; resolved by the tool's clock (nowOf). */
+export const timePoint = z
+  .string()
+  .max(40)
+  .refine((text) => parsePointInTime(text) !== undefined, {
+    message: 'expected an ISO time ("2026-12-01T09:00:00Z") or an age ("30m", "1h", "7d", "2w")',
+  });
+
 /** A time input field: checked when the call is checked, turned into a time when the tool runs. */
 export function timeField(what: string) {
   return z

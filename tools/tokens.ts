@@ -5,7 +5,7 @@ import {
   RevokeTokenDocument,
   type TokenNode,
 } from "../src/fly/graphql-documents-addons.js";
-import { defineTool, type ToolContext } from "./define-tool.js";
+import { defineTool, nowOf, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { forEachOrg, orgsInScope } from "./org-scope.js";
 import { orgNotFound } from "./org-graphql.js";
@@ -65,7 +65,7 @@ export const tokensList = defineTool({
   access: "read",
   input: z.object({ org: f.org.optional(), name: tokenName.optional() }).strict(),
   async run(ctx, input): Promise<TokenRow[]> {
-    const now = Date.now();
+    const now = nowOf(ctx);
     const orgs = await orgsInScope(ctx, input.org);
     const rows = await forEachOrg(orgs, async (org) =>
       (await orgTokens(ctx, org)).map((t) => ({
