@@ -1,4 +1,11 @@
 import { appTools } from "./apps.js";
+import { appsScaleShow } from "./app-fleet.js";
+import { appsRestart } from "./app-restart.js";
+import { appsCreate, appsDestroy } from "./app-writes.js";
+import { machinesClone } from "./machine-clone.js";
+import { appsScaleCount } from "./scale-count.js";
+import { appsScaleMemory, appsScaleVm } from "./scale-size.js";
+import { volumesFork } from "./volume-fork.js";
 import { certTools } from "./certs.js";
 import { FlyopsError } from "../src/errors.js";
 import { isWriteTool, type Access, type AnyTool, type AnyWriteTool } from "./define-tool.js";
@@ -11,8 +18,17 @@ import { volumeTools } from "./volumes.js";
 /** Every Fly operation flyops knows, once. The ask loop, the maker, apply and the CLI all take tools from here. */
 export const catalog: readonly AnyTool[] = Object.freeze([
   ...appTools,
+  appsCreate,
+  appsDestroy,
+  appsScaleShow,
+  appsScaleCount,
+  appsScaleVm,
+  appsScaleMemory,
+  appsRestart,
   ...machineTools,
+  machinesClone,
   ...volumeTools,
+  volumesFork,
   ...secretTools,
   ...ipTools,
   ...certTools,
