@@ -19,6 +19,14 @@ import type { Expansion, PreconditionRead } from "./step-knowledge.js";
 const PLATFORM_V2 = "v2";
 const NOT_SCALED = new Set(["fly_app_release_command", "fly_app_console", "release_command"]);
 
+/**
+ * A number that a static command's argument gives as text (`fly scale count 3`): digits only are
+ * read as a number, anything else is left for the schema to refuse (z.coerce would read "" as 0).
+ */
+export function countArg<T extends z.ZodTypeAny>(schema: T) {
+  return z.preprocess((v) => (typeof v === "string" && /^[0-9]{1,6}$/.test(v) ? Number(v) : v), schema);
+}
+
 export async function fleetMachines(ctx: ToolContext, app: string): Promise<Machine[]> {
   const machines = await ctx.fly.rest.listMachines(app, {}, ctx.signal);
   return sortMachines(
@@ -91,7 +99,7 @@ export function scaleState(
 }
 
 export const appsScaleShow = defineTool({
-  name: "apps_scale_show",
+  name: "apps_scale_get",
   description:
     "How an app is scaled, as `fly scale show` counts it: the number of machines of one process group (optionally in one region), stopped and suspended ones included, with their ids and counts per region and state.",
   access: "read",
@@ -106,7 +114,7 @@ export const appsScaleShow = defineTool({
     .strict(),
   async run(ctx, input): Promise<ScaleState> {
     const machines = await fleetMachines(ctx, input.app);
-    const group = chooseGroup("apps_scale_show", input.app, machines, input.process_group);
+    const group = chooseGroup("apps_scale_get", input.app, machines, input.process_group);
     return scaleState(input.app, group, input.region, machines);
   },
   view: (state) => state,
@@ -115,7 +123,7 @@ export const appsScaleShow = defineTool({
 /** The count precondition a scale stands on: exactly these machines, now. */
 export function countAsNow(state: ScaleState): PreconditionRead {
   return {
-    tool: "apps_scale_show",
+    tool: "apps_scale_get",
     input: {
       app: state.app,
       process_group: state.process_group,

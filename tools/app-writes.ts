@@ -26,7 +26,7 @@ export const appsCreate = defineTool({
       org: f.org.describe('Organization slug, e.g. "personal"'),
       network: z
         .string()
-        .regex(NETWORK, 'a network name: lowercase letters, digits, "_" and "-"')
+        .regex(NETWORK, 'expected a network name: lowercase letters, digits, "_" and "-", e.g. "my-network"')
         .optional()
         .describe("A private network of its own for the app (Fly's default: the org's network)"),
     })

@@ -3,6 +3,7 @@ import type { Machine } from "../src/fly/schemas.js";
 import { RUNNING_STATES } from "../src/platform/machine-states.js";
 import {
   chooseGroup,
+  countArg,
   countAsNow,
   expansionView,
   fleetMachines,
@@ -31,12 +32,9 @@ const MAX_COUNT = 100;
 const scaleCountInput = z
   .object({
     app: f.app,
-    count: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_COUNT)
-      .describe("How many machines the process group (in the region, when given) should have, e.g. 3"),
+    count: countArg(z.number().int().min(0).max(MAX_COUNT)).describe(
+      "How many machines the process group (in the region, when given) should have, e.g. 3",
+    ),
     process_group: ids.processGroup
       .optional()
       .describe('Process group, e.g. "app"; default the app\'s only one'),

@@ -9,6 +9,7 @@ import {
 } from "../src/platform/guest-sizes.js";
 import {
   chooseGroup,
+  countArg,
   expansionView,
   fleetMachines,
   inGroup,
@@ -50,7 +51,7 @@ export const appsScaleVm = defineTool({
       app: f.app,
       size: z
         .string()
-        .refine(isPresetName, 'a Fly size preset, e.g. "shared-cpu-2x" or "performance-1x"')
+        .refine(isPresetName, 'expected a Fly size preset, e.g. "shared-cpu-2x" or "performance-1x"')
         .describe('Size preset, e.g. "shared-cpu-2x"'),
       memory_mb: f.guestFields.shape.memory_mb.optional(),
       process_group: group,
@@ -71,7 +72,7 @@ export const appsScaleMemory = defineTool({
   input: z
     .object({
       app: f.app,
-      memory_mb: z.coerce.number().pipe(f.guestFields.shape.memory_mb),
+      memory_mb: countArg(f.guestFields.shape.memory_mb),
       process_group: group,
     })
     .strict(),

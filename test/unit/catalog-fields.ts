@@ -38,6 +38,9 @@ export const SAMPLES: Readonly<Record<string, string>> = {
   image: "registry.fly.io/my-app:deployment-01",
   service_name: "web",
   state: "created",
+  process_group: "app",
+  size: "shared-cpu-2x",
+  network: "my-network",
 };
 const GENERIC = ["data", "web-iad-2", "my-app", "iad", "example", "DATABASE_URL", "x"];
 

@@ -349,9 +349,11 @@ describe("propose_plan's input schema", () => {
       defineTool({ ...proposePlanLike, input: PlanProposal, run: () => Promise.resolve(null) }),
     );
     const size = JSON.stringify(schema).length;
-    // Every catalog tool as a step and every read tool's input in a precondition: about 51 KB.
+    // Every catalog tool as a step and every read tool's input in a precondition: about 60 KB.
     expect(JSON.stringify(full).length).toBeGreaterThan(45_000);
-    expect(size).toBeLessThan(22_000);
+    // Issue 10's eight write tools (scale, clone, restart, fork, apps) took it from about 21 KB to 25 KB.
+    expect(size).toBeLessThan(26_000);
+    expect(size).toBeLessThan(JSON.stringify(full).length / 2);
 
     const stepTools = schema.properties?.steps?.items?.anyOf?.map((o) => o.properties?.tool?.const);
     expect(stepTools).toEqual(["flyctl", ...toolsByAccess("write", "destructive").map((t) => t.name)]);

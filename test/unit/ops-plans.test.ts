@@ -35,6 +35,11 @@ async function refused(request: string, allowDestructive = false): Promise<strin
   return `${(error as FlyopsError).message} ${(error as FlyopsError).hint ?? ""}`;
 }
 
+/** A step's input as a record (catalog steps; the local model makes no flyctl steps). */
+function inputOf(step: PlanFile["steps"][number] | undefined): Record<string, unknown> {
+  return (step?.input ?? {});
+}
+
 async function plan(request: string, allowDestructive = false): Promise<PlanFile> {
   const made = await makePlan({
     request,
@@ -94,10 +99,10 @@ describe("scale count", () => {
     expect(before).toHaveLength(2);
     const made = await plan("scale demo-web to 3 machines");
     expect(made.steps.map((s) => s.tool)).toEqual(["machines_clone"]);
-    expect(made.steps[0]?.input.app).toBe("demo-web");
-    expect(before.map((m) => m.id)).toContain(made.steps[0]?.input.machine_id);
+    expect(inputOf(made.steps[0]).app).toBe("demo-web");
+    expect(before.map((m) => m.id)).toContain(inputOf(made.steps[0]).machine_id);
     expect(made.preconditions).toContainEqual({
-      tool: "apps_scale_show",
+      tool: "apps_scale_get",
       input: { app: "demo-web", process_group: "app" },
       expect: { count: 2, machine_ids: before.map((m) => m.id).sort() },
     });
@@ -106,7 +111,7 @@ describe("scale count", () => {
     const after = webMachines();
     expect(after).toHaveLength(3);
     // The copy has the configuration of the others: services, env, process group, image and size.
-    const [a, b, c] = after.map((m) => ({ ...m.config, metadata: m.config.metadata, guest: m.config.guest }));
+    const [a, b, c] = after.map((m) => m.config);
     for (const m of [b, c]) {
       expect(m?.services).toEqual(a?.services);
       expect(m?.env).toEqual(a?.env);
@@ -125,7 +130,7 @@ describe("scale count", () => {
   it("scaling down lists every machine it destroys and is blocked without --allow-destructive", async () => {
     expect(await refused("scale demo-web to 1 machines")).toMatch(/destroy/);
     const made = await plan("scale demo-web to 1 machines", true);
-    expect(made.steps.map((s): unknown[] => [s.tool, s.input.machine_id])).toEqual([
+    expect(made.steps.map((s): unknown[] => [s.tool, inputOf(s).machine_id])).toEqual([
       // Not running first (nothing serves on it), then the newest running one.
       ["machines_destroy", "3287e15b6d9e48"],
       ["machines_destroy", "d8d9e21a7c3e18"],
@@ -142,7 +147,7 @@ describe("scale count", () => {
 describe("other fleet operations", () => {
   it("restarts all machines of demo-web one step per running machine", async () => {
     const made = await plan("restart all machines of demo-web");
-    expect(made.steps.map((s): unknown[] => [s.tool, s.input.machine_id])).toEqual([
+    expect(made.steps.map((s): unknown[] => [s.tool, inputOf(s).machine_id])).toEqual([
       ["machines_restart", "148e272b0e4d89"],
       ["machines_restart", "d8d9e21a7c3e18"],
     ]);
@@ -153,7 +158,7 @@ describe("other fleet operations", () => {
   it("sets demo-web's machines to 1024 MB, one update per machine, and nothing the second time", async () => {
     const made = await plan("set demo-web's machines to 1024 MB");
     expect(made.steps.map((s) => s.tool)).toEqual(["machines_update", "machines_update", "machines_update"]);
-    expect(made.steps.every((s) => JSON.stringify(s.input.guest) === '{"memory_mb":1024}')).toBe(true);
+    expect(made.steps.every((s) => JSON.stringify(inputOf(s).guest) === '{"memory_mb":1024}')).toBe(true);
     const report = await apply(made, "memory.json");
     expect(report.status, report.message).toBe("applied");
     expect(webMachines().map((m) => m.config.guest.memory_mb)).toEqual([1024, 1024, 1024]);

@@ -45,6 +45,16 @@ const CONTRACT_NAMES = [
   "regions_list",
   "orgs_list",
   "whoami",
+  // Issue 10: apps, clone, scale, rolling restart, fork.
+  "apps_create",
+  "apps_destroy",
+  "apps_scale_get",
+  "apps_scale_count",
+  "apps_scale_vm",
+  "apps_scale_memory",
+  "apps_restart",
+  "machines_clone",
+  "volumes_fork",
 ];
 
 function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
@@ -67,6 +77,9 @@ describe("the tool catalog", () => {
       .map((t) => t.name)
       .sort();
     expect(destructive).toEqual([
+      "apps_destroy",
+      // A scale to fewer machines destroys some; a plan expands it into destroys the validator judges.
+      "apps_scale_count",
       "certs_remove",
       "ips_release",
       "machines_destroy",
@@ -76,7 +89,7 @@ describe("the tool catalog", () => {
     const write = toolsByAccess("write").map((t) => t.name);
     for (const name of write)
       expect(name).toMatch(
-        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check)$/,
+        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|clone|fork)$|_scale_(vm|memory)$/,
       );
     for (const tool of toolsByAccess("read")) {
       expect(tool.name).toMatch(/_(list|get)$|^whoami$/);
