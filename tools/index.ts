@@ -3,6 +3,8 @@ import { appsScaleShow } from "./app-fleet.js";
 import { appsRestart } from "./app-restart.js";
 import { appsCreate, appsDestroy } from "./app-writes.js";
 import { machinesClone } from "./machine-clone.js";
+import { machinesMetadataSet, machinesMetadataUnset } from "./machine-metadata.js";
+import { machinesKill, machinesSignal } from "./machine-signal.js";
 import { appsScaleCount } from "./scale-count.js";
 import { appsScaleMemory, appsScaleVm } from "./scale-size.js";
 import { volumesFork } from "./volume-fork.js";
@@ -27,6 +29,10 @@ export const catalog: readonly AnyTool[] = Object.freeze([
   appsRestart,
   ...machineTools,
   machinesClone,
+  machinesMetadataSet,
+  machinesMetadataUnset,
+  machinesSignal,
+  machinesKill,
   ...volumeTools,
   volumesFork,
   ...secretTools,

@@ -10,6 +10,7 @@ import { appRoutes } from "./routes-apps.js";
 import { certRoutes } from "./routes-certs.js";
 import { ipRoutes } from "./routes-ips.js";
 import { machineActionRoutes } from "./routes-machine-actions.js";
+import { machineMetaRoutes } from "./routes-machine-meta.js";
 import { machineRoutes } from "./routes-machines.js";
 import { orgRoutes } from "./routes-orgs.js";
 import { platformRoutes } from "./routes-platform.js";
@@ -78,6 +79,7 @@ export function sandboxRoutes(deps: RouteDeps): Route[] {
     ...appRoutes(deps),
     ...machineRoutes(deps),
     ...machineActionRoutes(deps),
+    ...machineMetaRoutes(deps),
     ...orgRoutes(deps),
     ...volumeRoutes(deps),
     ...secretRoutes(deps),

@@ -41,6 +41,8 @@ export const SAMPLES: Readonly<Record<string, string>> = {
   process_group: "app",
   size: "shared-cpu-2x",
   network: "my-network",
+  key: "role",
+  value: "primary",
 };
 const GENERIC = ["data", "web-iad-2", "my-app", "iad", "example", "DATABASE_URL", "x"];
 

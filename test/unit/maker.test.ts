@@ -351,8 +351,8 @@ describe("propose_plan's input schema", () => {
     const size = JSON.stringify(schema).length;
     // Every catalog tool as a step and every read tool's input in a precondition: about 60 KB.
     expect(JSON.stringify(full).length).toBeGreaterThan(45_000);
-    // Issue 10's eight write tools (scale, clone, restart, fork, apps) took it from about 21 KB to 25 KB.
-    expect(size).toBeLessThan(26_000);
+    // Issue 10's twelve write tools (apps, clone, scale, restart, fork, metadata, signals) took it from about 21 KB to 28 KB.
+    expect(size).toBeLessThan(30_000);
     expect(size).toBeLessThan(JSON.stringify(full).length / 2);
 
     const stepTools = schema.properties?.steps?.items?.anyOf?.map((o) => o.properties?.tool?.const);

@@ -37,7 +37,7 @@ async function refused(request: string, allowDestructive = false): Promise<strin
 
 /** A step's input as a record (catalog steps; the local model makes no flyctl steps). */
 function inputOf(step: PlanFile["steps"][number] | undefined): Record<string, unknown> {
-  return (step?.input ?? {});
+  return step?.input ?? {};
 }
 
 async function plan(request: string, allowDestructive = false): Promise<PlanFile> {

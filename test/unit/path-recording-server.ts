@@ -132,6 +132,8 @@ function answer(operationId: string, params: Record<string, string>, ip: string,
       return machine(CREATED_MACHINE_ID);
     case "Machines_wait":
       return { ok: true };
+    case "Machines_show_metadata":
+      return { fly_platform_version: "v2" };
     case "Machines_org_list":
       return { machines: [{ ...machine(CREATED_MACHINE_ID), app_name: "my-app" }] };
     case "Volumes_org_list":

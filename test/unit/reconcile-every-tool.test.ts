@@ -39,6 +39,12 @@ function setMachineState(world: SandboxWorld, id: string, state: string): void {
   Object.assign(machine, { state });
 }
 
+function setMetadata(world: SandboxWorld, id: string, metadata: Record<string, string>): void {
+  const machine = world.sandbox.store.machine(id);
+  if (!machine) throw new Error(`no machine ${id} in the demo fleet`);
+  machine.config.metadata = { ...machine.config.metadata, ...metadata };
+}
+
 /** What existed before the step, then what the step made before the crash. */
 async function createdDuringStep(
   world: SandboxWorld,
@@ -200,6 +206,24 @@ const SCENARIOS: Record<string, Scenario[]> = {
         createdDuringStep(w, s, () =>
           invokeTool(w.runtime.ctx, machinesClone, { app: "demo-web", machine_id: "148e272b0e4d89" }),
         ),
+    },
+  ],
+  machines_signal: [{ expect: "ask", input: { ...STARTED, signal: "SIGHUP" } }],
+  machines_kill: [{ expect: "ask", input: STARTED }],
+  machines_metadata_set: [
+    {
+      expect: "adopt",
+      input: { ...STARTED, key: "role", value: "web" },
+      arrange: (w) => Promise.resolve(void setMetadata(w, STARTED.machine_id, { role: "web" })),
+    },
+    { expect: "rerun", input: { ...STARTED, key: "role", value: "web" } },
+  ],
+  machines_metadata_unset: [
+    { expect: "adopt", input: { ...STARTED, key: "role" } },
+    {
+      expect: "rerun",
+      input: { ...STARTED, key: "role" },
+      arrange: (w) => Promise.resolve(void setMetadata(w, STARTED.machine_id, { role: "web" })),
     },
   ],
   volumes_fork: [

@@ -55,6 +55,10 @@ const CONTRACT_NAMES = [
   "apps_restart",
   "machines_clone",
   "volumes_fork",
+  "machines_metadata_set",
+  "machines_metadata_unset",
+  "machines_signal",
+  "machines_kill",
 ];
 
 function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
@@ -83,13 +87,16 @@ describe("the tool catalog", () => {
       "certs_remove",
       "ips_release",
       "machines_destroy",
+      // SIGKILL: the process gets no chance to finish (flyctl's `machine kill`).
+      "machines_kill",
+      "machines_metadata_unset",
       "secrets_unset",
       "volumes_destroy",
     ]);
     const write = toolsByAccess("write").map((t) => t.name);
     for (const name of write)
       expect(name).toMatch(
-        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|clone|fork)$|_scale_(vm|memory)$/,
+        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|clone|fork|signal)$|_scale_(vm|memory)$/,
       );
     for (const tool of toolsByAccess("read")) {
       expect(tool.name).toMatch(/_(list|get)$|^whoami$/);
