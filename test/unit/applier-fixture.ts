@@ -12,9 +12,9 @@ export interface SandboxWorld {
   close(): Promise<void>;
 }
 
-export async function sandboxWorld(): Promise<SandboxWorld> {
+export async function sandboxWorld(options: { transitionMs?: number } = {}): Promise<SandboxWorld> {
   const dir = mkdtempSync(join(tmpdir(), "flyops-applier-"));
-  const sandbox = await startSandbox({ seed: "demo" });
+  const sandbox = await startSandbox({ seed: "demo", ...options });
   const runtime = await createRuntime({ env: { ...sandbox.env, HOME: dir, XDG_CONFIG_HOME: dir }, cwd: dir });
   return {
     sandbox,

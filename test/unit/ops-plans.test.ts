@@ -201,3 +201,29 @@ describe("other fleet operations", () => {
     expect(world.sandbox.store.app("demo-new")?.org).toBe("personal");
   });
 });
+
+describe("rolling restart, watched", () => {
+  it("never has two of demo-web's running machines down at once, and each is back before the next", async () => {
+    await world.close();
+    world = await sandboxWorld({ transitionMs: 40 });
+    const made = await plan("restart all machines of demo-web");
+    const ids = made.steps.map((s) => String(inputOf(s).machine_id));
+    expect(ids).toHaveLength(2);
+    let mostDown = 0;
+    const seenDown = new Set<string>();
+    const watcher = setInterval(() => {
+      const down = ids.filter((id) => world.sandbox.store.machine(id)?.state !== "started");
+      down.forEach((id) => seenDown.add(id));
+      mostDown = Math.max(mostDown, down.length);
+    }, 2);
+    try {
+      const report = await apply(made, "rolling.json");
+      expect(report.status, report.message).toBe("applied");
+    } finally {
+      clearInterval(watcher);
+    }
+    // The watcher saw each machine go through its restart, and never two at once.
+    expect([...seenDown].sort()).toEqual([...ids].sort());
+    expect(mostDown).toBe(1);
+  });
+});
