@@ -1,5 +1,14 @@
 import { addonTools } from "./addons.js";
 import { appTools } from "./apps.js";
+import { appsScaleShow } from "./app-fleet.js";
+import { appsRestart } from "./app-restart.js";
+import { appsCreate, appsDestroy } from "./app-writes.js";
+import { machinesClone } from "./machine-clone.js";
+import { machinesMetadataSet, machinesMetadataUnset } from "./machine-metadata.js";
+import { machinesKill, machinesSignal } from "./machine-signal.js";
+import { appsScaleCount } from "./scale-count.js";
+import { appsScaleMemory, appsScaleVm } from "./scale-size.js";
+import { volumesFork } from "./volume-fork.js";
 import { certTools } from "./certs.js";
 import { changeTools } from "./changes.js";
 import { eventTools } from "./events.js";
@@ -24,8 +33,21 @@ import { wireguardTools } from "./wireguard.js";
 /** Every Fly operation flyops knows, once. The ask loop, the maker, apply and the CLI all take tools from here. */
 export const catalog: readonly AnyTool[] = Object.freeze([
   ...appTools,
+  appsCreate,
+  appsDestroy,
+  appsScaleShow,
+  appsScaleCount,
+  appsScaleVm,
+  appsScaleMemory,
+  appsRestart,
   ...machineTools,
+  machinesClone,
+  machinesMetadataSet,
+  machinesMetadataUnset,
+  machinesSignal,
+  machinesKill,
   ...volumeTools,
+  volumesFork,
   ...secretTools,
   ...ipTools,
   ...certTools,

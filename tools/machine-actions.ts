@@ -10,6 +10,7 @@ import {
   type StateAction,
 } from "../src/platform/machine-states.js";
 import type { ToolContext } from "./define-tool.js";
+import { waitForChecks } from "./machine-checks.js";
 
 export type MachineAction = "start" | "stop" | "suspend" | "restart" | "cordon" | "uncordon";
 
@@ -152,7 +153,7 @@ export async function changeMachineState(
  * Restarts a machine and waits for it to run again. Fly answers the restart at once and the
  * machine can still read "started" when a plain wait begins, which would then return before
  * anything happened; so the wait starts from the machine's newest event before the restart and
- * is met only by a start after it (Fly's from_event_id).
+ * is met only by a start after it (Fly's from_event_id). Then its health checks must pass.
  */
 export async function restartMachine(
   ctx: ToolContext,
@@ -177,7 +178,8 @@ export async function restartMachine(
   const fromEventId = newestEventId(before);
   await rest.restartMachine(app, id, {}, ctx.signal);
   await waitForMachine(ctx, app, id, { state: "started", fromEventId });
-  return { action: "restart", changed: true, machine: await rest.getMachine(app, id, ctx.signal) };
+  // Running is not yet serving: flyctl's machine.Restart waits for the checks too (internal/machine/restart.go).
+  return { action: "restart", changed: true, machine: await waitForChecks(ctx, app, id) };
 }
 
 export async function cordonMachine(

@@ -87,10 +87,7 @@ export const machinesCreate = defineTool({
         return ctx.fly.rest.listMachines(input.app, {}, ctx.signal);
       },
       name: (input) => input.name,
-      autoName: (input, suffix) => {
-        const prefix = `${input.app}-${input.region}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
-        return `${prefix.slice(0, MACHINE_NAME_MAX - suffix.length - 1)}-${suffix}`;
-      },
+      autoName: (input, suffix) => machineAutoName(input.app, input.region, suffix),
     },
     preconditions(input): PreconditionRead[] {
       const source = input.from_machine_id;
@@ -168,15 +165,21 @@ export const machinesUpdate = defineTool({
   },
 });
 
-/** Fly's limit on a machine name. */
-const MACHINE_NAME_MAX = 63;
+/** A name for an unnamed new machine, so that `--resume` can find it: app, region and a plan-stable suffix. */
+export function machineAutoName(app: string, region: string, suffix: string): string {
+  const prefix = `${app}-${region}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
+  return `${prefix.slice(0, MACHINE_NAME_MAX - suffix.length - 1)}-${suffix}`;
+}
 
-function guestText(g: { cpu_kind: string; cpus: number; memory_mb: number }): string {
+/** Fly's limit on a machine name. */
+export const MACHINE_NAME_MAX = 63;
+
+export function guestText(g: { cpu_kind: string; cpus: number; memory_mb: number }): string {
   return `${g.cpu_kind}-cpu-${g.cpus}x ${g.memory_mb}MB`;
 }
 
 /** A machine's process group, as fly-go's MachineConfig.ProcessGroup() reads it (the older key second). */
-function groupOf(machine: Machine): string | undefined {
+export function groupOf(machine: Machine): string | undefined {
   const metadata = machine.config?.metadata;
   return metadata?.fly_process_group || metadata?.process_group || undefined;
 }
@@ -216,7 +219,7 @@ async function copySameGroup(ctx: ToolContext, input: CreateInput): Promise<Crea
 }
 
 /** fly-go's MachineProcessGroupApp: the group of an app without [processes]. */
-const DEFAULT_GROUP = "app";
+export const DEFAULT_GROUP = "app";
 
 async function currentImage(ctx: ToolContext, app: string): Promise<string | undefined> {
   const machines = await ctx.fly.rest.listMachines(app, {}, ctx.signal);
@@ -233,7 +236,7 @@ async function currentImage(ctx: ToolContext, app: string): Promise<string | und
  * the app (services, env, metadata with its process group, checks, restart policy, ...), but no
  * mounts, since a volume belongs to one machine. Image and size are the caller's.
  */
-function cloneableConfig(source: Machine | undefined): Omit<MachineConfig, "image" | "guest"> {
+export function cloneableConfig(source: Machine | undefined): Omit<MachineConfig, "image" | "guest"> {
   const copy: MachineConfig = { ...source?.config };
   delete copy.mounts;
   delete copy.image;

@@ -83,6 +83,27 @@ export interface StepKnowledge<I, O> {
    * It gets the input with secret values resolved.
    */
   viaFlyctl?: (flyctl: FlyctlRunner, input: I, signal: AbortSignal | undefined) => Promise<O>;
+  /**
+   * A change of many machines at once (scale, rolling restart): the maker replaces the step with
+   * the explicit per-machine steps it stands for, read from live state, so that the reviewer reads
+   * every machine it touches and the validator judges each one (a destroy stays destructive).
+   */
+  expand?: (ctx: ToolContext, input: I) => Promise<Expansion>;
+}
+
+/** One step of an expansion: a catalog write tool, its input and why. */
+export interface ExpandedStep {
+  tool: string;
+  input: Record<string, unknown>;
+  reason: string;
+}
+
+/** What a many-machine step stands for now: its steps (none when there is nothing to do) and what they rely on. */
+export interface Expansion {
+  steps: ExpandedStep[];
+  preconditions: PreconditionRead[];
+  /** One line for the review when there is nothing to do, or a summary of what the steps do. */
+  summary: string;
 }
 
 const IDENTITY_KEYS = ["app", "machine_id", "volume_id", "hostname", "ip", "name", "region"] as const;

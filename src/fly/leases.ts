@@ -212,7 +212,8 @@ export async function machineChange<T>(
       ...req,
       headers: { ...req.headers, [LEASE_NONCE_HEADER]: nonce },
     });
-    destroyed = req.method === "DELETE";
+    // Only the machine itself goes with its lease; deleting a metadata key leaves both.
+    destroyed = req.method === "DELETE" && req.path === machinePath(app, id);
     return result;
   } catch (error) {
     if (isLeaseConflict(error))

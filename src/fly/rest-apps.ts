@@ -49,6 +49,21 @@ export function appsRest(http: HttpTransport) {
       });
     },
 
+    /** Fly answers 202 and deletes the app with its machines and volumes (fly-go flaps/flaps_apps.go DeleteApp). */
+    async deleteApp(
+      app: string,
+      options: { goneOnRetry?: boolean } = {},
+      signal?: AbortSignal,
+    ): Promise<void> {
+      await http.request({
+        method: "DELETE",
+        path: `/v1/apps/${seg(app)}`,
+        goneOnRetry: options.goneOnRetry,
+        limit: { action: "apps_delete", key: app },
+        signal,
+      });
+    },
+
     // Platform and token
 
     listRegions(signal?: AbortSignal): Promise<RegionsResponse> {

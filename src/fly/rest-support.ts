@@ -61,7 +61,7 @@ export interface UpdateMachineBody {
 export interface CreateVolumeBody {
   name: string;
   region: string;
-  size_gb: number;
+  size_gb?: number;
   encrypted?: boolean;
   snapshot_id?: string;
   source_volume_id?: string;

@@ -1,5 +1,6 @@
 import type { HttpTransport } from "./http.js";
 import { appsRest, type AppsRest } from "./rest-apps.js";
+import { machineMetaRest, type MachineMetaRest } from "./rest-machine-meta.js";
 import { machinesRest, type MachinesRest } from "./rest-machines.js";
 import { networkRest, type NetworkRest } from "./rest-network.js";
 import { orgListingsRest, type OrgListingsRest } from "./rest-orgs.js";
@@ -32,7 +33,13 @@ export type {
  * rest-volumes.ts, rest-secrets.ts, rest-network.ts); `new FlyRest(http)` puts their methods
  * together on one object, so callers write `rest.listMachines(...)` whatever file it lives in.
  */
-export type FlyRest = AppsRest & MachinesRest & OrgListingsRest & VolumesRest & SecretsRest & NetworkRest;
+export type FlyRest = AppsRest &
+  MachinesRest &
+  MachineMetaRest &
+  OrgListingsRest &
+  VolumesRest &
+  SecretsRest &
+  NetworkRest;
 
 class FlyRestClient {
   constructor(http: HttpTransport) {
@@ -40,6 +47,7 @@ class FlyRestClient {
       this,
       appsRest(http),
       machinesRest(http),
+      machineMetaRest(http),
       orgListingsRest(http),
       volumesRest(http),
       secretsRest(http),

@@ -14,6 +14,7 @@ import { ipRoutes } from "./routes-ips.js";
 import { leaseRoutes } from "./routes-leases.js";
 import { machineActionRoutes } from "./routes-machine-actions.js";
 import { machineInfoRoutes } from "./routes-machine-info.js";
+import { machineMetaRoutes } from "./routes-machine-meta.js";
 import { machineRoutes } from "./routes-machines.js";
 import { orgRoutes } from "./routes-orgs.js";
 import { mpgRoutes } from "./routes-mpg.js";
@@ -105,6 +106,7 @@ export function sandboxRoutes(deps: RouteDeps): Route[] {
     ...machineActionRoutes(deps),
     ...leaseRoutes(deps),
     ...machineInfoRoutes(deps),
+    ...machineMetaRoutes(deps),
     ...orgRoutes(deps),
     ...volumeRoutes(deps),
     ...secretRoutes(deps),

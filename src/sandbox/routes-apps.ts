@@ -7,8 +7,11 @@ import { appView } from "./views.js";
 
 const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+// The Machines API doc's example body says "app_name"; the spec's CreateAppRequest and fly-go's
+// (flaps/flaps_apps.go) say "name". Fly takes either; both at once must agree.
 const CreateApp = z.object({
-  name: z.string(),
+  name: z.string().optional(),
+  app_name: z.string().optional(),
   org_slug: z.string(),
   network: z.string().optional(),
   enable_subdomains: z.boolean().optional(),
@@ -41,7 +44,12 @@ export function appRoutes({ store }: RouteDeps): Route[] {
       path: "/v1/apps",
       limit: { action: "apps_create", key: ({ body }) => orgSlugOf(body) },
       handle: ({ body }) => {
-        const input = readBody(CreateApp, body);
+        const given = readBody(CreateApp, body);
+        if (given.name !== undefined && given.app_name !== undefined && given.name !== given.app_name)
+          throw badRequest("name and app_name differ: give the app's name once");
+        const name = given.app_name ?? given.name;
+        if (name === undefined) throw badRequest("app_name is required");
+        const input = { ...given, name };
         if (!APP_NAME.test(input.name)) {
           throw badRequest(`invalid app name "${input.name}": use 1-63 lowercase letters, digits and dashes`);
         }

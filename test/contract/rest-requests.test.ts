@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpTransport, type HttpRequest, type RecordedRequest } from "../../src/fly/http.js";
 import { paginate } from "../../src/fly/rest-support.js";
 import { appsRest } from "../../src/fly/rest-apps.js";
+import { machineMetaRest } from "../../src/fly/rest-machine-meta.js";
 import { machinesRest } from "../../src/fly/rest-machines.js";
 import { networkRest } from "../../src/fly/rest-network.js";
 import { orgListingsRest } from "../../src/fly/rest-orgs.js";
@@ -154,6 +155,7 @@ function respond(operationId: string, query: URLSearchParams): { status: number;
       status: "success",
       data: { nonce: "5c35f65c9f95", expires_at: 1708569778, owner: "hello@fly.io", version: "01HQ73" },
     },
+    Machines_show_metadata: { fly_process_group: "app" },
     // Fly may answer an empty page while more remain: page c1 is empty but carries a cursor.
     Machines_org_list:
       cursor === "c2"
@@ -242,6 +244,11 @@ const calls: Record<string, (r: FlyRest) => Promise<unknown>> = {
   listApps: (r) => r.listApps("personal"),
   getApp: (r) => r.getApp(APP),
   createApp: (r) => r.createApp({ name: APP, org_slug: "personal" }),
+  deleteApp: (r) => r.deleteApp(APP),
+  getMachineMetadata: (r) => r.getMachineMetadata(APP, ID),
+  setMachineMetadata: (r) => r.setMachineMetadata(APP, ID, "role", "primary"),
+  deleteMachineMetadata: (r) => r.deleteMachineMetadata(APP, ID, "role"),
+  signalMachine: (r) => r.signalMachine(APP, ID, "SIGUSR1"),
   listMachines: (r) => r.listMachines(APP, { state: ["started", "stopped"], region: "iad", summary: true }),
   getMachine: (r) => r.getMachine(APP, ID),
   createMachine: (r) =>
@@ -312,6 +319,7 @@ const NOT_IDEMPOTENT = new Set([
   "Machines_update",
   "Machines_restart",
   "Machines_create_lease",
+  "Machines_signal",
   "Volumes_create",
   "createVolumeSnapshot",
   "App_IPAssignments_create",
@@ -327,9 +335,15 @@ describe("FlyRest requests match Fly's OpenAPI document", () => {
   });
 
   it("assembles FlyRest from its resource files without one method hiding another", () => {
-    const parts = [appsRest, machinesRest, orgListingsRest, volumesRest, secretsRest, networkRest].map(
-      (part) => Object.keys(part(transport)),
-    );
+    const parts = [
+      appsRest,
+      machinesRest,
+      machineMetaRest,
+      orgListingsRest,
+      volumesRest,
+      secretsRest,
+      networkRest,
+    ].map((part) => Object.keys(part(transport)));
     const names = parts.flat();
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual(Object.keys(rest).sort());

@@ -12,10 +12,11 @@ export interface SandboxWorld {
   close(): Promise<void>;
 }
 
-export async function sandboxWorld(): Promise<SandboxWorld> {
+export async function sandboxWorld(options: { transitionMs?: number } = {}): Promise<SandboxWorld> {
   const dir = mkdtempSync(join(tmpdir(), "flyops-applier-"));
-  // Unit tests of the applier's logic: changes land at once (test/integration runs with Fly's timing).
-  const sandbox = await startSandbox({ seed: "demo", transitionMs: 0 });
+  // Unit tests of the applier's logic: changes land at once unless a test asks for Fly's timing
+  // (test/integration runs with it).
+  const sandbox = await startSandbox({ seed: "demo", transitionMs: 0, ...options });
   const runtime = await createRuntime({ env: { ...sandbox.env, HOME: dir, XDG_CONFIG_HOME: dir }, cwd: dir });
   return {
     sandbox,

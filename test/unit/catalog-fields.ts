@@ -52,6 +52,11 @@ export const SAMPLES: Readonly<Record<string, string>> = {
   created_before: "2026-12-01T00:00:00Z",
   updated_since: "7d",
   updated_before: "1h",
+  process_group: "app",
+  size: "shared-cpu-2x",
+  network: "my-network",
+  key: "role",
+  value: "primary",
 };
 const GENERIC = ["data", "web-iad-2", "my-app", "iad", "example", "DATABASE_URL", "x"];
 

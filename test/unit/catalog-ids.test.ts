@@ -73,7 +73,9 @@ const PARAM_SOURCES: Readonly<Record<string, readonly string[]>> = {
   ip: ["ip"],
   org_slug: ["org"],
   cluster_id: ["cluster_id"],
+  key: ["key"],
 };
+const RUNNING_ONLY = new Set(["machines_restart", "machines_signal", "machines_kill"]);
 /** Ids the server made up or listed and answered with (a created machine is then waited for by its id). */
 const SERVER_IDS = [CREATED_MACHINE_ID, CREATED_VOLUME_ID, CREATED_CLUSTER_ID, LISTED_APP];
 
@@ -113,8 +115,8 @@ async function run(tool: AnyTool, input: unknown): Promise<Run> {
   const wireBefore = server.requests.length;
   const intendedBefore = intended.length;
   let error: unknown;
-  // Fly restarts only a running machine; every other machine tool acts on a suspended one.
-  server.machineState = tool.name === "machines_restart" ? "started" : "suspended";
+  // Fly restarts and signals only a running machine; every other machine tool acts on a suspended one.
+  server.machineState = RUNNING_ONLY.has(tool.name) ? "started" : "suspended";
   try {
     await invokeTool(ctx, tool, input);
   } catch (e) {

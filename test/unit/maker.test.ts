@@ -349,9 +349,11 @@ describe("propose_plan's input schema", () => {
       defineTool({ ...proposePlanLike, input: PlanProposal, run: () => Promise.resolve(null) }),
     );
     const size = JSON.stringify(schema).length;
-    // Every catalog tool as a step and every read tool's input in a precondition: about 51 KB.
+    // Every catalog tool as a step and every read tool's input in a precondition: about 60 KB.
     expect(JSON.stringify(full).length).toBeGreaterThan(45_000);
-    // Under half the full schema, whatever the number of write tools (22 KB when there were 18).
+    // Under half the full schema, whatever the number of write tools (22 KB with 18 write tools; about
+    // 28 KB each after issues 10 and 11 added theirs). Keeping it small as the catalog grows is the
+    // job of toolsets (issue 13), not of this budget.
     expect(size).toBeLessThan(JSON.stringify(full).length / 2);
 
     const stepTools = schema.properties?.steps?.items?.anyOf?.map((o) => o.properties?.tool?.const);

@@ -138,7 +138,12 @@ const machineOf = (id: string, state: string) => ({
   state,
   region: "iad",
   instance_id: "01J9ZK3V2W1C4N7P8Q5R6S7T8U",
-  config: { image: "registry.fly.io/my-app:v0", guest: { cpu_kind: "shared", cpus: 1, memory_mb: 256 } },
+  config: {
+    image: "registry.fly.io/my-app:v0",
+    guest: { cpu_kind: "shared", cpus: 1, memory_mb: 256 },
+    // A machine of a deployed app (Fly Apps platform v2), which scale and restart act on.
+    metadata: { fly_platform_version: "v2" },
+  },
 });
 
 const volume = (id: string) => ({ id, name: "data", region: "iad", size_gb: 1, state: "created" });
@@ -169,6 +174,8 @@ function answer(operationId: string, params: Record<string, string>, ip: string,
       };
     case "Machines_list_events":
       return [{ id: "01HXYZEVENT", type: "exit", status: "stopped", source: "flyd", timestamp: 1 }];
+    case "Machines_show_metadata":
+      return { fly_platform_version: "v2" };
     case "Machines_org_list":
       return { machines: [{ ...machine(CREATED_MACHINE_ID), app_name: "my-app" }] };
     case "Volumes_org_list":

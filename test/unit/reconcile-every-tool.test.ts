@@ -8,6 +8,8 @@ import { volumesCreate } from "../../tools/volumes.js";
 import { ipsAllocate } from "../../tools/ips.js";
 import { addonCreate } from "../../tools/addons.js";
 import { mpgCreate } from "../../tools/mpg-writes.js";
+import { machinesClone } from "../../tools/machine-clone.js";
+import { volumesFork } from "../../tools/volume-fork.js";
 import { reconcileStep, snapshotBeforeCreate, type Reconciliation } from "../../src/plan/apply/reconcile.js";
 import type { PlanStep } from "../../src/plan/schema/schema.js";
 import { sandboxWorld, STARTED, type SandboxWorld } from "./applier-fixture.js";
@@ -39,6 +41,12 @@ function setMachineState(world: SandboxWorld, id: string, state: string): void {
   Object.assign(machine, { state });
 }
 
+function setMetadata(world: SandboxWorld, id: string, metadata: Record<string, string>): void {
+  const machine = world.sandbox.store.machine(id);
+  if (!machine) throw new Error(`no machine ${id} in the demo fleet`);
+  machine.config.metadata = { ...machine.config.metadata, ...metadata };
+}
+
 /** What existed before the step, then what the step made before the crash. */
 async function createdDuringStep(
   world: SandboxWorld,
@@ -57,6 +65,8 @@ const ACME = { org: "acme-corp" } as const;
 
 const newMachine = { app: "demo-web", region: "iad", name: "web-iad-9", guest: GUEST };
 const newVolume = { app: "demo-web", region: "lhr", name: "scratch", size_gb: 1 };
+const clone = { app: "demo-web", machine_id: "148e272b0e4d89", region: "ams", name: "web-ams-9" };
+const fork = { ...UPLOADS, region: "ams", name: "uploads_copy" };
 
 const SCENARIOS: Record<string, Scenario[]> = {
   machines_create: [
@@ -175,6 +185,72 @@ const SCENARIOS: Record<string, Scenario[]> = {
     { expect: "rerun", input: { app: "demo-web", hostname: "new.example.com" } },
   ],
   certs_check: [{ expect: "rerun", input: CERT }],
+  apps_create: [
+    { expect: "adopt", input: { app: "demo-web", org: "personal" } },
+    { expect: "rerun", input: { app: "demo-next", org: "personal" } },
+    // The name is taken, in another org: not this step's app.
+    { expect: "ask", input: { app: "acme-api", org: "personal" } },
+  ],
+  apps_destroy: [
+    { expect: "adopt", input: { app: "gone-app" } },
+    { expect: "rerun", input: { app: "demo-web", force: true } },
+  ],
+  apps_scale_count: [{ expect: "rerun", input: { app: "demo-web", count: 4 } }],
+  apps_scale_vm: [{ expect: "rerun", input: { app: "demo-web", size: "shared-cpu-2x" } }],
+  apps_scale_memory: [{ expect: "rerun", input: { app: "demo-web", memory_mb: 512 } }],
+  apps_restart: [{ expect: "ask", input: { app: "demo-web" } }],
+  machines_clone: [
+    { expect: "rerun", input: clone, arrange: (w, s) => snapshotBeforeCreate(w.runtime.ctx, s) },
+    {
+      expect: "adopt",
+      input: clone,
+      arrange: (w, s) => createdDuringStep(w, s, () => invokeTool(w.runtime.ctx, machinesClone, clone)),
+    },
+    {
+      expect: "ask",
+      input: { app: "demo-web", machine_id: "148e272b0e4d89" },
+      arrange: (w, s) =>
+        createdDuringStep(w, s, () =>
+          invokeTool(w.runtime.ctx, machinesClone, { app: "demo-web", machine_id: "148e272b0e4d89" }),
+        ),
+    },
+  ],
+  machines_signal: [{ expect: "ask", input: { ...STARTED, signal: "SIGHUP" } }],
+  machines_kill: [{ expect: "ask", input: STARTED }],
+  machines_metadata_set: [
+    {
+      expect: "adopt",
+      input: { ...STARTED, key: "role", value: "web" },
+      arrange: (w) => Promise.resolve(void setMetadata(w, STARTED.machine_id, { role: "web" })),
+    },
+    { expect: "rerun", input: { ...STARTED, key: "role", value: "web" } },
+  ],
+  machines_metadata_unset: [
+    { expect: "adopt", input: { ...STARTED, key: "role" } },
+    {
+      expect: "rerun",
+      input: { ...STARTED, key: "role" },
+      arrange: (w) => Promise.resolve(void setMetadata(w, STARTED.machine_id, { role: "web" })),
+    },
+  ],
+  volumes_fork: [
+    { expect: "rerun", input: fork, arrange: (w, s) => snapshotBeforeCreate(w.runtime.ctx, s) },
+    {
+      expect: "adopt",
+      input: fork,
+      arrange: (w, s) => createdDuringStep(w, s, () => invokeTool(w.runtime.ctx, volumesFork, fork)),
+    },
+    // Two copies with the plan's name cannot be told apart.
+    {
+      expect: "ask",
+      input: fork,
+      arrange: (w, s) =>
+        createdDuringStep(w, s, async () => {
+          await invokeTool(w.runtime.ctx, volumesFork, fork);
+          await invokeTool(w.runtime.ctx, volumesFork, fork);
+        }),
+    },
+  ],
   certs_remove: [
     { expect: "adopt", input: { app: "demo-web", hostname: "gone.example.com" } },
     { expect: "rerun", input: CERT },

@@ -78,6 +78,20 @@ const CONTRACT_NAMES = [
   "machine_events",
   "releases_list",
   "recent_changes",
+  // Issue 10: apps, clone, scale, rolling restart, fork.
+  "apps_create",
+  "apps_destroy",
+  "apps_scale_get",
+  "apps_scale_count",
+  "apps_scale_vm",
+  "apps_scale_memory",
+  "apps_restart",
+  "machines_clone",
+  "volumes_fork",
+  "machines_metadata_set",
+  "machines_metadata_unset",
+  "machines_signal",
+  "machines_kill",
 ];
 
 function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
@@ -101,9 +115,15 @@ describe("the tool catalog", () => {
       .sort();
     expect(destructive).toEqual([
       "addon_destroy",
+      "apps_destroy",
+      // A scale to fewer machines destroys some; a plan expands it into destroys the validator judges.
+      "apps_scale_count",
       "certs_remove",
       "ips_release",
       "machines_destroy",
+      // SIGKILL: the process gets no chance to finish (flyctl's `machine kill`).
+      "machines_kill",
+      "machines_metadata_unset",
       "member_remove",
       "mpg_destroy",
       "mpg_detach",
@@ -115,7 +135,7 @@ describe("the tool catalog", () => {
     const write = toolsByAccess("write").map((t) => t.name);
     for (const name of write)
       expect(name).toMatch(
-        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|attach|invite)$/,
+        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|attach|invite|clone|fork|signal)$|_scale_(vm|memory)$/,
       );
     for (const tool of toolsByAccess("read")) {
       expect(tool.name).toMatch(/_(list|get|status|events|changes)$|^whoami$/);

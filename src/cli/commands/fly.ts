@@ -69,6 +69,14 @@ export async function runFlyAction(
       input.app = requireApp(runtime, `fly ${verb} ${noun}`);
       target = `${what} of app ${String(input.app)}`;
     }
+    // A tool that acts in an org (`fly apps create NAME`) takes it from --org, FLY_ORG or the config.
+    if (fields.has("org") && tool.command.id !== "org") {
+      if (!runtime.ctx.org)
+        throw new UsageError(`fly ${verb} ${noun} needs an organization, and none was given`, {
+          hint: "pass --org SLUG (`flyops fly list orgs` lists them), or set FLY_ORG",
+        });
+      input.org = runtime.ctx.org;
+    }
     if (options.force) input.force = true;
     await confirmDestructive(tool, options.yes, deps, target);
     return runAndPrint(runtime, tool, input, options.json || options.raw, io);
@@ -104,7 +112,10 @@ function verbCommand(verb: string, tools: Addressed[]): Command {
     .addArgument(new Argument("<kind>", "what to act on").choices(nouns))
     .argument("<id>", tools.map((t) => `${t.command.noun}: ${t.command.id}`).join("; "));
   if (tools.some((t) => inputFields(t).has("force")))
-    command.option("--force", "kill a running machine first (destroy only)");
+    command.option(
+      "--force",
+      "act on running machines too: kill a machine first, destroy an app with running machines",
+    );
   if (tools.some((t) => t.access === "destructive"))
     command.option("--yes", "do not ask for confirmation (required when stdin is not a terminal)");
   const examples = tools.map((t) => {
@@ -139,6 +150,11 @@ Examples:
   flyops fly stop machine 148ed123a45678 --app my-app
   flyops fly destroy machine 148ed123a45678 --app my-app --yes
   flyops fly logs --app my-app --since 1h --level error --follow
-  flyops fly metrics --app my-app --measure http_5xx --since 1h`,
+  flyops fly metrics --app my-app --measure http_5xx --since 1h
+
+  flyops fly scale count 3 --app my-app --yes
+  flyops fly clone machine 148ed123a45678 --app my-app
+  flyops fly restart app my-app
+  flyops fly apps create my-new-app --org personal`,
   );
 }

@@ -21,6 +21,7 @@ import {
   steps,
   type Precondition,
 } from "./plan-common.js";
+import { addMachine, restartAll, scaleCount } from "./plan-fleet.js";
 import { AnswerNow } from "./session.js";
 import type { Shape } from "./shape.js";
 
@@ -82,7 +83,12 @@ export const createMachine: Shape = {
     "add a performance-2x machine with 8GB in ams for my-app using image nginx:1.27",
   ],
   applies: [],
-  matches: (q) => MACHINE.test(q) && CREATE.test(q) && findMachineIds(q).length === 0 && !SCALING.test(q),
+  matches: (q) =>
+    MACHINE.test(q) &&
+    CREATE.test(q) &&
+    findMachineIds(q).length === 0 &&
+    !SCALING.test(q) &&
+    !addMachine.matches(q),
   *run(session) {
     const q = session.question;
     const app = yield* requestApp(session);
@@ -151,7 +157,11 @@ export const machineAction: Shape = {
     "destroy machine 3287e15b6d9e48",
   ],
   applies: [],
-  matches: (q) => actionOf(q) !== undefined && (MACHINE.test(q) || findMachineIds(q).length > 0),
+  matches: (q) =>
+    actionOf(q) !== undefined &&
+    (MACHINE.test(q) || findMachineIds(q).length > 0) &&
+    !restartAll.matches(q) &&
+    !scaleCount.matches(q),
   *run(session) {
     const action = actionOf(session.question) as Action;
     const { app, id, record } = yield* requestMachine(session);

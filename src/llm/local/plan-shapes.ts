@@ -1,3 +1,4 @@
+import { addMachine, createApp, forkVolume, restartAll, scaleCount, scaleMemory } from "./plan-fleet.js";
 import { createMachine, machineAction } from "./plan-machines.js";
 import { addCert, allocateIp, releaseIp, removeCert } from "./plan-network.js";
 import { setSecret, unsetSecret } from "./plan-secrets.js";
@@ -12,9 +13,15 @@ export const PLAN_SHAPES: readonly Shape[] = [
   addCert,
   releaseIp,
   allocateIp,
+  forkVolume,
   extendVolume,
   destroyVolume,
   createVolume,
+  createApp,
+  scaleCount,
+  scaleMemory,
+  restartAll,
+  addMachine,
   createMachine,
   machineAction,
 ];

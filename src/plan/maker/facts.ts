@@ -1,7 +1,7 @@
 import type { ToolContext } from "../../../tools/define-tool.js";
 import { requireTool } from "../../../tools/index.js";
 import { invokeTool, parseToolInput } from "../../../tools/invoke.js";
-import { orMissing } from "../../../tools/step-knowledge.js";
+import { orMissing, type PreconditionRead } from "../../../tools/step-knowledge.js";
 import { canonicalJson, sha256Hex } from "../schema/canonical.js";
 import type { PlanFile, Precondition } from "../schema/schema.js";
 import { stepTool } from "../apply/step.js";
@@ -50,26 +50,68 @@ export async function completeSteps(ctx: ToolContext, steps: Steps): Promise<Ste
   return completed;
 }
 
+export interface Expanded {
+  steps: Steps;
+  /** What the expanded steps stand on as a whole (the count a scale starts from). */
+  preconditions: PreconditionRead[];
+  /** One line per expanded step: what it became, or why it became nothing. */
+  notes: string[];
+}
+
+/**
+ * Each many-machine step (scale, rolling restart) replaced by the per-machine steps it stands for
+ * now (step.expand), numbered after it ("s1.1", "s1.2"), so the plan names every machine it
+ * touches and the validator judges each step on its own tool.
+ */
+export async function expandSteps(ctx: ToolContext, steps: Steps): Promise<Expanded> {
+  const out: Expanded = { steps: [], preconditions: [], notes: [] };
+  for (const step of steps) {
+    const expand = step.tool === "flyctl" ? undefined : stepTool(step).step.expand;
+    if (step.tool === "flyctl" || expand === undefined) {
+      out.steps.push(step);
+      continue;
+    }
+    const expansion = await expand(ctx, parseToolInput(stepTool(step), step.input));
+    out.notes.push(`${step.id} (${step.tool}): ${expansion.summary}`);
+    out.preconditions.push(...expansion.preconditions);
+    expansion.steps.forEach((inner, index) =>
+      out.steps.push({
+        id: `${step.id}.${index + 1}`,
+        tool: inner.tool,
+        reason: inner.reason,
+        input: inner.input,
+      }),
+    );
+  }
+  return out;
+}
+
 /** The facts each step stands on, as they are now: the app exists, the machine's state, the volume's size. */
-export async function derivePreconditions(ctx: ToolContext, steps: Steps): Promise<Precondition[]> {
+export async function derivePreconditions(
+  ctx: ToolContext,
+  steps: Steps,
+  extra: readonly PreconditionRead[] = [],
+): Promise<Precondition[]> {
   const out: Precondition[] = [];
   const seen = new Set<string>();
+  const reads: PreconditionRead[] = [...extra];
   for (const step of steps) {
     if (step.tool === "flyctl") continue;
     const tool = stepTool(step);
-    for (const read of tool.step.preconditions(parseToolInput(tool, step.input))) {
-      const pre = { tool: read.tool, input: read.input };
-      if (seen.has(key(pre))) continue;
-      seen.add(key(pre));
-      if (typeof read.expect !== "function") {
-        out.push({ ...pre, expect: read.expect });
-        continue;
-      }
-      const found = await orMissing(invokeTool(ctx, requireTool(read.tool), read.input));
-      const record =
-        found !== null && typeof found === "object" ? (found as Record<string, unknown>) : undefined;
-      out.push({ ...pre, expect: read.expect(record) });
+    reads.push(...tool.step.preconditions(parseToolInput(tool, step.input)));
+  }
+  for (const read of reads) {
+    const pre = { tool: read.tool, input: read.input };
+    if (seen.has(key(pre))) continue;
+    seen.add(key(pre));
+    if (typeof read.expect !== "function") {
+      out.push({ ...pre, expect: read.expect });
+      continue;
     }
+    const found = await orMissing(invokeTool(ctx, requireTool(read.tool), read.input));
+    const record =
+      found !== null && typeof found === "object" ? (found as Record<string, unknown>) : undefined;
+    out.push({ ...pre, expect: read.expect(record) });
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { FlyopsError } from "../../errors.js";
 import type { ChatModel, Usage } from "../../llm/types.js";
 import { meter } from "../../llm/metered.js";
 import { packageRoot } from "../../package-root.js";
-import { completeSteps, derivePreconditions, mergePreconditions, nameCreates } from "./facts.js";
+import { completeSteps, derivePreconditions, expandSteps, mergePreconditions, nameCreates } from "./facts.js";
 import { stepToolsText } from "./prompt.js";
 import { MakerProposal } from "./proposal.js";
 import { withholdSecretValues } from "../../security/withhold-secrets.js";
@@ -116,8 +116,13 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
         );
       }
       proposals += 1;
-      const steps = nameCreates(await completeSteps(toolCtx, proposal.steps), request, createdAt);
-      const derived = await derivePreconditions(toolCtx, steps);
+      const expanded = await expandSteps(toolCtx, proposal.steps);
+      if (expanded.steps.length === 0) {
+        lastProblem = expanded.notes.join("; ");
+        throw rejection(expanded.notes, "there is nothing to do");
+      }
+      const steps = nameCreates(await completeSteps(toolCtx, expanded.steps), request, createdAt);
+      const derived = await derivePreconditions(toolCtx, steps, expanded.preconditions);
       const plan: PlanFile = {
         version: 1,
         request,
@@ -158,6 +163,7 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
         steps: steps.length,
         preconditions: plan.preconditions.length,
         warnings: verdict.findings.map((f) => f.message),
+        ...(expanded.notes.length > 0 ? { expanded: expanded.notes } : {}),
         next: "reply with a short summary of the plan for the person and stop",
       };
     },
@@ -236,8 +242,13 @@ async function orgOfApp(ctx: ToolContext, app: string): Promise<string | undefin
   return typeof slug === "string" && slug !== "" ? slug : undefined;
 }
 
-/** A plan names its org; without a configured one, it is the org of the (first) app it touches. */
+/** A plan names its org; without a configured one, it is the org a step names, else that of the (first) app it touches. */
 async function orgOfApps(ctx: ToolContext, steps: PlanFile["steps"]): Promise<string> {
+  // A step that names its org (an app to create) says it; an app that does not exist yet has none to read.
+  const named = steps
+    .map((s) => (s.input as Record<string, unknown>).org)
+    .find((o): o is string => typeof o === "string" && o !== "");
+  if (named) return named;
   const app = steps
     .map((s) => (s.input as Record<string, unknown>).app)
     .find((a): a is string => typeof a === "string");

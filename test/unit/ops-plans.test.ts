@@ -1,0 +1,229 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FlyopsError } from "../../src/errors.js";
+import { FlyctlRunner } from "../../src/fly/flyctl.js";
+import { createLocalModel } from "../../src/llm/local/index.js";
+import { runApplyPlan, type ApplyIo, type ApplyOptions } from "../../src/plan/apply/applier.js";
+import { makePlan } from "../../src/plan/maker/maker.js";
+import { withApproval } from "../../src/plan/schema/approval.js";
+import type { PlanFile } from "../../src/plan/schema/schema.js";
+import { Redactor } from "../../src/security/redact.js";
+import { invokeTool } from "../../tools/invoke.js";
+import { machinesDestroy } from "../../tools/machines.js";
+import { sandboxWorld, writePlan, type SandboxWorld } from "./applier-fixture.js";
+
+/**
+ * The operations a new user asks for first, planned by the local model through the real maker
+ * against the demo sandbox, then applied: what the plan says is what happens, and applying or
+ * planning again changes nothing.
+ */
+
+let world: SandboxWorld;
+beforeEach(async () => {
+  world = await sandboxWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
+
+/** Why the maker made no plan: its message and hint, which carries the last problem. */
+async function refused(request: string, allowDestructive = false): Promise<string> {
+  const error = await plan(request, allowDestructive).then(
+    () => new Error("a plan was made"),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FlyopsError);
+  return `${(error as FlyopsError).message} ${(error as FlyopsError).hint ?? ""}`;
+}
+
+/** A step's input as a record (catalog steps; the local model makes no flyctl steps). */
+function inputOf(step: PlanFile["steps"][number] | undefined): Record<string, unknown> {
+  return step?.input ?? {};
+}
+
+async function plan(request: string, allowDestructive = false): Promise<PlanFile> {
+  const made = await makePlan({
+    request,
+    model: createLocalModel(),
+    ctx: world.runtime.ctx,
+    redactor: new Redactor(world.runtime.credentials),
+    allowDestructive,
+    now: new Date("2026-12-01T10:00:00Z"),
+  });
+  return made.plan;
+}
+
+function io(): ApplyIo {
+  const redactor = new Redactor(world.runtime.credentials);
+  return {
+    ctx: world.runtime.ctx,
+    flyctl: () =>
+      new FlyctlRunner({
+        token: "unused",
+        restBaseUrl: world.sandbox.restBaseUrl,
+        graphqlUrl: world.sandbox.graphqlUrl,
+        env: {},
+        redactor,
+      }),
+    env: {},
+    cwd: world.dir,
+    redactor,
+    progress: () => undefined,
+  };
+}
+
+async function apply(made: PlanFile, name: string, extra: Partial<ApplyOptions> = {}) {
+  const path = writePlan(world.dir, name, withApproval(made, "dana", new Date("2026-12-01T10:01:00Z")));
+  const options: ApplyOptions = {
+    planPath: path,
+    yes: true,
+    dryRun: false,
+    resume: false,
+    allowDestructive: false,
+    ignoreDrift: false,
+    secretsVia: "rest",
+    ...extra,
+  };
+  return runApplyPlan(options, io());
+}
+
+/** demo-web's live machines (not destroyed), as the sandbox holds them. */
+function webMachines() {
+  return world.sandbox.store.machines("demo-web").filter((m) => m.state !== "destroyed");
+}
+
+describe("scale count", () => {
+  it("scales demo-web from 2 to 3 machines with one clone step and a count precondition; again, nothing changes", async () => {
+    // The seed's demo-web has 3 machines, one stopped; flyctl counts stopped ones too, so make it 2.
+    await invokeTool(world.runtime.ctx, machinesDestroy, { app: "demo-web", machine_id: "3287e15b6d9e48" });
+    const before = webMachines();
+    expect(before).toHaveLength(2);
+    const made = await plan("scale demo-web to 3 machines");
+    expect(made.steps.map((s) => s.tool)).toEqual(["machines_clone"]);
+    expect(inputOf(made.steps[0]).app).toBe("demo-web");
+    expect(before.map((m) => m.id)).toContain(inputOf(made.steps[0]).machine_id);
+    expect(made.preconditions).toContainEqual({
+      tool: "apps_scale_get",
+      input: { app: "demo-web", process_group: "app" },
+      expect: { count: 2, machine_ids: before.map((m) => m.id).sort() },
+    });
+    const report = await apply(made, "scale.json");
+    expect(report.status, report.message).toBe("applied");
+    const after = webMachines();
+    expect(after).toHaveLength(3);
+    // The copy has the configuration of the others: services, env, process group, image and size.
+    const [a, b, c] = after.map((m) => m.config);
+    for (const m of [b, c]) {
+      expect(m?.services).toEqual(a?.services);
+      expect(m?.env).toEqual(a?.env);
+      expect(m?.image).toEqual(a?.image);
+      expect(m?.guest).toEqual(a?.guest);
+      expect(m?.metadata?.fly_process_group ?? "app").toEqual(a?.metadata?.fly_process_group ?? "app");
+    }
+    const again = await apply(made, "scale.json");
+    expect(again.status).toBe("already-applied");
+    expect(webMachines()).toHaveLength(3);
+    expect(await refused("scale demo-web to 3 machines")).toMatch(
+      /already has 3 machine\(s\); nothing to do/,
+    );
+  });
+
+  it("scaling down lists every machine it destroys and is blocked without --allow-destructive", async () => {
+    expect(await refused("scale demo-web to 1 machines")).toMatch(/destroy/);
+    const made = await plan("scale demo-web to 1 machines", true);
+    expect(made.steps.map((s): unknown[] => [s.tool, inputOf(s).machine_id])).toEqual([
+      // Not running first (nothing serves on it), then the newest running one.
+      ["machines_destroy", "3287e15b6d9e48"],
+      ["machines_destroy", "d8d9e21a7c3e18"],
+    ]);
+    const blocked = await apply(made, "down.json");
+    expect(blocked.status).toBe("refused");
+    expect(webMachines()).toHaveLength(3);
+    const report = await apply(made, "down.json", { allowDestructive: true });
+    expect(report.status, report.message).toBe("applied");
+    expect(webMachines().map((m) => m.id)).toEqual(["148e272b0e4d89"]);
+  });
+});
+
+describe("other fleet operations", () => {
+  it("restarts all machines of demo-web one step per running machine", async () => {
+    const made = await plan("restart all machines of demo-web");
+    expect(made.steps.map((s): unknown[] => [s.tool, inputOf(s).machine_id])).toEqual([
+      ["machines_restart", "148e272b0e4d89"],
+      ["machines_restart", "d8d9e21a7c3e18"],
+    ]);
+    const report = await apply(made, "restart.json");
+    expect(report.status, report.message).toBe("applied");
+  });
+
+  it("sets demo-web's machines to 1024 MB, one update per machine, and nothing the second time", async () => {
+    const made = await plan("set demo-web's machines to 1024 MB");
+    expect(made.steps.map((s) => s.tool)).toEqual(["machines_update", "machines_update", "machines_update"]);
+    expect(made.steps.every((s) => JSON.stringify(inputOf(s).guest) === '{"memory_mb":1024}')).toBe(true);
+    const report = await apply(made, "memory.json");
+    expect(report.status, report.message).toBe("applied");
+    expect(webMachines().map((m) => m.config.guest.memory_mb)).toEqual([1024, 1024, 1024]);
+    expect(await refused("set demo-web's machines to 1024 MB")).toMatch(
+      /already has that size; nothing to do/,
+    );
+  });
+
+  it("adds a machine to demo-web in ams as a copy of its newest running machine", async () => {
+    const made = await plan("add a machine to demo-web in ams");
+    expect(made.steps).toHaveLength(1);
+    expect(made.steps[0]).toMatchObject({
+      tool: "machines_clone",
+      input: { app: "demo-web", region: "ams" },
+    });
+    expect((made.steps[0]?.input as { name?: string }).name).toMatch(/^demo-web-ams-[0-9a-f]{6}$/);
+    const report = await apply(made, "add.json");
+    expect(report.status, report.message).toBe("applied");
+    const added = webMachines().find((m) => m.region === "ams");
+    expect(added?.config.services).toBeDefined();
+  });
+
+  it("forks a volume to another region", async () => {
+    const made = await plan("fork volume vol_6upl3f9b5h7m2xzc to ams");
+    expect(made.steps[0]).toMatchObject({
+      tool: "volumes_fork",
+      input: { app: "demo-web", volume_id: "vol_6upl3f9b5h7m2xzc", region: "ams", name: "uploads" },
+    });
+    const report = await apply(made, "fork.json");
+    expect(report.status, report.message).toBe("applied");
+    const copies = world.sandbox.store.volumes("demo-web").filter((v) => v.region === "ams");
+    expect(copies.map((v) => [v.name, v.sizeGb])).toEqual([["uploads", 5]]);
+  });
+
+  it("creates an app named X in org Y", async () => {
+    const made = await plan("create an app named demo-new in org personal");
+    expect(made.steps[0]).toMatchObject({ tool: "apps_create", input: { app: "demo-new", org: "personal" } });
+    const report = await apply(made, "app.json");
+    expect(report.status, report.message).toBe("applied");
+    expect(world.sandbox.store.app("demo-new")?.org).toBe("personal");
+  });
+});
+
+describe("rolling restart, watched", () => {
+  it("never has two of demo-web's running machines down at once, and each is back before the next", async () => {
+    await world.close();
+    world = await sandboxWorld({ transitionMs: 40 });
+    const made = await plan("restart all machines of demo-web");
+    const ids = made.steps.map((s) => String(inputOf(s).machine_id));
+    expect(ids).toHaveLength(2);
+    let mostDown = 0;
+    const seenDown = new Set<string>();
+    const watcher = setInterval(() => {
+      const down = ids.filter((id) => world.sandbox.store.machine(id)?.state !== "started");
+      down.forEach((id) => seenDown.add(id));
+      mostDown = Math.max(mostDown, down.length);
+    }, 2);
+    try {
+      const report = await apply(made, "rolling.json");
+      expect(report.status, report.message).toBe("applied");
+    } finally {
+      clearInterval(watcher);
+    }
+    // The watcher saw each machine go through its restart, and never two at once.
+    expect([...seenDown].sort()).toEqual([...ids].sort());
+    expect(mostDown).toBe(1);
+  });
+});
