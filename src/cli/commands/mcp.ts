@@ -89,6 +89,7 @@ export async function runMcp(
       if (token === undefined) {
         io.stderr(`flyops mcp: serving ${policy} on stdio\n`);
         await serveStdio(create(), deps.redactor, streams, deps.signal);
+        io.stderr("flyops mcp: the client closed stdio; stopped\n");
         return;
       }
       await serveHttp(options, token, create, runtime, io, deps, policy);
