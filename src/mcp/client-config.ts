@@ -13,7 +13,8 @@ import { TOKEN_VARIABLE } from "./http-gate.js";
 export const MCP_CLIENTS = ["claude", "cursor", "vscode"] as const;
 export type McpClient = (typeof MCP_CLIENTS)[number];
 
-export type Launch = { kind: "stdio"; command: string; args: string[] } | { kind: "http"; url: string };
+export type Launch =
+  { kind: "stdio"; command: string; args: readonly string[] } | { kind: "http"; url: string };
 
 const SERVER_NAME = "flyops";
 const VSCODE_INPUT = "flyops-mcp-token";

@@ -105,7 +105,11 @@ describe("flyops mcp --http with a generated token", () => {
         typeof machinesList.view
       >[1];
       expect(resultData(listed)).toEqual(
-        JSON.parse(JSON.stringify(machinesList.view(JSON.parse(cli.stdout), input))),
+        JSON.parse(
+          JSON.stringify(
+            machinesList.view(JSON.parse(cli.stdout) as Parameters<typeof machinesList.view>[0], input),
+          ),
+        ),
       );
 
       const proposed = await session.client.callTool({

@@ -89,7 +89,11 @@ describe("flyops mcp on stdio, against the embedded sandbox", () => {
     const input = parseToolInput(machinesList, { app: "demo-web" }) as Parameters<
       typeof machinesList.view
     >[1];
-    const expected: unknown = JSON.parse(JSON.stringify(machinesList.view(JSON.parse(cli.stdout), input)));
+    const expected: unknown = JSON.parse(
+      JSON.stringify(
+        machinesList.view(JSON.parse(cli.stdout) as Parameters<typeof machinesList.view>[0], input),
+      ),
+    );
     expect(resultData(result)).toEqual(expected);
     expect(JSON.stringify(expected)).toContain(WEB.machine_id);
   });
@@ -125,7 +129,7 @@ describe("flyops mcp on stdio, against the embedded sandbox", () => {
     expect(plan.preconditions).toContainEqual(
       expect.objectContaining({
         tool: "machines_get",
-        expect: expect.objectContaining({ state: "started" }),
+        expect: expect.objectContaining({ state: "started" }) as unknown,
       }),
     );
     const check = await runCli(["plan", "check", data.plan_file, "--json"], { env, cwd: dir });
