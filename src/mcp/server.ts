@@ -10,7 +10,7 @@ import {
   ReadResourceRequestSchema,
   type CallToolResult,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { ToolContext } from "../../tools/define-tool.js";
+import type { AnyTool, ToolContext } from "../../tools/define-tool.js";
 import { runToolCall } from "../agent/run-tool-call.js";
 import type { Redactor } from "../security/redact.js";
 import { VERSION } from "../version.js";
@@ -44,7 +44,11 @@ const INSTRUCTIONS = [
   "Secret values and tokens are never available; [REDACTED] marks text removed on purpose.",
 ];
 
-export function createMcpServer(options: McpServerOptions): Server {
+/**
+ * Makes servers that share one set of tools: stdio makes one, HTTP one per request. Shared, so that
+ * proposals from concurrent requests still go one at a time (propose-plan.ts).
+ */
+export function mcpServerFactory(options: McpServerOptions): () => Server {
   const own: OfferedTool[] = options.readOnly ? [] : [proposePlanTool(options)];
   const tools = offeredTools(own);
   const runnable = new Map([...tools].map(([name, entry]) => [name, entry.tool]));
@@ -54,6 +58,15 @@ export function createMcpServer(options: McpServerOptions): Server {
       ? "This server is read-only: it cannot change anything or propose changes."
       : "Nothing here changes anything: propose_plan writes a plan file that the person reviews, approves and applies with flyops, outside the agent.",
   ].join(" ");
+  return () => createServer(options, tools, runnable, instructions);
+}
+
+function createServer(
+  options: McpServerOptions,
+  tools: ReadonlyMap<string, OfferedTool>,
+  runnable: ReadonlyMap<string, AnyTool>,
+  instructions: string,
+): Server {
   // The low-level Server, not McpServer: the tools' JSON schemas are the catalog's own (the ones
   // `ask` sends a model), and their input is checked by the catalog's zod schemas in runToolCall.
   const server = new Server(

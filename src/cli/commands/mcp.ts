@@ -6,7 +6,7 @@ import { UsageError } from "../../errors.js";
 import { MCP_CLIENTS, clientConfig, type Launch } from "../../mcp/client-config.js";
 import { LOOPBACK_HOSTS, TOKEN_VARIABLE, serverToken } from "../../mcp/http-gate.js";
 import { startMcpHttp } from "../../mcp/serve-http.js";
-import { createMcpServer } from "../../mcp/server.js";
+import { mcpServerFactory } from "../../mcp/server.js";
 import { serveStdio } from "../../mcp/transport.js";
 import { packageRoot } from "../../package-root.js";
 import { jsonText } from "../output.js";
@@ -74,15 +74,14 @@ export async function runMcp(
     options,
     deps,
     async (runtime, io) => {
-      const create = () =>
-        createMcpServer({
-          ctx: runtime.ctx,
-          redactor: deps.redactor,
-          readOnly: options.readOnly,
-          allowDestructive,
-          allowEnv: runtime.config.secretsAllowEnv,
-          dir,
-        });
+      const create = mcpServerFactory({
+        ctx: runtime.ctx,
+        redactor: deps.redactor,
+        readOnly: options.readOnly,
+        allowDestructive,
+        allowEnv: runtime.config.secretsAllowEnv,
+        dir,
+      });
       const policy = options.readOnly
         ? "read-only"
         : `read tools and propose_plan (plans under ${join(dir, "plans")}${allowDestructive ? ", destructive steps allowed" : ""})`;
@@ -101,7 +100,7 @@ export async function runMcp(
 async function serveHttp(
   options: Parsed,
   token: { value: string; generated: boolean },
-  create: () => ReturnType<typeof createMcpServer>,
+  create: ReturnType<typeof mcpServerFactory>,
   runtime: Runtime,
   io: GuardedIo,
   deps: CommandDeps,
