@@ -35,7 +35,14 @@ export interface McpHttpServer {
 export async function startMcpHttp(options: HttpServeOptions): Promise<McpHttpServer> {
   let port = options.port;
   const http = createServer((req, res) => {
-    void serve(req, res, port, options);
+    // A request that fails is that request's problem: it never takes the server down.
+    serve(req, res, port, options).catch((error: unknown) => {
+      options.log.warn(
+        `flyops mcp: a request failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      if (!res.headersSent) reply(res, 500, "the request failed; see the server's stderr");
+      else res.destroy();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -65,7 +72,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, port: number, op
     req.resume();
     return;
   }
-  if (new URL(req.url ?? "/", "http://localhost").pathname !== MCP_PATH) {
+  // Compared as text: parsing a request target as a URL can throw, and the query does not matter.
+  if ((req.url ?? "").split("?", 1)[0] !== MCP_PATH) {
     reply(res, 404, `not found: the MCP endpoint is ${MCP_PATH}`);
     req.resume();
     return;
@@ -83,15 +91,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, port: number, op
     void transport.close();
     void server.close();
   });
-  try {
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
-  } catch (error) {
-    options.log.warn(
-      `flyops mcp: a request failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    if (!res.headersSent) reply(res, 500, "the request failed; see the server's stderr");
-  }
+  await server.connect(transport);
+  await transport.handleRequest(req, res);
 }
 
 function reply(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) {

@@ -44,14 +44,14 @@ const INITIALIZE = JSON.stringify({
 });
 
 /** A POST with exactly these headers (node:http lets a test set Host and Origin as a browser or an attacker would). */
-function rawPost(url: string, headers: Record<string, string>): Promise<RawReply> {
+function rawPost(url: string, headers: Record<string, string>, path?: string): Promise<RawReply> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: target.hostname,
         port: target.port,
-        path: target.pathname,
+        path: path ?? target.pathname,
         method: "POST",
         headers: {
           "content-type": "application/json",
@@ -199,6 +199,11 @@ describe("flyops mcp --http with a generated token", () => {
       });
       expect(reply.status, `${hostHeader} ${origin}`).toBe(403);
       expect(reply.body).not.toContain("jsonrpc");
+    }
+    // Past the gate, a request target that is not /mcp, or not even a URL, is a 404, and the server lives on.
+    for (const path of ["/", "/mcp/", "http://[/mcp"]) {
+      const reply = await rawPost(server.url, { host, authorization }, path);
+      expect(reply.status, path).toBe(404);
     }
     // The same request from a loopback origin, or from no browser at all, is served.
     for (const origin of [`http://localhost:${port}`, undefined]) {
