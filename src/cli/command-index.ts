@@ -52,6 +52,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import("./commands/eval.js")).evalCommand(),
   },
   {
+    name: "mcp",
+    summary:
+      "Serve the read tools and propose_plan to an MCP client (Claude, Cursor, VS Code) on stdio or loopback HTTP; nothing is changed",
+    load: async () => (await import("./commands/mcp.js")).mcpCommand(),
+  },
+  {
     name: "sandbox",
     summary:
       "Run a local Fly API (Machines REST under /v1, GraphQL at /graphql) with seeded data, for trying flyops safely",

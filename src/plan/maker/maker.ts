@@ -1,9 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defineTool, type AnyTool, type ToolContext } from "../../../tools/define-tool.js";
-import { appsGet } from "../../../tools/apps.js";
 import { toolsByAccess } from "../../../tools/index.js";
-import { invokeTool } from "../../../tools/invoke.js";
 import { runAsk, type AskResult } from "../../agent/ask-loop.js";
 import { MaxStepsError } from "../../agent/errors.js";
 import type { Redactor } from "../../security/redact.js";
@@ -11,13 +9,11 @@ import { FlyopsError } from "../../errors.js";
 import type { ChatModel, Usage } from "../../llm/types.js";
 import { meter } from "../../llm/metered.js";
 import { packageRoot } from "../../package-root.js";
-import { completeSteps, derivePreconditions, expandSteps, mergePreconditions, nameCreates } from "./facts.js";
+import { ProposalRejected, acceptProposal, planTimestamp } from "./accept-proposal.js";
 import { stepToolsText } from "./prompt.js";
 import { MakerProposal } from "./proposal.js";
 import { withholdSecretValues } from "../../security/withhold-secrets.js";
-import { checkPreconditions, describeCheck } from "../check/preconditions.js";
 import type { PlanFile } from "../schema/schema.js";
-import { validatePlan, type Finding } from "../check/validator.js";
 
 /**
  * The maker: a change request in plain English becomes a plan file. It reuses the ask loop: the
@@ -62,7 +58,7 @@ export interface MadePlan {
   usage: Usage;
 }
 
-export class ProposalRejected extends FlyopsError {}
+export { ProposalRejected } from "./accept-proposal.js";
 
 export class MakerError extends FlyopsError {}
 
@@ -85,17 +81,11 @@ export async function loadMakerPrompt(options: {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
-function rejection(lines: string[], what: string): ProposalRejected {
-  return new ProposalRejected(`the plan was not accepted: ${what}:\n- ${lines.join("\n- ")}`, {
-    hint: "fix exactly these problems and call propose_plan again with the whole plan",
-  });
-}
-
 export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
   const { ctx } = options;
   const request = withholdSecretValues(options.request).text;
   const now = options.now ?? new Date();
-  const createdAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  const createdAt = planTimestamp(now);
   const maxProposals = options.maxProposals ?? MAX_PROPOSALS;
   let proposals = 0;
   let accepted: PlanFile | undefined;
@@ -116,54 +106,23 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
         );
       }
       proposals += 1;
-      const expanded = await expandSteps(toolCtx, proposal.steps);
-      if (expanded.steps.length === 0) {
-        lastProblem = expanded.notes.join("; ");
-        throw rejection(expanded.notes, "there is nothing to do");
-      }
-      const steps = nameCreates(await completeSteps(toolCtx, expanded.steps), request, createdAt);
-      const derived = await derivePreconditions(toolCtx, steps, expanded.preconditions);
-      const plan: PlanFile = {
-        version: 1,
+      const { plan, warnings, expanded } = await acceptProposal(toolCtx, proposal, {
         request,
         createdAt,
-        org: toolCtx.org ?? (await orgOfApps(toolCtx, steps)),
-        summary: proposal.summary,
-        steps,
-        preconditions: mergePreconditions(proposal.preconditions, derived),
-      };
-      const verdict = validatePlan(plan, {
         allowDestructive: options.allowDestructive,
         allowEnv: options.allowEnv,
+        redactor: options.redactor,
+      }).catch((error: unknown) => {
+        if (error instanceof ProposalRejected && error.problem !== undefined) lastProblem = error.problem;
+        throw error;
       });
-      const blocking = [
-        ...verdict.findings.filter((f) => f.severity === "block"),
-        ...heldCredential(plan, options.redactor),
-      ];
-      if (blocking.length > 0) {
-        lastProblem = blocking.map((f) => f.message).join("; ");
-        throw rejection(
-          blocking.map((f) => `${f.step ? `${f.step}: ` : ""}${f.message} [${f.rule}]`),
-          "the validator blocks it",
-        );
-      }
-      const failing = (await checkPreconditions(toolCtx, plan.preconditions)).filter(
-        (c) => c.status !== "holds",
-      );
-      if (failing.length > 0) {
-        lastProblem = failing.map(describeCheck).join("; ");
-        throw rejection(
-          failing.map(describeCheck),
-          "these preconditions do not hold now (record the values you read)",
-        );
-      }
       accepted = plan;
       return {
         accepted: true,
-        steps: steps.length,
+        steps: plan.steps.length,
         preconditions: plan.preconditions.length,
-        warnings: verdict.findings.map((f) => f.message),
-        ...(expanded.notes.length > 0 ? { expanded: expanded.notes } : {}),
+        warnings: warnings.map((f) => f.message),
+        ...(expanded.length > 0 ? { expanded } : {}),
         next: "reply with a short summary of the plan for the person and stop",
       };
     },
@@ -216,48 +175,4 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
     model: options.model.id,
     usage: metered.usage(),
   };
-}
-
-/**
- * A plan is written to a file and printed: a credential the process holds (a model key, the Fly
- * token, whatever its shape) may not be in it. The validator catches token shapes; this, the rest.
- */
-function heldCredential(plan: PlanFile, redactor: Redactor): Finding[] {
-  const text = JSON.stringify(plan);
-  if (redactor.redact(text) === text) return [];
-  return [
-    {
-      rule: "credential",
-      severity: "block",
-      message:
-        "the plan holds a credential flyops holds (a token or an API key); a plan never carries credentials",
-    },
-  ];
-}
-
-/** The org slug of an app, read through the catalog's apps_get like every other front reads it. */
-async function orgOfApp(ctx: ToolContext, app: string): Promise<string | undefined> {
-  const result = (await invokeTool(ctx, appsGet, { app })) as { organization?: { slug?: unknown } | null };
-  const slug = result.organization?.slug;
-  return typeof slug === "string" && slug !== "" ? slug : undefined;
-}
-
-/** A plan names its org; without a configured one, it is the org a step names, else that of the (first) app it touches. */
-async function orgOfApps(ctx: ToolContext, steps: PlanFile["steps"]): Promise<string> {
-  // A step that names its org (an app to create) says it; an app that does not exist yet has none to read.
-  const named = steps
-    .map((s) => (s.input as Record<string, unknown>).org)
-    .find((o): o is string => typeof o === "string" && o !== "");
-  if (named) return named;
-  const app = steps
-    .map((s) => (s.input as Record<string, unknown>).app)
-    .find((a): a is string => typeof a === "string");
-  const slug = app === undefined ? undefined : await orgOfApp(ctx, app);
-  if (slug) return slug;
-  throw new ProposalRejected(
-    "cannot tell which organization the plan is for: no step names an app of a known org",
-    {
-      hint: "give each step its `app`; otherwise the person must run `flyops plan` with --org",
-    },
-  );
 }
