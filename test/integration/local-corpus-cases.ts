@@ -236,6 +236,10 @@ export const CORPUS: readonly CorpusCase[] = [
     },
   },
   {
+    question: "whats wrong with acme-api",
+    expect: { has: ["v8", "exit_code 137", "JavaScript heap out of memory", "5xx are rising in sin"] },
+  },
+  {
     question: "what changed recently?",
     expect: { has: ["v8", INCIDENT_IMAGE, M.apiSin1, "oom_killed", "last 24 hours"], not: ["demo-web"] },
   },
@@ -343,7 +347,10 @@ export const CORPUS: readonly CorpusCase[] = [
   { question: "any errors in demo-web's logs?", expect: { has: ["No error lines"] } },
   {
     question: "which app has the most 5xx in the last hour?",
-    expect: { has: ["acme-api"], not: ["demo-web", "demo-worker", "acme-db", "acme-cron"] },
+    expect: {
+      has: ["acme-api", "No other app answered any 5xx"],
+      not: ["demo-web", "demo-worker", "acme-db", "acme-cron"],
+    },
   },
 
   // Subjects without a tool, and changes.

@@ -15,7 +15,8 @@ import { failureEvidence } from "./why-evidence.js";
 const CERT = /\b(certs?|certificates?)\b/i;
 const HEALTH =
   /\b(health|healthy|unhealthy|health ?checks?|checks?|failing|crash\w*|oom\w*|out of memory|restarting|broken|down|wrong)\b/i;
-const WHY = /\b(why|what(?:'s| is) wrong|cause|root cause|failing|crash\w*|broken|down)\b/i;
+// "whats wrong" without the apostrophe is how people type it.
+const WHY = /\b(why|what(?:'?s| is) wrong|cause|root cause|failing|crash\w*|broken|down)\b/i;
 const CHECKS = /\bchecks?\b/i;
 
 function text(record: JsonRecord, key: string): string | undefined {
