@@ -1,3 +1,4 @@
+import { LOAD_TOOLS, toolsByAccess } from "../../../tools/index.js";
 import { emptyUsage, type ChatModel, type ChatRequest, type ChatResponse, type ToolCall } from "../types.js";
 import { choose } from "./choose.js";
 import { readConversation, type Conversation } from "./conversation.js";
@@ -50,6 +51,8 @@ function respond(request: ChatRequest): ChatResponse {
   }
   const session = new Session(conversation, reading, followUp);
   const offered = new Set(request.tools.map((t) => t.name));
+  // With toolsets, the loop runs any catalog read tool called by name; this model knows them all.
+  if (offered.has(LOAD_TOOLS)) for (const tool of toolsByAccess("read")) offered.add(tool.name);
   let turn;
   try {
     turn = drive(shape.run(session), conversation, offered);
