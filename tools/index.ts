@@ -82,9 +82,6 @@ export interface Toolset {
   default: boolean;
 }
 
-/** The tool that loads toolsets; the ask loop runs it itself (src/agent/tool-offer.ts). */
-export const LOAD_TOOLS = "load_tools";
-
 export const toolsets: readonly Toolset[] = Object.freeze(
   Object.entries(groups).map(([name, tools]) => ({ name, tools, default: DEFAULT_TOOLSETS.has(name) })),
 );
@@ -119,4 +116,5 @@ export function toolsByAccess(...access: Access[]): AnyTool[] {
 }
 
 export { isWriteTool } from "./define-tool.js";
+export { LOAD_TOOLS, loadToolsDescription, loadableToolNames } from "./load-tools.js";
 export type { Access, AnyTool, AnyWriteTool, ToolContext, ToolDefinition } from "./define-tool.js";

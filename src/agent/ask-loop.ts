@@ -82,7 +82,7 @@ export async function runAsk(options: AskOptions): Promise<AskResult> {
     }
     const outcomes = await Promise.all(
       response.toolCalls.map((call) => {
-        if (call.name === LOAD_TOOLS) return offer.load(call);
+        if (call.name === LOAD_TOOLS) return Promise.resolve(offer.load(call));
         // Only a name of toolsByName (read tools) runs; a call to it offers its set from the next turn.
         offer.noteCall(call.name);
         return limit(() =>

@@ -1,5 +1,10 @@
 import type { AnyTool } from "../../tools/define-tool.js";
-import { LOAD_TOOLS, toolsets as catalogToolsets, type Toolset } from "../../tools/index.js";
+import {
+  LOAD_TOOLS,
+  loadToolsDescription,
+  toolsets as catalogToolsets,
+  type Toolset,
+} from "../../tools/index.js";
 import { toolSpec } from "../../tools/json-schema.js";
 import type { ChatMessage, ToolCall, ToolSpec } from "../llm/types.js";
 import type { ToolCallRecord } from "./run-tool-call.js";
@@ -48,18 +53,14 @@ export class ToolOffer {
   /** The description names each set with its tools: its summary, generated, so it stays true as the catalog grows. */
   private loadToolsSpec(left: readonly Toolset[]): ToolSpec {
     const given = new Set(this.tools.map((t) => t.name));
-    const lines = left.map(
-      (set) =>
-        `${set.name}: ${set.tools
-          .filter((t) => given.has(t.name))
-          .map((t) => t.name)
-          .join(", ")}`,
-    );
     return {
       name: LOAD_TOOLS,
-      description:
-        "Offers more read tools from your next turn on. Sets (name: its tools; any of them may also be called directly):\n" +
-        lines.join("\n"),
+      description: loadToolsDescription(
+        left.map((set) => ({
+          name: set.name,
+          tools: set.tools.filter((t) => given.has(t.name)).map((t) => t.name),
+        })),
+      ),
       parameters: {
         type: "object",
         properties: { sets: { type: "array", items: { type: "string", enum: left.map((s) => s.name) } } },
