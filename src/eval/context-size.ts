@@ -78,8 +78,8 @@ function grownToolsets(scale: number): Toolset[] {
 
 /**
  * The first `flyops ask` and `flyops plan` request with the catalog as it is, or `scale` times
- * larger: each with every read tool offered (before toolsets) and as the ask loop offers them now
- * (the default toolsets plus load_tools, src/agent/tool-offer.ts).
+ * larger: ask with every read tool offered (before toolsets) and as the ask loop offers them now
+ * (the default toolsets plus load_tools, src/agent/tool-offer.ts); plan as the maker offers them.
  */
 export async function measureContext(scale = 1): Promise<ContextSize[]> {
   const today = new Date("2026-12-07T00:00:00Z");
@@ -87,15 +87,15 @@ export async function measureContext(scale = 1): Promise<ContextSize[]> {
   const maker = await loadMakerPrompt({ allowDestructive: false, today });
   const sets = grownToolsets(scale);
   const reads: AnyTool[] = sets.flatMap((set) => set.tools).filter((t) => t.access === "read");
-  const offered = (tools: AnyTool[]): ToolSpec[] => new ToolOffer(tools, sets).specs();
+  const offered = new ToolOffer(reads, sets).specs();
   // The maker's prompt lists the write tools; a larger catalog lists more of them.
   const makerPrompt = maker + `\n${stepToolsText()}`.repeat(scale - 1);
   const label = scale === 1 ? "" : ` (catalog ×${scale})`;
   const withPlan = [...reads, proposePlanSpec];
   return [
     size(`ask, every tool${label}`, ask, reads.map(toolSpec)),
-    size(`ask${label}`, ask, offered(reads)),
-    size(`plan, every tool${label}`, makerPrompt, withPlan.map(toolSpec)),
-    size(`plan${label}`, makerPrompt, offered(withPlan)),
+    size(`ask${label}`, ask, offered),
+    // The maker offers every read tool (src/plan/maker/maker.ts).
+    size(`plan${label}`, makerPrompt, withPlan.map(toolSpec)),
   ];
 }
