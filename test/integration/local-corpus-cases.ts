@@ -92,7 +92,18 @@ export const CORPUS: readonly CorpusCase[] = [
   },
   {
     question: "which databases do I have?",
-    expect: { has: ["Fly Postgres", "Managed Postgres", "Upstash Redis"] },
+    expect: {
+      has: [
+        "3 databases",
+        "acme-db",
+        "Fly Postgres",
+        "acme-pg",
+        "Managed Postgres",
+        "acme-cache",
+        "Upstash Redis",
+      ],
+      not: ["acme-assets", "acme-sentry"],
+    },
   },
   {
     question: "is my Postgres healthy?",
@@ -106,7 +117,18 @@ export const CORPUS: readonly CorpusCase[] = [
     question: "which tokens expire this year?",
     expect: { has: ["metrics-readonly", "old-ci"], not: ["ci-deploy", "dana-laptop"] },
   },
-  { question: "which tokens expire this month?", expect: { has: ["No token expires"], not: ["ci-deploy"] } },
+  {
+    question: "which tokens expire this month?",
+    expect: { has: ["No token expires"], not: ["ci-deploy", "metrics-readonly", "old-ci", "dana-laptop"] },
+  },
+  {
+    question: "which tokens expire next month?",
+    expect: {
+      has: ["1 token", "old-ci", "2026-11-01"],
+      not: ["ci-deploy", "metrics-readonly", "dana-laptop"],
+    },
+  },
+  { question: "which tokens expire soon?", expect: "refuses" },
   { question: "who owns acme-api?", expect: "refuses" },
   { question: "which regions are available?", expect: { has: ["iad", "ams", "syd"] } },
   { question: "what's the closest region to me?", expect: { has: ["nearest"] } },
