@@ -167,6 +167,20 @@ describe("other fleet operations", () => {
     );
   });
 
+  it("never turns a change to one named machine's memory into a resize of the whole app", async () => {
+    for (const request of [
+      "give machine 148e272b0e4d89 of demo-web 1024MB of memory",
+      "set web-iad-1 of demo-web to 1024 MB",
+    ]) {
+      const outcome = await plan(request).then(
+        (made) => made.steps.map((s) => [s.tool, inputOf(s).machine_id]),
+        (e: unknown) => (e instanceof Error ? e.message : String(e)),
+      );
+      // Either one machine's update, or a refusal; never every machine of demo-web.
+      if (typeof outcome !== "string") expect(outcome, request).toHaveLength(1);
+    }
+  });
+
   it("adds a machine to demo-web in ams as a copy of its newest running machine", async () => {
     const made = await plan("add a machine to demo-web in ams");
     expect(made.steps).toHaveLength(1);

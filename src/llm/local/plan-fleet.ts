@@ -1,4 +1,4 @@
-import { findCpus, findImage, findMemoryMb, findPreset, findRegions } from "./entities.js";
+import { findCpus, findImage, findMachineIds, findMemoryMb, findPreset, findRegions } from "./entities.js";
 import { formatMemory, idOf, nameOf, regionOf, stateOf } from "./fields.js";
 import { perApp } from "./fleet.js";
 import { appExists, appNames, propose, requestApp, requestVolume, steps } from "./plan-common.js";
@@ -74,9 +74,12 @@ export const scaleMemory: Shape = {
   description: "set the memory of all machines of an app (one update step per machine)",
   examples: ["set demo-web's machines to 1024 MB", "scale demo-web memory to 2GB"],
   applies: [],
+  // Every machine of the app, so only when the request speaks of all of them: "give machine X 1GB"
+  // or "set web-iad-1 to 1GB" is a change to one machine, never a fleet-wide resize.
   matches: (q) =>
     /\b(set|scale|resize|change|give)\b/i.test(q) &&
-    (/\bmachines\b/i.test(q) || /\bmemory\b/i.test(q)) &&
+    (/\b(machines|all|every|each)\b/i.test(q) || /\bscale\b[^.]{0,40}\bmemory\b/i.test(q)) &&
+    findMachineIds(q).length === 0 &&
     findMemoryMb(q) !== undefined &&
     !/\b(create|launch|add|new)\b/i.test(q),
   *run(session) {
