@@ -2,6 +2,7 @@ import { addonTools } from "./addons.js";
 import { appTools } from "./apps.js";
 import { appsScaleShow } from "./app-fleet.js";
 import { appsRestart } from "./app-restart.js";
+import { appsRollback } from "./app-rollback.js";
 import { appsCreate, appsDestroy } from "./app-writes.js";
 import { machinesClone } from "./machine-clone.js";
 import { machinesMetadataSet, machinesMetadataUnset } from "./machine-metadata.js";
@@ -40,6 +41,7 @@ export const catalog: readonly AnyTool[] = Object.freeze([
   appsScaleVm,
   appsScaleMemory,
   appsRestart,
+  appsRollback,
   ...machineTools,
   machinesClone,
   machinesMetadataSet,

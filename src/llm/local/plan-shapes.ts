@@ -1,5 +1,6 @@
 import { addMachine, createApp, forkVolume, restartAll, scaleCount, scaleMemory } from "./plan-fleet.js";
 import { createMachine, machineAction } from "./plan-machines.js";
+import { rollback } from "./plan-rollback.js";
 import { addCert, allocateIp, releaseIp, removeCert } from "./plan-network.js";
 import { setSecret, unsetSecret } from "./plan-secrets.js";
 import { createVolume, destroyVolume, extendVolume } from "./plan-volumes.js";
@@ -18,6 +19,7 @@ export const PLAN_SHAPES: readonly Shape[] = [
   destroyVolume,
   createVolume,
   createApp,
+  rollback,
   scaleCount,
   scaleMemory,
   restartAll,
