@@ -11,12 +11,16 @@ import { appExists, type Expansion, type PreconditionRead } from "./step-knowled
 /**
  * Rollback: Fly has no rollback command; a rollback deploys a previous release's image again
  * (fly.io/docs/blueprints/rollback-guide: `fly releases --image`, then `fly deploy --image REF`).
- * For a Machines app, `fly deploy --image` updates every machine of the app to the new image,
- * one at a time under a lease, each waited on until it runs (flyctl internal/command/deploy/
- * machines_deploymachinesapp.go, rolling strategy). flyops makes the same change through the
- * Machines API: one machines_update per machine whose image differs, in a plan the reviewer reads
- * machine by machine. Unlike flyctl it records no new release in Fly's GraphQL (flyctl's
- * createRelease); the machines run the old image, the release list does not show it.
+ * For a Machines app, `fly deploy --image` without a fly.toml takes the app's config from Fly
+ * (flyctl internal/command/deploy/deploy.go, appconfig.FromRemoteApp), records a new release
+ * (deploy/machines.go createReleaseInBackend), may run the release command in a new machine with
+ * the app's secrets, and updates the machines to the image under leases, a third at a time by
+ * default (machines.go DefaultMaxUnavailable, machines_deploymachinesapp.go
+ * updateUsingRollingStrategy). flyops makes the change that matters, the image, through the
+ * Machines API: one machines_update per machine whose image differs, one at a time, each waited
+ * on until it runs, every other config key kept, so the reviewer reads every machine it touches
+ * and nothing else starts. What it does not do: record a new release in Fly's GraphQL, so
+ * `fly releases` still names the release rolled back from as the newest.
  */
 
 const MAX_RELEASES = 100;
@@ -31,7 +35,7 @@ interface RollbackInput {
 export const appsRollback = defineTool({
   name: "apps_rollback",
   description:
-    "Roll an app back to a previous release's image, as `fly deploy --image <that release's image>` does: every machine of the app is updated to that image, one at a time, each waited on until it runs. Default: the newest completed release before the current one with a different image; or give version (7 for v7). In a plan it becomes one machines_update step per machine, with the current and the chosen release recorded as preconditions.",
+    "Roll an app back to a previous release's image, the change `fly deploy --image <that release's image>` makes: every machine of the app is updated to that image through the Machines API, one at a time, each waited on until it runs (no new release is recorded). Default: the newest completed release before the current one with a different image; or give version (7 for v7). In a plan it becomes one machines_update step per machine, with the current and the chosen release recorded as preconditions.",
   access: "write",
   input: z
     .object({
