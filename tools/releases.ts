@@ -88,8 +88,10 @@ export async function readReleases(ctx: ToolContext, app: string, limit: number)
 
 /**
  * One release of an app by version, with its full image ref: what a rollback deploys, and the
- * fact its plan records. Fly's GraphQL has no single-release query for Machines apps, so it is
- * found among the newest releases `fly releases` reads.
+ * fact its plan records. It is found among the newest 100 of the releases `fly releases` reads
+ * for Machines apps (`releasesUnprocessed`), not through the schema's `App.release(version)`,
+ * which answers the config-processed `Release` type (spec/fly/fly-schema.graphql); an older
+ * release reads as missing.
  */
 export const releasesGet = defineTool({
   name: "releases_get",
