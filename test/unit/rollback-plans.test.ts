@@ -150,6 +150,20 @@ describe("rollback", () => {
     expect(liveMachines("acme-api").every((m) => m.config.image === v7)).toBe(true);
   });
 
+  it("is not applied when the app was deployed after the plan was made", async () => {
+    const machines = liveMachines("demo-web");
+    const made = await plan("roll back demo-web to the previous release");
+    const [current] = world.sandbox.store.releases("demo-web");
+    // As if someone deployed v6 meanwhile: the plan rolls back from v5, which is no longer current.
+    if (current) current.version = 6;
+    const report = await apply(made, "rollback-drift.json");
+    expect(report.status).toBe("refused");
+    expect(report.message).toContain(
+      'expected {"releases":[{"version":5}]}, found {"releases":[{"version":6}]}',
+    );
+    expect(liveMachines("demo-web").map((m) => m.config.image)).toEqual(machines.map((m) => m.config.image));
+  });
+
   it("is refused for an app without a previous release, a release that does not exist, and the current one", async () => {
     await invokeTool(world.runtime.ctx, appsCreate, { app: "fresh-app", org: "personal" });
     expect(await refused("roll back fresh-app to the previous release")).toMatch(/has no releases/);
