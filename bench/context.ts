@@ -18,11 +18,11 @@ const rows: ContextSize[] = [...(await measureContext(1)), ...(await measureCont
 const pad = (text: string | number, width: number): string => String(text).padStart(width);
 console.log("context per model request (system prompt + tool schemas; tokens ≈ characters / 4)");
 console.log(
-  `${"request".padEnd(22)}${pad("tools", 6)}${pad("prompt B", 10)}${pad("tools B", 10)}${pad("total B", 10)}${pad("≈ tokens", 10)}`,
+  `${"request".padEnd(32)}${pad("tools", 6)}${pad("prompt B", 10)}${pad("tools B", 10)}${pad("total B", 10)}${pad("≈ tokens", 10)}`,
 );
 for (const row of rows) {
   console.log(
-    `${row.what.padEnd(22)}${pad(row.tools, 6)}${pad(row.promptBytes, 10)}${pad(row.toolBytes, 10)}${pad(row.bytes, 10)}${pad(row.approxTokens, 10)}`,
+    `${row.what.padEnd(32)}${pad(row.tools, 6)}${pad(row.promptBytes, 10)}${pad(row.toolBytes, 10)}${pad(row.bytes, 10)}${pad(row.approxTokens, 10)}`,
   );
 }
 

@@ -31,43 +31,65 @@ import { statusTools } from "./status.js";
 import { volumeTools } from "./volumes.js";
 import { wireguardTools } from "./wireguard.js";
 
+/**
+ * The catalog by resource, in catalog order: a toolset is one of these groups. A model is offered
+ * the default sets plus `load_tools` (src/agent/tool-offer.ts), so its context does not grow with
+ * the catalog; the names here are the sets' names, the tools stay where they are defined.
+ */
+const groups: Readonly<Record<string, readonly AnyTool[]>> = {
+  apps: [
+    ...appTools,
+    appsCreate,
+    appsDestroy,
+    appsScaleShow,
+    appsScaleCount,
+    appsScaleVm,
+    appsScaleMemory,
+    appsRestart,
+    appsRollback,
+  ],
+  machines: [
+    ...machineTools,
+    machinesClone,
+    machinesMetadataSet,
+    machinesMetadataUnset,
+    machinesSignal,
+    machinesKill,
+  ],
+  volumes: [...volumeTools, volumesFork],
+  secrets: secretTools,
+  ips: ipTools,
+  certs: certTools,
+  platform: platformTools,
+  logs: logTools,
+  metrics: metricTools,
+  postgres: [...postgresTools, ...mpgReadTools, ...mpgWriteTools],
+  addons: addonTools,
+  members: memberTools,
+  tokens: tokenTools,
+  wireguard: wireguardTools,
+  status: statusTools,
+  events: eventTools,
+  releases: releaseTools,
+  changes: changeTools,
+};
+
+/** The sets every request offers: the apps and their status, where most questions start. */
+const DEFAULT_TOOLSETS: ReadonlySet<string> = new Set(["apps", "status"]);
+
+export interface Toolset {
+  name: string;
+  tools: readonly AnyTool[];
+  /** Offered on every request without being loaded. */
+  default: boolean;
+}
+
+export const toolsets: readonly Toolset[] = Object.freeze(
+  Object.entries(groups).map(([name, tools]) => ({ name, tools, default: DEFAULT_TOOLSETS.has(name) })),
+);
+
 /** Every Fly operation flyops knows, once. The ask loop, the maker, apply and the CLI all take tools from here. */
-export const catalog: readonly AnyTool[] = Object.freeze([
-  ...appTools,
-  appsCreate,
-  appsDestroy,
-  appsScaleShow,
-  appsScaleCount,
-  appsScaleVm,
-  appsScaleMemory,
-  appsRestart,
-  appsRollback,
-  ...machineTools,
-  machinesClone,
-  machinesMetadataSet,
-  machinesMetadataUnset,
-  machinesSignal,
-  machinesKill,
-  ...volumeTools,
-  volumesFork,
-  ...secretTools,
-  ...ipTools,
-  ...certTools,
-  ...platformTools,
-  ...logTools,
-  ...metricTools,
-  ...postgresTools,
-  ...mpgReadTools,
-  ...mpgWriteTools,
-  ...addonTools,
-  ...memberTools,
-  ...tokenTools,
-  ...wireguardTools,
-  ...statusTools,
-  ...eventTools,
-  ...releaseTools,
-  ...changeTools,
-]);
+export const catalog: readonly AnyTool[] = Object.freeze(toolsets.flatMap((set) => set.tools));
 
 const byName = new Map(catalog.map((tool) => [tool.name, tool]));
 
@@ -96,4 +118,5 @@ export function toolsByAccess(...access: Access[]): AnyTool[] {
 }
 
 export { isWriteTool } from "./define-tool.js";
+export { LOAD_TOOLS, loadToolsDescription, loadableToolNames } from "./load-tools.js";
 export type { Access, AnyTool, AnyWriteTool, ToolContext, ToolDefinition } from "./define-tool.js";

@@ -90,6 +90,7 @@ export const tokensList = defineTool({
     listView(
       rows.map((r) => ({
         org: r.org,
+        id: r.id,
         name: r.name,
         type: r.type,
         created_by: r.created_by,

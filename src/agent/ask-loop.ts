@@ -1,19 +1,13 @@
 import pLimit from "p-limit";
 import type { AnyTool, ToolContext } from "../../tools/define-tool.js";
-import { toolSpec } from "../../tools/json-schema.js";
-import {
-  addUsage,
-  emptyUsage,
-  type ChatMessage,
-  type ChatModel,
-  type ToolSpec,
-  type Usage,
-} from "../llm/types.js";
+import type { Toolset } from "../../tools/index.js";
+import { addUsage, emptyUsage, type ChatMessage, type ChatModel, type Usage } from "../llm/types.js";
 import { AskCancelledError, MaxStepsError } from "./errors.js";
 import type { Exchange } from "./history.js";
 import type { Redactor } from "../security/redact.js";
 import { runToolCall, type ToolCallRecord } from "./run-tool-call.js";
 import { loadAskPrompt, renderAskPrompt } from "./system-prompt.js";
+import { LOAD_TOOLS, ToolOffer } from "./tool-offer.js";
 
 /** Model turns allowed for one question unless `--max-steps` says otherwise. */
 export const DEFAULT_MAX_STEPS = 10;
@@ -24,8 +18,13 @@ export interface AskOptions {
   question: string;
   model: ChatModel;
   ctx: ToolContext;
-  /** Offered to the model. Read tools only: the loop refuses anything else. */
+  /**
+   * The tools the loop may run. Read tools only: the loop refuses anything else. Those of a catalog
+   * toolset not offered by default are offered once loaded (src/agent/tool-offer.ts).
+   */
   tools: readonly AnyTool[];
+  /** How `tools` group into toolsets; the catalog's unless a test says otherwise. */
+  toolsets?: readonly Toolset[];
   /** Earlier questions and answers of this conversation, oldest first. */
   history?: readonly Exchange[];
   maxSteps?: number;
@@ -58,7 +57,7 @@ export async function runAsk(options: AskOptions): Promise<AskResult> {
   const { model, ctx, redactor } = options;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const toolsByName = readToolsByName(options.tools);
-  const specs: ToolSpec[] = [...toolsByName.values()].map(toolSpec);
+  const offer = new ToolOffer([...toolsByName.values()], options.toolsets);
   const messages = await openingMessages(options);
   const limit = pLimit(TOOL_CONCURRENCY);
   const toolCalls: ToolCallRecord[] = [];
@@ -75,23 +74,26 @@ export async function runAsk(options: AskOptions): Promise<AskResult> {
       wroteText = true;
       options.onText?.(delta);
     };
-    const response = await model.chat({ messages, tools: specs, signal: ctx.signal, onText });
+    const response = await model.chat({ messages, tools: offer.specs(), signal: ctx.signal, onText });
     usage = addUsage(usage, response.usage);
     messages.push({ role: "assistant", content: response.text, toolCalls: response.toolCalls });
     if (response.toolCalls.length === 0) {
       return { answer: response.text, model: model.id, steps: step, toolCalls, usage };
     }
     const outcomes = await Promise.all(
-      response.toolCalls.map((call) =>
-        limit(() =>
+      response.toolCalls.map((call) => {
+        if (call.name === LOAD_TOOLS) return Promise.resolve(offer.load(call));
+        // Only a name of toolsByName (read tools) runs; a call to it offers its set from the next turn.
+        offer.noteCall(call.name);
+        return limit(() =>
           runToolCall(call, {
             ctx,
             tools: toolsByName,
             redactor,
             maxResultBytes: options.maxToolResultBytes,
           }),
-        ),
-      ),
+        );
+      }),
     );
     if (ctx.signal?.aborted) throw new AskCancelledError(ctx.signal.reason);
     for (const outcome of outcomes) {

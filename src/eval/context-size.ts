@@ -1,7 +1,8 @@
 import { defineTool, type AnyTool } from "../../tools/define-tool.js";
-import { toolsByAccess } from "../../tools/index.js";
-import { toolSpec } from "../../tools/json-schema.js";
+import { toolsets, type Toolset } from "../../tools/index.js";
+import { toolSpec, type ToolSpec } from "../../tools/json-schema.js";
 import { loadAskPrompt, renderAskPrompt } from "../agent/system-prompt.js";
+import { ToolOffer } from "../agent/tool-offer.js";
 import { loadMakerPrompt } from "../plan/maker/maker.js";
 import { MakerProposal } from "../plan/maker/proposal.js";
 import { stepToolsText } from "../plan/maker/prompt.js";
@@ -28,22 +29,17 @@ export interface ContextSize {
 export const approxTokens = (text: string): number => Math.ceil(text.length / 4);
 
 /** The tools as OpenAI's Chat Completions receives them; Anthropic's form is the same size within a few bytes. */
-function toolsJson(tools: readonly AnyTool[]): string {
-  return JSON.stringify(
-    tools.map((t) => {
-      const spec = toolSpec(t);
-      return { type: "function", function: spec };
-    }),
-  );
+function toolsJson(specs: readonly ToolSpec[]): string {
+  return JSON.stringify(specs.map((spec) => ({ type: "function", function: spec })));
 }
 
-function size(what: string, prompt: string, tools: readonly AnyTool[]): ContextSize {
-  const toolText = toolsJson(tools);
+function size(what: string, prompt: string, specs: readonly ToolSpec[]): ContextSize {
+  const toolText = toolsJson(specs);
   const promptBytes = Buffer.byteLength(prompt);
   const toolBytes = Buffer.byteLength(toolText);
   return {
     what,
-    tools: tools.length,
+    tools: specs.length,
     promptBytes,
     toolBytes,
     bytes: promptBytes + toolBytes,
@@ -63,20 +59,43 @@ const proposePlanSpec = defineTool({
 }) as AnyTool;
 
 /**
- * `flyops ask` and `flyops plan` requests with the catalog as it is; `scale` repeats every tool
- * (renamed) to show the size a catalog `scale` times larger would give with no mechanism to keep it down.
+ * The catalog's toolsets `scale` times over: every copy after the first renamed (tools and sets),
+ * the default sets staying default only once, as a catalog that grew by new resources would.
+ */
+function grownToolsets(scale: number): Toolset[] {
+  return Array.from({ length: scale }, (_, n) =>
+    toolsets.map((set) =>
+      n === 0
+        ? set
+        : {
+            name: `${set.name}_${n + 1}`,
+            default: false,
+            tools: set.tools.map((t) => ({ ...t, name: `${t.name}_${n + 1}` })),
+          },
+    ),
+  ).flat();
+}
+
+/**
+ * The first `flyops ask` and `flyops plan` request with the catalog as it is, or `scale` times
+ * larger: ask with every read tool offered (before toolsets) and as the ask loop offers them now
+ * (the default toolsets plus load_tools, src/agent/tool-offer.ts); plan as the maker offers them.
  */
 export async function measureContext(scale = 1): Promise<ContextSize[]> {
   const today = new Date("2026-12-07T00:00:00Z");
   const ask = renderAskPrompt(await loadAskPrompt(), { org: undefined, app: undefined, today });
   const maker = await loadMakerPrompt({ allowDestructive: false, today });
-  const grow = (tools: AnyTool[]): AnyTool[] =>
-    Array.from({ length: scale }, (_, n) =>
-      tools.map((t) => (n === 0 ? t : { ...t, name: `${t.name}_${n + 1}` })),
-    ).flat();
-  const reads = grow(toolsByAccess("read"));
+  const sets = grownToolsets(scale);
+  const reads: AnyTool[] = sets.flatMap((set) => set.tools).filter((t) => t.access === "read");
+  const offered = new ToolOffer(reads, sets).specs();
   // The maker's prompt lists the write tools; a larger catalog lists more of them.
   const makerPrompt = maker + `\n${stepToolsText()}`.repeat(scale - 1);
   const label = scale === 1 ? "" : ` (catalog ×${scale})`;
-  return [size(`ask${label}`, ask, reads), size(`plan${label}`, makerPrompt, [...reads, proposePlanSpec])];
+  const withPlan = [...reads, proposePlanSpec];
+  return [
+    size(`ask, every tool${label}`, ask, reads.map(toolSpec)),
+    size(`ask${label}`, ask, offered),
+    // The maker offers every read tool (src/plan/maker/maker.ts).
+    size(`plan${label}`, makerPrompt, withPlan.map(toolSpec)),
+  ];
 }

@@ -16,6 +16,13 @@ const SOURCES: Record<RecordKind, { list: (s: SandboxState) => AnyRecord[]; key:
     secret: { list: (s) => rows(s.secrets), key: (r) => `${String(r.app)}/${String(r.name)}` },
     ip: { list: (s) => rows(s.ips), key: (r) => `${String(r.app)}/${String(r.ip)}` },
     cert: { list: (s) => rows(s.certs), key: (r) => `${String(r.app)}/${String(r.hostname)}` },
+    mpg: { list: (s) => rows(s.addons?.mpgClusters ?? []), key: (r) => String(r.id) },
+    addon: { list: (s) => rows(s.addons?.addOns ?? []), key: (r) => `${String(r.org)}/${String(r.name)}` },
+    token: { list: (s) => rows(s.addons?.tokens ?? []), key: (r) => `${String(r.org)}/${String(r.name)}` },
+    wireguard: {
+      list: (s) => rows(s.addons?.wireGuardPeers ?? []),
+      key: (r) => `${String(r.org)}/${String(r.name)}`,
+    },
   };
 
 function rows(list: readonly object[]): AnyRecord[] {

@@ -12,7 +12,18 @@ import { packageRoot } from "../package-root.js";
 export const DEFAULT_TASK_DIR = join(packageRoot, "bench", "tasks");
 
 /** The sandbox's record kinds a change can touch, each named by its key (see sandbox-diff.ts). */
-export const RECORD_KINDS = ["app", "machine", "volume", "secret", "ip", "cert"] as const;
+export const RECORD_KINDS = [
+  "app",
+  "machine",
+  "volume",
+  "secret",
+  "ip",
+  "cert",
+  "mpg",
+  "addon",
+  "token",
+  "wireguard",
+] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** A number the answer must state, counted from the sandbox, so it is never typed in by hand. */

@@ -85,11 +85,8 @@ export function appGraphqlFields(store: SandboxStore, app: AppRecord, resolvers:
     appUrl: `https://${app.name}.fly.dev`,
     cnameTarget: `${app.name}.fly.dev`,
     platformVersion: "machines",
-    // The release number; releases are another part of the sandbox, so none is counted here.
-    version: 0,
+    // version and currentRelease come from the release records (graphql-releases.ts).
     config: { definition: { app: app.name } },
-    // Releases are another part of the sandbox; without them an app has no current release.
-    currentRelease: null,
     imageDetails: newest ? { ...newest.imageRef, version: null } : null,
     role: isPostgresApp(store, app.name)
       ? { __typename: "PostgresClusterAppRole", name: POSTGRES_CLUSTER_ROLE }

@@ -77,10 +77,24 @@ export function releaseFields(
       user: user ? userNode(user) : null,
     };
   };
+  const releases = store.releases(app.name);
+  const current = releases[0];
   return {
+    // The app's version is its newest release's; an app never released has none (0).
+    version: current?.version ?? 0,
+    // App.currentRelease is a Release (spec/fly/fly-schema.graphql), the newest record here.
+    // inProgress (deprecated for deployment.inProgress): the sandbox runs no deploys and holds only made releases.
+    currentRelease: current
+      ? {
+          ...node(current),
+          __typename: "Release",
+          evaluationId: null,
+          inProgress: false,
+        }
+      : null,
     releasesUnprocessed: (args: ReleaseArgs) =>
       paginate(
-        store.releases(app.name).filter((r) => !args.status || r.status === args.status),
+        releases.filter((r) => !args.status || r.status === args.status),
         args,
         node,
       ),

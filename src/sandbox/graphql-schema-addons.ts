@@ -345,10 +345,16 @@ export const SANDBOX_GRAPHQL_ADDONS_SDL = /* GraphQL */ `
 
   type Release implements Node {
     createdAt: ISO8601DateTime!
+    description: String!
     evaluationId: String
     id: ID!
+    imageRef: String
     inProgress: Boolean!
+    reason: String!
+    stable: Boolean!
     status: String!
+    updatedAt: ISO8601DateTime!
+    user: User
     version: Int!
   }
 

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { catalog, toolsByAccess } from "../../tools/index.js";
+import { LOAD_TOOLS, catalog, toolsets } from "../../tools/index.js";
 import { historyFile } from "../../src/agent/history.js";
 import { PRICES } from "../../src/llm/prices.js";
 import type { Usage } from "../../src/llm/types.js";
@@ -60,9 +60,14 @@ const providers: Provider[] = [
   },
 ];
 
-const READ_TOOLS = toolsByAccess("read")
-  .map((t) => t.name)
-  .sort();
+/** The read tools of the sets named: the default sets, and those a call has loaded. */
+const readToolsOf = (test: (set: (typeof toolsets)[number]) => boolean): string[] =>
+  toolsets.flatMap((set) =>
+    test(set) ? set.tools.filter((t) => t.access === "read").map((t) => t.name) : [],
+  );
+// The first request offers the default toolsets and load_tools; the machines_list call loads the machines set.
+const FIRST_OFFER = [...readToolsOf((set) => set.default), LOAD_TOOLS].sort();
+const SECOND_OFFER = [...readToolsOf((set) => set.default || set.name === "machines"), LOAD_TOOLS].sort();
 const OTHER_TOOLS = catalog.filter((t) => t.access !== "read").map((t) => t.name);
 
 const FIRST_QUESTION = "what runs in acme-api, and what does machine api-ams-1 look like?";
@@ -110,7 +115,7 @@ describe.each(providers)("flyops ask with $name", (provider) => {
     return { run, mock };
   }
 
-  it("offers only read tools, runs the calls against Fly, sends the results back, and prints the answer", async () => {
+  it("offers only read tools (the default sets, then the set of a tool called), runs the calls against Fly, sends the results back, and prints the answer", async () => {
     const { run, mock } = await ask(firstConversation(), [FIRST_QUESTION]);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.code).toBe(0);
@@ -118,11 +123,9 @@ describe.each(providers)("flyops ask with $name", (provider) => {
     expect(run.stderr).toContain(`answered by ${provider.model}`);
 
     expect(mock.requests).toHaveLength(2);
-    for (const request of mock.requests) {
-      const offered = provider.offered(request.body).sort();
-      expect(offered).toEqual(READ_TOOLS);
-      for (const name of OTHER_TOOLS) expect(offered).not.toContain(name);
-    }
+    const offers = mock.requests.map((request) => provider.offered(request.body).sort());
+    expect(offers).toEqual([FIRST_OFFER, SECOND_OFFER]);
+    for (const offered of offers) for (const name of OTHER_TOOLS) expect(offered).not.toContain(name);
 
     // The second request carries what the sandbox returned: the machine list, the machine, and the 404.
     const followUp = JSON.stringify(mock.requests[1]?.body);

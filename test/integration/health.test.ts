@@ -110,7 +110,7 @@ describe("ask with the local model", () => {
     expect(named).toEqual([INCIDENT.machine.id]);
   });
 
-  it('"why is acme-api failing?" names the release, the OOM exits and the failing check', async () => {
+  it('"why is acme-api failing?" names the release, the OOM exits, the failing check, the OOM log line and the 5xx rise', async () => {
     const run = await world.cli(["ask", "--new", "--model", "local", `why is ${INCIDENT.app} failing?`]);
     expect(run.code, run.stderr).toBe(0);
     for (const fact of [
@@ -121,6 +121,9 @@ describe("ask with the local model", () => {
       "OOM",
       INCIDENT.check,
       "critical",
+      "JavaScript heap out of memory",
+      `5xx are rising in ${INCIDENT.machine.region}`,
+      "Not seen:",
     ])
       expect(run.stdout).toContain(fact);
   });

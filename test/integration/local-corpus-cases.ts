@@ -92,7 +92,18 @@ export const CORPUS: readonly CorpusCase[] = [
   },
   {
     question: "which databases do I have?",
-    expect: { has: ["Fly Postgres", "Managed Postgres", "Upstash Redis"] },
+    expect: {
+      has: [
+        "3 databases",
+        "acme-db",
+        "Fly Postgres",
+        "acme-pg",
+        "Managed Postgres",
+        "acme-cache",
+        "Upstash Redis",
+      ],
+      not: ["acme-assets", "acme-sentry"],
+    },
   },
   {
     question: "is my Postgres healthy?",
@@ -106,7 +117,18 @@ export const CORPUS: readonly CorpusCase[] = [
     question: "which tokens expire this year?",
     expect: { has: ["metrics-readonly", "old-ci"], not: ["ci-deploy", "dana-laptop"] },
   },
-  { question: "which tokens expire this month?", expect: { has: ["No token expires"], not: ["ci-deploy"] } },
+  {
+    question: "which tokens expire this month?",
+    expect: { has: ["No token expires"], not: ["ci-deploy", "metrics-readonly", "old-ci", "dana-laptop"] },
+  },
+  {
+    question: "which tokens expire next month?",
+    expect: {
+      has: ["1 token", "old-ci", "2026-11-01"],
+      not: ["ci-deploy", "metrics-readonly", "dana-laptop"],
+    },
+  },
+  { question: "which tokens expire soon?", expect: "refuses" },
   { question: "who owns acme-api?", expect: "refuses" },
   { question: "which regions are available?", expect: { has: ["iad", "ams", "syd"] } },
   { question: "what's the closest region to me?", expect: { has: ["nearest"] } },
@@ -228,8 +250,16 @@ export const CORPUS: readonly CorpusCase[] = [
         "OOM",
         "servicecheck-00-http-3000",
         "critical",
+        "JavaScript heap out of memory",
+        "Out of memory: Killed process",
+        "5xx are rising in sin",
+        "its memory available fell to",
       ],
     },
+  },
+  {
+    question: "whats wrong with acme-api",
+    expect: { has: ["v8", "exit_code 137", "JavaScript heap out of memory", "5xx are rising in sin"] },
   },
   {
     question: "what changed recently?",
@@ -339,7 +369,10 @@ export const CORPUS: readonly CorpusCase[] = [
   { question: "any errors in demo-web's logs?", expect: { has: ["No error lines"] } },
   {
     question: "which app has the most 5xx in the last hour?",
-    expect: { has: ["acme-api"], not: ["demo-web", "demo-worker", "acme-db", "acme-cron"] },
+    expect: {
+      has: ["acme-api", "No other app answered any 5xx"],
+      not: ["demo-web", "demo-worker", "acme-db", "acme-cron"],
+    },
   },
 
   // Subjects without a tool, and changes.

@@ -86,4 +86,48 @@ describe("sandbox GraphQL", () => {
       (await sandboxClient(sandbox.url, null)("POST", "/graphql", { query: "{ viewer { email } }" })).status,
     ).toBe(401);
   });
+
+  it("answers App.currentRelease and App.version from the app's newest release record", async () => {
+    const ask = async (app: string) => {
+      const reply = await fetch(sandbox.graphqlUrl, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          query: `query ($name: String!) { app(name: $name) { version currentRelease {
+            id version status description reason imageRef stable inProgress evaluationId createdAt user { email } } } }`,
+          variables: { name: app },
+        }),
+      });
+      const body = obj(await reply.json());
+      expect(body.errors).toBeUndefined();
+      return obj(obj(body.data).app);
+    };
+    const incident = await ask("acme-api");
+    const newest = sandbox.store.releases("acme-api")[0];
+    expect(newest?.version).toBe(8);
+    expect(incident.version).toBe(8);
+    expect(incident.currentRelease).toEqual({
+      id: newest?.id,
+      version: 8,
+      status: "complete",
+      description: "Deploy image",
+      reason: newest?.reason,
+      imageRef: "registry.fly.io/acme-api:deployment-01JB7Q4X9Z2K5M8N1P3R6T0V2W",
+      stable: newest?.stable,
+      inProgress: false,
+      evaluationId: null,
+      createdAt: newest?.createdAt,
+      user: { email: "lee@example.com" },
+    });
+    // Every app: the newest of its releases, whatever order they were recorded in.
+    for (const app of sandbox.store.apps()) {
+      const versions = sandbox.store.releases(app.name).map((r) => r.version);
+      if (versions.length === 0) continue;
+      const answer = await ask(app.name);
+      expect(obj(answer.currentRelease).version, app.name).toBe(Math.max(...versions));
+      expect(answer.version, app.name).toBe(Math.max(...versions));
+    }
+    const unreleased = sandbox.store.apps().find((a) => sandbox.store.releases(a.name).length === 0);
+    if (unreleased) expect(await ask(unreleased.name)).toEqual({ version: 0, currentRelease: null });
+  });
 });

@@ -224,27 +224,42 @@ async function localTurn(messages: ChatMessage[], planning: boolean): Promise<vo
   });
 }
 
+/** The add-on requests' own anchors (src/llm/local/plan-addons.ts, ask-addons.ts), never finished. */
+const ADDON_REQUESTS: Readonly<Record<string, string>> = {
+  "managed postgres named, then blanks": fill(" ", "create a managed postgres named"),
+  "managed postgres, org repeated": fill("org ", "create a managed postgres "),
+  "tokens expire next, then blanks": fill(" ", "which tokens expire next"),
+  "tokens expire, next repeated": fill("next ", "which tokens expire "),
+  "revoke token, token repeated": fill("token ", "revoke "),
+};
+
 const call: ToolCall = { id: "local_1", name: "machines_list", arguments: '{"app":"demo-web"}' };
 
-const localModel: Group = Object.entries(SHAPES).flatMap(([name, text]) => [
-  [
-    `local model, question: ${name}`,
-    () => localTurn([{ role: "user", content: `${text} machines?` }], false),
-  ],
-  [`local model, request: ${name}`, () => localTurn([{ role: "user", content: `create ${text}` }], true)],
-  [
-    `local model, tool result: ${name}`,
-    () =>
-      localTurn(
-        [
-          { role: "user", content: "which machines are stopped in demo-web?" },
-          { role: "assistant", content: "", toolCalls: [call] },
-          { role: "tool", toolCallId: call.id, name: call.name, content: `<data>${text}</data>` },
-        ],
-        false,
-      ),
-  ],
-]);
+const localModel: Group = [
+  ...Object.entries(ADDON_REQUESTS).flatMap(([name, text]): Group => [
+    [`local model, add-on question: ${name}`, () => localTurn([{ role: "user", content: text }], false)],
+    [`local model, add-on request: ${name}`, () => localTurn([{ role: "user", content: text }], true)],
+  ]),
+  ...Object.entries(SHAPES).flatMap(([name, text]): Group => [
+    [
+      `local model, question: ${name}`,
+      () => localTurn([{ role: "user", content: `${text} machines?` }], false),
+    ],
+    [`local model, request: ${name}`, () => localTurn([{ role: "user", content: `create ${text}` }], true)],
+    [
+      `local model, tool result: ${name}`,
+      () =>
+        localTurn(
+          [
+            { role: "user", content: "which machines are stopped in demo-web?" },
+            { role: "assistant", content: "", toolCalls: [call] },
+            { role: "tool", toolCallId: call.id, name: call.name, content: `<data>${text}</data>` },
+          ],
+          false,
+        ),
+    ],
+  ]),
+];
 
 /** A model that proposes one plan with a megabyte of blanks in its summary and reason, then stops. */
 function blankSummaryModel(): ChatModel {

@@ -139,6 +139,28 @@ function expiryWindow(window: TimeWindow, today: string | undefined): TimeWindow
   return { ...window, until: start.toISOString().slice(0, 10) };
 }
 
+/**
+ * An expiry window ahead that the common reading has no words for: "next month" and "next year"
+ * are whole calendar periods; other future phrases ("next week", "soon", "in the next 10 days")
+ * are refused rather than answered with every token.
+ */
+function futureWindow(question: string, today: string | undefined): TimeWindow | undefined {
+  const phrase = /\bnext\s+(month|year)\b/i.exec(question);
+  if (phrase && today) {
+    const yearly = phrase[1]?.toLowerCase() === "year";
+    const [year, month] = today.split("-").map(Number) as [number, number];
+    const first = (y: number, m: number): string => new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+    return yearly
+      ? { since: first(year + 1, 0), until: first(year + 2, 0), phrase: phrase[0] }
+      : { since: first(year, month), until: first(year, month + 1), phrase: phrase[0] };
+  }
+  if (/\b(next\s+(?:\d{1,3}\s+)?(?:days?|weeks?|months?|years?)|soon|upcoming|coming)\b/i.test(question))
+    throw new CannotAnswer(
+      'I read an expiry window of "this week", "this month", "this year", "next month" or "next year"; name one of those',
+    );
+  return undefined;
+}
+
 export const tokens: Shape = {
   id: "tokens",
   mode: "ask",
@@ -156,8 +178,9 @@ export const tokens: Shape = {
       `- ${str(r, "name") ?? "?"} (${str(r, "type") ?? "?"}, ${str(r, "org") ?? "?"}, by ${str(r, "created_by") ?? "?"}): ${str(r, "status") === "revoked" ? "revoked" : `${str(r, "status") === "expired" ? "expired" : "expires"} ${str(r, "expires_at") ?? "?"}`}`;
     const note = "Token values are never shown; Fly does not report when a token was last used.";
     const scope = org ? ` in ${org}` : "";
-    if (found && "window" in found) {
-      const window = expiryWindow(found.window, todayOf(session.system));
+    const ahead = found ? undefined : futureWindow(session.question, todayOf(session.system));
+    if (ahead || (found && "window" in found)) {
+      const window = ahead ?? expiryWindow((found as { window: TimeWindow }).window, todayOf(session.system));
       const day = (r: JsonRecord): string => (str(r, "expires_at") ?? "").slice(0, 10);
       const inside = rows.filter(
         (r) =>

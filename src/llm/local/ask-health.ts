@@ -2,20 +2,21 @@ import { readApps, mentionedApps } from "./fleet.js";
 import { AnswerNow, needAll, needOk, type Reads, type Session } from "./session.js";
 import { lines, plural, type Shape } from "./shape.js";
 import { isRecord, recordsOf, unwrapView, type Json, type JsonRecord } from "./tool-result.js";
+import { failureEvidence } from "./why-evidence.js";
 
 /**
  * Health: "is APP healthy?", "are any health checks failing?", "why is APP failing?". It follows
  * the order prompts/ask.md teaches, with the tools it has: status and checks (app_status, or
  * org_status for the fleet), then events and exits (machine_events of the machines with a
- * problem), then what changed (releases_list). It has no logs or metrics tool, and says so.
- * A logs or metrics step would slot in between exits and releases: one more `need` for the
- * failing machine around its first exit, its lines quoted as evidence.
+ * problem) with what changed (releases_list), then logs around the first exit and metrics
+ * (why-evidence.ts). It names what it did not read.
  */
 
 const CERT = /\b(certs?|certificates?)\b/i;
 const HEALTH =
   /\b(health|healthy|unhealthy|health ?checks?|checks?|failing|crash\w*|oom\w*|out of memory|restarting|broken|down|wrong)\b/i;
-const WHY = /\b(why|what(?:'s| is) wrong|cause|root cause|failing|crash\w*|broken|down)\b/i;
+// "whats wrong" without the apostrophe is how people type it.
+const WHY = /\b(why|what(?:'?s| is) wrong|cause|root cause|failing|crash\w*|broken|down)\b/i;
 const CHECKS = /\bchecks?\b/i;
 
 function text(record: JsonRecord, key: string): string | undefined {
@@ -125,11 +126,15 @@ function* appHealth(session: Session, app: string): Reads<string> {
   });
   const releaseRows = releases?.ok ? recordsOf(releases.value) : [];
   const latest = releaseRows[0];
-  const firstExit = exits
-    .flatMap((e) => e.lines)
-    .map((l) => l.split(" ")[0] ?? "")
-    .filter((t) => /^\d{4}-/.test(t))
-    .sort()[0];
+  // The machine that exited first, and when: the logs step reads around that moment.
+  const [first] = exits
+    .flatMap((e) => e.lines.map((l) => ({ id: e.id, at: l.split(" ")[0] ?? "" })))
+    .filter((e) => /^\d{4}-/.test(e.at))
+    .sort((a, b) => a.at.localeCompare(b.at));
+  const firstExit = first?.at;
+  const evidence = first
+    ? yield* failureEvidence(app, first.id, first.at)
+    : { lines: [], unseen: ["logs and metrics (no exit to read them around)"], confirms: [] };
   const ooms = exits.flatMap((e) => e.lines).filter((l) => l.includes("OOM")).length;
   const before = latest && firstExit && (text(latest, "created_at") ?? "") <= firstExit;
   const sickNames = sick.map((r) => text(r, "name") ?? text(r, "id") ?? "?");
@@ -138,17 +143,18 @@ function* appHealth(session: Session, app: string): Reads<string> {
     problemLines,
     "Exits (from machine events, last 24 hours):",
     exits.map((e) => `- ${e.id}: ${e.lines.length > 0 ? e.lines.join("; ") : "none"}`),
+    evidence.lines,
     latest
       ? `Latest release: ${text(latest, "version") ?? "?"} (${text(latest, "description") ?? "?"}, ${text(latest, "status") ?? "?"}) by ${text(latest, "user") ?? "?"} at ${text(latest, "created_at") ?? "?"}, image ${text(latest, "image") ?? "?"}${releaseRows[1] ? `; before it ${text(releaseRows[1], "version") ?? "?"} ran ${text(releaseRows[1], "image") ?? "?"}` : ""}.`
       : releases?.ok
         ? "No releases were listed."
         : `Releases could not be read: ${releases?.error ?? "?"}.`,
     before && ooms > 0
-      ? `Likely cause: release ${text(latest, "version") ?? "?"} came before the first exit (${firstExit ?? "?"}); since then ${sickNames.join(", ")} was OOM-killed ${plural(ooms, "time")} and its failing check follows from it: the new image likely needs more memory than the machine has.`
+      ? `Likely cause: release ${text(latest, "version") ?? "?"} came before the first exit (${firstExit ?? "?"}); since then ${sickNames.join(", ")} was OOM-killed ${plural(ooms, "time")} and its failing check follows from it${evidence.confirms.length > 0 ? `; ${evidence.confirms.join(", ")}` : ""}: the new image likely needs more memory than the machine has.`
       : before
         ? `Release ${text(latest, "version") ?? "?"} came before the first exit (${firstExit ?? "?"}); it is the first thing to look at.`
         : undefined,
-    "Not seen: logs and metrics (I have no tool for them here); they would confirm the memory growth before each kill.",
+    `Not seen: ${[...evidence.unseen, 'secret changes (ask "what changed recently?")', "logs outside that window"].join("; ")}.`,
   );
 }
 

@@ -129,7 +129,7 @@ export const most5xx: Shape = {
         ? failing.slice(1).map((g) => `- ${g.app}: ${Math.round(g.count)}`)
         : others.length > 0
           ? `No other app answered any 5xx (${others.map((g) => g.app).join(", ")}: 0).`
-          : undefined,
+          : "No other app answered any 5xx.",
     );
   },
 };

@@ -1,3 +1,4 @@
+import { LOAD_TOOLS, loadableToolNames } from "../../../tools/index.js";
 import { emptyUsage, type ChatModel, type ChatRequest, type ChatResponse, type ToolCall } from "../types.js";
 import { choose } from "./choose.js";
 import { readConversation, type Conversation } from "./conversation.js";
@@ -50,6 +51,9 @@ function respond(request: ChatRequest): ChatResponse {
   }
   const session = new Session(conversation, reading, followUp);
   const offered = new Set(request.tools.map((t) => t.name));
+  // The loop also runs a tool load_tools lists when it is called by name (src/agent/tool-offer.ts).
+  const loader = request.tools.find((t) => t.name === LOAD_TOOLS);
+  for (const name of loadableToolNames(loader?.description ?? "")) offered.add(name);
   let turn;
   try {
     turn = drive(shape.run(session), conversation, offered);

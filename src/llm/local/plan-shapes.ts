@@ -1,3 +1,4 @@
+import { createMpg, revokeToken } from "./plan-addons.js";
 import { addMachine, createApp, forkVolume, restartAll, scaleCount, scaleMemory } from "./plan-fleet.js";
 import { createMachine, machineAction } from "./plan-machines.js";
 import { rollback } from "./plan-rollback.js";
@@ -8,6 +9,8 @@ import type { Shape } from "./shape.js";
 
 /** Change requests the local model turns into plans (maker mode), narrower shapes first. */
 export const PLAN_SHAPES: readonly Shape[] = [
+  revokeToken,
+  createMpg,
   unsetSecret,
   setSecret,
   removeCert,

@@ -146,6 +146,8 @@ export async function makePlan(options: MakePlanOptions): Promise<MadePlan> {
       model: metered.model,
       ctx,
       tools,
+      // Every read tool stays offered: a plan's preconditions read whatever resource its steps change.
+      toolsets: [],
       redactor: options.redactor,
       maxSteps: options.maxSteps ?? MAKER_MAX_STEPS,
       systemPrompt,
