@@ -2,6 +2,7 @@ import { addonTools } from "./addons.js";
 import { appTools } from "./apps.js";
 import { appsScaleShow } from "./app-fleet.js";
 import { appsRestart } from "./app-restart.js";
+import { appsRollback } from "./app-rollback.js";
 import { appsCreate, appsDestroy } from "./app-writes.js";
 import { machinesClone } from "./machine-clone.js";
 import { machinesMetadataSet, machinesMetadataUnset } from "./machine-metadata.js";
@@ -45,6 +46,7 @@ const groups: Readonly<Record<string, readonly AnyTool[]>> = {
     appsScaleVm,
     appsScaleMemory,
     appsRestart,
+    appsRollback,
   ],
   machines: [
     ...machineTools,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { FlyopsError } from "../src/errors.js";
 import { AppReleasesDocument, type ReleaseNode } from "../src/fly/graphql-releases.js";
-import { defineTool, nowOf } from "./define-tool.js";
+import { defineTool, nowOf, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { describeWindow, inWindow, timeField, windowOf } from "./time-window.js";
 import { listView, shortImage, type Row } from "./view.js";
@@ -55,19 +55,10 @@ export const releasesList = defineTool({
     })
     .strict(),
   async run(ctx, input): Promise<ReleaseListing> {
-    const data = await ctx.fly.graphql.request(
-      AppReleasesDocument,
-      { appName: input.app, limit: input.limit ?? FLYCTL_RELEASES },
-      { signal: ctx.signal },
-    );
-    if (data.app === null)
-      throw new FlyopsError(`app ${input.app} not found`, {
-        hint: "`flyops fly list apps` lists the apps the token can see",
-      });
     const window = windowOf(input.since, undefined, nowOf(ctx));
-    const releases = (data.app.releases.nodes ?? [])
-      .filter((r): r is ReleaseNode => r !== null && inWindow(r.createdAt, window))
-      .sort((a, b) => b.version - a.version);
+    const releases = (await readReleases(ctx, input.app, input.limit ?? FLYCTL_RELEASES)).filter((r) =>
+      inWindow(r.createdAt, window),
+    );
     return { app: input.app, releases, since: window.since };
   },
   view: (listing, input) =>
@@ -79,4 +70,51 @@ export const releasesList = defineTool({
     }),
 });
 
-export const releaseTools = [releasesList] as const;
+/** The newest `limit` releases of an app, newest first. */
+export async function readReleases(ctx: ToolContext, app: string, limit: number): Promise<ReleaseNode[]> {
+  const data = await ctx.fly.graphql.request(
+    AppReleasesDocument,
+    { appName: app, limit },
+    { signal: ctx.signal },
+  );
+  if (data.app === null)
+    throw new FlyopsError(`app ${app} not found`, {
+      hint: "`flyops fly list apps` lists the apps the token can see",
+    });
+  return (data.app.releases.nodes ?? [])
+    .filter((r): r is ReleaseNode => r !== null)
+    .sort((a, b) => b.version - a.version);
+}
+
+/**
+ * One release of an app by version, with its full image ref: what a rollback deploys, and the
+ * fact its plan records. It is found among the newest 100 of the releases `fly releases` reads
+ * for Machines apps (`releasesUnprocessed`), not through the schema's `App.release(version)`,
+ * which answers the config-processed `Release` type (spec/fly/fly-schema.graphql); an older
+ * release reads as missing.
+ */
+export const releasesGet = defineTool({
+  name: "releases_get",
+  description:
+    "One release of an app by version number (7 for v7): its status, description, full image ref, who made it and when.",
+  access: "read",
+  input: z
+    .object({
+      app: f.app,
+      version: z.number().int().min(1).describe("Release version number, e.g. 7 for v7"),
+    })
+    .strict(),
+  async run(ctx, input): Promise<ReleaseNode | undefined> {
+    const releases = await readReleases(ctx, input.app, MAX_RELEASES);
+    return releases.find((r) => r.version === input.version);
+  },
+  view: (release, input) =>
+    release === undefined
+      ? { note: `${input.app} has no release v${input.version}` }
+      : {
+          ...releaseRow(release),
+          image: release.imageRef,
+        },
+});
+
+export const releaseTools = [releasesList, releasesGet] as const;

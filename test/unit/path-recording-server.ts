@@ -317,8 +317,28 @@ const GRAPHQL_DATA = {
     nodes: [{ id: "org1", slug: "acme-corp", name: "Acme", type: "SHARED" }],
     pageInfo: { hasNextPage: false, endCursor: null },
   },
-  app: { name: "my-app", releases: { nodes: [] } },
+  // Two releases, so that a rollback (apps_rollback) has a previous one to go back to.
+  app: {
+    name: "my-app",
+    releases: {
+      nodes: [release(2, "registry.fly.io/my-app:v2"), release(1, "registry.fly.io/my-app:v1")],
+    },
+  },
 };
+
+function release(version: number, imageRef: string) {
+  return {
+    id: `rel${version}`,
+    version,
+    description: "Deploy image",
+    reason: "deploy",
+    status: "complete",
+    imageRef,
+    stable: true,
+    user: null,
+    createdAt: "2026-01-01T00:00:00Z",
+  };
+}
 
 /** Starts the recorder; `ip` is the address its IP listing reports as assigned. */
 export async function startPathRecordingServer(ip: string): Promise<PathRecordingServer> {

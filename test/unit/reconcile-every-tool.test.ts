@@ -199,6 +199,7 @@ const SCENARIOS: Record<string, Scenario[]> = {
   apps_scale_vm: [{ expect: "rerun", input: { app: "demo-web", size: "shared-cpu-2x" } }],
   apps_scale_memory: [{ expect: "rerun", input: { app: "demo-web", memory_mb: 512 } }],
   apps_restart: [{ expect: "ask", input: { app: "demo-web" } }],
+  apps_rollback: [{ expect: "rerun", input: { app: "demo-web" } }],
   machines_clone: [
     { expect: "rerun", input: clone, arrange: (w, s) => snapshotBeforeCreate(w.runtime.ctx, s) },
     {

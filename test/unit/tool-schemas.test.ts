@@ -77,6 +77,7 @@ const CONTRACT_NAMES = [
   "org_status",
   "machine_events",
   "releases_list",
+  "releases_get",
   "recent_changes",
   // Issue 10: apps, clone, scale, rolling restart, fork.
   "apps_create",
@@ -86,6 +87,7 @@ const CONTRACT_NAMES = [
   "apps_scale_vm",
   "apps_scale_memory",
   "apps_restart",
+  "apps_rollback",
   "machines_clone",
   "volumes_fork",
   "machines_metadata_set",
@@ -135,7 +137,7 @@ describe("the tool catalog", () => {
     const write = toolsByAccess("write").map((t) => t.name);
     for (const name of write)
       expect(name).toMatch(
-        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|attach|invite|clone|fork|signal)$|_scale_(vm|memory)$/,
+        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|attach|invite|clone|fork|signal|rollback)$|_scale_(vm|memory)$/,
       );
     for (const tool of toolsByAccess("read")) {
       expect(tool.name).toMatch(/_(list|get|status|events|changes)$|^whoami$/);
