@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FlyApiError } from "../src/fly/errors.js";
 import type { Machine, OrgMachine } from "../src/fly/schemas.js";
 import { RUNNING_STATES } from "../src/platform/machine-states.js";
 import { defineTool, nowOf } from "./define-tool.js";
@@ -230,6 +231,13 @@ export const machinesDestroy = defineTool({
       { force: input.force, goneOnRetry: true },
       ctx.signal,
     );
+    // Fly answers the DELETE while the machine is still `destroying`; "destroyed" is said only once
+    // it is (the spec's wait takes state=destroyed). A machine already gone from the API is destroyed too.
+    await ctx.fly.rest
+      .waitMachine(input.app, input.machine_id, { state: "destroyed" }, ctx.signal)
+      .catch((error: unknown) => {
+        if (!(error instanceof FlyApiError && error.status === 404)) throw error;
+      });
     return { app: input.app, machine_id: input.machine_id, destroyed: true, already: false };
   },
   view: (result) =>

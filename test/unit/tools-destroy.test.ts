@@ -111,6 +111,8 @@ describe("destroying something that was there", () => {
       "POST /v1/apps/demo-web/machines/0000000000cafe/lease",
       "DELETE /v1/apps/demo-web/machines/0000000000cafe",
       "DELETE /v1/apps/demo-web/machines/0000000000cafe",
+      // "destroyed" only once Fly says so: the DELETE is answered while the machine is destroying.
+      "GET /v1/apps/demo-web/machines/0000000000cafe/wait",
     ]);
   });
 
