@@ -86,7 +86,12 @@ async function act(positional, flags, stdin) {
     return `imported ${Object.keys(values).length} secrets into ${app}`;
   }
   if (["machine", "machines", "m"].includes(group) && ["stop", "start"].includes(verb)) {
-    for (const id of rest) await api("POST", `/apps/${app}/machines/${id}/${verb}`, {});
+    for (const id of rest) {
+      await api("POST", `/apps/${app}/machines/${id}/${verb}`, {});
+      // Returns once the machine is there, so a test never reads a machine still on its way (the
+      // sandbox keeps Fly's transition times).
+      await api("GET", `/apps/${app}/machines/${id}/wait?state=${verb === "stop" ? "stopped" : "started"}`);
+    }
     return `${verb} ${rest.join(" ")}`;
   }
   if (group === "scale" && verb === "count") return scaleCount(app, Number(rest[0]));
