@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SIGNALS, type MachineSignal } from "../src/fly/rest-machine-meta.js";
+import { SIGNALS, type MachineSignal } from "../src/platform/signals.js";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { MachineStateError } from "./machine-actions.js";

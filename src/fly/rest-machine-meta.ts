@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { MachineSignal } from "../platform/signals.js";
 import type { HttpTransport } from "./http.js";
 import { machineChange } from "./leases.js";
 import { call, machinePath, seg } from "./rest-support.js";
@@ -9,25 +10,6 @@ import { call, machinePath, seg } from "./rest-support.js";
  * resent; a signal is delivered once per request and is not. Each change holds a lease of its
  * own (machineChange, leases.ts), as every machine change does.
  */
-
-/** The signals the spec's SignalRequest lists. */
-export const SIGNALS = [
-  "SIGABRT",
-  "SIGALRM",
-  "SIGFPE",
-  "SIGHUP",
-  "SIGILL",
-  "SIGINT",
-  "SIGKILL",
-  "SIGPIPE",
-  "SIGQUIT",
-  "SIGSEGV",
-  "SIGTERM",
-  "SIGTRAP",
-  "SIGUSR1",
-  "SIGUSR2",
-] as const;
-export type MachineSignal = (typeof SIGNALS)[number];
 
 export function machineMetaRest(http: HttpTransport) {
   return {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SIGNALS } from "../platform/signals.js";
 import { readBody } from "./body.js";
 import { badRequest, failedPrecondition, notFound } from "./http-error.js";
 import { requireLiveMachine } from "./machine-ops.js";
@@ -14,22 +15,6 @@ import type { MachineRecord } from "./types.js";
  * machine restart-policy doc). The details Fly does not document are strict here.
  */
 
-const SIGNALS = [
-  "SIGABRT",
-  "SIGALRM",
-  "SIGFPE",
-  "SIGHUP",
-  "SIGILL",
-  "SIGINT",
-  "SIGKILL",
-  "SIGPIPE",
-  "SIGQUIT",
-  "SIGSEGV",
-  "SIGTERM",
-  "SIGTRAP",
-  "SIGUSR1",
-  "SIGUSR2",
-] as const;
 /** Signals a server is commonly written to handle (reload, reopen logs): the sandbox's process keeps running. */
 const HANDLED = new Set(["SIGHUP", "SIGUSR1", "SIGUSR2"]);
 
