@@ -2,8 +2,8 @@
  * Ready-made measures over Fly's built-in metrics (docs monitoring/metrics, "Built-in metrics"):
  * the PromQL each sends, so a model never writes any. Edge series (`fly_edge_`) have no `instance`
  * label, so a measure per machine reads the `fly_app_` twin. Every query has one shape the
- * sandbox's parser (src/sandbox/promql.ts) also reads: an aggregation by labels over a selector or
- * one range function of it, or histogram_quantile over such a sum.
+ * sandbox's parser (src/sandbox/promql.ts) also reads: an aggregation by labels over a selector, one
+ * range function of it or the difference of two selectors, or histogram_quantile over such a sum.
  */
 
 export type Scope = { app?: string; region?: string; instance?: string };
@@ -119,6 +119,21 @@ export const MEASURES: readonly Measure[] = [
         label: "available",
         kind: "range",
         promql: `min by (${by}) (fly_instance_memory_mem_available{${sel()}})`,
+      },
+    ],
+  },
+  {
+    name: "memory_used",
+    description:
+      "Memory in use (MemTotal minus MemAvailable), the highest of the group's machines, in MB: which machines use the most memory",
+    unit: "MB",
+    scale: MB,
+    perMachine: true,
+    queries: (sel, by) => [
+      {
+        label: "used",
+        kind: "range",
+        promql: `max by (${by}) (fly_instance_memory_mem_total{${sel()}} - fly_instance_memory_mem_available{${sel()}})`,
       },
     ],
   },

@@ -95,6 +95,25 @@ function quantile(q: number, buckets: { le: number; count: number }[]): number |
   return lower;
 }
 
+/** Labels without the metric name, as a key: binary operators match series on these. */
+function signature(labels: Labels): string {
+  return JSON.stringify(Object.entries(without(labels, "__name__")).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Prometheus's vector arithmetic with default one-to-one matching: a left element pairs with the
+ * right element of the same label set (the name aside), unmatched elements drop out, and the
+ * result loses the metric name. Every expression this grammar reads yields one element per label
+ * set, so the many-to-one case Prometheus refuses cannot arise.
+ */
+function difference(left: Element[], right: Element[]): Element[] {
+  const byKey = new Map(right.map((element) => [signature(element.labels), element]));
+  return left.flatMap((element) => {
+    const match = byKey.get(signature(element.labels));
+    return match ? [{ labels: without(element.labels, "__name__"), value: element.value - match.value }] : [];
+  });
+}
+
 export function evaluate(expr: Expr, t: number, all: readonly Series[]): Element[] {
   switch (expr.kind) {
     case "selector": {
@@ -125,6 +144,8 @@ export function evaluate(expr: Expr, t: number, all: readonly Series[]): Element
       }
       return [...groups.values()].map((g) => ({ labels: g.labels, value: aggregate(expr.op, g.values) }));
     }
+    case "difference":
+      return difference(evaluate(expr.left, t, all), evaluate(expr.right, t, all));
     case "quantile": {
       const groups = new Map<string, { labels: Labels; buckets: { le: number; count: number }[] }>();
       for (const element of evaluate(expr.expr, t, all)) {

@@ -4,7 +4,8 @@
  * Prometheus refuses a query it cannot parse (HTTP 400, errorType "bad_data"). One pass over the
  * text, no regular expression with a quantifier over input: linear in the query.
  *
- *   expr     := agg | call | selector
+ *   expr     := term [ "-" term ]                       (one-to-one on all labels but the name)
+ *   term     := agg | call | selector
  *   agg      := ("sum"|"max"|"min"|"avg"|"count") [ "by" "(" label {"," label} ")" ] "(" expr ")"
  *   call     := "histogram_quantile" "(" number "," expr ")" | rangeFn "(" selector "[" duration "]" ")"
  *   selector := metric [ "{" matcher {"," matcher} "}" ]
@@ -31,7 +32,8 @@ export type Expr =
   | Selector
   | { kind: "range"; fn: RangeFunction; selector: Selector; seconds: number }
   | { kind: "agg"; op: Aggregation; by: string[]; expr: Expr }
-  | { kind: "quantile"; q: number; expr: Expr };
+  | { kind: "quantile"; q: number; expr: Expr }
+  | { kind: "difference"; left: Expr; right: Expr };
 
 export class PromQLError extends Error {}
 
@@ -84,7 +86,7 @@ function tokenize(text: string): Token[] {
     } else if ((c === "!" || c === "=") && (text[i + 1] === "=" || text[i + 1] === "~")) {
       tokens.push({ kind: "punct", text: text.slice(i, i + 2), at: start });
       i += 2;
-    } else if ("(){}[],=".includes(c)) {
+    } else if ("(){}[],=-".includes(c)) {
       tokens.push({ kind: "punct", text: c, at: start });
       i += 1;
     } else {
@@ -122,7 +124,15 @@ class Parser {
     return token;
   }
 
+  /** A difference takes one operator: `used = total - available` is the one the catalog sends. */
   private expr(): Expr {
+    const left = this.term();
+    if (this.peek()?.text !== "-") return left;
+    this.take("punct", "-");
+    return { kind: "difference", left, right: this.term() };
+  }
+
+  private term(): Expr {
     const head = this.take("ident");
     const next = this.peek();
     if (AGGREGATIONS.has(head.text) && (next?.text === "(" || next?.text === "by")) {

@@ -61,7 +61,7 @@ describe("flyops ask with the local model, against a sandbox", () => {
   });
 
   it("names the machine with the most memory first", async () => {
-    const run = await ask("which machines are using the most memory?");
+    const run = await ask("which machines have the most memory?");
     expect(run.code).toBe(0);
     const largest = [...liveMachines()].sort(
       (a, b) => b.config.guest.memory_mb - a.config.guest.memory_mb,
@@ -69,6 +69,39 @@ describe("flyops ask with the local model, against a sandbox", () => {
     const ranked = run.stdout.split("\n").filter((l) => /^\d+\. /.test(l));
     expect(ranked.length).toBeGreaterThan(1);
     expect(ranked[0]).toContain(largest?.id);
+  });
+
+  it("ranks machines by the memory they use now, from the sandbox's metrics, not by their size", async () => {
+    const run = await ask("which machines are using the most memory?");
+    expect(run.code, run.stderr).toBe(0);
+    // What Fly's Prometheus says each started machine of the org uses, read straight from the sandbox.
+    const used = new Map<string, number>();
+    for (const org of ["acme-corp", "personal"]) {
+      const query = "fly_instance_memory_mem_total - fly_instance_memory_mem_available";
+      const url = `${world.sandbox.prometheusUrl}/${org}/api/v1/query?query=${encodeURIComponent(query)}`;
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${world.sandbox.env.FLY_API_TOKEN ?? ""}` },
+      });
+      const body = (await response.json()) as {
+        data: { result: { metric: { instance: string }; value: [number, string] }[] };
+      };
+      for (const r of body.data.result) used.set(r.metric.instance, Number(r.value[1]));
+    }
+    const expected = [...used.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    const ranked = run.stdout.split("\n").filter((l) => /^\d+\. /.test(l));
+    const ids = ranked.map((l) => /\b[0-9a-f]{14}\b/.exec(l)?.[0]);
+    expect(ranked.length).toBe(Math.min(5, expected.length));
+    // The series move with time and the last two demo machines use about the same: the first four
+    // are far apart, the rest must be in order of what the answer prints.
+    expect(ids.slice(0, 4)).toEqual(expected.slice(0, 4));
+    const printed = ranked.map((l) => Number(/: (\d+) MB in use/.exec(l)?.[1]));
+    expect(printed).toEqual([...printed].sort((a, b) => b - a));
+    for (const id of ids) expect(used.has(id ?? "")).toBe(true);
+    expect(ranked[0]).toMatch(/MB in use of \d+ MB/);
+    // Machines that report nothing (stopped) are said apart, never ranked as using nothing.
+    const stopped = liveMachines().filter((m) => m.state === "stopped");
+    for (const m of stopped) expect(ids).not.toContain(m.id);
+    expect(run.stdout).toMatch(/\d+ machines? in scope reported no memory in use/);
   });
 
   it("lists the stopped machines of one region", async () => {

@@ -69,7 +69,7 @@ describe("qualifiers", () => {
   it("refuses subjects without a read tool, changes and secret values whatever the shape", () => {
     for (const [question, why] of [
       ["show me the DNS records of demo-web", /no read tool for DNS records/],
-      ["what's the cpu usage of pg-primary?", /reads only 5xx counts of Fly's metrics/],
+      ["what's the cpu usage of pg-primary?", /reads only 5xx counts .* using the most memory or CPU/],
       ["how much am I paying for acme-db?", /no read tool for costs/],
       ["which machines are idle?", /no read tool for machine activity/],
       ["restart demo-web", /flyops ask only reads.*flyops plan "restart demo-web"/],
@@ -82,6 +82,7 @@ describe("qualifiers", () => {
       "show me the health checks for demo-web",
       "list the releases of acme-api",
       "which of my machines are failing?",
+      "top 3 machines by cpu usage in acme-api",
     ])
       expect(readQuestion(question, SYSTEM).refusal, question).toBeUndefined();
   });

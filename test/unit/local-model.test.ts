@@ -42,7 +42,7 @@ describe("local model: apps and regions", () => {
 
 describe("local model: machines by size", () => {
   it("puts the machine with the most memory first, asking the tool to sort", async () => {
-    const result = await ask(model, "which machines are using the most memory?");
+    const result = await ask(model, "which machines have the most memory?");
     expect(result.calls.map((c) => c.tool)).toEqual(["apps_list", "org_machines_list"]);
     expect(result.calls[1]?.input).toMatchObject({ sort: "memory", order: "desc" });
     const ranked = result.answer.split("\n").filter((l) => /^\d+\. /.test(l));
@@ -367,7 +367,7 @@ describe("local model: fleets larger than one page of a view", () => {
   });
 
   it("names the largest machines of the whole fleet, sorted by the tool", async () => {
-    const result = await ask(model, "which machines are using the most memory?", { fleet: big });
+    const result = await ask(model, "which machines have the most memory?", { fleet: big });
     expect(result.answer).toMatch(/^Machines by memory, most first \(top 5 of 120\):/);
     expect(result.answer.split("\n")[1]).toContain("2 GB");
   });

@@ -13,8 +13,10 @@ afterAll(() => sandbox.close());
 async function query(
   org: string,
   promql: string,
+  time?: number,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const url = `${sandbox.prometheusUrl}/${org}/api/v1/query?query=${encodeURIComponent(promql)}`;
+  const at = time === undefined ? "" : `&time=${time}`;
+  const url = `${sandbox.prometheusUrl}/${org}/api/v1/query?query=${encodeURIComponent(promql)}${at}`;
   const response = await fetch(url, { headers: { authorization: "Bearer x" } });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
@@ -26,6 +28,7 @@ describe("parsePromQL", () => {
     'histogram_quantile(0.99, sum by (le, region) (rate(fly_edge_http_response_time_seconds_bucket{app="a"}[60s])))',
     'sum by (instance) (rate(fly_instance_cpu{app="a",mode!="idle"}[2m]))',
     "fly_instance_up{}",
+    'max by (instance) (fly_instance_memory_mem_total{app="a"} - fly_instance_memory_mem_available{app="a"})',
   ])("reads %s", (text) => {
     expect(() => parsePromQL(text)).not.toThrow();
   });
@@ -55,6 +58,31 @@ describe("the sandbox's Prometheus API", () => {
     ).result;
     expect(result.map((r) => r.metric)).toEqual([{ app: "acme-api" }]);
     expect(Number(result[0]?.value[1])).toBeGreaterThan(1000);
+  });
+
+  it("subtracts series with the same labels, one to one, and drops the metric name", async () => {
+    type Vector = { metric: Record<string, string>; value: [number, string] }[];
+    // One instant for every query: the synthetic series move with the sandbox's clock.
+    const time = Math.floor(sandbox.startedAt.getTime() / 1000);
+    const resultOf = async (promql: string): Promise<Vector> =>
+      ((await query("acme-corp", promql, time)).body.data as { result: Vector }).result;
+    const at = (v: Vector, instance: string): number =>
+      Number(v.find((r) => r.metric.instance === instance)?.value[1]);
+    const total = await resultOf('fly_instance_memory_mem_total{app="acme-api"}');
+    const available = await resultOf('fly_instance_memory_mem_available{app="acme-api"}');
+    const used = await resultOf(
+      'fly_instance_memory_mem_total{app="acme-api"} - fly_instance_memory_mem_available{app="acme-api"}',
+    );
+    expect(used.length).toBe(total.length);
+    expect(used.length).toBeGreaterThan(1);
+    for (const r of used) {
+      expect(r.metric.__name__).toBeUndefined();
+      expect(Number(r.value[1])).toBe(
+        at(total, r.metric.instance ?? "") - at(available, r.metric.instance ?? ""),
+      );
+    }
+    // Label sets that differ (the CPU series carry cpu_id and mode) do not match: nothing is left.
+    expect(await resultOf('fly_instance_up{app="acme-api"} - fly_instance_cpu{app="acme-api"}')).toEqual([]);
   });
 
   it("has ~0 5xx for the healthy apps", async () => {

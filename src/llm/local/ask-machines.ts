@@ -7,6 +7,7 @@ import {
   inTimeWindow,
   machineLabel,
   scopeOf,
+  type Scope,
   scopedMachines,
   sizeFilter,
   sizeText,
@@ -15,7 +16,9 @@ import {
   whereText,
   windowOf,
 } from "./machine-scope.js";
+import { machineUsage, type UsageMeasure } from "./machine-usage.js";
 import type { Superlative } from "./reading.js";
+import type { Reads } from "./session.js";
 import { CannotAnswer, lines, plural, type Shape } from "./shape.js";
 import type { JsonRecord } from "./tool-result.js";
 
@@ -115,6 +118,43 @@ function topOf(sorted: readonly Owned[], n: number, value: (r: JsonRecord) => nu
   return sorted.slice(0, n);
 }
 
+/** Use, not size: Fly's metrics per machine, the scoped machines ranked by their current value. */
+function* usageAnswer(
+  kind: UsageMeasure,
+  scope: Scope,
+  gathered: Gathered,
+  ask: { most: boolean; n: number; where: string },
+): Reads<string> {
+  const reading = yield* machineUsage(kind, scope, gathered, ask.most ? "desc" : "asc");
+  // A capped view holds the largest values only, so it cannot name the least-used machines.
+  if (!ask.most && reading.note?.includes("left out"))
+    throw new CannotAnswer(
+      "the metrics listing was capped at the busiest machines, so the least-used ones are not known; name an app or region",
+    );
+  const what = kind === "memory" ? "memory in use" : "CPU in use";
+  const unit = reading.unit;
+  const top = reading.ranked.slice(0, ask.n === 1 ? 1 : ask.n);
+  const silent = reading.silent.length;
+  if (top.length === 0)
+    return lines(
+      `None of the ${plural(gathered.items.length, "machine")}${ask.where} reported ${what} in the last 15 minutes (stopped machines report nothing).`,
+      reading.note && `Note: ${reading.note}.`,
+    );
+  return lines(
+    `Machines${ask.where} by ${what} now (Fly's metrics, last sample in the last 15 minutes), ${ask.most ? "most" : "least"} first (top ${top.length} of ${reading.ranked.length} reporting):`,
+    top.map(({ machine, value }, i) => {
+      const size =
+        kind === "memory"
+          ? ` of ${memoryMbOf(machine.record) ?? "?"} MB`
+          : ` of ${cpusOf(machine.record) ?? "?"} CPUs`;
+      return `${i + 1}. ${machineLine(machine)}: ${value} ${unit}${size}`;
+    }),
+    silent > 0 &&
+      `${plural(silent, "machine")} in scope reported no ${what} in the window (stopped, or not reporting).`,
+    reading.note && `Note: ${reading.note}.`,
+  );
+}
+
 function countOf(gathered: Gathered): number {
   return gathered.partial ? gathered.total : gathered.items.length;
 }
@@ -152,6 +192,14 @@ export const topMachines: Shape = {
     const gaps = gapNote({ ...gathered, partial: undefined }, "machines");
     if (gathered.items.length === 0)
       return lines(`I found no machines${whereText(scope)}${size.text}.`, gaps);
+    const usage =
+      /\b(us(?:e|es|ed|ing|age)|consum\w*)\b/i.test(session.reading.text) && metric !== METRIC.age;
+    if (usage)
+      return yield* usageAnswer(metric === METRIC.memory ? "memory" : "cpu", scope, gathered, {
+        most: superlative.most,
+        n: superlative.n,
+        where: `${whereText(scope)}${size.text}`,
+      });
     const sign = superlative.most ? -1 : 1;
     const sorted = [...gathered.items].sort(
       (a, b) => sign * (metric.value(a.record) - metric.value(b.record)),
@@ -159,7 +207,6 @@ export const topMachines: Shape = {
     const top = topOf(sorted, superlative.n, metric.value);
     const direction =
       metric === METRIC.age ? (superlative.most ? "newest" : "oldest") : superlative.most ? "most" : "least";
-    const usage = /\b(us(?:e|es|ing)|consum\w*)\b/i.test(session.reading.text) && metric !== METRIC.age;
     return lines(
       `Machines${whereText(scope)}${size.text} by ${metric.by}, ${direction} first (top ${top.length} of ${countOf(gathered)}):`,
       top.map(
@@ -167,10 +214,6 @@ export const topMachines: Shape = {
           `${i + 1}. ${machineLine(m)}${metric === METRIC.age && typeof m.record.created_at === "string" ? `, created ${m.record.created_at}` : ""}`,
       ),
       gaps,
-      usage && [
-        "",
-        "Note: these are the sizes the machines are configured with; flyops reads no usage metrics.",
-      ],
     );
   },
 };
