@@ -214,7 +214,12 @@ export const CORPUS: readonly CorpusCase[] = [
   },
 
   // Biggest, smallest, oldest.
-  { question: "which machines use the most memory?", expect: { has: [M.pgPrimary] } },
+  { question: "which machines use the most memory?", expect: { has: [M.pgPrimary, "MB in use"] } },
+  {
+    question: "which apps have no machines running?",
+    expect: { has: ["acme-cron"], not: ["acme-api", "demo-web"] },
+  },
+  { question: "is acme-api helthy?", expect: { has: ["api-sin-1", "critical"] } },
   { question: "what's the biggest machine?", expect: { has: [M.pgPrimary], not: except(M.pgPrimary) } },
   {
     question: "top 3 machines by cpu",

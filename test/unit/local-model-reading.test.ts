@@ -21,6 +21,7 @@ describe("typos", () => {
     expect(correctTypos("do i hav any unatached volumes")).toBe("do i hav any unattached volumes");
     expect(correctTypos("wich machnes are stoped in ams")).toBe("wich machines are stopped in ams");
     expect(correctTypos("secrets of demo-wbe and vol_machnes")).toBe("secrets of demo-wbe and vol_machnes");
+    expect(correctTypos("is acme-api helthy")).toBe("is acme-api healthy");
     expect(correctWord("create")).toBeUndefined();
     expect(correctWord("larger")).toBeUndefined();
     expect(correctWord("STOPED")).toBeUndefined();

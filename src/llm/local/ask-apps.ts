@@ -57,22 +57,24 @@ export const appsAndRegions: Shape = {
       session.question,
       list.apps.map((a) => a.name),
     );
-    const states = appStates(reading);
     const noMachines = reading.qualifiers.some((q) => q.kind === "no-machines");
+    // "apps with no machines running": none started, which an app with only stopped machines is too.
+    const noneStarted = noMachines && reading.states.includes("started");
+    const states = noneStarted ? [] : appStates(reading);
     const scope = list.apps.filter((app) => {
       const { regions, states: tally } = placement(app);
       return (
         (named.length === 0 || named.includes(app.name)) &&
         (reading.regions.length === 0 || reading.regions.some((r) => regions.includes(r))) &&
         (states.length === 0 || states.some((s) => new RegExp(`\\b${s}\\b`).test(tally ?? ""))) &&
-        (!noMachines || regions.length === 0)
+        (!noMachines || (noneStarted ? !/\bstarted\b/.test(tally ?? "") : regions.length === 0))
       );
     });
     const filters = [
       list.org && `in org ${list.org}`,
       reading.regions.length > 0 && `with machines in ${joinWords(reading.regions)}`,
       states.length > 0 && `with ${states.join(" or ")} machines`,
-      noMachines && "without machines",
+      noMachines && (noneStarted ? "without a started machine" : "without machines"),
     ].filter((f): f is string => typeof f === "string");
     const which = filters.length > 0 ? ` ${filters.join(", ")}` : "";
     if (scope.length === 0) return `You have no apps${which}.`;

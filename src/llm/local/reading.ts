@@ -109,7 +109,7 @@ const CERT_PENDING =
   /\b(unverified|pending|awaiting|failing|invalid|unissued)\b|(?:\bnot|n't)\s+(?:yet\s+)?(?:verified|issued|ready|valid|active|configured)\b/i;
 const CERT_ACTIVE = /\b(verified|issued|ready|valid|active)\b/i;
 const NO_MACHINES =
-  /\b(?:no|without|zero)\s+(?:any\s+)?machines\b|\b(?:do|does)(?:n't| not)\s+have\s+(?:any\s+)?machines\b|\bempty\s+apps?\b/i;
+  /\b(?:no|without|zero)\s+(?:any\s+)?(?:(?:running|started)\s+)?machines\b|\b(?:do|does)(?:n't| not)\s+have\s+(?:any\s+)?machines\b|\bempty\s+apps?\b/i;
 const NOT_RUNNING = /(?:\bnot|n't)\s+running\b/i;
 const NEGATION = /\b(not|never|without|except|excluding|besides|no longer)\b|n't\b/i;
 /** "created" is the verb of a time question, not the machine state. */
