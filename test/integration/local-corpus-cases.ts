@@ -226,7 +226,14 @@ export const CORPUS: readonly CorpusCase[] = [
     expect: { has: [M.pgPrimary], not: [M.webIad1, M.webLhr1, M.cron, M.worker1] },
   },
   { question: "show me the oldest machine", expect: { has: [M.pgPrimary], not: except(M.pgPrimary) } },
-  { question: "what's the cpu usage of pg-primary?", expect: "refuses" },
+  { question: "what's the cpu usage of pg-primary?", expect: { has: [M.pgPrimary, "CPUs busy of 4 CPUs"] } },
+  { question: "how much memory is api-sin-1 using?", expect: { has: ["api-sin-1", "MB in use of 4096 MB"] } },
+  {
+    question: "how much ram does acme-api use",
+    expect: { has: ["api-sin-1", "api-ams-1", "no samples"], not: [M.pgPrimary] },
+  },
+  { question: "how much memory is web-iad-2 using", expect: { has: ["web-iad-2", "no samples"] } },
+  { question: "what's the p99 latency of acme-api?", expect: "refuses" },
 
   // Images.
   {

@@ -33,6 +33,8 @@ describe("entities", () => {
     expect(findRegions("machines in iad and ORD")).toEqual(["iad", "ord"]);
     expect(findRegions("I want to sea what is mad here")).toEqual([]);
     expect(findRegions("machines in sea")).toEqual(["sea"]);
+    expect(findRegions("tell me about web-iad-2 and api_SIN")).toEqual([]);
+    expect(findRegions("which machines are stopped in iad.")).toEqual(["iad"]);
     expect(findRegions("what runs in Frankfurt?")).toEqual(["fra"]);
   });
 

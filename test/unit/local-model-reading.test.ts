@@ -70,7 +70,7 @@ describe("qualifiers", () => {
   it("refuses subjects without a read tool, changes and secret values whatever the shape", () => {
     for (const [question, why] of [
       ["show me the DNS records of demo-web", /no read tool for DNS records/],
-      ["what's the cpu usage of pg-primary?", /reads only 5xx counts .* using the most memory or CPU/],
+      ["what's the p99 latency of pg-primary?", /reads only 5xx counts .* memory or CPU machines use/],
       ["how much am I paying for acme-db?", /no read tool for costs/],
       ["which machines are idle?", /no read tool for machine activity/],
       ["restart demo-web", /flyops ask only reads.*flyops plan "restart demo-web"/],
@@ -84,6 +84,7 @@ describe("qualifiers", () => {
       "list the releases of acme-api",
       "which of my machines are failing?",
       "top 3 machines by cpu usage in acme-api",
+      "what's the cpu usage of pg-primary?",
     ])
       expect(readQuestion(question, SYSTEM).refusal, question).toBeUndefined();
   });

@@ -35,7 +35,7 @@ function listed(record: JsonRecord, key: string): string[] | undefined {
 }
 
 /** A machine named by id, or by its name among the machines of the fleet (or of the app named). */
-function* findMachine(
+export function* findMachine(
   session: Session,
   apps: readonly AppRecord[],
   org: string | undefined,

@@ -18,6 +18,7 @@ import {
 } from "./machine-scope.js";
 import { machineUsage, type UsageMeasure } from "./machine-usage.js";
 import type { Superlative } from "./reading.js";
+import { USE } from "./refusals.js";
 import type { Reads } from "./session.js";
 import { CannotAnswer, lines, plural, type Shape } from "./shape.js";
 import type { JsonRecord } from "./tool-result.js";
@@ -192,8 +193,7 @@ export const topMachines: Shape = {
     const gaps = gapNote({ ...gathered, partial: undefined }, "machines");
     if (gathered.items.length === 0)
       return lines(`I found no machines${whereText(scope)}${size.text}.`, gaps);
-    const usage =
-      /\b(us(?:e|es|ed|ing|age)|consum\w*)\b/i.test(session.reading.text) && metric !== METRIC.age;
+    const usage = USE.test(session.reading.text) && metric !== METRIC.age;
     if (usage)
       return yield* usageAnswer(metric === METRIC.memory ? "memory" : "cpu", scope, gathered, {
         most: superlative.most,

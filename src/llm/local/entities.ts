@@ -37,6 +37,8 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9][a-z0-9._:/@-]*[a-z0-9]|[a-z0-9]/g) ?? [];
 }
 
+const NAME_JOINERS = ["-", "_"];
+
 export function findRegions(text: string, known: Iterable<string> = REGION_CITIES.keys()): string[] {
   const codes = new Set([...known].map((c) => c.toLowerCase()));
   const found: string[] = [];
@@ -44,6 +46,9 @@ export function findRegions(text: string, known: Iterable<string> = REGION_CITIE
     const raw = m[1] ?? "";
     const code = raw.toLowerCase();
     if (!codes.has(code) || found.includes(code)) continue;
+    // A code inside a name ("web-iad-2", "api_sin") is part of the name, not a region asked about.
+    if (NAME_JOINERS.includes(text[m.index - 1] ?? " ") || NAME_JOINERS.includes(text[m.index + 3] ?? " "))
+      continue;
     const explicit = raw === raw.toUpperCase() || afterRegionWord(text, m.index);
     if (AMBIGUOUS_REGIONS.has(code) && !explicit) continue;
     found.push(code);

@@ -54,6 +54,8 @@ const TELEMETRY = /\blogs?\b|\b5xx\b|\bserver errors?\b/i;
 /** "Which machines use the most memory?": a ranking by memory or CPU in use (ask-machines.ts, machine-usage.ts). */
 const RANKING = /\b(most|least|top|highest|lowest)\b/i;
 const RESOURCE = /\b(memory|mem|ram|cpus?)\b/i;
+/** "How much memory is X using?", "the cpu usage of X": one machine's or app's use (ask-usage.ts). */
+export const USE = /\b(us(?:e|es|ed|ing|age)|consum\w*)\b/i;
 
 /** Databases, tokens and members have their own tools: their health and expiry are answered there. */
 const OWN_TOOLS = /(?<![\w-])(databases?|dbs?|postgres(?:ql)?|pg|mpg|redis|tokens|members?)(?![\w-])/i;
@@ -65,9 +67,10 @@ export function refusalOf(text: string): string | undefined {
     return `flyops ask only reads, and "${change}" asks for a change; write a reviewable plan for it with flyops plan "${text.trim()}"`;
   if (asksSecretValue(text))
     return "flyops never reads secret values, only their names and digests; ask which secrets an app has";
-  if (TELEMETRY.test(text) || (RANKING.test(text) && RESOURCE.test(text))) return undefined;
+  if (TELEMETRY.test(text) || (RESOURCE.test(text) && (RANKING.test(text) || USE.test(text))))
+    return undefined;
   if (METRICS.test(text))
-    return 'the built-in local model reads only 5xx counts ("which app has the most 5xx in the last hour?") and the machines using the most memory or CPU of Fly\'s metrics; for response times, memory of one machine and more, run `flyops fly metrics --measure NAME` or ask with a configured model';
+    return 'the built-in local model reads only 5xx counts ("which app has the most 5xx in the last hour?") and the memory or CPU machines use of Fly\'s metrics; for response times, disk, network and more, run `flyops fly metrics --measure NAME` or ask with a configured model';
   const ownTool = OWN_TOOLS.test(text);
   for (const [pattern, subject] of NO_TOOL)
     if (pattern.test(text) && !(ownTool && subject === "certificate expiry"))

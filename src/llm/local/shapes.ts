@@ -8,6 +8,7 @@ import { machinesByState, topMachines } from "./ask-machines.js";
 import { orgs, regions, whoami } from "./ask-platform.js";
 import { ipsAndCerts, secrets } from "./ask-resources.js";
 import { appLogs, most5xx } from "./ask-telemetry.js";
+import { usage } from "./ask-usage.js";
 import { volumes } from "./ask-volumes.js";
 import { PLAN_SHAPES } from "./plan-shapes.js";
 import { QUALIFIER_NAMES, type Reading } from "./reading.js";
@@ -29,6 +30,7 @@ export const SHAPES: readonly Shape[] = [
   volumes,
   images,
   topMachines,
+  usage,
   machinesPerRegion,
   describe,
   machinesByState,
