@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Machine, MachineConfig } from "../src/fly/schemas.js";
 import { STARTABLE_STATES, isResting } from "../src/platform/machine-states.js";
+import { describeGuestProblem, guestProblems } from "../src/platform/guest-sizes.js";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import * as ids from "./id-fields.js";
@@ -125,6 +126,24 @@ export const machinesUpdate = defineTool({
     }
     const config = machine.config ?? {};
     const guest = { ...config.guest, ...input.guest };
+    // A field alone can be valid and the size it makes not ("memory_mb": 32768 on one shared CPU):
+    // the merged size is held to Fly's rules before anything is sent.
+    if (config.guest && input.guest) {
+      const merged = {
+        cpu_kind: guest.cpu_kind ?? "",
+        cpus: guest.cpus ?? 0,
+        memory_mb: guest.memory_mb ?? 0,
+      };
+      const problems = guestProblems(merged);
+      if (problems.length > 0)
+        throw new ToolInputError(
+          "machines_update",
+          problems.map(
+            (p) =>
+              `guest: ${describeGuestProblem(p)} (machine ${input.machine_id} would be ${guestText(merged)})`,
+          ),
+        );
+    }
     const image = input.image ?? config.image;
     const unchanged =
       image === config.image && Object.entries(input.guest ?? {}).every(([k, v]) => config.guest?.[k] === v);

@@ -8,7 +8,7 @@ import { withApproval } from "../../src/plan/schema/approval.js";
 import type { PlanFile } from "../../src/plan/schema/schema.js";
 import { Redactor } from "../../src/security/redact.js";
 import { invokeTool } from "../../tools/invoke.js";
-import { machinesDestroy } from "../../tools/machines.js";
+import { machinesDestroy, machinesUpdate } from "../../tools/machines.js";
 import { sandboxWorld, writePlan, type SandboxWorld } from "./applier-fixture.js";
 
 /**
@@ -179,6 +179,33 @@ describe("other fleet operations", () => {
       // Either one machine's update, or a refusal; never every machine of demo-web.
       if (typeof outcome !== "string") expect(outcome, request).toHaveLength(1);
     }
+  });
+
+  it("resizes one named machine with one update step, and leaves the others as they were", async () => {
+    const made = await plan("increase web-iad-1 memory to 1gb");
+    expect(made.steps.map((s) => [s.tool, inputOf(s).machine_id, inputOf(s).guest])).toEqual([
+      ["machines_update", "148e272b0e4d89", { memory_mb: 1024 }],
+    ]);
+    const report = await apply(made, "resize-one.json");
+    expect(report.status, report.message).toBe("applied");
+    const sizes = Object.fromEntries(webMachines().map((m) => [m.id, m.config.guest.memory_mb]));
+    expect(sizes).toEqual({ "148e272b0e4d89": 1024, d8d9e21a7c3e18: 256, "3287e15b6d9e48": 256 });
+    expect(await refused("increase web-iad-1 memory to 1gb")).toMatch(/already has that size/);
+  });
+
+  it("refuses a size Fly does not offer for the machine's CPUs, in the plan and in the tool", async () => {
+    expect(await refused("set web-iad-1 memory to 32gb")).toMatch(/1 shared CPU\(s\) allow at most 2048 MB/);
+    expect(await refused("increase web-iad-1 memory by 1gb")).toMatch(/not an amount to add/);
+    const error = await invokeTool(world.runtime.ctx, machinesUpdate, {
+      app: "demo-web",
+      machine_id: "148e272b0e4d89",
+      guest: { memory_mb: 16384 },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(String((error as Error | undefined)?.message)).toMatch(/allow at most 2048 MB/);
+    expect(webMachines().find((m) => m.id === "148e272b0e4d89")?.config.guest.memory_mb).toBe(256);
   });
 
   it("adds a machine to demo-web in ams as a copy of its newest running machine", async () => {

@@ -1,6 +1,7 @@
 import { createMpg, revokeToken } from "./plan-addons.js";
 import { addMachine, createApp, forkVolume, restartAll, scaleCount, scaleMemory } from "./plan-fleet.js";
 import { createMachine, machineAction } from "./plan-machines.js";
+import { resizeMachine } from "./plan-resize.js";
 import { rollback } from "./plan-rollback.js";
 import { addCert, allocateIp, releaseIp, removeCert } from "./plan-network.js";
 import { setSecret, unsetSecret } from "./plan-secrets.js";
@@ -25,6 +26,7 @@ export const PLAN_SHAPES: readonly Shape[] = [
   rollback,
   scaleCount,
   scaleMemory,
+  resizeMachine,
   restartAll,
   addMachine,
   createMachine,
