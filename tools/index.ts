@@ -10,7 +10,7 @@ import { machinesKill, machinesSignal } from "./machine-signal.js";
 import { appsScaleCount } from "./scale-count.js";
 import { appsScaleMemory, appsScaleVm } from "./scale-size.js";
 import { volumesFork } from "./volume-fork.js";
-import { machinesUpdateSecrets } from "./machine-secrets.js";
+import { machinesSecretsUpdate } from "./machine-secrets.js";
 import { secretsDeploy, secretsDeployStatus } from "./secrets-deploy.js";
 import { certTools } from "./certs.js";
 import { changeTools } from "./changes.js";
@@ -57,7 +57,7 @@ const groups: Readonly<Record<string, readonly AnyTool[]>> = {
     machinesMetadataUnset,
     machinesSignal,
     machinesKill,
-    machinesUpdateSecrets,
+    machinesSecretsUpdate,
   ],
   volumes: [...volumeTools, volumesFork],
   secrets: [...secretTools, secretsDeployStatus, secretsDeploy],

@@ -60,8 +60,8 @@ async function currentDigest(ctx: ToolContext, app: string): Promise<string> {
   return secretsDigest(await ctx.fly.rest.listSecrets(app, ctx.signal));
 }
 
-export const machinesUpdateSecrets = defineTool({
-  name: "machines_update_secrets",
+export const machinesSecretsUpdate = defineTool({
+  name: "machines_secrets_update",
   description:
     "Give one machine its app's current secrets, as `fly secrets deploy` does for each machine: the machine is updated with the config it has and the app's newest secrets version (no secret value is read or sent). A running machine restarts on them and is waited on until it runs and its health checks pass; a stopped or suspended one stays down and has them when it next starts. Does nothing when the machine already has the app's current secrets (flyops marks them in its metadata).",
   access: "write",

@@ -12,7 +12,7 @@ import { defineTool, type AnyWriteTool, type ToolContext } from "./define-tool.j
 import * as f from "./fields.js";
 import * as ids from "./id-fields.js";
 import { ToolInputError } from "./invoke.js";
-import { machineSecretsMark, machinesUpdateSecrets, secretsDigest } from "./machine-secrets.js";
+import { machineSecretsMark, machinesSecretsUpdate, secretsDigest } from "./machine-secrets.js";
 import { appExists, type Expansion, type PreconditionRead } from "./step-knowledge.js";
 
 /**
@@ -20,7 +20,7 @@ import { appExists, type Expansion, type PreconditionRead } from "./step-knowled
  * flyctl refuses an app with no machines ("no machines available to deploy"), then updates every
  * machine of the app's Fly Apps machines (ListFlyAppsMachines) with its own config, one at a
  * time (machine-secrets.ts has the per-machine details). In a plan it is one
- * machines_update_secrets step per machine that does not have the app's current secrets, with
+ * machines_secrets_update step per machine that does not have the app's current secrets, with
  * the secrets (names and digests) and the machines as preconditions.
  */
 
@@ -131,7 +131,7 @@ export async function expandSecretsDeploy(ctx: ToolContext, input: Scope): Promi
       "flyctl says the same: `fly secrets deploy` works only once the app is deployed; deploy it first",
     );
   const steps = state.pending.map((m, i) => ({
-    tool: "machines_update_secrets",
+    tool: "machines_secrets_update",
     input: { app: input.app, machine_id: m.id },
     reason: `deploy secrets, machine ${i + 1} of ${state.pending.length}: ${who(m)} ${
       m.state === "started"
@@ -155,7 +155,7 @@ export const secretsDeploy = defineTool({
   name: "secrets_deploy",
   command: { verb: "secrets", noun: "deploy" },
   description:
-    "Deploy an app's staged secrets, as `fly secrets deploy` does: each machine is updated with its own config and the app's current secrets, one at a time; running machines restart and each is waited on until it runs and its health checks pass before the next; stopped ones stay stopped. In a plan it becomes one machines_update_secrets step per machine that does not have them yet. No secret value is read or written.",
+    "Deploy an app's staged secrets, as `fly secrets deploy` does: each machine is updated with its own config and the app's current secrets, one at a time; running machines restart and each is waited on until it runs and its health checks pass before the next; stopped ones stay stopped. In a plan it becomes one machines_secrets_update step per machine that does not have them yet. No secret value is read or written.",
   access: "write",
   input: z.object(scopeInput).strict(),
   run: async (ctx, input): Promise<ExpansionRun> =>
@@ -172,4 +172,4 @@ export const secretsDeploy = defineTool({
   },
 });
 
-const STEP_TOOLS: readonly AnyWriteTool[] = [machinesUpdateSecrets] as unknown as AnyWriteTool[];
+const STEP_TOOLS: readonly AnyWriteTool[] = [machinesSecretsUpdate] as unknown as AnyWriteTool[];
