@@ -3,7 +3,7 @@ import { addMachine, createApp, forkVolume, restartAll, scaleCount, scaleMemory 
 import { createMachine, machineAction } from "./plan-machines.js";
 import { rollback } from "./plan-rollback.js";
 import { addCert, allocateIp, releaseIp, removeCert } from "./plan-network.js";
-import { setSecret, unsetSecret } from "./plan-secrets.js";
+import { deploySecrets, setSecret, unsetSecret } from "./plan-secrets.js";
 import { createVolume, destroyVolume, extendVolume } from "./plan-volumes.js";
 import type { Shape } from "./shape.js";
 
@@ -11,6 +11,7 @@ import type { Shape } from "./shape.js";
 export const PLAN_SHAPES: readonly Shape[] = [
   revokeToken,
   createMpg,
+  deploySecrets,
   unsetSecret,
   setSecret,
   removeCert,
