@@ -153,7 +153,7 @@ export async function expandSecretsDeploy(ctx: ToolContext, input: Scope): Promi
 
 export const secretsDeploy = defineTool({
   name: "secrets_deploy",
-  command: { verb: "secrets", noun: "deploy" },
+  command: { verb: "secrets", noun: "deploy", id: "app" },
   description:
     "Deploy an app's staged secrets, as `fly secrets deploy` does: each machine is updated with its own config and the app's current secrets, one at a time; running machines restart and each is waited on until it runs and its health checks pass before the next; stopped ones stay stopped. In a plan it becomes one machines_secrets_update step per machine that does not have them yet. No secret value is read or written.",
   access: "write",

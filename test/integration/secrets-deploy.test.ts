@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runFlyAction } from "../../src/cli/commands/fly.js";
+import { createRuntime } from "../../src/cli/runtime.js";
 import { FlyopsError } from "../../src/errors.js";
 import { FlyctlRunner } from "../../src/fly/flyctl.js";
 import { createLocalModel } from "../../src/llm/local/index.js";
@@ -175,5 +177,28 @@ describe("secrets deploy, planned, approved and applied", () => {
     expect(report.status).not.toBe("applied");
     expect(report.message).toContain("secrets_deploy_status");
     expect(WEB.map((id) => machine(id)?.instanceId)).toEqual(before);
+  });
+
+  it("`flyops fly secrets deploy demo-web` deploys them, and run again sends nothing", async () => {
+    const { version } = await world.runtime.ctx.fly.rest.setSecrets("demo-web", { API_KEY: VALUE });
+    const out: string[] = [];
+    const deps = {
+      io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t) },
+      redactor: new Redactor(),
+      env: { ...world.sandbox.env, HOME: world.dir, XDG_CONFIG_HOME: world.dir },
+      cwd: world.dir,
+      stdinIsTTY: false,
+      confirm: () => Promise.resolve(false),
+      createRuntime,
+    };
+    await runFlyAction("secrets", "deploy", "demo-web", {}, deps);
+    expect(out.join("").match(/machines_secrets_update/g)).toHaveLength(3);
+    for (const id of WEB) expect(machine(id)?.secretsVersion).toBe(version);
+    const versions = WEB.map((id) => machine(id)?.instanceId);
+    out.length = 0;
+    await runFlyAction("secrets", "deploy", "demo-web", {}, deps);
+    expect(out.join("")).toMatch(/nothing to do/);
+    expect(WEB.map((id) => machine(id)?.instanceId)).toEqual(versions);
+    expect(out.join("")).not.toContain(VALUE);
   });
 });
