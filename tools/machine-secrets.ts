@@ -5,7 +5,7 @@ import { isResting } from "../src/platform/machine-states.js";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { waitForMachine } from "./machine-actions.js";
-import { waitForChecks } from "./machine-checks.js";
+import { failingChecks, waitForChecks } from "./machine-checks.js";
 import { machineEffect, machinePreconditions } from "./machine-steps.js";
 import { machineRow } from "./machine-view.js";
 import { identity, orMissing, pick, verdict } from "./step-knowledge.js";
@@ -76,8 +76,11 @@ export const machinesSecretsUpdate = defineTool({
     }
     // Read before the version: secrets changed in between leave a digest that is already old, never a newer one.
     const digest = await currentDigest(ctx, input.app);
-    if (machineSecretsMark(machine) === digest)
+    if (machineSecretsMark(machine) === digest) {
+      // Already updated (a resumed apply): a running one still serves before the next machine is touched.
+      if (machine.state === "started") machine = await waitForChecks(ctx, input.app, input.machine_id);
       return { changed: false, secrets_digest: digest, secrets_version: null, machine };
+    }
     const version = await rest.latestSecretsVersion(input.app, ctx.signal);
     const config = machine.config ?? {};
     const launch = launches(machine.state);
@@ -122,16 +125,24 @@ export const machinesSecretsUpdate = defineTool({
         secrets_version: "secrets_version",
       }),
     }),
-    // The machine's mark says whether it has the secrets of now; a rerun of one that has them sends nothing.
+    // Done once the machine has the secrets of now and has settled (a running one with its checks
+    // passing); otherwise a rerun waits for it, and sends nothing to one that has them.
     reconcile: {
       kind: "check",
       async check(ctx, input: MachineRef) {
         const machine = await orMissing(ctx.fly.rest.getMachine(input.app, input.machine_id, ctx.signal));
         const digest = await currentDigest(ctx, input.app);
+        const marked = machineSecretsMark(machine) === digest;
+        const settled =
+          machine !== undefined &&
+          isResting(machine.state) &&
+          (machine.state !== "started" || failingChecks(machine).length === 0);
         return verdict(
-          machineSecretsMark(machine) === digest,
+          marked && settled,
           "the machine already has the app's current secrets",
-          "the machine does not have the app's current secrets yet; updating it now",
+          marked
+            ? `the machine has the current secrets but is ${machine?.state ?? "missing"} or its checks do not pass yet; waiting for it`
+            : "the machine does not have the app's current secrets yet; updating it now",
         );
       },
     },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FlyApiError } from "../../src/fly/errors.js";
+import { reconcileStep } from "../../src/plan/apply/reconcile.js";
 import type { Secret } from "../../src/fly/schemas.js";
 import { invokeTool, ToolInputError } from "../../tools/invoke.js";
 import { SECRETS_MARK, machinesSecretsUpdate, secretsDigest } from "../../tools/machine-secrets.js";
@@ -129,6 +130,28 @@ describe("machines_secrets_update", () => {
     expect(result.changed).toBe(true);
     expect(result.machine.state).toBe("started");
     expect(machine(id)?.secretsVersion).toBe(version);
+  });
+});
+
+describe("machines_secrets_update on --resume", () => {
+  it("is done only once the machine has the current secrets and is back; until then it is run again", async () => {
+    await stage();
+    const id = WEB[0] ?? "";
+    const step = {
+      id: "s1.1",
+      tool: "machines_secrets_update",
+      reason: "test",
+      input: { app: "demo-web", machine_id: id },
+    };
+    expect((await reconcileStep(ctx(), step, undefined)).action).toBe("rerun");
+    await invokeTool(ctx(), machinesSecretsUpdate, { app: "demo-web", machine_id: id });
+    expect((await reconcileStep(ctx(), step, undefined)).action).toBe("adopt");
+    // Killed while Fly was still replacing it: the next machine must not start yet.
+    const record = machine(id);
+    if (record) record.state = "replacing";
+    const waiting = await reconcileStep(ctx(), step, undefined);
+    expect(waiting.action).toBe("rerun");
+    expect(waiting.note).toMatch(/replacing/);
   });
 });
 
