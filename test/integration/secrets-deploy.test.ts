@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runFlyAction } from "../../src/cli/commands/fly.js";
@@ -13,6 +15,7 @@ import type { PlanFile } from "../../src/plan/schema/schema.js";
 import { Redactor } from "../../src/security/redact.js";
 import { invokeTool } from "../../tools/invoke.js";
 import { secretsDeploy, secretsDeployStatus } from "../../tools/secrets-deploy.js";
+import { sandboxHome } from "../support/sandbox-home.js";
 import { sandboxWorld, writePlan, type SandboxWorld } from "../unit/applier-fixture.js";
 
 /**
@@ -200,5 +203,71 @@ describe("secrets deploy, planned, approved and applied", () => {
     expect(out.join("")).toMatch(/nothing to do/);
     expect(WEB.map((id) => machine(id)?.instanceId)).toEqual(versions);
     expect(out.join("")).not.toContain(VALUE);
+  });
+});
+
+describe("secrets deploy killed mid-way, then resumed", () => {
+  const home = sandboxHome({ prefix: "flyops-secrets-resume-", sandbox: { seed: "demo" } });
+  const UNTIL_KILLED = fileURLToPath(new URL("../support/apply-until-killed.js", import.meta.url));
+
+  function applyAndKill(file: string, step: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [UNTIL_KILLED, file, step, "ran"], {
+        cwd: home.dir,
+        env: home.env({ PATH: process.env.PATH ?? "" }),
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.setEncoding("utf8");
+      child.stderr.on("data", (chunk: string) => {
+        stderr += chunk;
+        if (stderr.includes("paused ")) child.kill("SIGKILL");
+      });
+      child.on("error", reject);
+      child.on("exit", (code, signal) => {
+        if (signal === "SIGKILL") resolve();
+        else reject(new Error(`apply ended by itself (code ${code}) before the pause:\n${stderr}`));
+      });
+    });
+  }
+
+  it("a step that ran but was not journaled is adopted, not run again, and the rest are deployed", async () => {
+    const staged = await fetch(`${home.sandbox.restBaseUrl}/v1/apps/demo-web/secrets`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${home.sandbox.env.FLY_API_TOKEN ?? ""}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ values: { API_KEY: VALUE } }),
+    });
+    expect(staged.status).toBe(200);
+    const made = await home.cli([
+      "plan",
+      "deploy the staged secrets of demo-web",
+      "--model",
+      "local",
+      "-o",
+      "p.json",
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    expect((await home.cli(["plan", "approve", "p.json", "--by", "dana"])).code).toBe(0);
+    await applyAndKill("p.json", "s1.1");
+    const store = home.sandbox.store;
+    const first = store.machine(WEB[0] ?? "");
+    const version = store.app("demo-web")?.secretsVersion;
+    expect(first?.secretsVersion).toBe(version);
+    const firstInstance = first?.instanceId;
+    expect(store.machine(WEB[1] ?? "")?.secretsVersion).not.toBe(version);
+
+    const resume = await home.cli(["apply", "p.json", "--yes", "--resume"]);
+    expect(resume.code, resume.stderr).toBe(0);
+    expect(resume.stderr).toMatch(/s1\.1 adopt/);
+    // Not restarted a second time.
+    expect(store.machine(WEB[0] ?? "")?.instanceId).toBe(firstInstance);
+    for (const id of WEB) expect(store.machine(id)?.secretsVersion).toBe(version);
+    expect(STARTED.map((id) => store.machine(id)?.state)).toEqual(["started", "started"]);
+    const again = await home.cli(["apply", "p.json", "--yes", "--resume"]);
+    expect(again.stderr).toContain("already applied");
+    expect(`${resume.stdout}${resume.stderr}${again.stderr}`).not.toContain(VALUE);
   });
 });
