@@ -10,6 +10,8 @@ import { machinesKill, machinesSignal } from "./machine-signal.js";
 import { appsScaleCount } from "./scale-count.js";
 import { appsScaleMemory, appsScaleVm } from "./scale-size.js";
 import { volumesFork } from "./volume-fork.js";
+import { machinesSecretsUpdate } from "./machine-secrets.js";
+import { secretsDeploy, secretsDeployStatus } from "./secrets-deploy.js";
 import { certTools } from "./certs.js";
 import { changeTools } from "./changes.js";
 import { eventTools } from "./events.js";
@@ -55,9 +57,10 @@ const groups: Readonly<Record<string, readonly AnyTool[]>> = {
     machinesMetadataUnset,
     machinesSignal,
     machinesKill,
+    machinesSecretsUpdate,
   ],
   volumes: [...volumeTools, volumesFork],
-  secrets: secretTools,
+  secrets: [...secretTools, secretsDeployStatus, secretsDeploy],
   ips: ipTools,
   certs: certTools,
   platform: platformTools,

@@ -56,6 +56,8 @@ export interface UpdateMachineBody {
   region?: string;
   /** Leave the machine stopped after the update; without it Fly starts the machine. */
   skip_launch?: boolean;
+  /** The machine gets the app's secrets of at least this version (spec UpdateMachineRequest; fly-go LaunchMachineInput). */
+  min_secrets_version?: number;
 }
 
 export interface CreateVolumeBody {

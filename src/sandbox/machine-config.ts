@@ -92,6 +92,8 @@ export interface MachineRequestInput {
   region?: string;
   skipLaunch: boolean;
   currentVersion?: string;
+  /** The app secrets version the machine must get at least (fly-go LaunchMachineInput.MinSecretsVersion). */
+  minSecretsVersion?: number;
 }
 
 /** Validates a CreateMachineRequest or UpdateMachineRequest body the way Fly rejects bad ones: 400 and one line. */
@@ -110,6 +112,7 @@ export function parseMachineRequest(body: unknown): MachineRequestInput {
     region,
     skipLaunch: data.skip_launch ?? false,
     currentVersion: data.current_version,
+    minSecretsVersion: data.min_secrets_version,
   };
 }
 

@@ -89,11 +89,27 @@ function checkVolumeRegion(volumes: VolumeRecord[], region: string): void {
     );
 }
 
+/**
+ * The secrets version a create or update gives the machine: the app's newest. The request's
+ * `min_secrets_version` (spec UpdateMachineRequest; flyctl sends the version its last secrets
+ * change returned, internal/appsecrets) may not be newer than that: what Fly does then is not
+ * documented, so the sandbox refuses it.
+ */
+function secretsVersionFor(app: AppRecord, input: MachineRequestInput): number {
+  const wanted = input.minSecretsVersion;
+  if (wanted !== undefined && wanted > app.secretsVersion)
+    throw badRequest(
+      `invalid min_secrets_version ${wanted}: app ${app.name}'s newest secrets version is ${app.secretsVersion}`,
+    );
+  return app.secretsVersion;
+}
+
 export function createMachine(
   { store, lifecycle }: RouteDeps,
   app: AppRecord,
   input: MachineRequestInput,
 ): MachineRecord {
+  const secretsVersion = secretsVersionFor(app, input);
   const volumes = resolveMounts(store, app.name, undefined, input.config.mounts ?? []);
   const region = input.region ?? volumes[0]?.region ?? store.machines(app.name)[0]?.region ?? NEAREST_REGION;
   checkVolumeRegion(volumes, region);
@@ -116,6 +132,7 @@ export function createMachine(
     updatedAt: now,
     events: [],
     cordoned: false,
+    secretsVersion,
   };
   recordVersion(machine);
   store.addMachine(machine);
@@ -149,6 +166,7 @@ export function updateMachine(
   }
   if (input.name !== undefined && input.name !== machine.name)
     throw badRequest(`a machine's name cannot change (it is ${machine.name}); create a new machine instead`);
+  const secretsVersion = secretsVersionFor(store.requireApp(machine.app), input);
   const volumes = resolveMounts(store, machine.app, machine.id, input.config.mounts ?? []);
   checkVolumeRegion(volumes, machine.region);
   const now = store.now();
@@ -167,6 +185,7 @@ export function updateMachine(
   machine.imageRef = imageRefFor(input.config.image);
   machine.instanceId = ulidFor(`instance:${machine.id}:${store.nextLabel("version")}`);
   machine.updatedAt = now;
+  machine.secretsVersion = secretsVersion;
   recordVersion(machine);
   if (machine.state === "started") {
     lifecycle.transition(machine, "update", "replacing", input.skipLaunch ? "stopped" : "started");

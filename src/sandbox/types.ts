@@ -119,6 +119,12 @@ export interface MachineRecord {
   checkResults?: Record<string, CheckResult>;
   /** machines-openapi.json Machine.host_status; "ok" when unset. */
   hostStatus?: "ok" | "unknown" | "unreachable";
+  /**
+   * The app secrets version its current config version was created or updated with. Fly does
+   * not show it; the sandbox keeps it so tests can see what a secrets deploy did. Absent for a
+   * seeded machine.
+   */
+  secretsVersion?: number;
 }
 
 /** A release as Fly's GraphQL ReleaseUnprocessed shows it (spec/fly/fly-schema.graphql). */

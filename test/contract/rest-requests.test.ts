@@ -261,6 +261,7 @@ const calls: Record<string, (r: FlyRest) => Promise<unknown>> = {
     r.updateMachine(APP, ID, {
       config: { image: "registry.fly.io/my-app:v2", guest: { cpu_kind: "shared", cpus: 2, memory_mb: 1024 } },
       current_version: "01HXYZ",
+      min_secrets_version: 3,
     }),
   startMachine: (r) => r.startMachine(APP, ID),
   stopMachine: (r) => r.stopMachine(APP, ID, { signal: "SIGTERM", timeout: "10s" }),
@@ -300,6 +301,7 @@ const calls: Record<string, (r: FlyRest) => Promise<unknown>> = {
   listSecrets: (r) => r.listSecrets(APP),
   setSecrets: (r) => r.setSecrets(APP, { DATABASE_URL: "postgres://example", API_MODE: "test" }),
   unsetSecrets: (r) => r.unsetSecrets(APP, ["OLD_KEY", "NEVER_SET"]),
+  latestSecretsVersion: (r) => r.latestSecretsVersion(APP),
   listIpAssignments: (r) => r.listIpAssignments(APP),
   assignIp: (r) => r.assignIp(APP, { type: "v6", region: "iad" }),
   releaseIp: (r) => r.releaseIp(APP, "2a09:8280:1::1"),

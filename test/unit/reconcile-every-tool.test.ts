@@ -8,6 +8,7 @@ import { volumesCreate } from "../../tools/volumes.js";
 import { ipsAllocate } from "../../tools/ips.js";
 import { addonCreate } from "../../tools/addons.js";
 import { mpgCreate } from "../../tools/mpg-writes.js";
+import { machinesSecretsUpdate } from "../../tools/machine-secrets.js";
 import { machinesClone } from "../../tools/machine-clone.js";
 import { volumesFork } from "../../tools/volume-fork.js";
 import { reconcileStep, snapshotBeforeCreate, type Reconciliation } from "../../src/plan/apply/reconcile.js";
@@ -311,6 +312,18 @@ const SCENARIOS: Record<string, Scenario[]> = {
   wireguard_remove: [
     { expect: "adopt", input: { ...ACME, name: "gone-laptop" } },
     { expect: "rerun", input: { ...ACME, name: "ci-runner" } },
+  ],
+  secrets_deploy: [{ expect: "rerun", input: { app: "demo-web" } }],
+  machines_secrets_update: [
+    {
+      expect: "adopt",
+      input: STOPPED,
+      arrange: async (w) => {
+        await invokeTool(w.runtime.ctx, machinesSecretsUpdate, STOPPED);
+        return undefined;
+      },
+    },
+    { expect: "rerun", input: STOPPED },
   ],
 };
 

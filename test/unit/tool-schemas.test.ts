@@ -94,6 +94,10 @@ const CONTRACT_NAMES = [
   "machines_metadata_unset",
   "machines_signal",
   "machines_kill",
+  // Issue 10: secrets deploy.
+  "secrets_deploy_status",
+  "secrets_deploy",
+  "machines_secrets_update",
 ];
 
 function walk(value: unknown, visit: (key: string, value: unknown) => void): void {
@@ -137,7 +141,7 @@ describe("the tool catalog", () => {
     const write = toolsByAccess("write").map((t) => t.name);
     for (const name of write)
       expect(name).toMatch(
-        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|attach|invite|clone|fork|signal|rollback)$|_scale_(vm|memory)$/,
+        /_(create|update|start|stop|restart|suspend|cordon|uncordon|extend|set|allocate|add|check|attach|invite|clone|fork|signal|rollback|deploy)$|_scale_(vm|memory)$/,
       );
     for (const tool of toolsByAccess("read")) {
       expect(tool.name).toMatch(/_(list|get|status|events|changes)$|^whoami$/);

@@ -1,8 +1,9 @@
 import { hostnameOf, ipOf, nameOf, regionOf, stateOf } from "./fields.js";
 import { appsForQuestion, gapNote, perApp, readApps } from "./fleet.js";
 import type { IpKind } from "./reading.js";
+import { needOk } from "./session.js";
 import { CannotAnswer, lines, plural, type Shape } from "./shape.js";
-import type { JsonRecord } from "./tool-result.js";
+import { recordOf, type JsonRecord } from "./tool-result.js";
 
 export const secrets: Shape = {
   id: "secrets",
@@ -25,6 +26,37 @@ export const secrets: Shape = {
         : `- ${app}: ${plural(names.length, "secret")}: ${names.join(", ")}`;
     });
     return lines("Secret names (values are never read):", rows, gapNote(gathered, "secrets"));
+  },
+};
+
+/** "are there staged secrets on demo-web?": secrets_deploy_status, whose view names the machines still to update. */
+export const secretsDeployed: Shape = {
+  id: "secrets-deployed",
+  mode: "ask",
+  description: "whether an app's secrets are deployed to its machines or staged (set, not yet deployed)",
+  examples: ["are there staged secrets on demo-web?", "which machines of demo-web need a secrets deploy?"],
+  applies: ["org"],
+  matches: (q) =>
+    /\bsecrets?\b/i.test(q) && /\b(staged?|deployed|undeployed|pending|deploy|need\w*)\b/i.test(q),
+  *run(session) {
+    const scope = appsForQuestion(session, yield* readApps(session), "secrets");
+    const rows: string[] = [];
+    for (const app of scope) {
+      const state = recordOf(yield* needOk("secrets_deploy_status", { app }, `the secrets status of ${app}`));
+      const pending = Array.isArray(state?.pending) ? state.pending.map(recordOf) : [];
+      const status = typeof state?.status === "string" ? state.status : "unknown";
+      const which = pending.map((m) => `${nameOf(m ?? {}) ?? "?"} (${stateOf(m ?? {}) ?? "?"})`);
+      rows.push(
+        status === "deployed"
+          ? `- ${app}: deployed: every machine has its current secrets`
+          : `- ${app}: ${status}${which.length > 0 ? `; ${plural(which.length, "machine")} still to update: ${which.join(", ")}` : ""}`,
+      );
+    }
+    return lines(
+      "Secrets deployment (names and digests only; values are never read):",
+      rows,
+      "A machine counts as having the secrets once flyops deployed them to it (`secrets deploy`).",
+    );
   },
 };
 

@@ -16,7 +16,7 @@ const MACHINES = /\b(machines?|instances?|vms?)\b/i;
 const COUNT = /\bto\s+(\d{1,3})\s+(?:machines?|instances?|vms?)\b/i;
 const GROUP = /\b(?:process\s+)?group\s+["'`]?([a-z0-9][a-z0-9_-]{0,62})/i;
 
-function groupOf(text: string): Record<string, string> {
+export function groupOf(text: string): Record<string, string> {
   const group = GROUP.exec(text)?.[1]?.toLowerCase();
   return group ? { process_group: group } : {};
 }

@@ -3,6 +3,7 @@ import { REDACTED } from "../../security/redact.js";
 import { findEnvNames } from "./entities.js";
 import { nameOf } from "./fields.js";
 import { perApp } from "./fleet.js";
+import { groupOf } from "./plan-fleet.js";
 import { appExists, propose, requestApp, steps } from "./plan-common.js";
 import { AnswerNow, type Reads, type Session } from "./session.js";
 import type { Shape } from "./shape.js";
@@ -126,6 +127,33 @@ export const unsetSecret: Shape = {
         tool: "secrets_unset",
         reason: `Remove ${present.join(", ")} from ${app}, as requested${missing.length > 0 ? ` (${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set, so left out)` : ""}. ${STAGED}`,
         input: { app, names: present },
+      }),
+      preconditions: [appExists(app)],
+    });
+  },
+};
+
+/** "deploy the staged secrets of demo-web", "secrets deploy demo-web": `fly secrets deploy`. */
+export const deploySecrets: Shape = {
+  id: "plan-secrets-deploy",
+  mode: "plan",
+  description: "deploy an app's staged secrets: update its machines one at a time",
+  examples: ["deploy the staged secrets of demo-web", "secrets deploy demo-web"],
+  applies: [],
+  matches: (q) =>
+    SECRET.test(q) &&
+    /\b(deploy|roll\s?out|apply)\b/i.test(q) &&
+    !/\b(unset|remove|delete|drop|destroy)\b/i.test(q) &&
+    !LITERAL.test(q),
+  *run(session) {
+    const app = yield* requestApp(session);
+    return yield* propose({
+      summary: `Deploy the staged secrets of ${app}: update its machines one at a time, each back and healthy before the next.`,
+      steps: steps({
+        tool: "secrets_deploy",
+        reason:
+          "Asked to deploy staged secrets; one step per machine that does not have the current secrets, in turn, as `fly secrets deploy` does.",
+        input: { app, ...groupOf(session.question) },
       }),
       preconditions: [appExists(app)],
     });

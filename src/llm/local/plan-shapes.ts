@@ -4,7 +4,7 @@ import { createMachine, machineAction } from "./plan-machines.js";
 import { resizeMachine } from "./plan-resize.js";
 import { rollback } from "./plan-rollback.js";
 import { addCert, allocateIp, releaseIp, removeCert } from "./plan-network.js";
-import { setSecret, unsetSecret } from "./plan-secrets.js";
+import { deploySecrets, setSecret, unsetSecret } from "./plan-secrets.js";
 import { createVolume, destroyVolume, extendVolume } from "./plan-volumes.js";
 import type { Shape } from "./shape.js";
 
@@ -12,6 +12,7 @@ import type { Shape } from "./shape.js";
 export const PLAN_SHAPES: readonly Shape[] = [
   revokeToken,
   createMpg,
+  deploySecrets,
   unsetSecret,
   setSecret,
   removeCert,

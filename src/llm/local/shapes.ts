@@ -6,7 +6,7 @@ import { describe } from "./ask-describe.js";
 import { health } from "./ask-health.js";
 import { machinesByState, topMachines } from "./ask-machines.js";
 import { orgs, regions, whoami } from "./ask-platform.js";
-import { ipsAndCerts, secrets } from "./ask-resources.js";
+import { ipsAndCerts, secrets, secretsDeployed } from "./ask-resources.js";
 import { appLogs, most5xx } from "./ask-telemetry.js";
 import { usage } from "./ask-usage.js";
 import { volumes } from "./ask-volumes.js";
@@ -24,6 +24,7 @@ export const SHAPES: readonly Shape[] = [
   most5xx,
   ...ADDON_SHAPES,
   health,
+  secretsDeployed,
   changes,
   secrets,
   ipsAndCerts,
