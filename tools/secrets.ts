@@ -43,7 +43,7 @@ export const secretsList = defineTool({
  * leaves the deploy to `fly deploy` or `fly secrets deploy`).
  */
 export const SECRETS_STAGED =
-  "staged: running machines keep their current values until they are next deployed or updated (e.g. `fly deploy`, or `fly secrets deploy`); a restart alone is not guaranteed to pick it up";
+  "staged: running machines keep their current values until they are next deployed or updated (a `secrets_deploy` step, `flyops fly secrets deploy APP`, or `fly deploy`); a restart alone is not guaranteed to pick it up";
 
 const STAGED = `The change is ${SECRETS_STAGED}.`;
 
