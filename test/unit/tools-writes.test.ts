@@ -15,6 +15,7 @@ import {
   MachineWaitError,
   type MachineActionResult,
 } from "../../tools/machine-actions.js";
+import { virtualLimiter } from "../support/virtual-time.js";
 
 /** Write and destructive tools, each against a fresh demo sandbox whose state the test then inspects. */
 
@@ -39,6 +40,7 @@ function context(): ToolContext {
     mpgBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
+    limiter: virtualLimiter(),
     onRequest: (r) => requests.push(r),
   });
   const log: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => warnings.push(m) };
