@@ -1,11 +1,14 @@
 import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { BUNDLE_DIR } from "./cli.js";
 
 /**
  * End-to-end tests run the built CLI; build it once, incrementally, before any test file starts.
  * A build with type errors stops the run here: tests must never exercise a stale or broken dist/.
  */
-export default function setup(): void {
+export default async function setup(): Promise<() => void> {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   const tsc = "node_modules/typescript/bin/tsc";
   const args = [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", "dist/.tsbuildinfo"];
@@ -16,4 +19,35 @@ export default function setup(): void {
     throw new Error(`the build failed, so no test runs against dist/:\n${output}`);
   }
   execFileSync(process.execPath, ["scripts/chmod-bin.js"], { cwd: root, stdio: "pipe" });
+  await bundleCli(root);
+  // Gone after the run, so a later `npm pack` of dist/ never ships it.
+  return () => rmSync(BUNDLE_DIR, { recursive: true, force: true });
+}
+
+/**
+ * dist/'s CLI, with its dependencies, bundled into a few files (cli.ts says why). Split at the
+ * CLI's own dynamic imports, so a command still loads only what it loads from dist/. Dependencies
+ * written as CommonJS use `require` and `__filename` (write-file-atomic names its temp files with
+ * it), which an ES module lacks: each file gets its own.
+ */
+async function bundleCli(root: string): Promise<void> {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: "dist/src/cli/main.js" },
+    outdir: BUNDLE_DIR,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "error",
+    banner: {
+      js: [
+        'import { createRequire as __flyopsCreateRequire } from "node:module";',
+        'import { fileURLToPath as __flyopsFileURLToPath } from "node:url";',
+        "const require = __flyopsCreateRequire(import.meta.url);",
+        "const __filename = __flyopsFileURLToPath(import.meta.url);",
+      ].join(" "),
+    },
+  });
 }
