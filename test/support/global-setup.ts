@@ -1,14 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { BUNDLE_DIR } from "./cli.js";
+import type { TestProject } from "vitest/node";
 
 /**
  * End-to-end tests run the built CLI; build it once, incrementally, before any test file starts.
  * A build with type errors stops the run here: tests must never exercise a stale or broken dist/.
  */
-export default async function setup(): Promise<() => void> {
+export default async function setup(project: TestProject): Promise<() => void> {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   const tsc = "node_modules/typescript/bin/tsc";
   const args = [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", "dist/.tsbuildinfo"];
@@ -19,9 +20,20 @@ export default async function setup(): Promise<() => void> {
     throw new Error(`the build failed, so no test runs against dist/:\n${output}`);
   }
   execFileSync(process.execPath, ["scripts/chmod-bin.js"], { cwd: root, stdio: "pipe" });
-  await bundleCli(root);
+  // Under dist/, so the bundle finds package.json, prompts/ and node_modules as dist/ does; one
+  // folder per run, so two runs never remove each other's.
+  const dir = mkdtempSync(join(root, "dist", "test-cli-"));
+  await bundleCli(root, dir);
+  project.provide("bundledCli", join(dir, "main.js"));
   // Gone after the run, so a later `npm pack` of dist/ never ships it.
-  return () => rmSync(BUNDLE_DIR, { recursive: true, force: true });
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The built CLI bundled from dist/ for this run (cli.ts). */
+    bundledCli: string;
+  }
 }
 
 /**
@@ -30,11 +42,11 @@ export default async function setup(): Promise<() => void> {
  * written as CommonJS use `require` and `__filename` (write-file-atomic names its temp files with
  * it), which an ES module lacks: each file gets its own.
  */
-async function bundleCli(root: string): Promise<void> {
+async function bundleCli(root: string, outdir: string): Promise<void> {
   await build({
     absWorkingDir: root,
     entryPoints: { main: "dist/src/cli/main.js" },
-    outdir: BUNDLE_DIR,
+    outdir,
     bundle: true,
     splitting: true,
     format: "esm",
