@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -11,6 +11,26 @@ import type { TestProject } from "vitest/node";
  */
 export default async function setup(project: TestProject): Promise<() => void> {
   const root = fileURLToPath(new URL("../..", import.meta.url));
+  buildDist(root);
+  // Under dist/, so the bundle finds package.json, prompts/ and node_modules as dist/ does; one
+  // folder per run, so two runs never remove each other's.
+  const dir = mkdtempSync(join(root, "dist", "test-cli-"));
+  await bundleCli(root, dir);
+  project.provide("bundledCli", join(dir, "main.js"));
+  // Gone after the run, so a later `npm pack` of dist/ never ships it.
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs tsc unless its last successful build here is newer than every input: even with nothing to
+ * do, an incremental tsc reads the whole program (seconds, before any test may start). The stamp
+ * carries the newest input's time as it was before that build, so a file saved during a build is
+ * newer and builds again; a failed build writes no stamp.
+ */
+function buildDist(root: string): void {
+  const stamp = join(root, "dist", ".test-build-stamp");
+  const newest = newestInput(root);
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newest) return;
   const tsc = "node_modules/typescript/bin/tsc";
   const args = [tsc, "-p", "tsconfig.build.json", "--incremental", "--tsBuildInfoFile", "dist/.tsbuildinfo"];
   try {
@@ -20,13 +40,23 @@ export default async function setup(project: TestProject): Promise<() => void> {
     throw new Error(`the build failed, so no test runs against dist/:\n${output}`);
   }
   execFileSync(process.execPath, ["scripts/chmod-bin.js"], { cwd: root, stdio: "pipe" });
-  // Under dist/, so the bundle finds package.json, prompts/ and node_modules as dist/ does; one
-  // folder per run, so two runs never remove each other's.
-  const dir = mkdtempSync(join(root, "dist", "test-cli-"));
-  await bundleCli(root, dir);
-  project.provide("bundledCli", join(dir, "main.js"));
-  // Gone after the run, so a later `npm pack` of dist/ never ships it.
-  return () => rmSync(dir, { recursive: true, force: true });
+  writeFileSync(stamp, "");
+  // Whole milliseconds: a stamp set to a fraction of one can come back a hair earlier.
+  const at = new Date(Math.ceil(newest));
+  utimesSync(stamp, at, at);
+}
+
+/** The newest modification time (ms) of what tsconfig.build.json compiles, and of its settings. */
+function newestInput(root: string): number {
+  let newest = 0;
+  const visit = (path: string): void => {
+    const stat = statSync(path);
+    newest = Math.max(newest, stat.mtimeMs);
+    if (stat.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+  };
+  for (const name of ["src", "tools", "tsconfig.json", "tsconfig.build.json", "package.json"])
+    visit(join(root, name));
+  return newest;
 }
 
 declare module "vitest" {
