@@ -5,6 +5,7 @@ import { requireToken, resolveConfig, type ResolvedConfig } from "../config/inde
 import { nonEmpty, type Env } from "../config/config-file.js";
 import { createFlyClients } from "../fly/create-clients.js";
 import type { RecordedRequest } from "../fly/http.js";
+import type { RateLimiter } from "../fly/limiter.js";
 import { MODEL_KEY_VARIABLES } from "../llm/select.js";
 import { silentLogger, type Logger } from "../logger.js";
 
@@ -18,6 +19,8 @@ export interface RuntimeOptions {
   log?: Logger;
   signal?: AbortSignal;
   onRequest?: (r: RecordedRequest) => void;
+  /** The client-side pacing of Fly's limits; a new one per runtime unless given (tests pass one on a virtual clock). */
+  limiter?: RateLimiter;
 }
 
 export interface Runtime {
@@ -98,6 +101,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     token,
     log,
     dispatcher,
+    limiter: options.limiter,
     // --verbose shows every request, so a person can count what a command costs.
     onRequest: (r) => {
       log.debug(`request: ${r.method} ${r.path}${queryText(r.query)}`);

@@ -8,6 +8,7 @@ import type { ToolContext } from "../../tools/define-tool.js";
 import { findTool } from "../../tools/index.js";
 import { invokeTool } from "../../tools/invoke.js";
 import { MEASURES } from "../../tools/metric-measures.js";
+import { virtualLimiter } from "../support/virtual-time.js";
 
 /**
  * The logs API and the Prometheus API are not in Fly's Machines OpenAPI document, so their
@@ -34,6 +35,7 @@ beforeAll(async () => {
     prometheusUrl: sandbox.prometheusUrl,
     mpgBaseUrl: sandbox.apiBaseUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
+    limiter: virtualLimiter(),
     onOtherRequest: (r) => recorded.push(r),
   });
   ctx = { fly, org: undefined, app: undefined, signal: undefined, log: silentLogger };

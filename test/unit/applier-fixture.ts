@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRuntime, type Runtime } from "../../src/cli/runtime.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { virtualLimiter } from "../support/virtual-time.js";
 
 /** A demo sandbox, a runtime whose clients point at it, and a scratch folder for plan files. */
 export interface SandboxWorld {
@@ -15,9 +16,14 @@ export interface SandboxWorld {
 export async function sandboxWorld(options: { transitionMs?: number } = {}): Promise<SandboxWorld> {
   const dir = mkdtempSync(join(tmpdir(), "flyops-applier-"));
   // Unit tests of the applier's logic: changes land at once unless a test asks for Fly's timing
-  // (test/integration runs with it).
-  const sandbox = await startSandbox({ seed: "demo", transitionMs: 0, ...options });
-  const runtime = await createRuntime({ env: { ...sandbox.env, HOME: dir, XDG_CONFIG_HOME: dir }, cwd: dir });
+  // (test/integration runs with it). Fly's rate limits are paced on a virtual clock: the tests of a
+  // file share one runtime and fleet, and real pacing only made them wait (virtual-time.ts).
+  const sandbox = await startSandbox({ seed: "demo", transitionMs: 0, rateLimits: false, ...options });
+  const runtime = await createRuntime({
+    env: { ...sandbox.env, HOME: dir, XDG_CONFIG_HOME: dir },
+    cwd: dir,
+    limiter: virtualLimiter(),
+  });
   return {
     sandbox,
     runtime,

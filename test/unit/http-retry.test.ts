@@ -228,12 +228,33 @@ describe("timeouts and aborts", () => {
     expect(network.message).toContain("/v1/apps/slow");
   });
 
-  it("retries a timed-out GET, and the per-call timeout overrides the default", async () => {
-    const { http, requests } = await setup((_req, res, i) => (i === 0 ? undefined : json(res, 200, "late")), {
-      timeoutMs: 60_000,
-    });
-    await expect(http.request({ method: "GET", path: "/v1/x", timeoutMs: 50 })).resolves.toBe("late");
+  it("retries a timed-out GET", async () => {
+    const { http, requests } = await setup((_req, res, i) => (i === 0 ? undefined : json(res, 200, "late")));
+    // The retry must beat the same timeout the first try ran out of: a second leaves room for a busy
+    // machine's loopback round trip (at 50 ms the retry itself timed out under load).
+    await expect(http.request({ method: "GET", path: "/v1/x", timeoutMs: 1000 })).resolves.toBe("late");
     expect(requests).toHaveLength(2);
+  });
+
+  it("takes the per-call timeout over the default, shorter or longer", async () => {
+    // Shorter: a server that never answers ends the call at 50 ms, not the default minute.
+    const slow = await setup(() => undefined, { timeoutMs: 60_000, maxRetries: 0 });
+    const error = await slow.http
+      .request({ method: "GET", path: "/v1/x", timeoutMs: 50 })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ timedOut: true });
+    await server?.close();
+    // Longer: an answer 20 ms late arrives within the call's minute. Under the 1 ms default the
+    // timer would fire first whatever the load: it is set before the request reaches the server,
+    // which only then starts its 20 ms.
+    const late = await setup((_req, res) => void setTimeout(() => json(res, 200, "late"), 20), {
+      timeoutMs: 1,
+      maxRetries: 0,
+    });
+    await expect(late.http.request({ method: "GET", path: "/v1/x", timeoutMs: 60_000 })).resolves.toBe(
+      "late",
+    );
+    expect(late.requests).toHaveLength(1);
   });
 
   it("passes the caller's abort through untouched and does not retry", async () => {

@@ -7,6 +7,7 @@ import { silentLogger } from "../../src/logger.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { ToolContext } from "../../tools/define-tool.js";
 import { toolsByAccess } from "../../tools/index.js";
+import { virtualLimiter } from "../support/virtual-time.js";
 
 /**
  * The local model's counting answers on a fleet far larger than one view page, through the real
@@ -23,6 +24,7 @@ beforeAll(async () => {
     mpgBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
+    limiter: virtualLimiter(),
   });
   ctx = { fly, org: undefined, app: undefined, signal: undefined, log: silentLogger };
 });

@@ -1,100 +1,29 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FlyopsError } from "../../src/errors.js";
-import { FlyctlRunner } from "../../src/fly/flyctl.js";
-import { createLocalModel } from "../../src/llm/local/index.js";
-import { runApplyPlan, type ApplyIo, type ApplyOptions } from "../../src/plan/apply/applier.js";
-import { makePlan } from "../../src/plan/maker/maker.js";
-import { withApproval } from "../../src/plan/schema/approval.js";
-import type { PlanFile } from "../../src/plan/schema/schema.js";
-import { Redactor } from "../../src/security/redact.js";
+import { describe, expect, it } from "vitest";
 import { invokeTool } from "../../tools/invoke.js";
 import { machinesDestroy, machinesUpdate } from "../../tools/machines.js";
-import { sandboxWorld, writePlan, type SandboxWorld } from "./applier-fixture.js";
 
+import { inputOf, localPlans } from "../support/local-plans.js";
 /**
  * The operations a new user asks for first, planned by the local model through the real maker
  * against the demo sandbox, then applied: what the plan says is what happens, and applying or
  * planning again changes nothing.
  */
 
-let world: SandboxWorld;
-beforeEach(async () => {
-  world = await sandboxWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
-
-/** Why the maker made no plan: its message and hint, which carries the last problem. */
-async function refused(request: string, allowDestructive = false): Promise<string> {
-  const error = await plan(request, allowDestructive).then(
-    () => new Error("a plan was made"),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FlyopsError);
-  return `${(error as FlyopsError).message} ${(error as FlyopsError).hint ?? ""}`;
-}
-
-/** A step's input as a record (catalog steps; the local model makes no flyctl steps). */
-function inputOf(step: PlanFile["steps"][number] | undefined): Record<string, unknown> {
-  return step?.input ?? {};
-}
-
-async function plan(request: string, allowDestructive = false): Promise<PlanFile> {
-  const made = await makePlan({
-    request,
-    model: createLocalModel(),
-    ctx: world.runtime.ctx,
-    redactor: new Redactor(world.runtime.credentials),
-    allowDestructive,
-    now: new Date("2026-12-01T10:00:00Z"),
-  });
-  return made.plan;
-}
-
-function io(): ApplyIo {
-  const redactor = new Redactor(world.runtime.credentials);
-  return {
-    ctx: world.runtime.ctx,
-    flyctl: () =>
-      new FlyctlRunner({
-        token: "unused",
-        restBaseUrl: world.sandbox.restBaseUrl,
-        graphqlUrl: world.sandbox.graphqlUrl,
-        env: {},
-        redactor,
-      }),
-    env: {},
-    cwd: world.dir,
-    redactor,
-    progress: () => undefined,
-  };
-}
-
-async function apply(made: PlanFile, name: string, extra: Partial<ApplyOptions> = {}) {
-  const path = writePlan(world.dir, name, withApproval(made, "dana", new Date("2026-12-01T10:01:00Z")));
-  const options: ApplyOptions = {
-    planPath: path,
-    yes: true,
-    dryRun: false,
-    resume: false,
-    allowDestructive: false,
-    ignoreDrift: false,
-    secretsVia: "rest",
-    ...extra,
-  };
-  return runApplyPlan(options, io());
-}
+const local = localPlans();
+const { plan, refused, apply } = local;
 
 /** demo-web's live machines (not destroyed), as the sandbox holds them. */
 function webMachines() {
-  return world.sandbox.store.machines("demo-web").filter((m) => m.state !== "destroyed");
+  return local.world.sandbox.store.machines("demo-web").filter((m) => m.state !== "destroyed");
 }
 
 describe("scale count", () => {
   it("scales demo-web from 2 to 3 machines with one clone step and a count precondition; again, nothing changes", async () => {
     // The seed's demo-web has 3 machines, one stopped; flyctl counts stopped ones too, so make it 2.
-    await invokeTool(world.runtime.ctx, machinesDestroy, { app: "demo-web", machine_id: "3287e15b6d9e48" });
+    await invokeTool(local.world.runtime.ctx, machinesDestroy, {
+      app: "demo-web",
+      machine_id: "3287e15b6d9e48",
+    });
     const before = webMachines();
     expect(before).toHaveLength(2);
     const made = await plan("scale demo-web to 3 machines");
@@ -196,7 +125,7 @@ describe("other fleet operations", () => {
   it("refuses a size Fly does not offer for the machine's CPUs, in the plan and in the tool", async () => {
     expect(await refused("set web-iad-1 memory to 32gb")).toMatch(/1 shared CPU\(s\) allow at most 2048 MB/);
     expect(await refused("increase web-iad-1 memory by 1gb")).toMatch(/not an amount to add/);
-    const error = await invokeTool(world.runtime.ctx, machinesUpdate, {
+    const error = await invokeTool(local.world.runtime.ctx, machinesUpdate, {
       app: "demo-web",
       machine_id: "148e272b0e4d89",
       guest: { memory_mb: 16384 },
@@ -230,7 +159,7 @@ describe("other fleet operations", () => {
     });
     const report = await apply(made, "fork.json");
     expect(report.status, report.message).toBe("applied");
-    const copies = world.sandbox.store.volumes("demo-web").filter((v) => v.region === "ams");
+    const copies = local.world.sandbox.store.volumes("demo-web").filter((v) => v.region === "ams");
     expect(copies.map((v) => [v.name, v.sizeGb])).toEqual([["uploads", 5]]);
   });
 
@@ -239,21 +168,20 @@ describe("other fleet operations", () => {
     expect(made.steps[0]).toMatchObject({ tool: "apps_create", input: { app: "demo-new", org: "personal" } });
     const report = await apply(made, "app.json");
     expect(report.status, report.message).toBe("applied");
-    expect(world.sandbox.store.app("demo-new")?.org).toBe("personal");
+    expect(local.world.sandbox.store.app("demo-new")?.org).toBe("personal");
   });
 });
 
 describe("rolling restart, watched", () => {
   it("never has two of demo-web's running machines down at once, and each is back before the next", async () => {
-    await world.close();
-    world = await sandboxWorld({ transitionMs: 40 });
+    await local.reopen({ transitionMs: 40 });
     const made = await plan("restart all machines of demo-web");
     const ids = made.steps.map((s) => String(inputOf(s).machine_id));
     expect(ids).toHaveLength(2);
     let mostDown = 0;
     const seenDown = new Set<string>();
     const watcher = setInterval(() => {
-      const down = ids.filter((id) => world.sandbox.store.machine(id)?.state !== "started");
+      const down = ids.filter((id) => local.world.sandbox.store.machine(id)?.state !== "started");
       down.forEach((id) => seenDown.add(id));
       mostDown = Math.max(mostDown, down.length);
     }, 2);

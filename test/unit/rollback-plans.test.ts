@@ -1,101 +1,27 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FlyopsError } from "../../src/errors.js";
-import { FlyctlRunner } from "../../src/fly/flyctl.js";
+import { describe, expect, it } from "vitest";
 import type { ReleaseNode } from "../../src/fly/graphql-releases.js";
-import { createLocalModel } from "../../src/llm/local/index.js";
-import { runApplyPlan, type ApplyIo } from "../../src/plan/apply/applier.js";
-import { makePlan } from "../../src/plan/maker/maker.js";
-import { withApproval } from "../../src/plan/schema/approval.js";
-import type { PlanFile } from "../../src/plan/schema/schema.js";
-import { Redactor } from "../../src/security/redact.js";
 import { rollbackTarget } from "../../tools/app-rollback.js";
 import { appsCreate } from "../../tools/app-writes.js";
 import { invokeTool } from "../../tools/invoke.js";
-import { sandboxWorld, writePlan, type SandboxWorld } from "./applier-fixture.js";
 
+import { inputOf, localPlans } from "../support/local-plans.js";
 /**
  * "roll back APP": the local model plans it, the maker expands it from the app's releases and
  * machines into one image update per machine, and applied, every machine runs the chosen
  * release's image (the demo seed: demo-web v1..v5, acme-api v1..v8 with v8 the incident's).
  */
 
-let world: SandboxWorld;
-beforeEach(async () => {
-  world = await sandboxWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
-
-async function plan(request: string): Promise<PlanFile> {
-  const made = await makePlan({
-    request,
-    model: createLocalModel(),
-    ctx: world.runtime.ctx,
-    redactor: new Redactor(world.runtime.credentials),
-    allowDestructive: false,
-    now: new Date("2026-12-01T10:00:00Z"),
-  });
-  return made.plan;
-}
-
-async function refused(request: string): Promise<string> {
-  const error = await plan(request).then(
-    () => new Error("a plan was made"),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FlyopsError);
-  return `${(error as FlyopsError).message} ${(error as FlyopsError).hint ?? ""}`;
-}
-
-function io(): ApplyIo {
-  const redactor = new Redactor(world.runtime.credentials);
-  return {
-    ctx: world.runtime.ctx,
-    flyctl: () =>
-      new FlyctlRunner({
-        token: "unused",
-        restBaseUrl: world.sandbox.restBaseUrl,
-        graphqlUrl: world.sandbox.graphqlUrl,
-        env: {},
-        redactor,
-      }),
-    env: {},
-    cwd: world.dir,
-    redactor,
-    progress: () => undefined,
-  };
-}
-
-async function apply(made: PlanFile, name: string) {
-  const path = writePlan(world.dir, name, withApproval(made, "dana", new Date("2026-12-01T10:01:00Z")));
-  return runApplyPlan(
-    {
-      planPath: path,
-      yes: true,
-      dryRun: false,
-      resume: false,
-      allowDestructive: false,
-      ignoreDrift: false,
-      secretsVia: "rest",
-    },
-    io(),
-  );
-}
-
-/** A step's input as a record (the local model makes no flyctl steps). */
-function inputOf(step: PlanFile["steps"][number]): Record<string, unknown> {
-  return step.input ?? {};
-}
+const local = localPlans();
+const { plan, refused, apply } = local;
 
 function imageOf(app: string, version: number): string {
-  const release = world.sandbox.store.releases(app).find((r) => r.version === version);
+  const release = local.world.sandbox.store.releases(app).find((r) => r.version === version);
   expect(release?.imageRef).toBeTruthy();
   return release?.imageRef ?? "";
 }
 
 function liveMachines(app: string) {
-  return world.sandbox.store.machines(app).filter((m) => m.state !== "destroyed");
+  return local.world.sandbox.store.machines(app).filter((m) => m.state !== "destroyed");
 }
 
 describe("rollback", () => {
@@ -153,7 +79,7 @@ describe("rollback", () => {
   it("is not applied when the app was deployed after the plan was made", async () => {
     const machines = liveMachines("demo-web");
     const made = await plan("roll back demo-web to the previous release");
-    const [current] = world.sandbox.store.releases("demo-web");
+    const [current] = local.world.sandbox.store.releases("demo-web");
     // As if someone deployed v6 meanwhile: the plan rolls back from v5, which is no longer current.
     if (current) current.version = 6;
     const report = await apply(made, "rollback-drift.json");
@@ -165,7 +91,7 @@ describe("rollback", () => {
   });
 
   it("is refused for an app without a previous release, a release that does not exist, and the current one", async () => {
-    await invokeTool(world.runtime.ctx, appsCreate, { app: "fresh-app", org: "personal" });
+    await invokeTool(local.world.runtime.ctx, appsCreate, { app: "fresh-app", org: "personal" });
     expect(await refused("roll back fresh-app to the previous release")).toMatch(/has no releases/);
     expect(await refused("roll back demo-web to v9")).toMatch(/has no release v9/);
     expect(await refused("roll back demo-web to v5")).toMatch(/v5 is demo-web's current release/);

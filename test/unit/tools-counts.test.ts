@@ -10,6 +10,7 @@ import { findTool } from "../../tools/index.js";
 import { invokeTool, ToolInputError } from "../../tools/invoke.js";
 import type { MachineCounts } from "../../tools/machine-view.js";
 import { VIEW_MAX_LIMIT, VIEW_MAX_ROWS, listView, type CountView, type ListView } from "../../tools/view.js";
+import { virtualLimiter } from "../support/virtual-time.js";
 
 /** count_by and honest row caps, against sandboxes over real HTTP; expected figures come from the sandbox's own store. */
 
@@ -27,6 +28,7 @@ async function serve(seed: "demo" | number): Promise<Served> {
     mpgBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
+    limiter: virtualLimiter(),
     onRequest: (r) => requests.push(r),
   });
   return {

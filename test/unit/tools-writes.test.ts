@@ -15,6 +15,7 @@ import {
   MachineWaitError,
   type MachineActionResult,
 } from "../../tools/machine-actions.js";
+import { virtualLimiter } from "../support/virtual-time.js";
 
 /** Write and destructive tools, each against a fresh demo sandbox whose state the test then inspects. */
 
@@ -39,6 +40,7 @@ function context(): ToolContext {
     mpgBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
+    limiter: virtualLimiter(),
     onRequest: (r) => requests.push(r),
   });
   const log: Logger = { debug: () => undefined, info: () => undefined, warn: (m) => warnings.push(m) };
@@ -64,11 +66,23 @@ function contextWith(overrides: (real: FlyRest) => Partial<FlyRest>): ToolContex
   return { ...ctx, fly: { ...ctx.fly, rest } };
 }
 
-/** Whether `promise` is still pending after the sandbox has had time to answer. */
-async function stillPending(promise: Promise<unknown>): Promise<boolean> {
-  const marker = Symbol("pending");
-  const winner = await Promise.race([promise, new Promise((r) => setTimeout(() => r(marker), 300))]);
-  return winner === marker;
+/**
+ * Whether `promise` is still pending once the tool has sent its `count`-th long poll on
+ * /machines/{id}/wait (the client records a request as it leaves): with the sandbox's changes held
+ * in flight, nothing can answer that poll until the test settles them, so the tool must still be
+ * waiting. Watching for the poll instead of waiting a fixed time keeps this true on a busy machine.
+ */
+async function pendingAtWait(promise: Promise<unknown>, count = 1): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  const waits = () => requests.filter((r) => r.method === "GET" && r.path.endsWith("/wait")).length;
+  while (!settled && waits() < count) await new Promise((r) => setTimeout(r, 5));
+  // One more turn of the event loop, so a reply that was already on its way would have arrived.
+  await new Promise((r) => setImmediate(r));
+  return !settled;
 }
 
 const rest = () => context().fly.rest;
@@ -129,7 +143,7 @@ describe("machine state changes", () => {
     expect(sandbox.store.machine(ref.machine_id)?.state).toBe("stopping");
     requests.length = 0;
     const stopping = run<MachineActionResult>("machines_stop", ref);
-    expect(await stillPending(stopping)).toBe(true);
+    expect(await pendingAtWait(stopping)).toBe(true);
     sandbox.settle();
     expect(await stopping).toMatchObject({ changed: true, machine: { state: "stopped" } });
     expect(requests.filter((r) => r.method === "POST")).toEqual([]);
@@ -159,10 +173,10 @@ describe("machine state changes", () => {
     await rest().stopMachine(ref.app, ref.machine_id);
     requests.length = 0;
     const starting = run<MachineActionResult>("machines_start", ref);
-    expect(await stillPending(starting)).toBe(true);
+    expect(await pendingAtWait(starting)).toBe(true);
     expect(requests.filter((r) => r.method === "POST")).toEqual([]);
     sandbox.settle();
-    expect(await stillPending(starting)).toBe(true);
+    expect(await pendingAtWait(starting, 2)).toBe(true);
     expect(sandbox.store.machine(ref.machine_id)?.state).toBe("starting");
     sandbox.settle();
     expect(await starting).toMatchObject({ changed: true, machine: { state: "started" } });
@@ -174,7 +188,7 @@ describe("machine state changes", () => {
     await rest().stopMachine(ref.app, ref.machine_id);
     requests.length = 0;
     const suspending = run("machines_suspend", ref).catch((e: unknown) => e);
-    expect(await stillPending(suspending)).toBe(true);
+    expect(await pendingAtWait(suspending)).toBe(true);
     sandbox.settle();
     const error = await suspending;
     expect(error).toBeInstanceOf(MachineSettledElsewhereError);
@@ -244,7 +258,7 @@ describe("machines_create and machines_update", () => {
       ...ref,
       guest: { memory_mb: 2048 },
     });
-    expect(await stillPending(updating)).toBe(true);
+    expect(await pendingAtWait(updating)).toBe(true);
     expect(sandbox.store.machine(ref.machine_id)?.state).toBe("replacing");
     sandbox.settle();
     const done = await updating;
@@ -259,10 +273,10 @@ describe("machines_create and machines_update", () => {
     expect(sandbox.store.machine(ref.machine_id)?.state).toBe("starting");
     requests.length = 0;
     const updating = run<{ machine: Machine }>("machines_update", { ...ref, guest: { memory_mb: 512 } });
-    expect(await stillPending(updating)).toBe(true);
+    expect(await pendingAtWait(updating)).toBe(true);
     expect(requests.filter((r) => r.method === "POST")).toEqual([]);
     sandbox.settle();
-    expect(await stillPending(updating)).toBe(true);
+    expect(await pendingAtWait(updating, 2)).toBe(true);
     sandbox.settle();
     const done = await updating;
     expect(done.machine.state).toBe("started");

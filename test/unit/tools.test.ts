@@ -15,6 +15,7 @@ import {
   type CountView,
   type ListView,
 } from "../../tools/view.js";
+import { virtualLimiter } from "../support/virtual-time.js";
 
 /** Read tools against the demo sandbox over real HTTP: filters, sorting, limits and views. */
 
@@ -34,6 +35,7 @@ function context(org?: string): ToolContext {
     mpgBaseUrl: sandbox.restBaseUrl,
     graphqlUrl: sandbox.graphqlUrl,
     token: sandbox.env.FLY_API_TOKEN ?? "",
+    limiter: virtualLimiter(),
   });
   return { fly, org, app: undefined, signal: undefined, log: silentLogger };
 }
@@ -253,6 +255,7 @@ describe("secrets, IPs, certificates, platform", () => {
       mpgBaseUrl: sandbox.restBaseUrl,
       graphqlUrl: sandbox.graphqlUrl,
       token: sandbox.env.FLY_API_TOKEN ?? "",
+      limiter: virtualLimiter(),
       onRequest: (r) => requests.push(`${r.method} ${r.path}`),
     });
     const ctx: ToolContext = { fly, org: undefined, app: undefined, signal: undefined, log: silentLogger };
