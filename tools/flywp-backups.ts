@@ -77,7 +77,10 @@ export const flywpBackupsTrigger = defineTool({
     complete: (ctx, input) =>
       Promise.resolve(
         input.after === undefined
-          ? { ...input, after: new Date(Math.floor(nowOf(ctx) / 1000) * 1000).toISOString() }
+          ? {
+              ...input,
+              after: new Date(Math.floor(nowOf(ctx) / 1000) * 1000).toISOString().replace(".000Z", "Z"),
+            }
           : input,
       ),
     reconcile: {

@@ -1,6 +1,8 @@
 import { Command } from "commander";
 import { z } from "zod";
-import { toolsByAccess } from "../../../tools/index.js";
+import { PROVIDERS } from "../../../tools/define-tool.js";
+import { providerTools, providerToolsets } from "../../../tools/index.js";
+import { defaultProvider } from "../../config/index.js";
 import { DEFAULT_MAX_STEPS, runAsk, type AskResult } from "../../agent/ask-loop.js";
 import { appendExchange, clearHistory, historyFile, loadHistory } from "../../agent/history.js";
 import { withheldNote, withholdSecretValues } from "../../security/withhold-secrets.js";
@@ -31,6 +33,11 @@ export const askOptionsSchema = z.object({
   app: z.string().optional(),
   org: z.string().optional(),
   sandbox: z.boolean().default(false),
+  provider: z
+    .enum(["fly", "flywp"], {
+      errorMap: () => ({ message: `--provider must be one of ${PROVIDERS.join(", ")}` }),
+    })
+    .optional(),
 });
 
 /** What commander parsed: ask's own options, and those of plan or apply it passes through. */
@@ -176,12 +183,16 @@ async function answerWith(
   if (history.length > 0)
     log.debug(`continuing the conversation in ${file} (${history.length} earlier questions)`);
 
+  // The catalog says which tools are whose: the provider only picks them.
+  const provider = options.provider ?? defaultProvider(runtime.config);
+  log.debug(`provider ${provider}${options.provider ? "" : " (the one configured)"}`);
   let streamed = "";
   const result = await runAsk({
     question: text,
     model,
     ctx: runtime.ctx,
-    tools: toolsByAccess("read"),
+    tools: providerTools(provider, "read"),
+    toolsets: providerToolsets(provider),
     history,
     maxSteps: options.maxSteps,
     redactor,
@@ -252,7 +263,11 @@ export function askCommand(): Command {
     .option("--new", "start a new conversation instead of continuing the last one")
     .option("--json", "print { answer, model, steps, toolCalls, usage, cost } as JSON only")
     .option("--raw", "alias of --json")
-    .option("--verbose", "show the model, tool calls, tokens and estimated cost on stderr");
+    .option("--verbose", "show the model, tool calls, tokens and estimated cost on stderr")
+    .option(
+      "--provider <name>",
+      `what to ask about: ${PROVIDERS.join(" or ")} (default: fly when a Fly token is configured, flywp when only a FlyWP token is)`,
+    );
   const only = (specs: readonly FlagSpec[]) => specs.filter((spec) => !DESTRUCTIVE_FLAGS.includes(spec));
   addFlags(command, [MAKER_FLAG]);
   addFlags(command, only(PLAN_MAKE_FLAGS), "with --maker: ");
