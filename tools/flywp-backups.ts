@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { FlyWpApi } from "../src/flywp/api.js";
 import type { FlyWpBackup } from "../src/flywp/schemas.js";
 import { defineTool, nowOf } from "./define-tool.js";
-import { flywp, passedFields, serverId, siteId, UNCONFIRMED } from "./flywp-fields.js";
+import { bodyOf, extraFields, flywp, serverId, siteId, UNCONFIRMED } from "./flywp-fields.js";
 import { pick, verdict } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
 
@@ -42,8 +42,8 @@ async function backupSince(api: FlyWpApi, siteIdValue: number, after: string, si
   );
 }
 
-export const flywpBackupsTrigger = defineTool({
-  name: "flywp_backups_trigger",
+export const flywpBackupsCreate = defineTool({
+  name: "flywp_backups_create",
   provider: "flywp",
   description: `Back up one FlyWP site now. With \`after\` (an ISO time; plans set it to when the plan was made), a backup of the site made since then that did not fail counts as done and none is triggered, so applying a plan again makes no duplicate. ${UNCONFIRMED}.`,
   access: "write",
@@ -56,13 +56,14 @@ export const flywpBackupsTrigger = defineTool({
         .datetime({ offset: true })
         .optional()
         .describe('A backup made since this time counts as done, e.g. "2026-12-07T10:00:00Z"'),
+      extra: extraFields,
     })
-    .catchall(passedFields),
+    .strict(),
   async run(ctx, input): Promise<FlyWpBackup> {
-    const { server_id: _server, site_id, after, ...body } = input;
     const api = flywp(ctx);
+    const { site_id, after } = input;
     const done = after === undefined ? undefined : await backupSince(api, site_id, after, ctx.signal);
-    return done ?? api.triggerBackup(site_id, body, ctx.signal);
+    return done ?? api.triggerBackup(site_id, bodyOf(input.extra, {}), ctx.signal);
   },
   view: (backup) => ({ id: backup.id, status: backup.status ?? null, created_at: backup.created_at ?? null }),
   step: {

@@ -24,8 +24,27 @@ export const siteId = z
 export const UNCONFIRMED =
   "FlyWP's public API docs list this endpoint but not its body fields, so fields beyond those named here are passed to FlyWP as given";
 
-/** Extra body fields of a create whose fields FlyWP's docs do not list: scalars only, passed as given. */
-export const passedFields = z.union([z.string().max(500), z.number(), z.boolean()]);
+/**
+ * Other body fields of a create whose fields FlyWP's docs do not list: scalars by snake_case name,
+ * passed to FlyWP as given (the named fields of the tool win over them).
+ */
+export const extraFields = z
+  .record(
+    z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "expected a snake_case field name"),
+    z.union([z.string().max(500), z.number(), z.boolean()]),
+  )
+  .optional()
+  .describe(
+    'Other body fields FlyWP may take, unconfirmed by its docs, sent as given, e.g. {"php_version": "8.3"}',
+  );
+
+/** The request body: the extra fields first, then the tool's own, which win. */
+export function bodyOf(
+  extra: Record<string, string | number | boolean> | undefined,
+  own: Record<string, unknown>,
+): Record<string, unknown> {
+  return { ...extra, ...own };
+}
 
 const KEY_TYPES =
   "ssh-ed25519|ssh-rsa|ssh-dss|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com";

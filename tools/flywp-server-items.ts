@@ -1,7 +1,15 @@
 import { z } from "zod";
 import type { FlyWpCron, FlyWpDatabase, FlyWpSshKey } from "../src/flywp/schemas.js";
 import { defineTool } from "./define-tool.js";
-import { flywp, passedFields, publicKey, serverExists, serverId, UNCONFIRMED } from "./flywp-fields.js";
+import {
+  bodyOf,
+  extraFields,
+  flywp,
+  publicKey,
+  serverExists,
+  serverId,
+  UNCONFIRMED,
+} from "./flywp-fields.js";
 import { pick, verdict } from "./step-knowledge.js";
 import { listView, short, sortBy } from "./view.js";
 
@@ -58,11 +66,12 @@ export const flywpSshKeysAdd = defineTool({
       server_id: serverId,
       name: z.string().min(1).max(100).describe('A name for the key, e.g. "lee-laptop"'),
       public_key: publicKey,
+      extra: extraFields,
     })
-    .catchall(passedFields),
+    .strict(),
   run: (ctx, input): Promise<FlyWpSshKey> => {
-    const { server_id, ...body } = input;
-    return flywp(ctx).addSshKey(server_id, body, ctx.signal);
+    const body = bodyOf(input.extra, { name: input.name, public_key: input.public_key });
+    return flywp(ctx).addSshKey(input.server_id, body, ctx.signal);
   },
   view: (key) => ({ id: key.id, name: key.name ?? null, fingerprint: key.fingerprint ?? null }),
   step: {
@@ -133,13 +142,14 @@ export const flywpCronsCreate = defineTool({
       server_id: serverId,
       command: z.string().min(1).max(1000).describe('The command, e.g. "wp cron event run --due-now"'),
       frequency,
+      extra: extraFields,
     })
-    .catchall(passedFields),
+    .strict(),
   async run(ctx, input): Promise<FlyWpCron> {
-    const { server_id, ...body } = input;
     const api = flywp(ctx);
-    const there = (await api.listCrons(server_id, ctx.signal)).find((c) => sameCron(c, input));
-    return there ?? api.createCron(server_id, body, ctx.signal);
+    const there = (await api.listCrons(input.server_id, ctx.signal)).find((c) => sameCron(c, input));
+    const body = bodyOf(input.extra, { command: input.command, frequency: input.frequency });
+    return there ?? api.createCron(input.server_id, body, ctx.signal);
   },
   view: (cron) => ({ id: cron.id, command: short(cron.command, 120), frequency: cron.frequency ?? null }),
   step: {

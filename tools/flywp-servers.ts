@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { FlyWpServer } from "../src/flywp/schemas.js";
 import { defineTool } from "./define-tool.js";
-import { flywp, passedFields, serverExists, serverId, UNCONFIRMED } from "./flywp-fields.js";
+import { bodyOf, extraFields, flywp, serverExists, serverId, UNCONFIRMED } from "./flywp-fields.js";
 import { pick } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
 
@@ -23,11 +23,17 @@ export const flywpServersList = defineTool({
   provider: "flywp",
   command: { verb: "list", noun: "servers" },
   description:
-    "List the FlyWP servers of the account: id, name, status, IP address, region and cloud provider.",
+    "List the FlyWP servers of the account: id, name, status, IP address, region and cloud provider. Filter by name.",
   access: "read",
-  input: z.object({}).strict(),
-  async run(ctx): Promise<FlyWpServer[]> {
-    return sortBy(await flywp(ctx).listServers(ctx.signal), (s) => s.id, "asc");
+  input: z
+    .object({
+      name: z.string().min(1).max(100).optional().describe('Only the server of this name, e.g. "web-1"'),
+    })
+    .strict(),
+  async run(ctx, input): Promise<FlyWpServer[]> {
+    const servers = await flywp(ctx).listServers(ctx.signal);
+    const named = input.name === undefined ? servers : servers.filter((s) => s.name === input.name);
+    return sortBy(named, (s) => s.id, "asc");
   },
   view: (servers) => listView(servers.map(serverRow), { noun: "servers" }),
 });
@@ -49,9 +55,13 @@ export const flywpServersCreate = defineTool({
   description: `Create a FlyWP server with the given name. ${UNCONFIRMED} (for example the cloud provider, region and size FlyWP's dashboard asks for).`,
   access: "write",
   input: z
-    .object({ name: z.string().min(1).max(100).describe('The new server\'s name, e.g. "web-3"') })
-    .catchall(passedFields),
-  run: (ctx, input): Promise<FlyWpServer> => flywp(ctx).createServer(input, ctx.signal),
+    .object({
+      name: z.string().min(1).max(100).describe('The new server\'s name, e.g. "web-3"'),
+      extra: extraFields,
+    })
+    .strict(),
+  run: (ctx, input): Promise<FlyWpServer> =>
+    flywp(ctx).createServer(bodyOf(input.extra, { name: input.name }), ctx.signal),
   view: (server) => serverRow(server),
   step: {
     describe: (input) => `create FlyWP server ${input.name}`,
@@ -67,7 +77,10 @@ export const flywpServersCreate = defineTool({
           .map((s) => ({ id: String(s.id), name: s.name, state: s.status }));
       },
     },
-    preconditions: () => [],
+    // The name is free: FlyWP's docs do not say it must be, but a second server of one name could not be told apart.
+    preconditions: (input) => [
+      { tool: "flywp_servers_list", input: { name: input.name }, expect: { exists: false } },
+    ],
   },
 });
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { FlyopsError } from "../src/errors.js";
 import type { FlyWpSite } from "../src/flywp/schemas.js";
 import { defineTool } from "./define-tool.js";
-import { flywp, passedFields, serverExists, serverId, siteId, UNCONFIRMED } from "./flywp-fields.js";
+import { bodyOf, extraFields, flywp, serverExists, serverId, siteId, UNCONFIRMED } from "./flywp-fields.js";
 import { hostname } from "./id-fields.js";
 import { pick } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
@@ -64,11 +64,11 @@ export const flywpSitesCreate = defineTool({
     .object({
       server_id: serverId,
       domain: hostname.describe('The site\'s domain, e.g. "blog.example.com"'),
+      extra: extraFields,
     })
-    .catchall(passedFields),
+    .strict(),
   run: (ctx, input): Promise<FlyWpSite> => {
-    const { server_id, ...body } = input;
-    return flywp(ctx).createSite(server_id, body, ctx.signal);
+    return flywp(ctx).createSite(input.server_id, bodyOf(input.extra, { domain: input.domain }), ctx.signal);
   },
   view: (site, input) => siteRow(site, input.server_id),
   step: {

@@ -37,7 +37,7 @@ import { tokenTools } from "./tokens.js";
 import { statusTools } from "./status.js";
 import { volumeTools } from "./volumes.js";
 import { wireguardTools } from "./wireguard.js";
-import { flywpBackupsList, flywpBackupsTrigger } from "./flywp-backups.js";
+import { flywpBackupsList, flywpBackupsCreate } from "./flywp-backups.js";
 import {
   flywpCronsCreate,
   flywpCronsList,
@@ -103,7 +103,7 @@ const groups: Readonly<Record<string, readonly AnyTool[]>> = {
     flywpSitesCreate,
     flywpSshKeysAdd,
     flywpCronsCreate,
-    flywpBackupsTrigger,
+    flywpBackupsCreate,
   ],
 };
 

@@ -138,8 +138,7 @@ export class FlyWpClient {
 
 /** FlyWP's docs do not show a response body; a `{"data": …}` envelope is taken off when there is one. */
 function unwrap(body: unknown): unknown {
-  if (body !== null && typeof body === "object" && !Array.isArray(body) && "data" in body)
-    return (body as { data: unknown }).data;
+  if (body !== null && typeof body === "object" && !Array.isArray(body) && "data" in body) return body.data;
   return body;
 }
 

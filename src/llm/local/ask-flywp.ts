@@ -46,7 +46,10 @@ export const wpSitesShape: Shape = {
         throw new AnswerNow(
           `I could not read the sites of server ${serverLabel(server)}: ${read?.error ?? "no result"}`,
         );
-      return { server, sites: recordsOf(read.value).map((r) => text(r, "domain") ?? `#${String(r.id)}`) };
+      return {
+        server,
+        sites: recordsOf(read.value).map((r) => text(r, "domain") ?? `#${JSON.stringify(r.id)}`),
+      };
     });
     const total = per.reduce((n, p) => n + p.sites.length, 0);
     const where =
@@ -83,7 +86,7 @@ const ITEM_KINDS: readonly ItemKind[] = [
     tool: "flywp_databases_list",
     words: /\b(databases?|dbs?)\b/i,
     noun: "database",
-    label: (r) => text(r, "name") ?? `#${String(r.id)}`,
+    label: (r) => text(r, "name") ?? `#${JSON.stringify(r.id)}`,
   },
   {
     id: "ssh-keys",
@@ -91,7 +94,7 @@ const ITEM_KINDS: readonly ItemKind[] = [
     words: /\b(ssh|keys?)\b/i,
     noun: "SSH key",
     label: (r) =>
-      `${text(r, "name") ?? `#${String(r.id)}`}${text(r, "fingerprint") ? ` (${text(r, "fingerprint") ?? ""})` : ""}`,
+      `${text(r, "name") ?? `#${JSON.stringify(r.id)}`}${text(r, "fingerprint") ? ` (${text(r, "fingerprint") ?? ""})` : ""}`,
   },
   {
     id: "crons",

@@ -34,8 +34,8 @@ export const wpBackupSites: Shape = {
       summary: `Back up the ${sites.length} sites of FlyWP server ${serverLabel(server)}.`,
       steps: steps(
         ...sites.map((site) => ({
-          tool: "flywp_backups_trigger",
-          reason: `A backup of ${typeof site.domain === "string" ? site.domain : `site ${String(site.id)}`}, one of the sites of server ${server.name}.`,
+          tool: "flywp_backups_create",
+          reason: `A backup of ${typeof site.domain === "string" ? site.domain : `site ${JSON.stringify(site.id)}`}, one of the sites of server ${server.name}.`,
           input: { server_id: server.id, site_id: site.id },
         })),
       ),
