@@ -91,7 +91,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
         flywpTokenSource: "sandbox",
         flywpUrl: sandbox.flywpUrl,
       };
-      credentials.push(sandbox.flywp.token);
       log.info(`using the embedded sandbox at ${sandbox.url}`);
     } else if (resolved.token === undefined && resolved.flywpToken !== undefined) {
       token = "";
