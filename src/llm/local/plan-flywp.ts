@@ -6,6 +6,11 @@ import { recordsOf } from "./tool-result.js";
 
 /** Change requests about a FlyWP account: backups of a server's sites, a cron job on a server. */
 
+// Whole words only, never part of a name: "add a machine to acme-cron" is about a Fly app.
+const BACKUP = /(?<![\w-])back ?ups?(?![\w-])/i;
+const SITES = /(?<![\w-])(?:web)?sites?(?![\w-])/i;
+const CRON = /(?<![\w-])cron(?![\w-])/i;
+
 export const wpBackupSites: Shape = {
   id: "plan-flywp-backups",
   provider: "flywp",
@@ -13,7 +18,7 @@ export const wpBackupSites: Shape = {
   description: "back up every WordPress site of a FlyWP server",
   examples: ["trigger a backup of every site on server web-1"],
   applies: [],
-  matches: (q) => /\bback ?ups?\b|\bback up\b/i.test(q) && /\b(web)?sites?\b/i.test(q),
+  matches: (q) => BACKUP.test(q) && SITES.test(q),
   *run(session) {
     const { servers, named } = yield* requestedServers(session);
     if (!named || servers.length !== 1 || !servers[0])
@@ -59,7 +64,7 @@ export const wpAddCron: Shape = {
   description: "add a cron job (a command, nightly/hourly/…) to a FlyWP server",
   examples: ["add a nightly cron `wp cron event run --due-now` on server 3"],
   applies: [],
-  matches: (q) => /\bcron\b/i.test(q) && /\b(add|create|schedule|set up|new)\b/i.test(q),
+  matches: (q) => CRON.test(q) && /\b(add|create|schedule|set up|new)\b/i.test(q),
   *run(session) {
     const q = session.question;
     const command = /`([^`\r\n]{1,1000})`/.exec(q)?.[1] ?? /"([^"\r\n]{1,1000})"/.exec(q)?.[1];
