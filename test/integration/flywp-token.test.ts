@@ -63,6 +63,8 @@ describe("a FlyWP token", () => {
     expect(sent).toContain("hooks.example.com");
     expect(sent).toContain("[REDACTED]");
     expect(sent).not.toContain(TOKEN);
+    // The model is told the conversation is about FlyWP (prompts/provider-flywp.md).
+    expect(sent).toContain("This conversation is about FlyWP");
     // Only FlyWP's tools were offered.
     const offered = (mock.requests[0]?.body as { tools?: { function: { name: string } }[] }).tools ?? [];
     expect(offered.map((t) => t.function.name).every((n) => n.startsWith("flywp_"))).toBe(true);

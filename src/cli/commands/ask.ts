@@ -5,6 +5,7 @@ import { providerTools, providerToolsets } from "../../../tools/index.js";
 import { defaultProvider } from "../../config/index.js";
 import { DEFAULT_MAX_STEPS, runAsk, type AskResult } from "../../agent/ask-loop.js";
 import { appendExchange, clearHistory, historyFile, loadHistory } from "../../agent/history.js";
+import { loadAskPrompt, loadProviderNote, renderAskPrompt } from "../../agent/system-prompt.js";
 import { withheldNote, withholdSecretValues } from "../../security/withhold-secrets.js";
 import { UsageError } from "../../errors.js";
 import { LOCAL_MODEL_ID, LocalModelCannotAnswer } from "../../llm/local/index.js";
@@ -186,11 +187,17 @@ async function answerWith(
   // The catalog says which tools are whose: the provider only picks them.
   const provider = options.provider ?? defaultProvider(runtime.config);
   log.debug(`provider ${provider}${options.provider ? "" : " (the one configured)"}`);
+  const note = await loadProviderNote(provider);
+  const systemPrompt =
+    note === undefined
+      ? undefined
+      : `${renderAskPrompt(await loadAskPrompt(), { org: runtime.ctx.org, app: runtime.ctx.app, today: new Date() })}\n\n${note}`;
   let streamed = "";
   const result = await runAsk({
     question: text,
     model,
     ctx: runtime.ctx,
+    ...(systemPrompt === undefined ? {} : { systemPrompt }),
     tools: providerTools(provider, "read"),
     toolsets: providerToolsets(provider),
     history,
