@@ -65,7 +65,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "flywp",
-    summary: "FlyWP (WordPress hosting) without a model: list servers, sites, databases, SSH keys, cron jobs, backups",
+    summary:
+      "FlyWP (WordPress hosting) without a model: list servers, sites, databases, SSH keys, cron jobs, backups",
     load: async () => (await import("./commands/flywp.js")).flywpCommand(),
   },
 ];

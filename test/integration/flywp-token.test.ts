@@ -109,7 +109,9 @@ describe("a FlyWP token", () => {
       "c.json",
     ]);
     expect(plan.code, plan.stderr).toBe(0);
-    expect(readFileSync(join(world.dir, "c.json"), "utf8")).toContain('"command": "wp cron event run --due-now"');
+    expect(readFileSync(join(world.dir, "c.json"), "utf8")).toContain(
+      '"command": "wp cron event run --due-now"',
+    );
     expect(plan.stdout + plan.stderr).not.toContain(TOKEN);
     expect(filesUnder(world.dir).join("\n")).not.toContain(TOKEN);
   });
