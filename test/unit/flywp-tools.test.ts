@@ -10,6 +10,7 @@ import { flyWpApi } from "../../src/flywp/api.js";
 import { FlyWpClient } from "../../src/flywp/client.js";
 import { silentLogger } from "../../src/logger.js";
 import { validatePlan } from "../../src/plan/check/validator.js";
+import { envSourceRefusal, heldCredentials } from "../../src/security/secret-sources.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { ToolContext } from "../../tools/define-tool.js";
 import { catalog, findTool, providerOf, providerTools, providerToolsets } from "../../tools/index.js";
@@ -196,6 +197,32 @@ describe("FlyWP's configuration and plans", () => {
       await runtime.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("holds FLYWP_API_TOKEN as a credential: redacted from every output, never a plan's secret source", () => {
+    const token = `fwp_${"t".repeat(32)}`;
+    expect(heldCredentials({ FLYWP_API_TOKEN: token })).toContain(token);
+    expect(envSourceRefusal("FLYWP_API_TOKEN")?.why).toContain("FlyWP credential");
+    const plan = {
+      version: 1,
+      request: "r",
+      createdAt: "2026-12-07T10:00:00Z",
+      org: "personal",
+      summary: "s",
+      steps: [
+        {
+          id: "s1",
+          tool: "secrets_set",
+          reason: "r",
+          input: { app: "demo-web", secrets: { WP_TOKEN: { fromEnv: "FLYWP_API_TOKEN" } } },
+        },
+      ],
+    };
+    const verdict = validatePlan(plan, { allowDestructive: false });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.findings.map((f) => f.message).join("\n")).toContain(
+      "FLYWP_API_TOKEN is a FlyWP credential",
+    );
   });
 
   it("accepts a plan of FlyWP steps without an org, and still requires one of a plan with a Fly step", () => {
