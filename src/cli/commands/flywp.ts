@@ -9,7 +9,7 @@ import type { Runtime } from "../runtime.js";
 import { defaultDeps, withRuntime, type CommandDeps } from "../tool-command.js";
 import { parseOptions } from "../options.js";
 import { printResult } from "../view-table.js";
-import { commonOptions, inputFields, withOutputOptions } from "./fly-shared.js";
+import { commonOptions, inputFields } from "./fly-shared.js";
 
 /**
  * `flyops flywp list RESOURCE`: FlyWP's listings, taken from the catalog like `flyops fly list`
@@ -154,9 +154,16 @@ export function flywpCommand(): Command {
     .addArgument(new Argument("<resource>", "what to list").choices([...listings().keys()]))
     .option("--server <id|name>", "only this server's sites, databases, SSH keys, cron jobs or backups")
     .option("--site <id>", "backups: only this site's");
-  withOutputOptions(list).addHelpText(
-    "after",
-    `
+  list
+    .option(
+      "--sandbox",
+      "use the embedded sandbox's FlyWP demo account; no token needed, nothing real is touched",
+    )
+    .option("--json", "print the full result as JSON only, on stdout")
+    .option("--raw", "alias of --json")
+    .addHelpText(
+      "after",
+      `
 The token comes from flywp.api_token in the config file, then FLYWP_API_TOKEN; the API from
 FLYWP_API_URL (default https://app.flywp.com/api/v1). --sandbox uses a local demo account.
 
@@ -164,7 +171,7 @@ Examples:
   flyops flywp list servers
   flyops flywp list sites --server web-1
   flyops flywp list backups --site 11 --json`,
-  );
+    );
   list.action(async (resource: string, options: FlywpListOptions) => {
     await runFlywpList(resource, options, defaultDeps());
   });
