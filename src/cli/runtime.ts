@@ -79,6 +79,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       const sandbox = await startSandbox({ port: 0, seed: "demo", log });
       let changed = false;
       sandbox.store.onChange(() => (changed = true));
+      sandbox.flywp.onChange(() => (changed = true));
       closeSandbox = async () => {
         await sandbox.close();
         // The embedded fleet lives as long as this command: a change made to it is gone now.

@@ -21,6 +21,8 @@ export interface FlyWpSandboxOptions {
   /** Requests per window (default 60) and the window (default a minute); tests shorten the window. */
   limit?: number;
   windowMs?: number;
+  /** The account of a state file, instead of the demo seed. */
+  account?: WpAccount;
 }
 
 interface Answer {
@@ -35,11 +37,23 @@ export class FlyWpSandbox {
   /** Requests that reached the API, and how many of them met the limit (429). */
   readonly stats = { requests: 0, tooMany: 0 };
   private readonly limiter: WpRateLimit;
-  private nextId = 5000;
+  private readonly listeners: (() => void)[] = [];
+  private nextId: number;
 
   constructor(private readonly options: FlyWpSandboxOptions) {
-    this.account = seedWpAccount(options.startMs);
+    this.account = options.account ?? seedWpAccount(options.startMs);
     this.limiter = new WpRateLimit(options.limit ?? 60, options.windowMs ?? 60_000);
+    // New ids follow every id there is, so a reloaded account never hands one out twice.
+    const a = this.account;
+    const ids = [a.servers, a.sites, a.databases, a.sshKeys, a.crons, a.backups].flatMap((list) =>
+      list.map((r) => r.id),
+    );
+    this.nextId = Math.max(5000, ...ids);
+  }
+
+  /** Called after every change to the account (a state file writes it). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   get token(): string {
@@ -58,6 +72,7 @@ export class FlyWpSandbox {
       return send(res, 429, { message: "Too Many Attempts." }, verdict.headers);
     }
     const answer = this.route(method, path.slice(FLYWP_PREFIX.length), body);
+    if (method === "POST" && answer.status === 201) for (const listener of this.listeners) listener();
     send(res, answer.status, answer.body, verdict.headers);
   }
 

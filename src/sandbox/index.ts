@@ -159,17 +159,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...sandboxRoutes({ store, lifecycle, leases: new LeaseBook(), shortPages: options.shortPages ?? false }),
     ...telemetryRoutes({ store, logs, model, nowMs }),
   ]);
-  const writer = options.stateFile
-    ? new StateFileWriter(
-        options.stateFile,
-        () => store.toState(),
-        (e) => log.warn(`sandbox: could not write state file: ${e.message}`),
-      )
-    : undefined;
-  if (writer) {
-    store.onChange(() => writer.schedule());
-    if (!saved) writer.schedule();
-  }
   const flywp = new FlyWpSandbox({
     // Plainly not a FlyWP token, and a new one every run: nothing in the repository works as one.
     token: options.flywp?.token ?? `flywp-sandbox-${randomBytes(12).toString("hex")}`,
@@ -177,7 +166,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     nowMs,
     limit: options.flywp?.limit,
     windowMs: options.flywp?.windowMs,
+    account: saved?.flywp,
   });
+  const writer = options.stateFile
+    ? new StateFileWriter(
+        options.stateFile,
+        () => ({ ...store.toState(), flywp: structuredClone(flywp.account) }),
+        (e) => log.warn(`sandbox: could not write state file: ${e.message}`),
+      )
+    : undefined;
+  if (writer) {
+    store.onChange(() => writer.schedule());
+    flywp.onChange(() => writer.schedule());
+    if (!saved) writer.schedule();
+  }
   const { server, closeRequests } = createSandboxServer({
     flywp,
     store,

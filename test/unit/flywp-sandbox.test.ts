@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
@@ -71,5 +74,34 @@ describe("the sandbox's FlyWP API", () => {
     expect(Number(second.headers["x-ratelimit-remaining"])).toBe(
       Number(first.headers["x-ratelimit-remaining"]) - 1,
     );
+  });
+
+  it("keeps the FlyWP account in --state across restarts, and hands out no id twice", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flyops-flywp-state-"));
+    const stateFile = join(dir, "state.json");
+    try {
+      const first = await startSandbox({ port: 0, stateFile });
+      const made = await request(`${first.flywpUrl}/servers/3/crons`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${first.flywp.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ command: "wp cron event run --due-now", frequency: "0 0 * * *" }),
+      });
+      const cron = ((await made.body.json()) as { data: { id: number } }).data;
+      await first.close();
+      const second = await startSandbox({ port: 0, stateFile });
+      try {
+        expect(second.flywp.account.crons.map((c) => c.id)).toContain(cron.id);
+        const next = await request(`${second.flywpUrl}/sites/11/backups`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${second.flywp.token}` },
+        });
+        const backup = ((await next.body.json()) as { data: { id: number } }).data;
+        expect(backup.id).toBeGreaterThan(cron.id);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
