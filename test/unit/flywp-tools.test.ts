@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { askRoute } from "../../src/cli/commands/ask.js";
 import { listCommand } from "../../src/cli/commands/fly-list.js";
 import { createRuntime } from "../../src/cli/runtime.js";
 import { resolveConfig } from "../../src/config/index.js";
@@ -74,6 +75,16 @@ describe("the catalog's providers", () => {
     expect(providerTools("fly").length + flywp.length).toBe(catalog.length);
     for (const tool of catalog)
       expect(providerOf(tool) === "flywp", tool.name).toBe(tool.name.startsWith("flywp_"));
+  });
+
+  it("takes --provider for a question, and refuses it with --maker (a plan's tools say whose they are)", () => {
+    expect(askRoute("how many sites do I have?", { provider: "flywp" })).toMatchObject({
+      kind: "ask",
+      options: { provider: "flywp" },
+    });
+    expect(() => askRoute("back up web-1", { maker: true, provider: "flywp" })).toThrow(
+      "--provider applies to questions only",
+    );
   });
 
   it("offers each front one provider's tools: ask's FlyWP tools are FlyWP's reads, offered whole; fly list has none", () => {

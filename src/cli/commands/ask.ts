@@ -82,6 +82,10 @@ function passed(raw: AskCommandOptions, keys: readonly string[]): Record<string,
 function askMode(raw: AskCommandOptions): keyof typeof MODE_FLAGS {
   if (raw.maker && raw.apply) throw new UsageError("--maker and --apply do not go together");
   const mode = raw.maker ? "maker" : raw.apply ? "apply" : "ask";
+  if (mode !== "ask" && raw.provider !== undefined)
+    throw new UsageError("--provider applies to questions only", {
+      hint: "a plan's steps are whichever provider's tools it names; the maker reads every configured provider",
+    });
   const allowed = new Set(MODE_FLAGS[mode].map((spec) => spec.key));
   const seen = new Set<string>();
   const misplaced = [...MODE_FLAGS.maker, ...MODE_FLAGS.apply].filter((spec) => {
