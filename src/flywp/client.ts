@@ -2,10 +2,10 @@ import { request as undiciRequest, type Dispatcher } from "undici";
 import { silentLogger, type Logger } from "../logger.js";
 import { VERSION } from "../version.js";
 import { systemClock, type Clock } from "../fly/clock.js";
-import { FlyNetworkError, isRetryableStatus } from "../fly/errors.js";
+import { isRetryableStatus } from "../fly/errors.js";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "../fly/retry.js";
 import { RequestBudget } from "./budget.js";
-import { FlyWpApiError } from "./errors.js";
+import { FlyWpApiError, FlyWpNetworkError } from "./errors.js";
 
 export const DEFAULT_FLYWP_URL = "https://app.flywp.com/api/v1";
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -77,7 +77,7 @@ export class FlyWpClient {
         if (req.signal?.aborted) throw req.signal.reason;
         const code = errorCode(error);
         const timedOut = error instanceof Error && error.name === "TimeoutError";
-        const failure = new FlyNetworkError({
+        const failure = new FlyWpNetworkError({
           url: `${this.baseUrl}${req.path}`,
           method: req.method,
           reason: timedOut ? "timeout" : error instanceof Error ? error.message : String(error),

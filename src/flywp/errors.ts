@@ -1,3 +1,4 @@
+import { FlyopsError } from "../errors.js";
 import { FlyApiError } from "../fly/errors.js";
 
 /**
@@ -21,6 +22,21 @@ export class FlyWpApiError extends FlyApiError {
     const fieldErrors = fieldErrorsOf(init.body);
     super({ ...init, api: "FlyWP API", text: describe(init, fieldErrors) });
     this.fieldErrors = fieldErrors;
+  }
+}
+
+/** No HTTP answer from FlyWP: refused, reset, or none in time. */
+export class FlyWpNetworkError extends FlyopsError {
+  readonly timedOut: boolean;
+
+  constructor(init: { url: string; method: string; reason: string; timedOut: boolean; cause: unknown }) {
+    super(
+      init.timedOut
+        ? `no answer from FlyWP to ${init.method} ${init.url} in time`
+        : `could not reach FlyWP for ${init.method} ${init.url}: ${init.reason}`,
+      { hint: "check your network connection and FLYWP_API_URL", cause: init.cause },
+    );
+    this.timedOut = init.timedOut;
   }
 }
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { flyWpApi } from "../../src/flywp/api.js";
 import { RequestBudget } from "../../src/flywp/budget.js";
 import { FlyWpClient } from "../../src/flywp/client.js";
-import { FlyWpApiError } from "../../src/flywp/errors.js";
+import { FlyWpApiError, FlyWpNetworkError } from "../../src/flywp/errors.js";
+import { closedPort } from "../support/closed-port.js";
 import { fakeToken, json, recordingClock, startServer, type TestServer } from "./http-server-fixture.js";
 
 /** FlyWP's client against scripted loopback answers: pacing, retries by idempotency, typed errors. */
@@ -113,5 +114,12 @@ describe("FlyWP's client", () => {
     expect(error.message).toContain("[REDACTED]");
     expect(error.message).not.toContain(TOKEN);
     expect(error.hint).toContain("FLYWP_API_TOKEN");
+  });
+
+  it("says FlyWP could not be reached, naming FLYWP_API_URL, when nothing listens", async () => {
+    const { api } = clientFor(`http://127.0.0.1:${await closedPort()}`);
+    const error = await api.listServers().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlyWpNetworkError);
+    expect((error as FlyWpNetworkError).hint).toContain("FLYWP_API_URL");
   });
 });
