@@ -22,7 +22,7 @@ export default tseslint.config(
 );
 
 /**
- * Layers import only downward: cli → (mcp, agent, plan) → llm → tools → fly → security/config,
+ * Layers import only downward: cli → (mcp, agent, plan) → llm → tools → fly, flywp → security/config,
  * and every layer may use src/platform (Fly's states, sizes and regions), which imports nothing.
  * Each entry names a layer and the folders it must never import; a relative path that reaches
  * one of them (`../cli/output.js`, `../../src/plan/x.js`) is refused by lint. The last entry
@@ -45,12 +45,19 @@ function layers() {
     ),
     never(
       ["src/fly/**/*.ts"],
+      ["test", "tools", "cli", "agent", "plan", "llm", "mcp", "sandbox", "flywp"],
+      "src/fly is below the catalog and every front, and knows no other provider",
+    ),
+    // A second provider's client sits beside src/fly: it may share Fly's HTTP helpers (errors,
+    // retry arithmetic, clock), never the other way round.
+    never(
+      ["src/flywp/**/*.ts"],
       ["test", "tools", "cli", "agent", "plan", "llm", "mcp", "sandbox"],
-      "src/fly is below the catalog and every front",
+      "src/flywp is below the catalog and every front",
     ),
     never(
       ["src/security/**/*.ts", "src/config/**/*.ts"],
-      ["test", "tools", "cli", "agent", "plan", "llm", "mcp", "sandbox", "fly"],
+      ["test", "tools", "cli", "agent", "plan", "llm", "mcp", "sandbox", "fly", "flywp"],
       "security and config are the bottom layer",
     ),
     never(

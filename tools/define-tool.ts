@@ -1,13 +1,20 @@
 import type { z } from "zod";
 import type { FlyClients } from "../src/fly/clients.js";
+import type { FlyWpApi } from "../src/flywp/api.js";
 import type { Logger } from "../src/logger.js";
 import type { StepKnowledge } from "./step-knowledge.js";
 
 /** Risk is a property of the tool, never of what a model or a plan claims about it. */
 export type Access = "read" | "write" | "destructive";
 
+/** The system a tool talks to. The catalog decides which fronts offer it; nothing else asks. */
+export type Provider = "fly" | "flywp";
+export const PROVIDERS: readonly Provider[] = ["fly", "flywp"];
+
 export interface ToolContext {
   fly: FlyClients;
+  /** FlyWP's API, when a FlyWP token is configured (flywp.api_token, FLYWP_API_TOKEN) or --sandbox. */
+  flywp?: FlyWpApi;
   /** Org filter from configuration; undefined means every org the token can see. */
   org: string | undefined;
   /** Default app (from --app, FLY_APP or ./fly.toml), offered to prompts; tools take `app` explicitly. */
@@ -41,6 +48,8 @@ export interface StaticCommand {
 interface ToolBase<I extends z.ZodTypeAny, O> {
   name: string;
   description: string;
+  /** The system it talks to; "fly" when unset. */
+  provider?: Provider;
   input: I;
   command?: StaticCommand;
   // Method syntax on purpose: it lets a ToolDefinition<I, O> stand in the catalog as AnyTool.
@@ -82,6 +91,10 @@ export function defineTool<I extends z.ZodTypeAny, O>(def: ToolDefinition<I, O>)
 /** A catalog entry with its input and output types erased. */
 export type AnyTool = ToolDefinition<z.ZodTypeAny, unknown>;
 export type AnyWriteTool = WriteToolDefinition<z.ZodTypeAny, unknown>;
+
+export function providerOf(tool: Pick<AnyTool, "provider">): Provider {
+  return tool.provider ?? "fly";
+}
 
 export function isWriteTool(tool: AnyTool): tool is AnyWriteTool {
   return tool.access !== "read";

@@ -16,7 +16,14 @@ import { certTools } from "./certs.js";
 import { changeTools } from "./changes.js";
 import { eventTools } from "./events.js";
 import { FlyopsError } from "../src/errors.js";
-import { isWriteTool, type Access, type AnyTool, type AnyWriteTool } from "./define-tool.js";
+import {
+  isWriteTool,
+  providerOf,
+  type Access,
+  type AnyTool,
+  type AnyWriteTool,
+  type Provider,
+} from "./define-tool.js";
 import { ipTools } from "./ips.js";
 import { logTools } from "./logs.js";
 import { machineTools } from "./machines.js";
@@ -32,6 +39,16 @@ import { tokenTools } from "./tokens.js";
 import { statusTools } from "./status.js";
 import { volumeTools } from "./volumes.js";
 import { wireguardTools } from "./wireguard.js";
+import { flywpBackupsList, flywpBackupsCreate } from "./flywp-backups.js";
+import {
+  flywpCronsCreate,
+  flywpCronsList,
+  flywpDatabasesList,
+  flywpSshKeysAdd,
+  flywpSshKeysList,
+} from "./flywp-server-items.js";
+import { flywpServersCreate, flywpServersGet, flywpServersList } from "./flywp-servers.js";
+import { flywpSitesCreate, flywpSitesGet, flywpSitesList } from "./flywp-sites.js";
 
 /**
  * The catalog by resource, in catalog order: a toolset is one of these groups. A model is offered
@@ -75,6 +92,22 @@ const groups: Readonly<Record<string, readonly AnyTool[]>> = {
   events: eventTools,
   releases: releaseTools,
   changes: changeTools,
+  // A second provider is tools like any other: FlyWP's, each marked with its provider.
+  flywp: [
+    flywpServersList,
+    flywpServersGet,
+    flywpSitesList,
+    flywpSitesGet,
+    flywpDatabasesList,
+    flywpSshKeysList,
+    flywpCronsList,
+    flywpBackupsList,
+    flywpServersCreate,
+    flywpSitesCreate,
+    flywpSshKeysAdd,
+    flywpCronsCreate,
+    flywpBackupsCreate,
+  ],
 };
 
 /** The sets every request offers: the apps and their status, where most questions start. */
@@ -120,6 +153,22 @@ export function toolsByAccess(...access: Access[]): AnyTool[] {
   return catalog.filter((tool) => access.includes(tool.access));
 }
 
-export { isWriteTool } from "./define-tool.js";
+/** One provider's tools of the given kinds, in catalog order: what a front offers for that provider. */
+export function providerTools(provider: Provider, ...access: Access[]): AnyTool[] {
+  return catalog.filter(
+    (tool) => providerOf(tool) === provider && (access.length === 0 || access.includes(tool.access)),
+  );
+}
+
+/**
+ * The toolsets of one provider's tools. A provider with no default set is small enough to be
+ * offered whole (FlyWP's eight reads), so its sets become default; Fly's stay as they are.
+ */
+export function providerToolsets(provider: Provider): Toolset[] {
+  const sets = toolsets.filter((set) => set.tools.every((tool) => providerOf(tool) === provider));
+  return sets.some((set) => set.default) ? sets : sets.map((set) => ({ ...set, default: true }));
+}
+
+export { isWriteTool, providerOf } from "./define-tool.js";
 export { LOAD_TOOLS, loadToolsDescription, loadableToolNames } from "./load-tools.js";
-export type { Access, AnyTool, AnyWriteTool, ToolContext, ToolDefinition } from "./define-tool.js";
+export type { Access, AnyTool, AnyWriteTool, Provider, ToolContext, ToolDefinition } from "./define-tool.js";

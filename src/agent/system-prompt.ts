@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../package-root.js";
 
@@ -23,4 +24,13 @@ export function renderAskPrompt(template: string, values: AskPromptValues): stri
     today: values.today.toISOString().slice(0, 10),
   };
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => filled[name] ?? whole);
+}
+
+/**
+ * What a model must know of a provider other than Fly, from prompts/provider-NAME.md when there
+ * is one: it follows the ask prompt, whose Fly context it sets aside. Fly has none.
+ */
+export async function loadProviderNote(provider: string): Promise<string | undefined> {
+  const path = join(packageRoot, "prompts", `provider-${provider}.md`);
+  return /^[a-z]+$/.test(provider) && existsSync(path) ? readFile(path, "utf8") : undefined;
 }

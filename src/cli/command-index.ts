@@ -63,4 +63,10 @@ export const COMMANDS: readonly CommandEntry[] = [
       "Run a local Fly API (Machines REST under /v1, GraphQL at /graphql) with seeded data, for trying flyops safely",
     load: async () => (await import("./commands/sandbox.js")).sandboxCommand(),
   },
+  {
+    name: "flywp",
+    summary:
+      "FlyWP (WordPress hosting) without a model: list servers, sites, databases, SSH keys, cron jobs, backups",
+    load: async () => (await import("./commands/flywp.js")).flywpCommand(),
+  },
 ];

@@ -1,9 +1,12 @@
 import type { Command } from "commander";
 import { Agent } from "undici";
 import type { ToolContext } from "../../tools/define-tool.js";
+import { ConfigError } from "../errors.js";
 import { requireToken, resolveConfig, type ResolvedConfig } from "../config/index.js";
 import { nonEmpty, type Env } from "../config/config-file.js";
 import { createFlyClients } from "../fly/create-clients.js";
+import { flyWpApi, type FlyWpApi } from "../flywp/api.js";
+import { FlyWpClient } from "../flywp/client.js";
 import type { RecordedRequest } from "../fly/http.js";
 import type { RateLimiter } from "../fly/limiter.js";
 import { MODEL_KEY_VARIABLES } from "../llm/select.js";
@@ -70,6 +73,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   let config = resolved;
   let closeSandbox: (() => Promise<void>) | undefined;
   let token: string;
+  // Set when only FlyWP is configured: every Fly request then fails with this, before it is sent.
+  let noFlyToken: ConfigError | undefined;
   try {
     if (options.sandbox) {
       // Loaded only when asked for: ordinary runs should not pay for the emulator's code.
@@ -77,14 +82,23 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       const sandbox = await startSandbox({ port: 0, seed: "demo", log });
       let changed = false;
       sandbox.store.onChange(() => (changed = true));
+      sandbox.flywp.onChange(() => (changed = true));
       closeSandbox = async () => {
         await sandbox.close();
         // The embedded fleet lives as long as this command: a change made to it is gone now.
         if (changed) log.warn(SANDBOX_CHANGES_LOST);
       };
       token = sandbox.token ?? SANDBOX_PLACEHOLDER_TOKEN;
-      config = sandboxConfig(resolved, sandbox, token, options);
+      config = {
+        ...sandboxConfig(resolved, sandbox, token, options),
+        flywpToken: sandbox.flywp.token,
+        flywpTokenSource: "sandbox",
+        flywpUrl: sandbox.flywpUrl,
+      };
       log.info(`using the embedded sandbox at ${sandbox.url}`);
+    } else if (resolved.token === undefined && resolved.flywpToken !== undefined) {
+      token = "";
+      noFlyToken = noTokenError(resolved);
     } else {
       token = requireToken(resolved);
     }
@@ -92,6 +106,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     await dispatcher.close();
     throw error;
   }
+  const refuseFly = (): void => {
+    if (noFlyToken) throw noFlyToken;
+  };
   const fly = createFlyClients({
     restBaseUrl: config.restBaseUrl,
     graphqlUrl: config.graphqlUrl,
@@ -104,16 +121,21 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     limiter: options.limiter,
     // --verbose shows every request, so a person can count what a command costs.
     onRequest: (r) => {
+      refuseFly();
       log.debug(`request: ${r.method} ${r.path}${queryText(r.query)}`);
       options.onRequest?.(r);
     },
+    onOtherRequest: refuseFly,
+    onMpgRequest: refuseFly,
     onGraphQLRequest: (r) => {
+      refuseFly();
       const operation = (r.body as { operationName?: unknown } | undefined)?.operationName;
       log.debug(`request: POST graphql ${typeof operation === "string" ? operation : ""}`.trimEnd());
     },
   });
+  const flywp = flyWpFor(config, dispatcher, log);
   return {
-    ctx: { fly, org: config.org, app: config.app, signal: options.signal, log },
+    ctx: { fly, ...(flywp ? { flywp } : {}), org: config.org, app: config.app, signal: options.signal, log },
     config,
     credentials,
     close: async () => {
@@ -121,6 +143,28 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       await closeSandbox?.();
     },
   };
+}
+
+function noTokenError(config: ResolvedConfig): ConfigError {
+  try {
+    requireToken(config);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+  }
+  return new ConfigError("no Fly API token");
+}
+
+/** FlyWP's API when a FlyWP token is configured; its requests show with --verbose too. */
+function flyWpFor(config: ResolvedConfig, dispatcher: Agent, log: Logger): FlyWpApi | undefined {
+  if (config.flywpToken === undefined) return undefined;
+  const client = new FlyWpClient({
+    baseUrl: config.flywpUrl,
+    token: config.flywpToken,
+    dispatcher,
+    log,
+    onRequest: (r) => log.debug(`request: ${r.method} flywp ${r.path}`),
+  });
+  return flyWpApi(client);
 }
 
 export const SANDBOX_CHANGES_LOST =
@@ -165,6 +209,8 @@ function collectCredentials(config: ResolvedConfig, env: Env): string[] {
     if (bare.includes(",")) for (const part of bare.split(",")) add(part);
   };
   add(config.token);
-  for (const name of ["FLY_API_TOKEN", "FLY_ACCESS_TOKEN", ...MODEL_KEY_VARIABLES]) add(env[name]);
+  add(config.flywpToken);
+  for (const name of ["FLY_API_TOKEN", "FLY_ACCESS_TOKEN", "FLYWP_API_TOKEN", ...MODEL_KEY_VARIABLES])
+    add(env[name]);
   return [...values];
 }

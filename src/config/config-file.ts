@@ -17,6 +17,7 @@ const configFileSchema = z
       })
       .passthrough()
       .optional(),
+    flywp: z.object({ api_token: z.string().optional() }).passthrough().optional(),
     model: z.string().optional(),
     secrets: z
       .object({

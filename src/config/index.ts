@@ -10,6 +10,7 @@ export { appFromFlyToml } from "./fly-toml.js";
 export {
   DEFAULT_GRAPHQL_URL,
   DEFAULT_REST_BASE_URL,
+  defaultProvider,
   requireToken,
   resolveConfig,
   type ResolveConfigOptions,

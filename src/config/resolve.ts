@@ -6,6 +6,8 @@ export const DEFAULT_REST_BASE_URL = "https://api.machines.dev";
 export const DEFAULT_GRAPHQL_URL = "https://api.fly.io/graphql";
 /** flyctl's default for FLY_API_BASE_URL (internal/config/config.go; the logs API) and FLY_UIEX_BASE_URL (internal/uiex/client.go; Managed Postgres). */
 export const DEFAULT_API_BASE_URL = "https://api.fly.io";
+/** FlyWP's API (https://docs-2kj.pages.dev/api/overview: "All API requests go to https://app.flywp.com/api/v1"). */
+export const DEFAULT_FLYWP_API_URL = "https://app.flywp.com/api/v1";
 
 export interface ResolveConfigOptions {
   /** From --app. */
@@ -40,6 +42,11 @@ export interface ResolvedConfig {
   configPath: string;
   /** secrets.allow_env: other tools' credential variables a plan's fromEnv may read. */
   secretsAllowEnv: string[];
+  /** FlyWP's token: flywp.api_token in the config file, then FLYWP_API_TOKEN. */
+  flywpToken?: string;
+  flywpTokenSource?: string;
+  /** FlyWP's API base, FLYWP_API_URL; paths such as /servers go below it. */
+  flywpUrl: string;
 }
 
 interface Sourced {
@@ -74,6 +81,10 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
     [env.FLYOPS_MODEL, "FLYOPS_MODEL"],
     [file.model, inFile("model")],
   ]);
+  const flywpToken = first([
+    [file.flywp?.api_token, inFile("flywp.api_token")],
+    [env.FLYWP_API_TOKEN, "FLYWP_API_TOKEN"],
+  ]);
   const apiBaseUrl = endpoint(env.FLY_API_BASE_URL, DEFAULT_API_BASE_URL, "FLY_API_BASE_URL");
   const app =
     first([
@@ -98,6 +109,9 @@ export function resolveConfig(options: ResolveConfigOptions = {}): ResolvedConfi
     modelSource: model?.source,
     configPath,
     secretsAllowEnv: file.secrets?.allow_env ?? [],
+    flywpToken: flywpToken?.value,
+    flywpTokenSource: flywpToken?.source,
+    flywpUrl: endpoint(env.FLYWP_API_URL, DEFAULT_FLYWP_API_URL, "FLYWP_API_URL"),
   };
 }
 
@@ -110,6 +124,14 @@ export function requireToken(config: ResolvedConfig): string {
       hint: "create a token with `fly tokens create org` (or `fly auth token`), or try flyops offline with --sandbox",
     },
   );
+}
+
+/**
+ * Which provider a front works with when none is named: Fly when a Fly token is configured,
+ * FlyWP when only a FlyWP token is, else Fly (whose missing token is then the error to report).
+ */
+export function defaultProvider(config: Pick<ResolvedConfig, "token" | "flywpToken">): "fly" | "flywp" {
+  return config.token === undefined && config.flywpToken !== undefined ? "flywp" : "fly";
 }
 
 function first(candidates: readonly (readonly [string | undefined, string])[]): Sourced | undefined {

@@ -17,6 +17,8 @@ export interface FlyApiErrorInit {
   api?: string;
   /** Server-requested wait before a retry (from Retry-After), in milliseconds. */
   retryAfterMs?: number;
+  /** Message and hint of another provider's API (FlyWP), whose words and fixes are not Fly's. */
+  text?: { message: string; hint: string };
 }
 
 export class FlyApiError extends FlyopsError {
@@ -31,7 +33,7 @@ export class FlyApiError extends FlyopsError {
 
   constructor(init: FlyApiErrorInit) {
     const flyError = flyErrorText(init.body);
-    const { message, hint } = describeStatus(init, flyError);
+    const { message, hint } = init.text ?? describeStatus(init, flyError);
     super(message, { hint });
     this.status = init.status;
     this.method = init.method;

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { FlyopsError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
@@ -27,12 +28,14 @@ import { readStateFile, StateFileWriter } from "./state-file.js";
 import { SandboxStore } from "./store.js";
 import { TelemetryModel } from "./telemetry-series.js";
 import { telemetryRoutes } from "./routes-telemetry.js";
+import { FLYWP_PREFIX, FlyWpSandbox } from "./flywp-api.js";
 
 export { SandboxStore } from "./store.js";
 export { DEFAULT_TRANSITION_MS } from "./machine-lifecycle.js";
 export type { SandboxSeed } from "./seeds.js";
 export { PLANTED_TOKEN } from "./seed-demo.js";
 export { INCIDENT } from "./telemetry-incident.js";
+export { FLYWP_PREFIX, FlyWpSandbox } from "./flywp-api.js";
 export type { LogBook, LogLine, AppendLine } from "./log-book.js";
 
 export interface SandboxOptions {
@@ -69,6 +72,11 @@ export interface SandboxOptions {
    * from it. Default: the clock when the sandbox starts.
    */
   now?: Date;
+  /**
+   * FlyWP's API under /flywp/api/v1: its token (made up at start when unset) and its limit, 60
+   * requests a minute unless a test shortens the window or lowers the limit.
+   */
+  flywp?: { token?: string; limit?: number; windowMs?: number };
   log?: Logger;
 }
 
@@ -91,6 +99,10 @@ export interface Sandbox {
   /** The same settings as environment variables, for child processes in tests. */
   env: Record<string, string>;
   store: SandboxStore;
+  /** FlyWP's demo account and the counts of its API (requests, 429s). */
+  flywp: FlyWpSandbox;
+  /** What FLYWP_API_URL should be. */
+  flywpUrl: string;
   /** Lands every machine change still in flight now (see `transitionMs`). */
   settle(): void;
   close(): Promise<void>;
@@ -147,18 +159,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...sandboxRoutes({ store, lifecycle, leases: new LeaseBook(), shortPages: options.shortPages ?? false }),
     ...telemetryRoutes({ store, logs, model, nowMs }),
   ]);
+  const flywp = new FlyWpSandbox({
+    // Plainly not a FlyWP token, and a new one every run: nothing in the repository works as one.
+    token: options.flywp?.token ?? `flywp-sandbox-${randomBytes(12).toString("hex")}`,
+    startMs,
+    nowMs,
+    limit: options.flywp?.limit,
+    windowMs: options.flywp?.windowMs,
+    account: saved?.flywp,
+  });
   const writer = options.stateFile
     ? new StateFileWriter(
         options.stateFile,
-        () => store.toState(),
+        () => ({ ...store.toState(), flywp: structuredClone(flywp.account) }),
         (e) => log.warn(`sandbox: could not write state file: ${e.message}`),
       )
     : undefined;
   if (writer) {
     store.onChange(() => writer.schedule());
+    flywp.onChange(() => writer.schedule());
     if (!saved) writer.schedule();
   }
   const { server, closeRequests } = createSandboxServer({
+    flywp,
     store,
     router,
     token: options.token,
@@ -196,6 +219,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     FLY_UIEX_BASE_URL: url,
     FLY_PROMETHEUS_URL: `${url}/prometheus`,
     FLY_API_TOKEN: options.token ?? SANDBOX_PLACEHOLDER_TOKEN,
+    FLYWP_API_URL: `${url}${FLYWP_PREFIX}`,
+    FLYWP_API_TOKEN: flywp.token,
   };
   let closed: Promise<void> | undefined;
   return {
@@ -210,6 +235,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     exports: Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     env,
     store,
+    flywp,
+    flywpUrl: env.FLYWP_API_URL,
     settle: () => lifecycle.settle(),
     close: () => {
       closed ??= (async () => {

@@ -9,6 +9,7 @@ import type { ServerRateLimiter } from "./rate-limit.js";
 import { pathProblem, type Method, type Router } from "./router.js";
 import type { SandboxStore } from "./store.js";
 import { NONCE_HEADER } from "./leases.js";
+import { FLYWP_PREFIX, type FlyWpSandbox } from "./flywp-api.js";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -20,6 +21,8 @@ export interface SandboxServerOptions {
   latencyMs: number;
   faults: FaultInjector | undefined;
   limiter: ServerRateLimiter | undefined;
+  /** FlyWP's API under FLYWP_PREFIX, with its own token and limit. */
+  flywp?: FlyWpSandbox;
   log: Logger;
 }
 
@@ -72,7 +75,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * authentication, routing, the body, the rate limit of its bucket, then its handler.
  */
 export function createSandboxServer(options: SandboxServerOptions): SandboxServer {
-  const { store, router, token, latencyMs, faults, limiter, log } = options;
+  const { store, router, token, latencyMs, faults, limiter, flywp, log } = options;
   const open = new Set<AbortController>();
   const closing = new AbortController();
 
@@ -84,6 +87,11 @@ export function createSandboxServer(options: SandboxServerOptions): SandboxServe
       send(res, status, isGraphQL ? { errors: [{ message }] } : { error: message }, headers);
 
     if (latencyMs > 0) await delay(latencyMs, undefined, { signal: closing.signal });
+    // Another provider's API on the same port: its own token, limit and answers (flywp-api.ts).
+    if (flywp && url.pathname.startsWith(`${FLYWP_PREFIX}/`)) {
+      const body = BODY_METHODS.has(method) ? await readJson(req) : undefined;
+      return flywp.serve(req, res, url.pathname, body);
+    }
     const fault = faults?.next();
     if (fault?.kind === "drop") {
       log.debug(`sandbox: ${method} ${url.pathname} -> dropped connection (injected)`);

@@ -1,3 +1,4 @@
+import type { WpAccount } from "./flywp-seed.js";
 /**
  * The sandbox's state: plain JSON records, so the whole fleet can be written to a state file and
  * read back. Field names follow Fly's API where a record is shown as-is; bookkeeping that Fly keeps
@@ -220,4 +221,6 @@ export interface SandboxState {
   addons?: AddonState;
   /** Absent in state files written before releases existed. */
   releases?: ReleaseRecord[];
+  /** The FlyWP demo account; absent in state files written before FlyWP was served. */
+  flywp?: WpAccount;
 }

@@ -43,6 +43,8 @@ export function credentialEnvReason(name: string): string | undefined {
   if (upper.startsWith("FLYOPS_")) return "FLYOPS_* variables are flyops's own settings and keys";
   if (upper.startsWith("FLY_") && /(TOKEN|KEY|SECRET|PASSWORD)/.test(upper))
     return `${upper} is a Fly credential (the token flyops and flyctl act with)`;
+  if (upper.startsWith("FLYWP_") && /(TOKEN|KEY|SECRET|PASSWORD)/.test(upper))
+    return `${upper} is a FlyWP credential (the token flyops acts with on FlyWP)`;
   if (MODEL_PROVIDER_PREFIXES.some((prefix) => upper.startsWith(prefix)) && /(KEY|TOKEN|SECRET)/.test(upper))
     return `${upper} is a model provider's credential`;
   return undefined;

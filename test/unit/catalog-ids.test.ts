@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ToolContext } from "../../tools/define-tool.js";
-import { catalog, type AnyTool } from "../../tools/index.js";
+import { providerTools, type AnyTool } from "../../tools/index.js";
 import { ToolInputError, invokeTool } from "../../tools/invoke.js";
 import { createFlyClients } from "../../src/fly/create-clients.js";
 import type { RecordedRequest } from "../../src/fly/http.js";
@@ -24,8 +24,11 @@ import {
  * escapes of them, empty, whitespace, control, ANSI and invisible characters, and a very long
  * value. Each must be refused before any request leaves, and with valid ids each request that
  * reaches the loopback server (as it arrived on the wire) names exactly the resource the input
- * named.
+ * named. These are Fly's tools, checked against Fly's spec; FlyWP's (whose ids are whole numbers)
+ * are walked the same way in flywp-tools.test.ts.
  */
+
+const catalog = providerTools("fly");
 
 const HOSTILE = [
   ".",

@@ -11,6 +11,8 @@ import { mpgCreate } from "../../tools/mpg-writes.js";
 import { machinesSecretsUpdate } from "../../tools/machine-secrets.js";
 import { machinesClone } from "../../tools/machine-clone.js";
 import { volumesFork } from "../../tools/volume-fork.js";
+import { flywpServersCreate } from "../../tools/flywp-servers.js";
+import { flywpSitesCreate } from "../../tools/flywp-sites.js";
 import { reconcileStep, snapshotBeforeCreate, type Reconciliation } from "../../src/plan/apply/reconcile.js";
 import type { PlanStep } from "../../src/plan/schema/schema.js";
 import { sandboxWorld, STARTED, type SandboxWorld } from "./applier-fixture.js";
@@ -68,6 +70,10 @@ const newMachine = { app: "demo-web", region: "iad", name: "web-iad-9", guest: G
 const newVolume = { app: "demo-web", region: "lhr", name: "scratch", size_gb: 1 };
 const clone = { app: "demo-web", machine_id: "148e272b0e4d89", region: "ams", name: "web-ams-9" };
 const fork = { ...UPLOADS, region: "ams", name: "uploads_copy" };
+
+const newWpServer = { name: "web-9" };
+const newWpSite = { server_id: 1, domain: "new.example.com" };
+const WP_KEY = `ssh-ed25519 ${"A".repeat(68)} kim@laptop`;
 
 const SCENARIOS: Record<string, Scenario[]> = {
   machines_create: [
@@ -324,6 +330,55 @@ const SCENARIOS: Record<string, Scenario[]> = {
       },
     },
     { expect: "rerun", input: STOPPED },
+  ],
+  // FlyWP's demo account: web-1 (1) has sites 11-13, key lee-laptop, a */5 wp-cron; backups 1-3 days old.
+  flywp_servers_create: [
+    { expect: "rerun", input: newWpServer, arrange: (w, s) => snapshotBeforeCreate(w.runtime.ctx, s) },
+    {
+      expect: "adopt",
+      input: newWpServer,
+      arrange: (w, s) =>
+        createdDuringStep(w, s, () => invokeTool(w.runtime.ctx, flywpServersCreate, newWpServer)),
+    },
+    { expect: "ask", input: newWpServer, arrange: () => Promise.resolve(undefined) },
+  ],
+  flywp_sites_create: [
+    { expect: "rerun", input: newWpSite, arrange: (w, s) => snapshotBeforeCreate(w.runtime.ctx, s) },
+    {
+      expect: "adopt",
+      input: newWpSite,
+      arrange: (w, s) =>
+        createdDuringStep(w, s, () => invokeTool(w.runtime.ctx, flywpSitesCreate, newWpSite)),
+    },
+    { expect: "ask", input: newWpSite, arrange: () => Promise.resolve(undefined) },
+  ],
+  flywp_ssh_keys_add: [
+    { expect: "adopt", input: { server_id: 1, name: "lee-laptop", public_key: WP_KEY } },
+    { expect: "rerun", input: { server_id: 1, name: "kim-laptop", public_key: WP_KEY } },
+  ],
+  flywp_crons_create: [
+    {
+      expect: "adopt",
+      input: {
+        server_id: 1,
+        command: "wp cron event run --due-now --path=/var/www/blog.example.com",
+        frequency: "*/5 * * * *",
+      },
+    },
+    {
+      expect: "rerun",
+      input: { server_id: 1, command: "wp cron event run --due-now", frequency: "0 0 * * *" },
+    },
+  ],
+  flywp_backups_create: [
+    {
+      expect: "adopt",
+      input: { server_id: 1, site_id: 11, after: new Date(Date.now() - 36 * 3_600_000).toISOString() },
+    },
+    {
+      expect: "rerun",
+      input: { server_id: 1, site_id: 11, after: new Date(Date.now() + 60_000).toISOString() },
+    },
   ],
 };
 

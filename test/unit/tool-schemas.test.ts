@@ -98,6 +98,20 @@ const CONTRACT_NAMES = [
   "secrets_deploy_status",
   "secrets_deploy",
   "machines_secrets_update",
+  // Issue 14: FlyWP, a second provider.
+  "flywp_servers_list",
+  "flywp_servers_get",
+  "flywp_servers_create",
+  "flywp_sites_list",
+  "flywp_sites_get",
+  "flywp_sites_create",
+  "flywp_databases_list",
+  "flywp_ssh_keys_list",
+  "flywp_ssh_keys_add",
+  "flywp_crons_list",
+  "flywp_crons_create",
+  "flywp_backups_list",
+  "flywp_backups_create",
 ];
 
 function walk(value: unknown, visit: (key: string, value: unknown) => void): void {

@@ -1,8 +1,11 @@
 import { Command } from "commander";
 import { z } from "zod";
-import { toolsByAccess } from "../../../tools/index.js";
+import { PROVIDERS } from "../../../tools/define-tool.js";
+import { providerTools, providerToolsets } from "../../../tools/index.js";
+import { defaultProvider } from "../../config/index.js";
 import { DEFAULT_MAX_STEPS, runAsk, type AskResult } from "../../agent/ask-loop.js";
 import { appendExchange, clearHistory, historyFile, loadHistory } from "../../agent/history.js";
+import { loadAskPrompt, loadProviderNote, renderAskPrompt } from "../../agent/system-prompt.js";
 import { withheldNote, withholdSecretValues } from "../../security/withhold-secrets.js";
 import { UsageError } from "../../errors.js";
 import { LOCAL_MODEL_ID, LocalModelCannotAnswer } from "../../llm/local/index.js";
@@ -31,6 +34,11 @@ export const askOptionsSchema = z.object({
   app: z.string().optional(),
   org: z.string().optional(),
   sandbox: z.boolean().default(false),
+  provider: z
+    .enum(["fly", "flywp"], {
+      errorMap: () => ({ message: `--provider must be one of ${PROVIDERS.join(", ")}` }),
+    })
+    .optional(),
 });
 
 /** What commander parsed: ask's own options, and those of plan or apply it passes through. */
@@ -74,6 +82,10 @@ function passed(raw: AskCommandOptions, keys: readonly string[]): Record<string,
 function askMode(raw: AskCommandOptions): keyof typeof MODE_FLAGS {
   if (raw.maker && raw.apply) throw new UsageError("--maker and --apply do not go together");
   const mode = raw.maker ? "maker" : raw.apply ? "apply" : "ask";
+  if (mode !== "ask" && raw.provider !== undefined)
+    throw new UsageError("--provider applies to questions only", {
+      hint: "a plan's steps are whichever provider's tools it names; the maker reads every configured provider",
+    });
   const allowed = new Set(MODE_FLAGS[mode].map((spec) => spec.key));
   const seen = new Set<string>();
   const misplaced = [...MODE_FLAGS.maker, ...MODE_FLAGS.apply].filter((spec) => {
@@ -176,12 +188,22 @@ async function answerWith(
   if (history.length > 0)
     log.debug(`continuing the conversation in ${file} (${history.length} earlier questions)`);
 
+  // The catalog says which tools are whose: the provider only picks them.
+  const provider = options.provider ?? defaultProvider(runtime.config);
+  log.debug(`provider ${provider}${options.provider ? "" : " (the one configured)"}`);
+  const note = await loadProviderNote(provider);
+  const systemPrompt =
+    note === undefined
+      ? undefined
+      : `${renderAskPrompt(await loadAskPrompt(), { org: runtime.ctx.org, app: runtime.ctx.app, today: new Date() })}\n\n${note}`;
   let streamed = "";
   const result = await runAsk({
     question: text,
     model,
     ctx: runtime.ctx,
-    tools: toolsByAccess("read"),
+    ...(systemPrompt === undefined ? {} : { systemPrompt }),
+    tools: providerTools(provider, "read"),
+    toolsets: providerToolsets(provider),
     history,
     maxSteps: options.maxSteps,
     redactor,
@@ -252,7 +274,11 @@ export function askCommand(): Command {
     .option("--new", "start a new conversation instead of continuing the last one")
     .option("--json", "print { answer, model, steps, toolCalls, usage, cost } as JSON only")
     .option("--raw", "alias of --json")
-    .option("--verbose", "show the model, tool calls, tokens and estimated cost on stderr");
+    .option("--verbose", "show the model, tool calls, tokens and estimated cost on stderr")
+    .option(
+      "--provider <name>",
+      `what to ask about: ${PROVIDERS.join(" or ")} (default: fly when a Fly token is configured, flywp when only a FlyWP token is)`,
+    );
   const only = (specs: readonly FlagSpec[]) => specs.filter((spec) => !DESTRUCTIVE_FLAGS.includes(spec));
   addFlags(command, [MAKER_FLAG]);
   addFlags(command, only(PLAN_MAKE_FLAGS), "with --maker: ");

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { z } from "zod";
 import type { AnyTool, StaticCommand } from "../../../tools/define-tool.js";
-import { catalog } from "../../../tools/index.js";
+import { providerTools } from "../../../tools/index.js";
 import { UsageError } from "../../errors.js";
 import { parseOptions } from "../options.js";
 import { defaultDeps, requireApp, runAndPrint, withRuntime, type CommandDeps } from "../tool-command.js";
@@ -15,7 +15,7 @@ import { commonOptions, inputFields, withOutputOptions } from "./fly-shared.js";
 type Bare = AnyTool & { command: StaticCommand & { bare: true } };
 
 function bareTools(): Bare[] {
-  return catalog.filter((tool): tool is Bare => tool.command?.bare === true);
+  return providerTools("fly").filter((tool): tool is Bare => tool.command?.bare === true);
 }
 
 export const flyBareOptionsSchema = z.object({

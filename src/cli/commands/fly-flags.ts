@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Command, Option } from "commander";
 import { z } from "zod";
 import type { AnyTool } from "../../../tools/define-tool.js";
-import { catalog } from "../../../tools/index.js";
+import { providerTools } from "../../../tools/index.js";
 import { invokeTool, parseToolInput } from "../../../tools/invoke.js";
 import { UsageError } from "../../errors.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
@@ -27,7 +27,7 @@ const NOT_FLAGS = new Set(["app", "org", "next_token"]);
 const FOLLOW_EVERY_MS = 1000;
 
 export function flaggedTools(): Flagged[] {
-  return catalog.filter((tool): tool is Flagged => tool.command?.noun === "");
+  return providerTools("fly").filter((tool): tool is Flagged => tool.command?.noun === "");
 }
 
 function fieldsOf(tool: AnyTool): [string, z.ZodTypeAny][] {

@@ -2,7 +2,7 @@ import { Argument, Command } from "commander";
 import { z } from "zod";
 import type { AnyTool } from "../../../tools/define-tool.js";
 import { MACHINE_STATES } from "../../../tools/fields.js";
-import { catalog } from "../../../tools/index.js";
+import { providerTools } from "../../../tools/index.js";
 import { invokeTool, parseToolInput } from "../../../tools/invoke.js";
 import { UsageError } from "../../errors.js";
 import { printResult } from "../view-table.js";
@@ -11,10 +11,10 @@ import { defaultDeps, requireApp, withRuntime, type CommandDeps } from "../tool-
 import { parseOptions } from "../options.js";
 import { commonOptions, inputFields, withOutputOptions } from "./fly-shared.js";
 
-/** The catalog's listings by what they list; `across` ones are the `--all` form. */
+/** Fly's listings in the catalog by what they list; `across` ones are the `--all` form. */
 function listings(across: boolean): Map<string, AnyTool> {
   return new Map(
-    catalog
+    providerTools("fly")
       .filter((tool) => tool.command?.verb === "list" && (tool.command.across ?? false) === across)
       .map((tool) => [tool.command?.noun ?? tool.name, tool]),
   );

@@ -1,6 +1,6 @@
 import { Argument, Command } from "commander";
 import { z } from "zod";
-import { catalog } from "../../../tools/index.js";
+import { providerTools } from "../../../tools/index.js";
 import type { AnyTool, StaticCommand } from "../../../tools/define-tool.js";
 import { UsageError } from "../../errors.js";
 import {
@@ -27,7 +27,7 @@ import { commonOptions, inputFields, withOutputOptions } from "./fly-shared.js";
 type Addressed = AnyTool & { command: StaticCommand & { id: string } };
 
 function addressed(): Addressed[] {
-  return catalog.filter((tool): tool is Addressed => tool.command?.id !== undefined);
+  return providerTools("fly").filter((tool): tool is Addressed => tool.command?.id !== undefined);
 }
 
 /** Verbs in catalog order, each with the tools (nouns) it acts on. */

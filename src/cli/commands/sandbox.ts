@@ -169,7 +169,7 @@ function printBanner(
     ].join("\n"),
   );
   io.stderr(
-    "note: fly.api_token / fly.org_slug in the flyops config file win over these variables; point FLYOPS_CONFIG elsewhere if you have one\n" +
+    "note: fly.api_token / fly.org_slug (and flywp.api_token) in the flyops config file win over these variables; point FLYOPS_CONFIG elsewhere if you have one\n" +
       "press Ctrl-C to stop\n",
   );
 }

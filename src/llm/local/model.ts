@@ -1,4 +1,4 @@
-import { LOAD_TOOLS, loadableToolNames } from "../../../tools/index.js";
+import { findTool, LOAD_TOOLS, loadableToolNames, providerOf } from "../../../tools/index.js";
 import { emptyUsage, type ChatModel, type ChatRequest, type ChatResponse, type ToolCall } from "../types.js";
 import { choose } from "./choose.js";
 import { readConversation, type Conversation } from "./conversation.js";
@@ -27,8 +27,19 @@ function respond(request: ChatRequest): ChatResponse {
   request.signal?.throwIfAborted();
   const conversation = readConversation(request.messages);
   const mode = request.tools.some((t) => t.name === "propose_plan") ? "plan" : "ask";
-  const shapes = SHAPES.filter((s) => s.mode === mode);
-  const supported = supportedShapeLines(mode);
+  const offered = new Set(request.tools.map((t) => t.name));
+  // The loop also runs a tool load_tools lists when it is called by name (src/agent/tool-offer.ts).
+  const loader = request.tools.find((t) => t.name === LOAD_TOOLS);
+  for (const name of loadableToolNames(loader?.description ?? "")) offered.add(name);
+  // A shape of a provider whose tools are not offered cannot run: the catalog says whose each tool is.
+  const providers = new Set(
+    [...offered].flatMap((name) => {
+      const tool = findTool(name);
+      return tool ? [providerOf(tool)] : [];
+    }),
+  );
+  const shapes = SHAPES.filter((s) => s.mode === mode && providers.has(s.provider ?? "fly"));
+  const supported = supportedShapeLines(mode, (s) => providers.has(s.provider ?? "fly"));
   const refuse = (reason?: string): LocalModelCannotAnswer =>
     new LocalModelCannotAnswer(
       conversation.question,
@@ -50,10 +61,6 @@ function respond(request: ChatRequest): ChatResponse {
     }
   }
   const session = new Session(conversation, reading, followUp);
-  const offered = new Set(request.tools.map((t) => t.name));
-  // The loop also runs a tool load_tools lists when it is called by name (src/agent/tool-offer.ts).
-  const loader = request.tools.find((t) => t.name === LOAD_TOOLS);
-  for (const name of loadableToolNames(loader?.description ?? "")) offered.add(name);
   let turn;
   try {
     turn = drive(shape.run(session), conversation, offered);

@@ -1,3 +1,4 @@
+import type { Provider } from "../../../tools/define-tool.js";
 import { stateSummary } from "../../../tools/view.js";
 import type { QualifierKind } from "./reading.js";
 import type { Reads, Session } from "./session.js";
@@ -10,6 +11,8 @@ import type { Reads, Session } from "./session.js";
 export interface Shape {
   id: string;
   mode: "ask" | "plan";
+  /** Whose tools it calls; "fly" when unset. It is chosen only when that provider's tools are offered. */
+  provider?: Provider;
   /** One line for help and for the cannot-answer hint. */
   description: string;
   examples: readonly string[];

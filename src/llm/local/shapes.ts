@@ -11,6 +11,8 @@ import { appLogs, most5xx } from "./ask-telemetry.js";
 import { usage } from "./ask-usage.js";
 import { volumes } from "./ask-volumes.js";
 import { PLAN_SHAPES } from "./plan-shapes.js";
+import { FLYWP_ASK_SHAPES } from "./ask-flywp.js";
+import { FLYWP_PLAN_SHAPES } from "./plan-flywp.js";
 import { QUALIFIER_NAMES, type Reading } from "./reading.js";
 import type { Shape } from "./shape.js";
 
@@ -39,12 +41,16 @@ export const SHAPES: readonly Shape[] = [
   appsAndRegions,
   orgs,
   whoami,
+  ...FLYWP_ASK_SHAPES,
+  ...FLYWP_PLAN_SHAPES,
   ...PLAN_SHAPES,
 ];
 
 /** "what apps are running and in which regions (e.g. "list my apps")" per shape of a mode. */
-export function supportedShapeLines(mode: Shape["mode"]): string[] {
-  return SHAPES.filter((s) => s.mode === mode).map((s) => `${s.description} (e.g. "${s.examples[0] ?? ""}")`);
+export function supportedShapeLines(mode: Shape["mode"], keep: (s: Shape) => boolean = () => true): string[] {
+  return SHAPES.filter((s) => s.mode === mode && keep(s)).map(
+    (s) => `${s.description} (e.g. "${s.examples[0] ?? ""}")`,
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { catalog, findTool, isWriteTool } from "../../../tools/index.js";
+import { catalog, findTool, isWriteTool, providerOf } from "../../../tools/index.js";
 import { containsToken, REDACTED, Redactor } from "../../security/redact.js";
 import { judgeFlyctl } from "../flyctl/rules.js";
 import {
@@ -337,6 +337,13 @@ function checkTokens(ctx: Context, plan: unknown): void {
   }
 }
 
+/** Whether a step is Fly's (a flyctl step, or a catalog tool of Fly's): the catalog says whose a tool is. */
+function actsOnFly(step: unknown): boolean {
+  const name = isRecord(step) && typeof step.tool === "string" ? step.tool : undefined;
+  const tool = name === undefined ? undefined : findTool(name);
+  return tool === undefined || providerOf(tool) === "fly";
+}
+
 export function validatePlan(plan: unknown, policy: ValidationPolicy): ValidationResult {
   const ctx: Context = { policy, findings: [], redactor: new Redactor() };
   const envelope = Envelope.safeParse(plan);
@@ -344,6 +351,8 @@ export function validatePlan(plan: unknown, policy: ValidationPolicy): Validatio
     for (const issue of envelope.error.issues) add(ctx, undefined, "schema", "block", issueText(issue, []));
   }
   if (isRecord(plan)) {
+    if (plan.org === undefined && Array.isArray(plan.steps) && plan.steps.some(actsOnFly))
+      add(ctx, undefined, "schema", "block", "org: Required (a plan with a Fly step names its organization)");
     addUnsafeText(ctx, undefined, unsafeInputText({ org: plan.org }, [], undefined));
     if (Array.isArray(plan.steps)) checkSteps(ctx, plan.steps);
     if (Array.isArray(plan.preconditions)) checkPreconditions(ctx, plan.preconditions);

@@ -1,6 +1,7 @@
 import type { ToolContext } from "../../../tools/define-tool.js";
 import { appsGet } from "../../../tools/apps.js";
 import { invokeTool } from "../../../tools/invoke.js";
+import { findTool, providerOf } from "../../../tools/index.js";
 import { FlyopsError } from "../../errors.js";
 import type { Redactor } from "../../security/redact.js";
 import { checkPreconditions, describeCheck } from "../check/preconditions.js";
@@ -71,7 +72,7 @@ export async function acceptProposal(
     version: 1,
     request,
     createdAt,
-    org: ctx.org ?? (await orgOfApps(ctx, steps)),
+    ...(await planOrg(ctx, steps)),
     summary: proposal.summary,
     steps,
     preconditions: mergePreconditions(proposal.preconditions, derived),
@@ -117,6 +118,16 @@ function heldCredential(plan: PlanFile, redactor: Redactor): Finding[] {
         "the plan holds a credential flyops holds (a token or an API key); a plan never carries credentials",
     },
   ];
+}
+
+/** The org a plan names: none for a plan of another provider's steps only (the catalog says whose a tool is). */
+async function planOrg(ctx: ToolContext, steps: PlanFile["steps"]): Promise<{ org?: string }> {
+  const fly = steps.some((s) => {
+    const tool = findTool(s.tool);
+    return tool === undefined || providerOf(tool) === "fly";
+  });
+  if (!fly) return {};
+  return { org: ctx.org ?? (await orgOfApps(ctx, steps)) };
 }
 
 /** The org slug of an app, read through the catalog's apps_get like every other front reads it. */

@@ -160,7 +160,12 @@ export const PlanFile = z
     version: z.literal(1),
     request: z.string().describe("The change request as the person wrote it"),
     createdAt: z.string().datetime({ offset: true }),
-    org: z.string().min(1).describe("Organization slug the plan was made for"),
+    // Required of a plan with a Fly step (the validator says so); a plan of FlyWP steps only has no org.
+    org: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Organization slug the plan was made for (plans with Fly steps)"),
     summary: PlanProposal.shape.summary,
     steps: PlanProposal.shape.steps,
     // A plan written by hand may leave the list out: it then relies on no recorded facts.

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import type { FlyWpApi } from "../src/flywp/api.js";
+import type { FlyWpBackup } from "../src/flywp/schemas.js";
+import { defineTool, nowOf } from "./define-tool.js";
+import { bodyOf, extraFields, flywp, serverId, siteId, UNCONFIRMED } from "./flywp-fields.js";
+import { pick, verdict } from "./step-knowledge.js";
+import { listView, sortBy } from "./view.js";
+
+// A site's backups: GET/POST /sites/{id}/backups (https://docs-2kj.pages.dev/api/overview).
+
+export const flywpBackupsList = defineTool({
+  name: "flywp_backups_list",
+  provider: "flywp",
+  command: { verb: "list", noun: "backups" },
+  description: "List the backups of one FlyWP site, newest first: id, status, size and when it was made.",
+  access: "read",
+  input: z.object({ site_id: siteId }).strict(),
+  async run(ctx, input): Promise<FlyWpBackup[]> {
+    return sortBy(await flywp(ctx).listBackups(input.site_id, ctx.signal), (b) => b.created_at ?? "", "desc");
+  },
+  view: (backups, input) =>
+    listView(
+      backups.map((b) => ({
+        id: b.id,
+        status: b.status ?? null,
+        size: b.size ?? null,
+        created_at: b.created_at ?? null,
+      })),
+      { noun: "backups", notes: [`backups of site ${input.site_id}`] },
+    ),
+});
+
+/**
+ * A backup made since `after` (the time the plan was made) that did not fail: the step's work is
+ * done, and triggering again would only make a duplicate.
+ */
+async function backupSince(api: FlyWpApi, siteIdValue: number, after: string, signal?: AbortSignal) {
+  const since = Date.parse(after);
+  const backups = await api.listBackups(siteIdValue, signal);
+  return backups.find(
+    (b) => b.status !== "failed" && b.created_at != null && Date.parse(b.created_at) >= since,
+  );
+}
+
+export const flywpBackupsCreate = defineTool({
+  name: "flywp_backups_create",
+  provider: "flywp",
+  description: `Back up one FlyWP site now. With \`after\` (an ISO time; plans set it to when the plan was made), a backup of the site made since then that did not fail counts as done and none is triggered, so applying a plan again makes no duplicate. ${UNCONFIRMED}.`,
+  access: "write",
+  input: z
+    .object({
+      server_id: serverId.describe("The FlyWP server the site is on (a plan checks the site is there)"),
+      site_id: siteId,
+      after: z
+        .string()
+        .datetime({ offset: true })
+        .optional()
+        .describe('A backup made since this time counts as done, e.g. "2026-12-07T10:00:00Z"'),
+      extra: extraFields,
+    })
+    .strict(),
+  async run(ctx, input): Promise<FlyWpBackup> {
+    const api = flywp(ctx);
+    const { site_id, after } = input;
+    const done = after === undefined ? undefined : await backupSince(api, site_id, after, ctx.signal);
+    return done ?? api.triggerBackup(site_id, bodyOf(input.extra, {}), ctx.signal);
+  },
+  view: (backup) => ({ id: backup.id, status: backup.status ?? null, created_at: backup.created_at ?? null }),
+  step: {
+    describe: (input) =>
+      `back up FlyWP site ${input.site_id} on server ${input.server_id}${input.after ? ` (unless it has a backup made since ${input.after})` : ""}`,
+    effect: (input, result) => ({
+      server_id: input.server_id,
+      site_id: input.site_id,
+      ...pick(result, { id: "backup_id" }),
+    }),
+    // The plan's time makes the step say "a backup since then": made again, it finds its own.
+    complete: (ctx, input) =>
+      Promise.resolve(
+        input.after === undefined
+          ? {
+              ...input,
+              after: new Date(Math.floor(nowOf(ctx) / 1000) * 1000).toISOString().replace(".000Z", "Z"),
+            }
+          : input,
+      ),
+    reconcile: {
+      kind: "check",
+      async check(ctx, input) {
+        const found =
+          input.after === undefined ? undefined : await backupSince(flywp(ctx), input.site_id, input.after);
+        return verdict(
+          found !== undefined,
+          `site ${input.site_id} has backup ${found?.id ?? ""} made since ${input.after ?? "the plan"}`,
+          `site ${input.site_id} has no backup made since ${input.after ?? "the plan"}`,
+        );
+      },
+    },
+    preconditions: (input) => [
+      {
+        tool: "flywp_sites_get",
+        input: { server_id: input.server_id, site_id: input.site_id },
+        expect: { exists: true },
+      },
+    ],
+  },
+});
