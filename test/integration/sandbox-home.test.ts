@@ -22,6 +22,8 @@ describe("per test", () => {
       FLY_PROMETHEUS_URL: world.sandbox.prometheusUrl,
       FLY_UIEX_BASE_URL: world.sandbox.url,
       FLY_API_TOKEN: "t0k",
+      FLYWP_API_URL: world.sandbox.flywpUrl,
+      FLYWP_API_TOKEN: world.sandbox.flywp.token,
       HOME: world.dir,
       XDG_CONFIG_HOME: join(world.dir, "config"),
       XDG_STATE_HOME: join(world.dir, "state"),
