@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   log?: Logger;
   signal?: AbortSignal;
   onRequest?: (r: RecordedRequest) => void;
+  /** Clients that send reads only, refusing anything else before it leaves (src/fly/read-only.ts). */
+  readOnly?: boolean;
 }
 
 export interface Runtime {
@@ -33,6 +35,8 @@ export interface RuntimeFlags {
   app?: string;
   org?: string;
   sandbox?: boolean;
+  /** The command only reads from Fly: its clients refuse anything else (`apply --rehearse`). */
+  readOnly?: boolean;
 }
 
 export function addRuntimeOptions(cmd: Command): Command {
@@ -98,6 +102,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     token,
     log,
     dispatcher,
+    readOnly: options.readOnly,
     // --verbose shows every request, so a person can count what a command costs.
     onRequest: (r) => {
       log.debug(`request: ${r.method} ${r.path}${queryText(r.query)}`);

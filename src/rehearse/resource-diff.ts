@@ -1,0 +1,157 @@
+import type { MachineRecord, SandboxState, VolumeRecord } from "../sandbox/types.js";
+
+/**
+ * What a rehearsal changed: the sandbox's state after the plan against the copy of live state it
+ * started from, per resource — created, changed field by field (state, guest size, image, volume
+ * size, attachment, secret digest), destroyed. A machine or volume Fly still lists as destroyed
+ * counts as destroyed, as every API treats it.
+ */
+
+export type ResourceKind = "app" | "machine" | "volume" | "secret" | "ip" | "certificate";
+
+export interface FieldChange {
+  field: string;
+  from: string;
+  to: string;
+}
+
+export interface ResourceEntry {
+  kind: ResourceKind;
+  app: string;
+  /** The resource's id (a machine or volume id, an address, a hostname, a secret or app name). */
+  id: string;
+  name?: string;
+  /** What it is now (created) or was (destroyed): region, state, size, image. */
+  details?: Record<string, string>;
+  /** For a change: each field that differs. */
+  fields?: FieldChange[];
+}
+
+export interface ResourceDiff {
+  created: ResourceEntry[];
+  changed: ResourceEntry[];
+  destroyed: ResourceEntry[];
+}
+
+interface Described {
+  kind: ResourceKind;
+  app: string;
+  id: string;
+  name?: string;
+  gone: boolean;
+  /** The fields a change is reported by. */
+  fields: Record<string, string>;
+}
+
+export function guestText(guest: MachineRecord["config"]["guest"]): string {
+  return `${guest.cpu_kind}-cpu-${guest.cpus}x ${guest.memory_mb}MB`;
+}
+
+function machine(m: MachineRecord): Described {
+  return {
+    kind: "machine",
+    app: m.app,
+    id: m.id,
+    name: m.name,
+    gone: m.state === "destroyed",
+    fields: {
+      region: m.region,
+      state: m.state,
+      guest: guestText(m.config.guest),
+      image: m.config.image,
+      cordoned: String(m.cordoned),
+    },
+  };
+}
+
+function volume(v: VolumeRecord): Described {
+  return {
+    kind: "volume",
+    app: v.app,
+    id: v.id,
+    name: v.name,
+    gone: v.state === "destroyed",
+    fields: {
+      region: v.region,
+      size: `${v.sizeGb}GB`,
+      attached: v.attachedMachineId ?? "(none)",
+    },
+  };
+}
+
+function describeAll(state: SandboxState): Map<string, Described> {
+  const all: Described[] = [
+    ...state.apps.map((a) => ({
+      kind: "app" as const,
+      app: a.name,
+      id: a.name,
+      gone: false,
+      fields: { org: a.org },
+    })),
+    ...state.machines.map(machine),
+    ...state.volumes.map(volume),
+    ...state.secrets.map((s) => ({
+      kind: "secret" as const,
+      app: s.app,
+      id: s.name,
+      gone: false,
+      fields: { digest: s.digest },
+    })),
+    ...state.ips.map((i) => ({
+      kind: "ip" as const,
+      app: i.app,
+      id: i.ip,
+      gone: false,
+      fields: { kind: i.kind, region: i.region },
+    })),
+    ...state.certs.map((c) => ({
+      kind: "certificate" as const,
+      app: c.app,
+      id: c.hostname,
+      gone: false,
+      fields: { status: c.issuedAt ? "active" : "pending_validation" },
+    })),
+  ];
+  return new Map(all.map((d) => [`${d.kind}:${d.app}:${d.id}`, d]));
+}
+
+function entry(d: Described, extra: Partial<ResourceEntry> = {}): ResourceEntry {
+  return { kind: d.kind, app: d.app, id: d.id, ...(d.name === undefined ? {} : { name: d.name }), ...extra };
+}
+
+export function diffResources(before: SandboxState, after: SandboxState): ResourceDiff {
+  const was = describeAll(before);
+  const now = describeAll(after);
+  const diff: ResourceDiff = { created: [], changed: [], destroyed: [] };
+  for (const [key, item] of now) {
+    const old = was.get(key);
+    if (!old || old.gone) {
+      if (!item.gone) diff.created.push(entry(item, { details: item.fields }));
+      continue;
+    }
+    if (item.gone) {
+      diff.destroyed.push(entry(old, { details: old.fields }));
+      continue;
+    }
+    const fields = Object.keys(item.fields)
+      .filter((field) => item.fields[field] !== old.fields[field])
+      .map((field) => ({ field, from: old.fields[field] ?? "(none)", to: item.fields[field] ?? "(none)" }));
+    if (fields.length > 0) diff.changed.push(entry(item, { fields }));
+  }
+  for (const [key, old] of was)
+    if (!now.has(key) && !old.gone) diff.destroyed.push(entry(old, { details: old.fields }));
+  return diff;
+}
+
+/**
+ * The diff with what two runs may number differently left out — the ids a create got (the
+ * sandbox derives them from its operation count, which retries and resumes move on) — so the end
+ * states of a clean run and of a crashed-and-resumed one can be compared.
+ */
+export function comparableDiff(diff: ResourceDiff): string {
+  const created = diff.created
+    .map((e) => JSON.stringify({ kind: e.kind, app: e.app, name: e.name ?? e.id, details: e.details }))
+    .sort();
+  const rest = [...diff.changed, ...diff.destroyed].map((e) => JSON.stringify(e)).sort();
+  return JSON.stringify({ created, rest });
+}

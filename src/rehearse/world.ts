@@ -1,0 +1,97 @@
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { Agent } from "undici";
+import type { ToolContext } from "../../tools/define-tool.js";
+import { RefusedError } from "../errors.js";
+import { createFlyClients } from "../fly/create-clients.js";
+import type { FlyctlRunner } from "../fly/flyctl.js";
+import { runApplyPlan, type ApplyIo, type ApplyOptions, type ApplyReport } from "../plan/apply/applier.js";
+import { SANDBOX_PLACEHOLDER_TOKEN, startSandbox, type SandboxState } from "../sandbox/index.js";
+import { diffResources, type ResourceDiff } from "./resource-diff.js";
+
+/**
+ * One rehearsal world: an in-process sandbox started from the copy of live state, clients that
+ * talk to it alone (with the sandbox's placeholder token — the operator's token is never given to
+ * anything here), and a copy of the plan in a fresh temporary folder, so the real applier journals
+ * and locks there and the plan's own journal is never touched. `apply` runs the real applier
+ * (validator, approval, preconditions, leases, journal); `finish` lands every machine change in
+ * flight and diffs the end state against the copy it started from.
+ */
+
+export interface WorldOptions {
+  state: SandboxState;
+  transitionMs: number;
+  faultRate?: number;
+  faultSeed?: number;
+}
+
+/** What the applier is given besides its context: the caller's environment, redactor, progress, questions. */
+export type WorldIo = Omit<ApplyIo, "ctx" | "flyctl">;
+
+export interface World {
+  apply(options: Omit<ApplyOptions, "planPath">, io: WorldIo): Promise<ApplyReport>;
+  /** Lands what is in flight, diffs against the start, and closes everything. */
+  finish(): Promise<ResourceDiff>;
+  close(): Promise<void>;
+}
+
+function noFlyctl(): FlyctlRunner {
+  throw new RefusedError("a rehearsal does not run flyctl: it could reach Fly itself", {
+    hint: "rehearse plans of catalog steps; flyctl steps run only in a real apply",
+  });
+}
+
+export async function openWorld(
+  planPath: string,
+  options: WorldOptions,
+  live: Pick<ToolContext, "org" | "app" | "signal" | "log">,
+): Promise<World> {
+  const dir = await mkdtemp(join(tmpdir(), "flyops-rehearse-"));
+  const plan = join(dir, basename(planPath));
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
+  let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
+  const close = async (): Promise<void> => {
+    await dispatcher.close();
+    await sandbox?.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await copyFile(planPath, plan);
+    sandbox = await startSandbox({
+      port: 0,
+      host: "127.0.0.1",
+      state: options.state,
+      transitionMs: options.transitionMs,
+      faultRate: options.faultRate,
+      faultSeed: options.faultSeed,
+      log: live.log,
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const running = sandbox;
+  const fly = createFlyClients({
+    restBaseUrl: running.restBaseUrl,
+    graphqlUrl: running.graphqlUrl,
+    apiBaseUrl: running.apiBaseUrl,
+    prometheusUrl: running.prometheusUrl,
+    mpgBaseUrl: running.apiBaseUrl,
+    token: running.token ?? SANDBOX_PLACEHOLDER_TOKEN,
+    log: live.log,
+    dispatcher,
+  });
+  const ctx: ToolContext = { fly, org: live.org, app: live.app, signal: live.signal, log: live.log };
+  return {
+    apply: (applyOptions, io) =>
+      runApplyPlan({ ...applyOptions, planPath: plan }, { ...io, ctx, flyctl: noFlyctl }),
+    async finish() {
+      running.settle();
+      const diff = diffResources(options.state, running.store.toState());
+      await close();
+      return diff;
+    },
+    close,
+  };
+}
