@@ -115,6 +115,11 @@ function describeAll(state: SandboxState): Map<string, Described> {
   return new Map(all.map((d) => [`${d.kind}:${d.app}:${d.id}`, d]));
 }
 
+/** What a created or destroyed resource is shown with: its fields, less those that only matter as a change. */
+function shown(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter(([field]) => field !== "cordoned"));
+}
+
 function entry(d: Described, extra: Partial<ResourceEntry> = {}): ResourceEntry {
   return { kind: d.kind, app: d.app, id: d.id, ...(d.name === undefined ? {} : { name: d.name }), ...extra };
 }
@@ -126,11 +131,11 @@ export function diffResources(before: SandboxState, after: SandboxState): Resour
   for (const [key, item] of now) {
     const old = was.get(key);
     if (!old || old.gone) {
-      if (!item.gone) diff.created.push(entry(item, { details: item.fields }));
+      if (!item.gone) diff.created.push(entry(item, { details: shown(item.fields) }));
       continue;
     }
     if (item.gone) {
-      diff.destroyed.push(entry(old, { details: old.fields }));
+      diff.destroyed.push(entry(old, { details: shown(old.fields) }));
       continue;
     }
     const fields = Object.keys(item.fields)
@@ -139,7 +144,7 @@ export function diffResources(before: SandboxState, after: SandboxState): Resour
     if (fields.length > 0) diff.changed.push(entry(item, { fields }));
   }
   for (const [key, old] of was)
-    if (!now.has(key) && !old.gone) diff.destroyed.push(entry(old, { details: old.fields }));
+    if (!now.has(key) && !old.gone) diff.destroyed.push(entry(old, { details: shown(old.fields) }));
   return diff;
 }
 
