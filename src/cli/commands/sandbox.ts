@@ -23,6 +23,9 @@ export const SandboxCliOptions = z.object({
   verbose: z.boolean().default(false),
   json: z.boolean().default(false),
   raw: z.boolean().default(false),
+  fromLive: z.boolean().default(false),
+  app: z.string().min(1).optional(),
+  org: z.string().min(1).optional(),
 });
 /** The flags as commander hands them over (numbers still as text) or as a test passes them. */
 export interface SandboxCliFlags {
@@ -40,6 +43,9 @@ export interface SandboxCliFlags {
   verbose?: boolean;
   json?: boolean;
   raw?: boolean;
+  fromLive?: boolean;
+  app?: string;
+  org?: string;
 }
 
 /** The sandbox's token from the environment: unlike --token, not on the command line for every process to read. */
@@ -97,6 +103,12 @@ export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps)
     info: (m) => deps.io.stderr(`${m}\n`),
     warn: (m) => deps.io.stderr(`warning: ${m}\n`),
   };
+  if (options.fromLive) {
+    const { snapshotFromLive } = await import("./sandbox-from-live.js");
+    await snapshotFromLive(options, { io: deps.io, env: deps.env, log });
+  } else if (options.app !== undefined || options.org !== undefined) {
+    throw new UsageError("--app and --org choose what --from-live copies; they need --from-live");
+  }
   const sandbox = await startSandbox({
     port: options.port,
     host: options.host,
@@ -204,6 +216,20 @@ export function sandboxCommand(): Command {
     .option("--verbose", "log every request on stderr")
     .option("--json", "print the URLs and exports as JSON on stdout")
     .option("--raw", "alias of --json")
+    .option(
+      "--from-live",
+      "first copy live Fly state into --state FILE by reads only (apps, machines, volumes, IPs, certificates, secret names), then serve it",
+    )
+    .option("--app <name>", "with --from-live: the app to copy")
+    .option("--org <slug>", "with --from-live: copy every app of this organization")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  flyops sandbox --seed demo                                  # the demo fleet
+  flyops sandbox --from-live --app my-app --state my-app.json # a copy of a live app to experiment on
+  flyops sandbox --from-live --org my-org --state org.json    # every app of an org`,
+    )
     .action(async (options: SandboxCliFlags) => {
       await runSandbox(options, { io: processIo, env: process.env });
     });

@@ -1,0 +1,56 @@
+import { UsageError, FlyopsError } from "../../errors.js";
+import { takeSnapshot } from "../../rehearse/snapshot.js";
+import { writeSnapshotFile } from "../../rehearse/snapshot-file.js";
+import { withoutTokens } from "../../rehearse/scrub.js";
+import type { Logger } from "../../logger.js";
+import { createRuntime } from "../runtime.js";
+import type { Io } from "../output.js";
+
+/**
+ * `flyops sandbox --from-live --app A | --org O --state FILE`: the copy of live state a rehearsal
+ * makes (src/rehearse/snapshot.ts), written where the sandbox then loads it, for a person to
+ * experiment on by hand. Reads only (the clients are read-only); secret names and digests, no
+ * values; no token; the file is mode 0600 and never written through a link.
+ */
+
+export interface FromLiveOptions {
+  app?: string;
+  org?: string;
+  state?: string;
+}
+
+export async function snapshotFromLive(
+  options: FromLiveOptions,
+  deps: { io: Io; env: NodeJS.ProcessEnv; log: Logger },
+): Promise<void> {
+  if (options.state === undefined)
+    throw new UsageError("--from-live needs --state FILE: the copy is written there, then served");
+  if ((options.app === undefined) === (options.org === undefined))
+    throw new UsageError(
+      "--from-live copies one app (--app NAME) or every app of one org (--org SLUG); give one of them",
+    );
+  const runtime = await createRuntime({ env: deps.env, readOnly: true, log: deps.log });
+  try {
+    const state = await takeSnapshot(runtime.ctx, {
+      apps: options.app === undefined ? [] : [options.app],
+      orgs: options.org === undefined ? [] : [options.org],
+      wholeOrgs: options.org !== undefined,
+      now: new Date(),
+    });
+    if (options.app !== undefined && state.apps.length === 0)
+      throw new FlyopsError(`app ${options.app} was not found on Fly`, {
+        hint: "check the name with `flyops fly list apps`",
+      });
+    if (options.org !== undefined && state.orgs.length === 0)
+      throw new FlyopsError(`organization ${options.org} was not found on Fly`, {
+        hint: "check the slug with `flyops fly list orgs`",
+      });
+    const { state: clean, redacted } = withoutTokens(state, runtime.credentials);
+    await writeSnapshotFile(options.state, clean, runtime.credentials);
+    deps.io.stderr(
+      `copied ${clean.apps.length} app(s), ${clean.machines.length} machine(s), ${clean.volumes.length} volume(s) from live Fly (reads only) to ${options.state}: secret names and digests, no values, no token${redacted > 0 ? ` (${redacted} token(s) found in machine configs were left out)` : ""}\n`,
+    );
+  } finally {
+    await runtime.close();
+  }
+}
