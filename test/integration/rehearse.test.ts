@@ -171,6 +171,32 @@ describe("flyops apply --rehearse", () => {
     expect(liveState()).toBe(before);
   });
 
+  it("--fault-rate 1: every request of the second run fails, and the report says the end state differs (exit 1)", async () => {
+    const file = await scalePlan();
+    const result = await world.cli([
+      "apply",
+      file,
+      "--rehearse",
+      "--fault-rate",
+      "1",
+      "--json",
+      "--transition-ms",
+      "20",
+    ]);
+    expect(result.code, result.stderr).toBe(1);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.diff.created).toHaveLength(2);
+    expect(report.fault).toMatchObject({ kind: "fault-rate", sameEndState: false });
+    expect(report.status).toBe("would-fail");
+  });
+
+  it("--kill-at names a step of the plan (exit 2 otherwise)", async () => {
+    const file = await scalePlan();
+    const result = await world.cli(["apply", file, "--rehearse", "--kill-at", "s9"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--kill-at s9: the plan has no step with that id");
+  });
+
   it("refuses to rehearse a raw flyctl step, which could reach Fly itself", async () => {
     const file = await approvedPlan("flyctl.json", [
       { id: "s1", tool: "flyctl", input: { args: ["machine", "stop", WEB_IAD_1, "--app", "demo-web"] } },
