@@ -15,7 +15,16 @@ import { sandboxHome } from "../support/sandbox-home.js";
  */
 
 const LIVE_TOKEN = "fo1_" + "x".repeat(40);
-const world = sandboxHome({ prefix: "flyops-rehearse-", sandbox: { seed: "demo", token: LIVE_TOKEN } });
+/** Every request "live" answered, as its log line: `sandbox: METHOD PATH -> STATUS`. */
+const liveRequests: string[] = [];
+const world = sandboxHome({
+  prefix: "flyops-rehearse-",
+  sandbox: {
+    seed: "demo",
+    token: LIVE_TOKEN,
+    log: { debug: (line) => liveRequests.push(line), info: () => undefined, warn: () => undefined },
+  },
+});
 
 const WEB_IAD_1 = "148e272b0e4d89";
 const PG_REPLICA = "6e82933c4e0e48";
@@ -86,6 +95,7 @@ describe("flyops apply --rehearse", () => {
   it("prints the machines a scale plan would create, changes nothing live, and exits 0", async () => {
     const file = await scalePlan();
     const before = liveState();
+    liveRequests.length = 0;
     const text = await world.cli(["apply", file, "--rehearse", "--transition-ms", "20"]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(
@@ -109,6 +119,11 @@ describe("flyops apply --rehearse", () => {
 
     expect(liveState()).toBe(before);
     expect(world.sandbox.store.machines("demo-web").map((m) => m.name)).not.toContain("web-iad-3");
+    // Live saw reads only: GETs, and GraphQL POSTs (queries: a mutation is refused before it leaves, read-only-client.test.ts).
+    expect(liveRequests.length).toBeGreaterThan(0);
+    expect(liveRequests.filter((line) => !/^sandbox: (GET \S+|POST \/graphql) -> 200$/.test(line))).toEqual(
+      [],
+    );
     // The plan's own journal is untouched: the rehearsal journaled in a temporary folder.
     expect(() => statSync(join(world.dir, `${file}.journal.jsonl`))).toThrow();
   });
