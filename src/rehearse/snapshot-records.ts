@@ -167,11 +167,13 @@ export function volumeRecord(app: string, volume: Volume, snapshots: VolumeSnaps
     region: text(volume.region),
     zone: text(volume.zone),
     sizeGb: volume.size_gb ?? 1,
+    // Volumes are encrypted unless created with --no-encryption (fly.io/docs/volumes/volume-manage).
     encrypted: volume.encrypted ?? true,
     fstype: typeof fstype === "string" ? fstype : "ext4",
     createdAt: text(volume.created_at),
     updatedAt: text(volume.created_at),
     autoBackupEnabled: volume.auto_backup_enabled ?? false,
+    // Fly keeps snapshots 5 days unless set (fly.io/docs/volumes/snapshots).
     snapshotRetention: volume.snapshot_retention ?? 5,
     bytesUsed: volume.bytes_used ?? 0,
     snapshots: snapshots.map(snapshotRecord),
