@@ -6,6 +6,7 @@ import { readPlanFile } from "../plan/schema/plan-file.js";
 import type { SandboxState } from "../sandbox/types.js";
 import { runFaultRehearsal, type FaultPlan, type FaultOutcome } from "./faulted.js";
 import type { ResourceDiff } from "./resource-diff.js";
+import { leasesOnLive, type LiveLease } from "./live-leases.js";
 import { rehearsalScope, type RehearsalScope } from "./scope.js";
 import { takeSnapshot } from "./snapshot.js";
 import { withoutTokens } from "./scrub.js";
@@ -42,6 +43,8 @@ export interface RehearsalReport {
   apply?: ApplyReport;
   diff?: ResourceDiff;
   failed: { step: string; tool: string; error: string }[];
+  /** Machines a step names that someone holds the lease of on live now (a warning: the copy has no leases). */
+  leasedOnLive: LiveLease[];
   fault?: FaultOutcome;
   blocked?: RehearsalScope["blocked"];
   message?: string;
@@ -103,7 +106,7 @@ export async function rehearsePlan(options: RehearseOptions, io: RehearseIo): Pr
     throw new UsageError(`--kill-at ${killAt}: the plan has no step with that id`, {
       hint: `its steps are ${plan.steps.map((s) => s.id).join(", ")}`,
     });
-  const base = { plan: name, transitionMs: options.transitionMs, failed: [] };
+  const base = { plan: name, transitionMs: options.transitionMs, failed: [], leasedOnLive: [] };
   const empty = { apps: [], orgs: [], machines: 0, volumes: 0, redactedTokens: 0 };
   if (scope.blocked.length > 0) {
     return {
@@ -116,6 +119,7 @@ export async function rehearsePlan(options: RehearseOptions, io: RehearseIo): Pr
     };
   }
   const { state, redacted } = await copyOfLive(io, scope);
+  const leasedOnLive = plan ? await leasesOnLive(io.live, plan, (io.now?.() ?? new Date()).getTime()) : [];
   const snapshot = {
     apps: state.apps.map((a) => a.name),
     orgs: state.orgs.map((o) => o.slug),
@@ -168,6 +172,7 @@ export async function rehearsePlan(options: RehearseOptions, io: RehearseIo): Pr
     apply,
     diff,
     failed: failedSteps(apply),
+    leasedOnLive,
     ...(fault ? { fault } : {}),
     ...outcomeText(apply, fault),
   };

@@ -69,6 +69,11 @@ export function renderRehearsal(report: RehearsalReport): string {
   if (report.failed.length > 0) {
     lines.push("failed:", ...report.failed.map((f) => `  x ${safe(f.step)} (${f.tool}): ${safe(f.error)}`));
   }
+  for (const lease of report.leasedOnLive) {
+    lines.push(
+      `warning: step ${safe(lease.step)} names machine ${safe(lease.machine_id)} of ${safe(lease.app)}, which ${safe(lease.owner ?? "someone")} holds the lease of on live${lease.expiresAt ? ` until ${lease.expiresAt}` : ""}; the copy has no leases, and a real apply that changes that machine now would stop there until the lease ends`,
+    );
+  }
   if (report.fault) lines.push(...faultLines(report.fault));
   lines.push(
     report.status === "would-apply"

@@ -205,6 +205,28 @@ describe("flyops apply --rehearse", () => {
     expect(report.status).toBe("would-fail");
   });
 
+  it("warns of a lease someone holds on live on a machine a step names", async () => {
+    const file = await approvedPlan("stop.json", [
+      { id: "s1", tool: "machines_stop", input: { app: "demo-web", machine_id: WEB_IAD_1 } },
+    ]);
+    const lease = await fetch(`${world.sandbox.url}/v1/apps/demo-web/machines/${WEB_IAD_1}/lease`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${LIVE_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ ttl: 600, description: "a deploy" }),
+    });
+    expect(lease.ok).toBe(true);
+    const result = await world.cli(["apply", file, "--rehearse", "--transition-ms", "20"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      `~ machine web-iad-1 (${WEB_IAD_1}) of demo-web: state started -> stopped`,
+    );
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `warning: step s1 names machine ${WEB_IAD_1} of demo-web, which \\S+ holds the lease of on live until `,
+      ),
+    );
+  });
+
   it("--kill-at names a step of the plan (exit 2 otherwise)", async () => {
     const file = await scalePlan();
     const result = await world.cli(["apply", file, "--rehearse", "--kill-at", "s9"]);
