@@ -95,6 +95,8 @@ export async function runFaultRehearsal(
         ? await applyUntilKilled(world, input, io, fault)
         : await world.apply(input.options, io);
     if (fault.kind === "kill-at") crashed = report === "crashed";
+    // Resumed after a failure, as a person would; a refusal (a step only a person can settle, or a
+    // precondition a fault kept from being read) is where the rehearsal stops and says so.
     while ((report === "crashed" || report.status === "failed") && runs <= MAX_RESUMES) {
       runs += 1;
       io.progress(`resume ${runs - 1}: flyops apply --resume`);
