@@ -172,7 +172,7 @@ function printBanner(
   ].filter(Boolean);
   io.stdout(
     [
-      `# flyops sandbox listening on ${sandbox.url} (seed ${options.seed}${extras.length ? `, ${extras.join(", ")}` : ""})`,
+      `# flyops sandbox listening on ${sandbox.url} (${options.fromLive ? "a copy of live Fly" : `seed ${options.seed}`}${extras.length ? `, ${extras.join(", ")}` : ""})`,
       "# point flyops at it:",
       ...exports,
       // A real org, app or fly.toml setting names nothing in the sandbox fleet.
