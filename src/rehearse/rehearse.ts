@@ -3,6 +3,7 @@ import { UsageError } from "../errors.js";
 import type { ApplyOptions, ApplyReport } from "../plan/apply/applier.js";
 import { validatePlan } from "../plan/check/validator.js";
 import { readPlanFile } from "../plan/schema/plan-file.js";
+import { heldCredentials } from "../security/secret-sources.js";
 import type { SandboxState } from "../sandbox/types.js";
 import { runFaultRehearsal, type FaultPlan, type FaultOutcome } from "./faulted.js";
 import type { ResourceDiff } from "./resource-diff.js";
@@ -94,7 +95,8 @@ async function copyOfLive(
     orgs: scope.orgs,
     now: io.now?.() ?? new Date(),
   });
-  return withoutTokens(state, io.credentials ?? []);
+  // Every credential in reach (flyctl's token, FLYOPS_* values, cloud keys in env), as stdout's redactor has.
+  return withoutTokens(state, heldCredentials(io.env, io.credentials ?? []));
 }
 
 export async function rehearsePlan(options: RehearseOptions, io: RehearseIo): Promise<RehearsalReport> {

@@ -11,13 +11,22 @@ import type { SandboxState } from "../sandbox/types.js";
 
 const WHAT = "the snapshot file";
 
+/** A credential as it is, or base64-encoded (as a file's contents in a machine config are). */
+function heldIn(text: string, credential: string): boolean {
+  const value = credential.trim();
+  if (value === "") return false;
+  const base64 = Buffer.from(value).toString("base64").replace(/=+$/, "");
+  const url = Buffer.from(value).toString("base64url");
+  return [value, base64, url].some((form) => text.includes(form));
+}
+
 export async function writeSnapshotFile(
   path: string,
   state: SandboxState,
   credentials: readonly string[],
 ): Promise<void> {
   const text = `${JSON.stringify(state)}\n`;
-  if (credentials.some((credential) => credential !== "" && text.includes(credential))) {
+  if (credentials.some((credential) => heldIn(text, credential))) {
     throw new RefusedError(
       `refusing to write ${WHAT} ${path}: the copy of live state contains a credential this process holds`,
       {

@@ -251,14 +251,17 @@ describe("flyops apply --rehearse", () => {
 });
 
 /** Runs `flyops sandbox --from-live ...` until it serves, then stops it. */
-function fromLive(args: string[]): Promise<{ code: number | null; stderr: string }> {
+function fromLive(
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [CLI_PATH, "sandbox", "--from-live", ...args, "--port", "0", "--json"],
       {
         cwd: world.dir,
-        env: world.env({ PATH: process.env.PATH ?? "" }),
+        env: world.env({ PATH: process.env.PATH ?? "", ...extra }),
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -300,5 +303,41 @@ describe("flyops sandbox --from-live", () => {
     // A token someone left in a machine's env (the demo fleet plants one) is left out too.
     expect(text).not.toContain(PLANTED_TOKEN);
     expect(text).toContain("[REDACTED]");
+  });
+
+  it("withholds secret values of machine configs and every credential this process holds", async () => {
+    const held = `held-${randomBytes(12).toString("hex")}`;
+    const password = `pw${randomBytes(6).toString("hex")}`;
+    const random = randomBytes(32).toString("base64url").slice(0, 43);
+    const github = "ghp_" + "x".repeat(36);
+    const machine = world.sandbox.store.machines("acme-api")[0]!;
+    const before = structuredClone(machine.config);
+    machine.config = {
+      ...machine.config,
+      env: {
+        ...machine.config.env,
+        DATABASE_URL: `postgres://app:${password}@db.internal:5432/app`,
+        SESSION_KEY: "short",
+        OPAQUE: random,
+        LOG_LEVEL: "debug",
+      },
+      metadata: { ...machine.config.metadata, note: `rotated with ${held} today`, [github]: "x" },
+      files: [{ guest_path: "/etc/creds", raw_value: Buffer.from(held).toString("base64") }],
+      containers: [{ name: "side", env: { GH: github } }],
+    };
+    try {
+      const result = await fromLive(["--app", "acme-api", "--state", "held.json"], {
+        FLYOPS_WEBHOOK_SECRET: held,
+      });
+      expect(result.stderr).toContain("copied 1 app(s)");
+      const text = readFileSync(join(world.dir, "held.json"), "utf8");
+      for (const value of [held, password, random, github, Buffer.from(held).toString("base64")])
+        expect(text).not.toContain(value);
+      expect(text).not.toContain('"short"');
+      expect(text).toContain('"LOG_LEVEL":"debug"');
+      expect(text).toContain('"guest_path":"/etc/creds"');
+    } finally {
+      machine.config = before;
+    }
   });
 });

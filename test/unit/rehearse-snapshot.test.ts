@@ -103,7 +103,9 @@ describe("a snapshot of live state", () => {
     expect(state.secrets.every((s) => s.value === "")).toBe(true);
     expect(JSON.stringify(state)).toContain(PLANTED_TOKEN);
     const { state: clean, redacted } = withoutTokens(state, []);
-    expect(redacted).toBe(1);
+    // The planted token, and metadata's random-looking release ids of releases the copy does not hold.
+    expect(redacted).toBeGreaterThan(0);
+    expect(clean.machines.some((m) => m.config.env?.LEGACY_DEPLOY_TOKEN === "[REDACTED]")).toBe(true);
     expect(JSON.stringify(clean)).not.toContain(PLANTED_TOKEN);
   });
 

@@ -3,6 +3,7 @@ import { takeSnapshot } from "../../rehearse/snapshot.js";
 import { writeSnapshotFile } from "../../rehearse/snapshot-file.js";
 import { withoutTokens } from "../../rehearse/scrub.js";
 import type { Logger } from "../../logger.js";
+import { heldCredentials } from "../../security/secret-sources.js";
 import { createRuntime } from "../runtime.js";
 import type { Io } from "../output.js";
 
@@ -45,8 +46,10 @@ export async function snapshotFromLive(
       throw new FlyopsError(`organization ${options.org} was not found on Fly`, {
         hint: "check the slug with `flyops fly list orgs`",
       });
-    const { state: clean, redacted } = withoutTokens(state, runtime.credentials);
-    await writeSnapshotFile(options.state, clean, runtime.credentials);
+    // Every credential in reach (flyctl's token, FLYOPS_* values, cloud keys in env), as stdout's redactor has.
+    const held = heldCredentials(deps.env, runtime.credentials);
+    const { state: clean, redacted } = withoutTokens(state, held);
+    await writeSnapshotFile(options.state, clean, held);
     deps.io.stderr(
       `copied ${clean.apps.length} app(s), ${clean.machines.length} machine(s), ${clean.volumes.length} volume(s) from live Fly (reads only) to ${options.state}: secret names and digests, no values, no token${redacted > 0 ? ` (${redacted} token(s) found in machine configs were left out)` : ""}\n`,
     );
