@@ -89,6 +89,7 @@ export async function runFaultRehearsal(
   let runs = 1;
   let crashed: boolean | undefined;
   let report: ApplyReport | "crashed";
+  let diff: ResourceDiff;
   try {
     report =
       fault.kind === "kill-at"
@@ -102,11 +103,10 @@ export async function runFaultRehearsal(
       io.progress(`resume ${runs - 1}: flyops apply --resume`);
       report = await world.apply({ ...input.options, resume: true }, io);
     }
-  } catch (error) {
+    diff = await world.finish();
+  } finally {
     await world.close();
-    throw error;
   }
-  const diff = await world.finish();
   const last = report === "crashed" ? undefined : report;
   const status = last?.status ?? "failed";
   return {

@@ -146,13 +146,13 @@ export async function rehearsePlan(options: RehearseOptions, io: RehearseIo): Pr
   );
   const world = await openWorld(options.planPath, { state, transitionMs: options.transitionMs }, io.live);
   let apply: ApplyReport;
+  let diff: ResourceDiff;
   try {
     apply = await world.apply(applyOptions, io);
-  } catch (error) {
+    diff = await world.finish();
+  } finally {
     await world.close();
-    throw error;
   }
-  const diff = await world.finish();
   const fault =
     options.fault && apply.status === "applied"
       ? await runFaultRehearsal(

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -7,13 +8,13 @@ import { RefusedError } from "../errors.js";
 import { createFlyClients } from "../fly/create-clients.js";
 import type { FlyctlRunner } from "../fly/flyctl.js";
 import { runApplyPlan, type ApplyIo, type ApplyOptions, type ApplyReport } from "../plan/apply/applier.js";
-import { SANDBOX_PLACEHOLDER_TOKEN, startSandbox, type SandboxState } from "../sandbox/index.js";
+import { startSandbox, type SandboxState } from "../sandbox/index.js";
 import { diffResources, type ResourceDiff } from "./resource-diff.js";
 
 /**
  * One rehearsal world: an in-process sandbox started from the copy of live state, clients that
- * talk to it alone (with the sandbox's placeholder token — the operator's token is never given to
- * anything here), and a copy of the plan in a fresh temporary folder, so the real applier journals
+ * talk to it alone (with a random token made for it, which the sandbox requires — the operator's
+ * token is never given to anything here), and a copy of the plan in a fresh temporary folder, so the real applier journals
  * and locks there and the plan's own journal is never touched. `apply` runs the real applier
  * (validator, approval, preconditions, leases, journal); `finish` lands every machine change in
  * flight and diffs the end state against the copy it started from.
@@ -30,9 +31,12 @@ export interface WorldOptions {
 export type WorldIo = Omit<ApplyIo, "ctx" | "flyctl">;
 
 export interface World {
+  /** Where the copy is served (loopback), for a look from outside the applier. */
+  restBaseUrl: string;
   apply(options: Omit<ApplyOptions, "planPath">, io: WorldIo): Promise<ApplyReport>;
-  /** Lands what is in flight, diffs against the start, and closes everything. */
+  /** Lands what is in flight, diffs against the start, and closes everything (even when that fails). */
   finish(): Promise<ResourceDiff>;
+  /** Stops the sandbox and removes the temporary folder; once, however often it is called. */
   close(): Promise<void>;
 }
 
@@ -49,18 +53,27 @@ export async function openWorld(
 ): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), "flyops-rehearse-"));
   const plan = join(dir, basename(planPath));
+  const token = `rehearsal-${randomBytes(24).toString("base64url")}`;
   const dispatcher = new Agent({ keepAliveTimeout: 10_000 });
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
-  const close = async (): Promise<void> => {
-    await dispatcher.close();
-    await sandbox?.close();
-    await rm(dir, { recursive: true, force: true });
-  };
+  let closing: Promise<void> | undefined;
+  // Once only, whatever failed: a sandbox left listening keeps the CLI from exiting.
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      try {
+        await dispatcher.close();
+        await sandbox?.close();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    })());
   try {
     await copyFile(planPath, plan);
     sandbox = await startSandbox({
       port: 0,
       host: "127.0.0.1",
+      // The copy holds live data: only the applier here, which alone knows this token, is answered.
+      token,
       state: options.state,
       transitionMs: options.transitionMs,
       faultRate: options.faultRate,
@@ -78,19 +91,22 @@ export async function openWorld(
     apiBaseUrl: running.apiBaseUrl,
     prometheusUrl: running.prometheusUrl,
     mpgBaseUrl: running.apiBaseUrl,
-    token: running.token ?? SANDBOX_PLACEHOLDER_TOKEN,
+    token,
     log: live.log,
     dispatcher,
   });
   const ctx: ToolContext = { fly, org: live.org, app: live.app, signal: live.signal, log: live.log };
   return {
+    restBaseUrl: running.restBaseUrl,
     apply: (applyOptions, io) =>
       runApplyPlan({ ...applyOptions, planPath: plan }, { ...io, ctx, flyctl: noFlyctl }),
     async finish() {
-      running.settle();
-      const diff = diffResources(options.state, running.store.toState());
-      await close();
-      return diff;
+      try {
+        running.settle();
+        return diffResources(options.state, running.store.toState());
+      } finally {
+        await close();
+      }
     },
     close,
   };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { UsageError, FlyopsError } from "../../errors.js";
 import { takeSnapshot } from "../../rehearse/snapshot.js";
 import { writeSnapshotFile } from "../../rehearse/snapshot-file.js";
@@ -18,6 +19,26 @@ export interface FromLiveOptions {
   app?: string;
   org?: string;
   state?: string;
+}
+
+// Loopback only: 127.0.0.0/8, ::1 and the name that resolves to them.
+const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+
+/**
+ * The token a sandbox serving a copy of live data accepts: the one given, else a fresh random one
+ * (shown only in the export line the sandbox prints, as a given --token is). A copy of live data
+ * is served beyond loopback only to the holder of a token the person chose.
+ */
+export function fromLiveToken(host: string, given: string | undefined): string {
+  if (given !== undefined) return given;
+  if (!LOOPBACK.test(host))
+    throw new UsageError(
+      `--from-live serves a copy of live data: it listens on ${host} only with a token of yours`,
+      {
+        hint: "set FLYOPS_SANDBOX_TOKEN (or --token), or leave --host at 127.0.0.1",
+      },
+    );
+  return `sandbox-${randomBytes(24).toString("base64url")}`;
 }
 
 export async function snapshotFromLive(

@@ -103,8 +103,10 @@ export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps)
     info: (m) => deps.io.stderr(`${m}\n`),
     warn: (m) => deps.io.stderr(`warning: ${m}\n`),
   };
+  let token = options.token ?? tokenFromEnv;
   if (options.fromLive) {
-    const { snapshotFromLive } = await import("./sandbox-from-live.js");
+    const { fromLiveToken, snapshotFromLive } = await import("./sandbox-from-live.js");
+    token = fromLiveToken(options.host, token);
     await snapshotFromLive(options, { io: deps.io, env: deps.env, log });
   } else if (options.app !== undefined || options.org !== undefined) {
     throw new UsageError("--app and --org choose what --from-live copies; they need --from-live");
@@ -114,7 +116,7 @@ export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps)
     host: options.host,
     seed,
     stateFile: options.state,
-    token: options.token ?? tokenFromEnv,
+    token,
     latencyMs: options.latency,
     faultRate: options.faultRate,
     faultSeed: options.faultSeed,

@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { fromLiveToken } from "../../src/cli/commands/sandbox-from-live.js";
+import { runSandbox } from "../../src/cli/commands/sandbox.js";
+import { UsageError } from "../../src/errors.js";
+import { silentLogger } from "../../src/logger.js";
+import { openWorld } from "../../src/rehearse/world.js";
+import { SANDBOX_PLACEHOLDER_TOKEN, startSandbox, type SandboxState } from "../../src/sandbox/index.js";
+
+/** The sandboxes that serve a copy of live data answer only a token made for them, and always close. */
+
+const dir = mkdtempSync(join(tmpdir(), "flyops-world-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function demoState(): Promise<SandboxState> {
+  const seed = await startSandbox({ port: 0, seed: "demo", rateLimits: false, transitionMs: 0 });
+  try {
+    return seed.store.toState();
+  } finally {
+    await seed.close();
+  }
+}
+
+const live = { org: undefined, app: undefined, signal: undefined, log: silentLogger };
+
+function planFile(): string {
+  const path = join(dir, "plan.json");
+  writeFileSync(path, "{}\n");
+  return path;
+}
+
+const appsOf = (url: string, token: string): Promise<Response> =>
+  fetch(`${url}/apps/demo-web`, { headers: { Authorization: `Bearer ${token}` } });
+
+describe("a rehearsal's sandbox", () => {
+  it("answers only the token made for it", async () => {
+    const world = await openWorld(planFile(), { state: await demoState(), transitionMs: 0 }, live);
+    try {
+      const response = await appsOf(world.restBaseUrl, SANDBOX_PLACEHOLDER_TOKEN);
+      expect(response.status).toBe(401);
+    } finally {
+      await world.close();
+    }
+  });
+
+  it("closes, and stops listening, when the diff at the end fails", async () => {
+    const state = await demoState();
+    const world = await openWorld(planFile(), { state, transitionMs: 0 }, live);
+    (state as { apps: unknown }).apps = undefined;
+    await expect(world.finish()).rejects.toThrow();
+    await expect(appsOf(world.restBaseUrl, "any")).rejects.toThrow();
+    await world.close();
+  });
+});
+
+describe("sandbox --from-live's token", () => {
+  it("is a fresh random one on loopback when none is given", () => {
+    const one = fromLiveToken("127.0.0.1", undefined);
+    expect(one.length).toBeGreaterThan(30);
+    expect(fromLiveToken("::1", undefined)).not.toBe(one);
+    expect(fromLiveToken("0.0.0.0", "chosen-token")).toBe("chosen-token");
+  });
+
+  it("refuses a non-loopback --host without a token, before anything is read", async () => {
+    expect(() => fromLiveToken("0.0.0.0", undefined)).toThrow(UsageError);
+    const out: string[] = [];
+    const io = {
+      stdout: (t: string) => out.push(t),
+      stderr: (t: string) => out.push(t),
+      flush: () => undefined,
+    };
+    await expect(
+      runSandbox(
+        { fromLive: true, host: "0.0.0.0", app: "demo-web", state: join(dir, "copy.json") },
+        { io, env: {}, untilStopped: () => Promise.resolve("test") },
+      ),
+    ).rejects.toThrow(/token/);
+  });
+});
