@@ -1,13 +1,16 @@
 import type { MachineRecord, SandboxState, VolumeRecord } from "../sandbox/types.js";
+import { configFields, sensitiveField } from "./config-fields.js";
 
 /**
  * What a rehearsal changed: the sandbox's state after the plan against the copy of live state it
- * started from, per resource — created, changed field by field (state, guest size, image, volume
- * size, attachment, secret digest), destroyed. A machine or volume Fly still lists as destroyed
- * counts as destroyed, as every API treats it.
+ * started from, per resource — created, changed field by field (state, guest size, image, every
+ * other path of a machine's config, volume size, attachment, secret digest), destroyed; volume
+ * snapshots and releases the copy holds too. A machine or volume Fly still lists as destroyed
+ * counts as destroyed, as every API treats it. An env value's change is told without its values.
  */
 
-export type ResourceKind = "app" | "machine" | "volume" | "secret" | "ip" | "certificate";
+export type ResourceKind =
+  "app" | "machine" | "volume" | "volume-snapshot" | "release" | "secret" | "ip" | "certificate";
 
 export interface FieldChange {
   field: string;
@@ -39,9 +42,13 @@ interface Described {
   id: string;
   name?: string;
   gone: boolean;
-  /** The fields a change is reported by. */
+  /** The fields a change is reported by, and a created or destroyed resource shown with. */
   fields: Record<string, string>;
+  /** More fields a change is reported by (a machine's config paths), too many to show otherwise. */
+  more?: Record<string, string>;
 }
+
+const HIDDEN = "(value not shown)";
 
 export function guestText(guest: MachineRecord["config"]["guest"]): string {
   return `${guest.cpu_kind}-cpu-${guest.cpus}x ${guest.memory_mb}MB`;
@@ -61,6 +68,7 @@ function machine(m: MachineRecord): Described {
       image: m.config.image,
       cordoned: String(m.cordoned),
     },
+    more: Object.fromEntries(Object.entries(configFields(m.config)).map(([k, v]) => [`config.${k}`, v])),
   };
 }
 
@@ -79,6 +87,21 @@ function volume(v: VolumeRecord): Described {
   };
 }
 
+function snapshots(v: VolumeRecord): Described[] {
+  return v.snapshots.map((s) => ({
+    kind: "volume-snapshot",
+    app: v.app,
+    id: s.id,
+    // Two runs number their snapshots apart; the volume names which one it is.
+    name: `of ${v.id}`,
+    gone: false,
+    fields: { volume: v.id, status: s.status, size: String(s.size) },
+  }));
+}
+
+/** Which resource: a structured key, so no id (one holding ":") can pass for another resource's. */
+const keyOf = (d: Described): string => JSON.stringify([d.kind, d.app, d.id]);
+
 function describeAll(state: SandboxState): Map<string, Described> {
   const all: Described[] = [
     ...state.apps.map((a) => ({
@@ -90,6 +113,15 @@ function describeAll(state: SandboxState): Map<string, Described> {
     })),
     ...state.machines.map(machine),
     ...state.volumes.map(volume),
+    ...state.volumes.flatMap(snapshots),
+    ...(state.releases ?? []).map((r) => ({
+      kind: "release" as const,
+      app: r.app,
+      id: r.id,
+      name: `v${r.version}`,
+      gone: false,
+      fields: { version: String(r.version), status: r.status, image: r.imageRef },
+    })),
     ...state.secrets.map((s) => ({
       kind: "secret" as const,
       app: s.app,
@@ -112,7 +144,7 @@ function describeAll(state: SandboxState): Map<string, Described> {
       fields: { status: c.issuedAt ? "active" : "pending_validation" },
     })),
   ];
-  return new Map(all.map((d) => [`${d.kind}:${d.app}:${d.id}`, d]));
+  return new Map(all.map((d) => [keyOf(d), d]));
 }
 
 /** What a created or destroyed resource is shown with: its fields, less those that only matter as a change. */
@@ -122,6 +154,23 @@ function shown(fields: Record<string, string>): Record<string, string> {
 
 function entry(d: Described, extra: Partial<ResourceEntry> = {}): ResourceEntry {
   return { kind: d.kind, app: d.app, id: d.id, ...(d.name === undefined ? {} : { name: d.name }), ...extra };
+}
+
+/** Each field that differs, in order; a sensitive one says only that it changed. */
+function changes(was: Record<string, string>, now: Record<string, string>): FieldChange[] {
+  const names = [...new Set([...Object.keys(now), ...Object.keys(was)])];
+  return names
+    .filter((field) => was[field] !== now[field])
+    .map((field) => {
+      const from = was[field];
+      const to = now[field];
+      if (!sensitiveField(field)) return { field, from: from ?? "(none)", to: to ?? "(none)" };
+      return {
+        field,
+        from: from === undefined ? "(none)" : HIDDEN,
+        to: to === undefined ? "(none)" : from === undefined ? "set" : "changed",
+      };
+    });
 }
 
 export function diffResources(before: SandboxState, after: SandboxState): ResourceDiff {
@@ -138,9 +187,7 @@ export function diffResources(before: SandboxState, after: SandboxState): Resour
       diff.destroyed.push(entry(old, { details: shown(old.fields) }));
       continue;
     }
-    const fields = Object.keys(item.fields)
-      .filter((field) => item.fields[field] !== old.fields[field])
-      .map((field) => ({ field, from: old.fields[field] ?? "(none)", to: item.fields[field] ?? "(none)" }));
+    const fields = [...changes(old.fields, item.fields), ...changes(old.more ?? {}, item.more ?? {})];
     if (fields.length > 0) diff.changed.push(entry(item, { fields }));
   }
   for (const [key, old] of was)

@@ -60,6 +60,84 @@ describe("the resource diff", () => {
   });
 });
 
+describe("the resource diff of a machine's whole config", () => {
+  it("shows metadata, services and restart changes with values, and env changes without", () => {
+    const before = base();
+    const after = structuredClone(before);
+    const web = after.machines.find((m) => m.app === "demo-web");
+    if (!web) throw new Error("demo-web has a machine in the demo seed");
+    const group = web.config.metadata?.fly_process_group;
+    const secretValue = "value-" + "q".repeat(12);
+    web.config.metadata = { ...web.config.metadata, fly_process_group: "worker" };
+    web.config.env = { ...web.config.env, FEATURE_FLAG: secretValue };
+    web.config.restart = { policy: "no" };
+    const fields = diffResources(before, after).changed.find((e) => e.id === web.id)?.fields ?? [];
+    expect(fields).toContainEqual({
+      field: "config.metadata.fly_process_group",
+      from: group ?? "(none)",
+      to: "worker",
+    });
+    expect(fields).toContainEqual({ field: "config.env.FEATURE_FLAG", from: "(none)", to: "set" });
+    expect(fields.find((f) => f.field.startsWith("config.restart"))?.to).toBe("no");
+    expect(JSON.stringify(fields)).not.toContain(secretValue);
+
+    const again = structuredClone(after);
+    const webAgain = again.machines.find((m) => m.id === web.id);
+    if (webAgain?.config.env) webAgain.config.env.FEATURE_FLAG = "other-" + "q".repeat(12);
+    const changedEnv = diffResources(after, again).changed[0]?.fields;
+    expect(changedEnv).toEqual([
+      { field: "config.env.FEATURE_FLAG", from: "(value not shown)", to: "changed" },
+    ]);
+  });
+
+  it("names volume snapshots and releases created", () => {
+    const before = base();
+    const after = structuredClone(before);
+    const volume = after.volumes[0];
+    if (!volume) throw new Error("the demo seed has a volume");
+    volume.snapshots.push({
+      id: "vs_" + "A1".repeat(8),
+      createdAt: "2026-12-07T10:00:00Z",
+      digest: "d",
+      retentionDays: 5,
+      size: 1,
+      status: "created",
+      volumeSize: volume.sizeGb,
+    });
+    after.releases = [
+      ...(after.releases ?? []),
+      {
+        app: volume.app,
+        id: "rel-new",
+        version: 99,
+        status: "complete",
+        description: "d",
+        reason: "r",
+        imageRef: "registry.fly.io/x:1",
+        stable: true,
+        userId: "u",
+        createdAt: "2026-12-07T10:00:00Z",
+      },
+    ];
+    const created = diffResources(before, after).created.map((e) => [e.kind, e.id]);
+    expect(created).toEqual([
+      ["volume-snapshot", "vs_" + "A1".repeat(8)],
+      ["release", "rel-new"],
+    ]);
+  });
+
+  it("keeps resources apart whose app and id would join to the same text", () => {
+    const before = base();
+    const secret = { ...before.secrets[0]!, app: "a", name: "b:c" };
+    before.secrets = [secret];
+    const after = structuredClone(before);
+    after.secrets = [{ ...secret, app: "a:b", name: "c" }];
+    const diff = diffResources(before, after);
+    expect(diff.created.map((e) => [e.app, e.id])).toEqual([["a:b", "c"]]);
+    expect(diff.destroyed.map((e) => [e.app, e.id])).toEqual([["a", "b:c"]]);
+  });
+});
+
 describe("what a rehearsal copies", () => {
   const plan = (steps: unknown[], preconditions: unknown[] = []) =>
     PlanFile.parse({
