@@ -9,6 +9,18 @@ import type {
   Volume,
   VolumeSnapshot,
 } from "../fly/schemas.js";
+import { z } from "zod";
+import {
+  appName,
+  hostname,
+  ipAddress,
+  machineId,
+  machineName,
+  secretName,
+  snapshotId,
+  volumeId,
+  volumeName,
+} from "../../tools/id-fields.js";
 import { FlyopsError } from "../errors.js";
 import { MACHINE_STATES, type MachineState } from "../platform/machine-states.js";
 import type {
@@ -41,7 +53,26 @@ function untranslatable(what: string, why: string): FlyopsError {
   });
 }
 
+/**
+ * An id or name as the copy keeps it, once it has Fly's shape (tools/id-fields.ts): a record Fly
+ * returned with another ("..", a slash, a control character) would name something else in the
+ * sandbox's paths and in the diff, so the copy stops there, naming the record, not the value.
+ */
+export function shaped(shape: z.ZodType<string>, value: string, what: string): string {
+  const parsed = shape.safeParse(value);
+  if (!parsed.success)
+    throw untranslatable(
+      what,
+      `its id or name does not have Fly's shape (${parsed.error.issues[0]?.message ?? "invalid"})`,
+    );
+  return value;
+}
+
+// Fly documents no shape for a release's GraphQL id; every one it gives is letters, digits, "_" and "-".
+const releaseId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "expected letters, digits, _ and -");
+
 export function appRecord(app: App, org: string, now: string): AppRecord {
+  shaped(appName, app.name, "an app");
   const numeric = (app as { internal_numeric_id?: unknown }).internal_numeric_id;
   return {
     id: text(app.id, app.name),
@@ -118,6 +149,9 @@ function checkResults(machine: Machine): Record<string, CheckResult> | undefined
 }
 
 export function machineRecord(app: string, machine: Machine): MachineRecord {
+  const what = `a machine of app ${app}`;
+  shaped(machineId, machine.id, what);
+  if (machine.name) shaped(machineName, machine.name, what);
   const host = machine.host_status;
   const results = checkResults(machine);
   const record: MachineRecord = {
@@ -146,6 +180,7 @@ export function machineRecord(app: string, machine: Machine): MachineRecord {
 }
 
 export function snapshotRecord(s: VolumeSnapshot): SnapshotRecord {
+  shaped(snapshotId, s.id, "a volume snapshot");
   return {
     id: s.id,
     createdAt: text(s.created_at),
@@ -158,6 +193,10 @@ export function snapshotRecord(s: VolumeSnapshot): SnapshotRecord {
 }
 
 export function volumeRecord(app: string, volume: Volume, snapshots: VolumeSnapshot[]): VolumeRecord {
+  const what = `a volume of app ${app}`;
+  shaped(volumeId, volume.id, what);
+  if (volume.name) shaped(volumeName, volume.name, what);
+  if (volume.attached_machine_id) shaped(machineId, volume.attached_machine_id, what);
   const fstype = (volume as { fstype?: unknown }).fstype;
   const record: VolumeRecord = {
     app,
@@ -184,6 +223,7 @@ export function volumeRecord(app: string, volume: Volume, snapshots: VolumeSnaps
 
 /** Name and digest: the value is never read (Fly's list has none), so the copy holds an empty one. */
 export function secretRecord(app: string, secret: Secret): SecretRecord {
+  shaped(secretName, secret.name, `a secret of app ${app}`);
   return {
     app,
     name: secret.name,
@@ -205,6 +245,7 @@ function ipKind(ip: IPAssignment): IpKind {
 }
 
 export function ipRecord(app: string, ip: IPAssignment): IpRecord {
+  shaped(ipAddress, ip.ip, `an IP address of app ${app}`);
   return {
     app,
     ip: ip.ip,
@@ -217,6 +258,7 @@ export function ipRecord(app: string, ip: IPAssignment): IpRecord {
 }
 
 export function certRecord(app: string, summary: CertificateSummary, detail: CertificateDetail): CertRecord {
+  shaped(hostname, summary.hostname, `a certificate of app ${app}`);
   const issued = detail.certificates?.find((c) => c.status === "active") ?? detail.certificates?.[0];
   const record: CertRecord = {
     app,
@@ -233,6 +275,7 @@ export function certRecord(app: string, summary: CertificateSummary, detail: Cer
 }
 
 export function releaseRecord(app: string, release: ReleaseNode): ReleaseRecord {
+  shaped(releaseId, release.id, `a release of app ${app}`);
   return {
     app,
     id: release.id,

@@ -1,4 +1,5 @@
 import type { ToolContext } from "../../tools/define-tool.js";
+import { hostname } from "../../tools/id-fields.js";
 import { orMissing } from "../../tools/step-knowledge.js";
 import { OrganizationsDocument, type OrganizationSummary } from "../fly/graphql-documents.js";
 import { AppReleasesDocument } from "../fly/graphql-releases.js";
@@ -11,6 +12,7 @@ import {
   machineRecord,
   releaseRecord,
   secretRecord,
+  shaped,
   volumeRecord,
 } from "./snapshot-records.js";
 
@@ -88,6 +90,8 @@ async function copyApp(
   const machines = await rest.listMachines(name, {}, ctx.signal);
   state.machines.push(...machines.map((m) => machineRecord(name, m)));
   for (const volume of await rest.listVolumes(name, {}, ctx.signal)) {
+    // Its id goes into the next read's path: checked first.
+    volumeRecord(name, volume, []);
     const snapshots = await rest.listVolumeSnapshots(name, volume.id, ctx.signal);
     state.volumes.push(volumeRecord(name, volume, snapshots));
   }
@@ -95,6 +99,7 @@ async function copyApp(
   state.ips.push(...(await rest.listIpAssignments(name, ctx.signal)).map((ip) => ipRecord(name, ip)));
   const certs = await rest.listCertificates(name, {}, {}, ctx.signal);
   for (const cert of certs.items) {
+    shaped(hostname, cert.hostname, `a certificate of app ${name}`);
     const detail = await rest.getCertificate(name, cert.hostname, ctx.signal);
     state.certs.push(certRecord(name, cert, detail));
   }

@@ -125,4 +125,18 @@ describe("a snapshot of live state", () => {
     expect(JSON.parse(readFileSync(join(dir, "ok.json"), "utf8"))).toEqual(state);
     expect(statSync(join(dir, "ok.json")).mode & 0o777).toBe(0o600);
   });
+
+  it("refuses a record whose id does not have Fly's shape, naming the record", async () => {
+    const other = await startSandbox({ port: 0, seed: "demo", rateLimits: false, transitionMs: 0 });
+    try {
+      const machine = other.store.machines("demo-web")[0];
+      if (!machine) throw new Error("demo-web has a machine in the demo seed");
+      other.store.addMachine({ ...structuredClone(machine), id: "../../etc" });
+      await expect(
+        takeSnapshot(context(other, true), { apps: ["demo-web"], orgs: [], now: NOW }),
+      ).rejects.toThrow(/cannot copy a machine of app demo-web into a rehearsal: its id or name does not have Fly.s shape/);
+    } finally {
+      await other.close();
+    }
+  });
 });
