@@ -134,7 +134,9 @@ describe("a snapshot of live state", () => {
       other.store.addMachine({ ...structuredClone(machine), id: "../../etc" });
       await expect(
         takeSnapshot(context(other, true), { apps: ["demo-web"], orgs: [], now: NOW }),
-      ).rejects.toThrow(/cannot copy a machine of app demo-web into a rehearsal: its id or name does not have Fly.s shape/);
+      ).rejects.toThrow(
+        /cannot copy a machine of app demo-web into a rehearsal: its id or name does not have Fly.s shape/,
+      );
     } finally {
       await other.close();
     }
