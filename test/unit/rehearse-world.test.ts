@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { fromLiveToken } from "../../src/cli/commands/sandbox-from-live.js";
+import { fromLiveToken, snapshotFromLive } from "../../src/cli/commands/sandbox-from-live.js";
 import { runSandbox } from "../../src/cli/commands/sandbox.js";
-import { UsageError } from "../../src/errors.js";
+import { InterruptedError, UsageError } from "../../src/errors.js";
 import { silentLogger } from "../../src/logger.js";
 import { openWorld } from "../../src/rehearse/world.js";
 import { SANDBOX_PLACEHOLDER_TOKEN, startSandbox, type SandboxState } from "../../src/sandbox/index.js";
@@ -77,5 +77,32 @@ describe("sandbox --from-live's token", () => {
         { io, env: {}, untilStopped: () => Promise.resolve("test") },
       ),
     ).rejects.toThrow(/token/);
+  });
+});
+
+describe("sandbox --from-live, interrupted", () => {
+  it("ends the reads at Ctrl-C, writes no file, and says so in one line", async () => {
+    const stop = new AbortController();
+    const live = await startSandbox({
+      port: 0,
+      seed: "demo",
+      rateLimits: false,
+      transitionMs: 0,
+      // Ctrl-C as the first read is answered.
+      log: { debug: () => stop.abort(new Error("Ctrl-C")), info: () => undefined, warn: () => undefined },
+    });
+    const path = join(dir, "interrupted.json");
+    try {
+      const io = { stdout: () => undefined, stderr: () => undefined };
+      const copy = snapshotFromLive(
+        { org: "acme-corp", state: path },
+        { io, env: { ...live.env, HOME: dir, XDG_CONFIG_HOME: dir }, log: silentLogger, signal: stop.signal },
+      );
+      await expect(copy).rejects.toThrow(InterruptedError);
+      await expect(copy).rejects.toThrow(/nothing was written to .*interrupted\.json/);
+      expect(existsSync(path)).toBe(false);
+    } finally {
+      await live.close();
+    }
   });
 });

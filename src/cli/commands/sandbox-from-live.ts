@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { UsageError, FlyopsError } from "../../errors.js";
+import { FlyopsError, InterruptedError, UsageError } from "../../errors.js";
 import { takeSnapshot } from "../../rehearse/snapshot.js";
 import { writeSnapshotFile } from "../../rehearse/snapshot-file.js";
 import { withoutTokens } from "../../rehearse/scrub.js";
@@ -43,7 +43,7 @@ export function fromLiveToken(host: string, given: string | undefined): string {
 
 export async function snapshotFromLive(
   options: FromLiveOptions,
-  deps: { io: Io; env: NodeJS.ProcessEnv; log: Logger },
+  deps: { io: Io; env: NodeJS.ProcessEnv; log: Logger; signal?: AbortSignal },
 ): Promise<void> {
   if (options.state === undefined)
     throw new UsageError("--from-live needs --state FILE: the copy is written there, then served");
@@ -51,30 +51,48 @@ export async function snapshotFromLive(
     throw new UsageError(
       "--from-live copies one app (--app NAME) or every app of one org (--org SLUG); give one of them",
     );
-  const runtime = await createRuntime({ env: deps.env, readOnly: true, log: deps.log });
+  const path = options.state;
+  // Ctrl-C ends the reads in flight (the signal goes with each), and nothing is written.
+  const runtime = await createRuntime({ env: deps.env, readOnly: true, log: deps.log, signal: deps.signal });
   try {
-    const state = await takeSnapshot(runtime.ctx, {
-      apps: options.app === undefined ? [] : [options.app],
-      orgs: options.org === undefined ? [] : [options.org],
-      wholeOrgs: options.org !== undefined,
-      now: new Date(),
-    });
-    if (options.app !== undefined && state.apps.length === 0)
-      throw new FlyopsError(`app ${options.app} was not found on Fly`, {
-        hint: "check the name with `flyops fly list apps`",
-      });
-    if (options.org !== undefined && state.orgs.length === 0)
-      throw new FlyopsError(`organization ${options.org} was not found on Fly`, {
-        hint: "check the slug with `flyops fly list orgs`",
-      });
-    // Every credential in reach (flyctl's token, FLYOPS_* values, cloud keys in env), as stdout's redactor has.
-    const held = heldCredentials(deps.env, runtime.credentials);
-    const { state: clean, redacted } = withoutTokens(state, held);
-    await writeSnapshotFile(options.state, clean, held);
-    deps.io.stderr(
-      `copied ${clean.apps.length} app(s), ${clean.machines.length} machine(s), ${clean.volumes.length} volume(s) from live Fly (reads only) to ${options.state}: secret names and digests, no values, no token${redacted > 0 ? ` (${redacted} token(s) found in machine configs were left out)` : ""}\n`,
-    );
+    await copyAndWrite(options, path, runtime, deps);
+  } catch (error) {
+    if (deps.signal?.aborted)
+      throw new InterruptedError(
+        `interrupted: the copy of live Fly stopped part way; nothing was written to ${path}, and no sandbox was started`,
+      );
+    throw error;
   } finally {
     await runtime.close();
   }
+}
+
+async function copyAndWrite(
+  options: FromLiveOptions,
+  path: string,
+  runtime: Awaited<ReturnType<typeof createRuntime>>,
+  deps: { io: Io; env: NodeJS.ProcessEnv; signal?: AbortSignal },
+): Promise<void> {
+  const state = await takeSnapshot(runtime.ctx, {
+    apps: options.app === undefined ? [] : [options.app],
+    orgs: options.org === undefined ? [] : [options.org],
+    wholeOrgs: options.org !== undefined,
+    now: new Date(),
+  });
+  if (options.app !== undefined && state.apps.length === 0)
+    throw new FlyopsError(`app ${options.app} was not found on Fly`, {
+      hint: "check the name with `flyops fly list apps`",
+    });
+  if (options.org !== undefined && state.orgs.length === 0)
+    throw new FlyopsError(`organization ${options.org} was not found on Fly`, {
+      hint: "check the slug with `flyops fly list orgs`",
+    });
+  // Every credential in reach (flyctl's token, FLYOPS_* values, cloud keys in env), as stdout's redactor has.
+  const held = heldCredentials(deps.env, runtime.credentials);
+  const { state: clean, redacted } = withoutTokens(state, held);
+  if (deps.signal?.aborted) throw deps.signal.reason;
+  await writeSnapshotFile(path, clean, held);
+  deps.io.stderr(
+    `copied ${clean.apps.length} app(s), ${clean.machines.length} machine(s), ${clean.volumes.length} volume(s) from live Fly (reads only) to ${path}: secret names and digests, no values, no token${redacted > 0 ? ` (${redacted} token(s) found in machine configs were left out)` : ""}\n`,
+  );
 }

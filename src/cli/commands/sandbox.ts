@@ -6,6 +6,7 @@ import { UsageError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { DEFAULT_TRANSITION_MS, startSandbox, type Sandbox } from "../../sandbox/index.js";
 import { parseSeed } from "../../sandbox/seeds.js";
+import { interruptSignal } from "../interrupt.js";
 import { processIo, type Io } from "../output.js";
 
 export const SandboxCliOptions = z.object({
@@ -55,6 +56,8 @@ export interface SandboxDeps {
   io: Io;
   /** Where FLYOPS_SANDBOX_TOKEN is read. */
   env: NodeJS.ProcessEnv;
+  /** Ctrl-C while --from-live copies live Fly: the reads end and nothing is written. */
+  signal?: AbortSignal;
   /** Resolves when the sandbox should stop; by default on SIGINT or SIGTERM. */
   untilStopped?: () => Promise<string>;
 }
@@ -107,7 +110,7 @@ export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps)
   if (options.fromLive) {
     const { fromLiveToken, snapshotFromLive } = await import("./sandbox-from-live.js");
     token = fromLiveToken(options.host, token);
-    await snapshotFromLive(options, { io: deps.io, env: deps.env, log });
+    await snapshotFromLive(options, { io: deps.io, env: deps.env, log, signal: deps.signal });
   } else if (options.app !== undefined || options.org !== undefined) {
     throw new UsageError("--app and --org choose what --from-live copies; they need --from-live");
   }
@@ -233,6 +236,6 @@ Examples:
   flyops sandbox --from-live --org my-org --state org.json    # every app of an org`,
     )
     .action(async (options: SandboxCliFlags) => {
-      await runSandbox(options, { io: processIo, env: process.env });
+      await runSandbox(options, { io: processIo, env: process.env, signal: interruptSignal });
     });
 }
