@@ -46,6 +46,17 @@ function noFlyctl(): FlyctlRunner {
   });
 }
 
+/** The applier's questions (an unapproved plan: "Apply it anyway?") say nothing real happens here. */
+function rehearsing(io: WorldIo): WorldIo {
+  const { confirm } = io;
+  if (!confirm) return io;
+  return {
+    ...io,
+    confirm: (question) =>
+      confirm(`Rehearsal on a sandbox copy of live Fly (nothing real is changed): ${question}`),
+  };
+}
+
 export async function openWorld(
   planPath: string,
   options: WorldOptions,
@@ -99,7 +110,7 @@ export async function openWorld(
   return {
     restBaseUrl: running.restBaseUrl,
     apply: (applyOptions, io) =>
-      runApplyPlan({ ...applyOptions, planPath: plan }, { ...io, ctx, flyctl: noFlyctl }),
+      runApplyPlan({ ...applyOptions, planPath: plan }, { ...rehearsing(io), ctx, flyctl: noFlyctl }),
     async finish() {
       try {
         running.settle();

@@ -6,6 +6,7 @@ import { fromLiveToken, snapshotFromLive } from "../../src/cli/commands/sandbox-
 import { runSandbox } from "../../src/cli/commands/sandbox.js";
 import { InterruptedError, UsageError } from "../../src/errors.js";
 import { silentLogger } from "../../src/logger.js";
+import { Redactor } from "../../src/security/redact.js";
 import { openWorld } from "../../src/rehearse/world.js";
 import { SANDBOX_PLACEHOLDER_TOKEN, startSandbox, type SandboxState } from "../../src/sandbox/index.js";
 
@@ -52,6 +53,60 @@ describe("a rehearsal's sandbox", () => {
     await expect(world.finish()).rejects.toThrow();
     await expect(appsOf(world.restBaseUrl, "any")).rejects.toThrow();
     await world.close();
+  });
+});
+
+describe("a rehearsal's questions", () => {
+  it("say that it is a rehearsal when the plan is not approved", async () => {
+    const path = join(dir, "unapproved.json");
+    const plan = {
+      version: 1,
+      request: "stop a machine",
+      createdAt: "2026-12-07T10:00:00Z",
+      org: "personal",
+      summary: "stop",
+      steps: [
+        {
+          id: "s1",
+          tool: "machines_stop",
+          reason: "r",
+          input: { app: "demo-web", machine_id: "148e272b0e4d89" },
+        },
+      ],
+      preconditions: [],
+    };
+    writeFileSync(path, JSON.stringify(plan), { mode: 0o600 });
+    const world = await openWorld(path, { state: await demoState(), transitionMs: 0 }, live);
+    const questions: string[] = [];
+    try {
+      const report = await world.apply(
+        {
+          yes: true,
+          dryRun: false,
+          resume: false,
+          allowDestructive: false,
+          ignoreDrift: false,
+          secretsVia: "rest",
+        },
+        {
+          env: {},
+          cwd: dir,
+          redactor: new Redactor(),
+          progress: () => undefined,
+          confirm: (question) => {
+            questions.push(question);
+            return Promise.resolve(false);
+          },
+        },
+      );
+      expect(report.status).toBe("refused");
+    } finally {
+      await world.close();
+    }
+    expect(questions).toHaveLength(1);
+    expect(questions[0]).toMatch(
+      /^Rehearsal on a sandbox copy .*nothing real is changed.*Apply it anyway\?$/,
+    );
   });
 });
 
