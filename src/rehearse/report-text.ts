@@ -57,7 +57,7 @@ export function renderRehearsal(report: RehearsalReport): string {
   const { snapshot } = report;
   const lines = [
     `rehearsal of ${safe(report.plan)} on a sandbox copy of live Fly: ${snapshot.apps.length} app(s) (${snapshot.apps.map(safe).join(", ") || "none"}), ${snapshot.machines} machine(s), ${snapshot.volumes} volume(s); only reads were sent to Fly`,
-    `machine transitions took ${report.transitionMs} ms each in the copy${snapshot.redactedTokens > 0 ? `; ${snapshot.redactedTokens} token(s) found in the copied apps were left out of it` : ""}`,
+    `machine transitions took ${report.transitionMs} ms each in the copy${snapshot.redactedTokens > 0 ? `; ${snapshot.redactedTokens} token(s) or secret-looking value(s) found in the copied apps were left out of it` : ""}`,
   ];
   if (report.blocked) {
     lines.push("not rehearsable:", ...report.blocked.map((b) => `  ${safe(b.step)}: ${b.why}`));

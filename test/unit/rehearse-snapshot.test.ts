@@ -121,6 +121,11 @@ describe("a snapshot of live state", () => {
     await expect(writeSnapshotFile(join(dir, "held.json"), state, [machineName])).rejects.toThrow(
       /credential/,
     );
+    // Base64-encoded (as a file's contents in a machine config are), a held credential is seen too.
+    const held = "held-" + "k".repeat(20);
+    const encoded = structuredClone(state);
+    encoded.apps[0]!.network = Buffer.from(held).toString("base64");
+    await expect(writeSnapshotFile(join(dir, "b64.json"), encoded, [held])).rejects.toThrow(/credential/);
     await writeSnapshotFile(join(dir, "ok.json"), state, []);
     expect(JSON.parse(readFileSync(join(dir, "ok.json"), "utf8"))).toEqual(state);
     expect(statSync(join(dir, "ok.json")).mode & 0o777).toBe(0o600);

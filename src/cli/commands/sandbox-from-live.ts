@@ -93,6 +93,6 @@ async function copyAndWrite(
   if (deps.signal?.aborted) throw deps.signal.reason;
   await writeSnapshotFile(path, clean, held);
   deps.io.stderr(
-    `copied ${clean.apps.length} app(s), ${clean.machines.length} machine(s), ${clean.volumes.length} volume(s) from live Fly (reads only) to ${path}: secret names and digests, no values, no token${redacted > 0 ? ` (${redacted} token(s) found in machine configs were left out)` : ""}\n`,
+    `copied ${clean.apps.length} app(s), ${clean.machines.length} machine(s), ${clean.volumes.length} volume(s) from live Fly (reads only) to ${path}: secret names and digests, no values, no token${redacted > 0 ? ` (${redacted} token(s) or secret-looking value(s) found in the copied apps were left out)` : ""}\n`,
   );
 }
