@@ -71,6 +71,11 @@ function layers() {
       "the bench harness is a front below the CLI: it drives the agent, the maker and the sandbox",
     ),
     never(
+      ["src/rehearse/**/*.ts"],
+      ["test", "cli", "mcp", "agent", "llm"],
+      "a rehearsal is a front below the CLI: it drives the applier against a sandbox copy of live state",
+    ),
+    never(
       ["src/agent/**/*.ts", "src/plan/**/*.ts", "src/mcp/**/*.ts"],
       ["test", "cli", "sandbox"],
       "core never imports the CLI",

@@ -11,8 +11,10 @@ import * as f from "./fields.js";
 import { forEachOrg, orgsInScope } from "./org-scope.js";
 import { orgVisible } from "./members.js";
 import { organizationDetails, orgNotFound } from "./org-graphql.js";
-import { verdict } from "./step-knowledge.js";
+import { verdict, outsideSnapshot } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
+
+const NOT_REHEARSABLE = outsideSnapshot("an add-on of the organization");
 
 /**
  * An organization's add-ons (Upstash Redis, Tigris storage, and extensions such as Sentry),
@@ -178,6 +180,7 @@ export const addonCreate = defineTool({
   },
   view: (result) => result,
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) =>
       `create ${i.type === "tigris" ? "Tigris bucket" : "Upstash Redis database"} ${i.name} in ${i.org}, ${i.region}`,
     effect: (input, result) => ({ org: input.org, name: input.name, type: input.type, addon_id: result.id }),
@@ -213,6 +216,7 @@ export const addonDestroy = defineTool({
   },
   view: (result) => result,
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) =>
       `DESTROY ${i.type === "tigris" ? "Tigris bucket" : "Upstash Redis database"} ${i.name} of ${i.org} with its data`,
     effect: (input) => ({ org: input.org, name: input.name, type: input.type }),

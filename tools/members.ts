@@ -5,8 +5,10 @@ import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
 import { forEachOrg, orgsInScope } from "./org-scope.js";
 import { organizationDetails } from "./org-graphql.js";
-import { verdict, type PreconditionRead } from "./step-knowledge.js";
+import { verdict, type PreconditionRead, outsideSnapshot } from "./step-knowledge.js";
 import { listView } from "./view.js";
+
+const NOT_REHEARSABLE = outsideSnapshot("the organization's members");
 
 /**
  * Organization details and members over GraphQL (fly-go resource_organizations.go:
@@ -108,6 +110,7 @@ export const memberInvite = defineTool({
   },
   view: (result) => result,
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) => `invite ${i.email} to organization ${i.org}`,
     effect: (input, result) => ({
       org: input.org,
@@ -141,6 +144,7 @@ export const memberRemove = defineTool({
   },
   view: (result) => result,
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) => `REMOVE ${i.email} from organization ${i.org}`,
     effect: (input) => ({ org: input.org, email: input.email }),
     reconcile: {

@@ -6,7 +6,16 @@ import { secretName } from "./id-fields.js";
 import { clusterId } from "./mpg.js";
 import { SECRETS_STAGED } from "./secrets.js";
 import { orgVisible } from "./members.js";
-import { appExists, orMissing, pick, verdict, type PreconditionRead } from "./step-knowledge.js";
+import {
+  appExists,
+  orMissing,
+  pick,
+  verdict,
+  type PreconditionRead,
+  outsideSnapshot,
+} from "./step-knowledge.js";
+
+const NOT_REHEARSABLE = outsideSnapshot("a Managed Postgres cluster");
 
 /**
  * Managed Postgres changes, as flyctl's `mpg` commands make them (superfly/flyctl
@@ -72,6 +81,7 @@ export const mpgCreate = defineTool({
   },
   view: (result) => result,
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) =>
       `create Managed Postgres cluster ${i.name} in ${i.org}, ${i.region}, plan ${i.plan}, ${i.storage_gb} GB, Postgres ${i.pg_major_version}`,
     effect: (_input, result) => pick(result, { id: "cluster_id", name: "name", region: "region" }),
@@ -101,6 +111,7 @@ export const mpgDestroy = defineTool({
   },
   view: (result) => result,
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) => `DESTROY Managed Postgres cluster ${i.cluster_id} of ${i.org} with all its data`,
     effect: (input) => ({ cluster_id: input.cluster_id, org: input.org }),
     reconcile: {
@@ -131,6 +142,7 @@ export const mpgDatabaseCreate = defineTool({
   },
   view: (result) => result,
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) => `create database ${i.database} in Managed Postgres cluster ${i.cluster_id}`,
     effect: (input) => ({ cluster_id: input.cluster_id, database: input.database }),
     reconcile: {
@@ -166,6 +178,7 @@ export const mpgUserCreate = defineTool({
   },
   view: (result) => result,
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) => `create user ${i.username} (${i.role}) in Managed Postgres cluster ${i.cluster_id}`,
     effect: (input) => ({ cluster_id: input.cluster_id, username: input.username, role: input.role }),
     reconcile: {
@@ -216,6 +229,7 @@ export const mpgAttach = defineTool({
   },
   view: (result) => ({ ...result, note: `connection string not shown; ${SECRETS_STAGED}` }),
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) =>
       `attach Managed Postgres cluster ${i.cluster_id} to ${i.app}: its connection string goes into secret ${i.variable_name} (read at apply time, never shown; ${SECRETS_STAGED})`,
     effect: (input, result) => ({
@@ -259,6 +273,7 @@ export const mpgDetach = defineTool({
   },
   view: (result) => ({ ...result, note: "the app's connection-string secret is left in place" }),
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) => `detach ${i.app} from Managed Postgres cluster ${i.cluster_id} (its secret stays)`,
     effect: (input) => ({ cluster_id: input.cluster_id, app: input.app }),
     reconcile: {

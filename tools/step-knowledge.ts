@@ -89,6 +89,17 @@ export interface StepKnowledge<I, O> {
    * every machine it touches and the validator judges each one (a destroy stays destructive).
    */
   expand?: (ctx: ToolContext, input: I) => Promise<Expansion>;
+  /**
+   * Why `apply --rehearse` cannot run the step: it changes something a copy of live state does
+   * not hold (outsideSnapshot). Unset: the step acts within the app its `app` input names (or
+   * makes one in its `org`), and a rehearsal copies that app whole.
+   */
+  notRehearsable?: string;
+}
+
+/** What a rehearsal says of a step on `what`, which its snapshot of live state does not copy. */
+export function outsideSnapshot(what: string): string {
+  return `it changes ${what}, which a rehearsal's copy of live state does not hold (it copies apps with their machines, volumes, IPs, certificates and secret names)`;
 }
 
 /** One step of an expansion: a catalog write tool, its input and why. */

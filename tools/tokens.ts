@@ -9,8 +9,10 @@ import { defineTool, nowOf, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { forEachOrg, orgsInScope } from "./org-scope.js";
 import { orgNotFound } from "./org-graphql.js";
-import { verdict } from "./step-knowledge.js";
+import { verdict, outsideSnapshot } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
+
+const NOT_REHEARSABLE = outsideSnapshot("the organization's tokens");
 
 /**
  * An organization's limited access tokens (fly-go resource_tokens.go GetOrgLimitedAccessTokens
@@ -125,6 +127,7 @@ export const tokenRevoke = defineTool({
   },
   view: (result) => result,
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) => `REVOKE token ${i.name} of ${i.org} (whatever uses it loses access)`,
     effect: (input, result) => ({ org: input.org, name: input.name, token_id: result.token_id }),
     reconcile: {

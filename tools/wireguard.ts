@@ -9,8 +9,10 @@ import { defineTool, type ToolContext } from "./define-tool.js";
 import * as f from "./fields.js";
 import { forEachOrg, orgsInScope } from "./org-scope.js";
 import { organizationDetails, orgNotFound } from "./org-graphql.js";
-import { verdict } from "./step-knowledge.js";
+import { verdict, outsideSnapshot } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
+
+const NOT_REHEARSABLE = outsideSnapshot("the organization's WireGuard peers");
 
 /**
  * An organization's WireGuard peers (fly-go resource_wireguard.go GetWireGuardPeers and
@@ -85,6 +87,7 @@ export const wireguardRemove = defineTool({
   },
   view: (result) => result,
   step: {
+    notRehearsable: NOT_REHEARSABLE,
     describe: (i) => `REMOVE WireGuard peer ${i.name} of ${i.org}`,
     effect: (input) => ({ org: input.org, name: input.name }),
     reconcile: {

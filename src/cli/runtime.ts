@@ -24,6 +24,8 @@ export interface RuntimeOptions {
   onRequest?: (r: RecordedRequest) => void;
   /** The client-side pacing of Fly's limits; a new one per runtime unless given (tests pass one on a virtual clock). */
   limiter?: RateLimiter;
+  /** Clients that send reads only, refusing anything else before it leaves (src/fly/read-only.ts). */
+  readOnly?: boolean;
 }
 
 export interface Runtime {
@@ -39,6 +41,8 @@ export interface RuntimeFlags {
   app?: string;
   org?: string;
   sandbox?: boolean;
+  /** The command only reads from Fly: its clients refuse anything else (`apply --rehearse`). */
+  readOnly?: boolean;
 }
 
 export function addRuntimeOptions(cmd: Command): Command {
@@ -119,6 +123,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     log,
     dispatcher,
     limiter: options.limiter,
+    readOnly: options.readOnly,
     // --verbose shows every request, so a person can count what a command costs.
     onRequest: (r) => {
       refuseFly();

@@ -121,6 +121,7 @@ async function openRuntime(
     app: flags.app,
     org: flags.org,
     sandbox: flags.sandbox,
+    readOnly: flags.readOnly,
     env: deps.env,
     cwd: deps.cwd,
     log: stderrLogger(io, redactor, Boolean(use.verbose) || Boolean(deps.env.FLYOPS_DEBUG)),

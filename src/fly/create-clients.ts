@@ -33,10 +33,16 @@ export interface CreateFlyClientsOptions {
   /** Shared by every client of a process so Fly's per-machine limits hold across tools. */
   limiter?: RateLimiter;
   dispatcher?: Dispatcher;
+  /**
+   * Every client reads only: REST and the other APIs send GETs alone, GraphQL queries alone;
+   * anything else is refused before it is sent (read-only.ts). For copies of live state.
+   */
+  readOnly?: boolean;
 }
 
 export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
   const log = options.log ?? silentLogger;
+  const rest = options.readOnly === true ? "rest" : undefined;
   const http = new HttpTransport({
     baseUrl: options.restBaseUrl,
     token: options.token,
@@ -47,6 +53,7 @@ export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
     log,
     apiName: "Machines API",
     dispatcher: options.dispatcher,
+    readOnly: rest,
   });
   const graphql = new FlyGraphQL({
     url: options.graphqlUrl,
@@ -56,6 +63,7 @@ export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
     onRequest: options.onGraphQLRequest,
     log,
     dispatcher: options.dispatcher,
+    readOnly: options.readOnly,
   });
   // Neither API is in Fly's published Machines API limits: no client-side pacing, retries on 429 as ever.
   const other = (baseUrl: string, apiName: string): HttpTransport =>
@@ -68,6 +76,7 @@ export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
       log,
       apiName,
       dispatcher: options.dispatcher,
+      readOnly: rest,
     });
   const prometheusClient = (base: string) => {
     const url = new URL(base);
@@ -84,6 +93,7 @@ export function createFlyClients(options: CreateFlyClientsOptions): FlyClients {
     log,
     apiName: "Managed Postgres API",
     dispatcher: options.dispatcher,
+    readOnly: rest,
   });
   return {
     rest: new FlyRest(http),

@@ -17,6 +17,8 @@ export interface FlyGraphQLOptions {
   clock?: Clock;
   random?: () => number;
   dispatcher?: Dispatcher;
+  /** Send queries only: a mutation is refused before it leaves (read-only.ts). */
+  readOnly?: boolean;
 }
 
 /** One page of a Relay-style connection, as a `select` callback hands it to the paginator. */
@@ -60,6 +62,7 @@ export class FlyGraphQL {
       random: options.random,
       dispatcher: options.dispatcher,
       apiName: "Fly GraphQL API",
+      readOnly: options.readOnly ? "graphql" : undefined,
     });
   }
 

@@ -8,6 +8,7 @@ import { FlyApiError, FlyNetworkError, isRetryableStatus } from "./errors.js";
 import type { RateLimiter } from "./limiter.js";
 import { noteChangeSent } from "./change-tracker.js";
 import { checkRequestPath } from "./path-safety.js";
+import { refuseUnlessRead, type ReadOnlyMode } from "./read-only.js";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "./retry.js";
 
 export interface HttpRequest {
@@ -70,6 +71,8 @@ export interface HttpTransportOptions {
   random?: () => number;
   retry?: Partial<RetryPolicy>;
   dispatcher?: Dispatcher;
+  /** Refuse, before sending, every request that could change something (read-only.ts). */
+  readOnly?: ReadOnlyMode;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -145,6 +148,7 @@ export class HttpTransport {
     checkRequestPath(req.path);
     const query = encodeQuery(req.query);
     refuseSecretReads(req.path, query);
+    if (this.options.readOnly) await refuseUnlessRead(this.options.readOnly, req.method, req.path, req.body);
     this.options.onRequest?.({
       method: req.method,
       path: req.path,

@@ -26,6 +26,7 @@ import { seedState, type SandboxSeed } from "./seeds.js";
 import { createSandboxServer } from "./server.js";
 import { readStateFile, StateFileWriter } from "./state-file.js";
 import { SandboxStore } from "./store.js";
+import type { SandboxState } from "./types.js";
 import { TelemetryModel } from "./telemetry-series.js";
 import { telemetryRoutes } from "./routes-telemetry.js";
 import { FLYWP_PREFIX, FlyWpSandbox } from "./flywp-api.js";
@@ -33,6 +34,7 @@ import { FLYWP_PREFIX, FlyWpSandbox } from "./flywp-api.js";
 export { SandboxStore } from "./store.js";
 export { DEFAULT_TRANSITION_MS } from "./machine-lifecycle.js";
 export type { SandboxSeed } from "./seeds.js";
+export type { SandboxState } from "./types.js";
 export { PLANTED_TOKEN } from "./seed-demo.js";
 export { INCIDENT } from "./telemetry-incident.js";
 export { FLYWP_PREFIX, FlyWpSandbox } from "./flywp-api.js";
@@ -43,6 +45,8 @@ export interface SandboxOptions {
   port?: number;
   host?: string;
   seed?: SandboxSeed;
+  /** Start from this fleet instead of the seed (a copy of live state, for `apply --rehearse`); a state file still wins. */
+  state?: SandboxState;
   /** Persist the fleet here after every change and reload it on start (it wins over the seed). */
   stateFile?: string;
   /** Accept only this token; any non-empty token when unset. */
@@ -148,7 +152,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new FlyopsError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   const start = options.now ?? new Date();
-  const store = new SandboxStore(saved ?? seedState(options.seed ?? "demo", wholeSeconds(start)));
+  const store = new SandboxStore(
+    saved ?? options.state ?? seedState(options.seed ?? "demo", wholeSeconds(start)),
+  );
   const lifecycle = new MachineLifecycle(store, options.transitionMs ?? DEFAULT_TRANSITION_MS);
   const realStart = Date.now();
   const startMs = start.getTime();

@@ -35,6 +35,9 @@ const CASES: Array<{ file: string; imports: string; refused: boolean }> = [
   { file: "src/plan/check/zz.ts", imports: "../../security/redact.js", refused: false },
   { file: "tools/zz.ts", imports: "../src/fly/errors.js", refused: false },
   { file: "src/cli/zz.ts", imports: "../plan/check/validator.js", refused: false },
+  { file: "src/rehearse/zz.ts", imports: "../cli/output.js", refused: true },
+  { file: "src/rehearse/zz.ts", imports: "../sandbox/index.js", refused: false },
+  { file: "src/plan/apply/zz.ts", imports: "../../sandbox/index.js", refused: true },
 ];
 
 describe("layer boundaries in lint", () => {

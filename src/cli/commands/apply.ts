@@ -10,6 +10,7 @@ import { jsonText, processIo } from "../output.js";
 import { DESTRUCTIVE_FLAGS, addFlags, parseOptions, type FlagSpec } from "../options.js";
 import { addRuntimeOptions, type Runtime } from "../runtime.js";
 import { defaultDeps, withRuntime, type CommandDeps } from "../tool-command.js";
+import { REHEARSE_EXAMPLES, REHEARSE_FLAGS } from "./rehearse-flags.js";
 
 export const applyOptionsSchema = z.object({
   yes: z.boolean().default(false),
@@ -25,6 +26,12 @@ export const applyOptionsSchema = z.object({
   app: z.string().optional(),
   org: z.string().optional(),
   sandbox: z.boolean().default(false),
+  // `--rehearse` and its flags are handled by rehearse.ts; here only their presence is checked.
+  rehearse: z.boolean().default(false),
+  faultRate: z.union([z.string(), z.number()]).optional(),
+  faultSeed: z.union([z.string(), z.number()]).optional(),
+  killAt: z.string().optional(),
+  transitionMs: z.union([z.string(), z.number()]).optional(),
 });
 export type ApplyCommandOptions = z.input<typeof applyOptionsSchema>;
 
@@ -67,6 +74,14 @@ export async function runApply(
   const options = parseOptions(applyOptionsSchema, rawOptions);
   if (options.interrupted && !options.resume)
     throw new UsageError("--interrupted only applies with --resume");
+  const rehearsalOnly = [options.faultRate, options.faultSeed, options.killAt, options.transitionMs];
+  if (options.rehearse || rehearsalOnly.some((value) => value !== undefined))
+    throw new UsageError(
+      "--fault-rate, --fault-seed, --kill-at and --transition-ms apply only with --rehearse",
+      {
+        hint: "run `flyops apply FILE --rehearse ...` (or `flyops plan rehearse FILE ...`)",
+      },
+    );
   const cwd = deps.cwd ?? process.cwd();
   return withRuntime(options, deps, async (runtime, io) => {
     // The plan's review is on the screen before the question about it.
@@ -201,9 +216,20 @@ export function applyCommand(): Command {
   );
   addFlags(command, APPLY_FLAGS)
     .option("--json", "print the apply report as JSON on stdout")
-    .addOption(new Option("--raw", "alias of --json").hideHelp());
+    .addOption(new Option("--raw", "alias of --json").hideHelp())
+    .option(
+      "--rehearse",
+      "change nothing: run the plan against a sandbox copy of the live apps it touches and show what it would create, change and destroy",
+    );
+  addFlags(command, REHEARSE_FLAGS, "with --rehearse: ").addHelpText("after", REHEARSE_EXAMPLES);
   addRuntimeOptions(command);
   return command.action(async (file: string, options: ApplyCommandOptions) => {
+    if (options.rehearse) {
+      // Loaded only when asked for: a rehearsal brings the sandbox's code with it.
+      const { runRehearseFromApply } = await import("./rehearse.js");
+      await runRehearseFromApply(file, options);
+      return;
+    }
     await runApply(file, options);
   });
 }

@@ -6,6 +6,7 @@ import { UsageError } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import { DEFAULT_TRANSITION_MS, startSandbox, type Sandbox } from "../../sandbox/index.js";
 import { parseSeed } from "../../sandbox/seeds.js";
+import { interruptSignal } from "../interrupt.js";
 import { processIo, type Io } from "../output.js";
 
 export const SandboxCliOptions = z.object({
@@ -23,6 +24,9 @@ export const SandboxCliOptions = z.object({
   verbose: z.boolean().default(false),
   json: z.boolean().default(false),
   raw: z.boolean().default(false),
+  fromLive: z.boolean().default(false),
+  app: z.string().min(1).optional(),
+  org: z.string().min(1).optional(),
 });
 /** The flags as commander hands them over (numbers still as text) or as a test passes them. */
 export interface SandboxCliFlags {
@@ -40,6 +44,9 @@ export interface SandboxCliFlags {
   verbose?: boolean;
   json?: boolean;
   raw?: boolean;
+  fromLive?: boolean;
+  app?: string;
+  org?: string;
 }
 
 /** The sandbox's token from the environment: unlike --token, not on the command line for every process to read. */
@@ -49,6 +56,8 @@ export interface SandboxDeps {
   io: Io;
   /** Where FLYOPS_SANDBOX_TOKEN is read. */
   env: NodeJS.ProcessEnv;
+  /** Ctrl-C while --from-live copies live Fly: the reads end and nothing is written. */
+  signal?: AbortSignal;
   /** Resolves when the sandbox should stop; by default on SIGINT or SIGTERM. */
   untilStopped?: () => Promise<string>;
 }
@@ -97,12 +106,20 @@ export async function runSandbox(rawOptions: SandboxCliFlags, deps: SandboxDeps)
     info: (m) => deps.io.stderr(`${m}\n`),
     warn: (m) => deps.io.stderr(`warning: ${m}\n`),
   };
+  let token = options.token ?? tokenFromEnv;
+  if (options.fromLive) {
+    const { fromLiveToken, snapshotFromLive } = await import("./sandbox-from-live.js");
+    token = fromLiveToken(options.host, token);
+    await snapshotFromLive(options, { io: deps.io, env: deps.env, log, signal: deps.signal });
+  } else if (options.app !== undefined || options.org !== undefined) {
+    throw new UsageError("--app and --org choose what --from-live copies; they need --from-live");
+  }
   const sandbox = await startSandbox({
     port: options.port,
     host: options.host,
     seed,
     stateFile: options.state,
-    token: options.token ?? tokenFromEnv,
+    token,
     latencyMs: options.latency,
     faultRate: options.faultRate,
     faultSeed: options.faultSeed,
@@ -160,7 +177,7 @@ function printBanner(
   ].filter(Boolean);
   io.stdout(
     [
-      `# flyops sandbox listening on ${sandbox.url} (seed ${options.seed}${extras.length ? `, ${extras.join(", ")}` : ""})`,
+      `# flyops sandbox listening on ${sandbox.url} (${options.fromLive ? "a copy of live Fly" : `seed ${options.seed}`}${extras.length ? `, ${extras.join(", ")}` : ""})`,
       "# point flyops at it:",
       ...exports,
       // A real org, app or fly.toml setting names nothing in the sandbox fleet.
@@ -204,7 +221,21 @@ export function sandboxCommand(): Command {
     .option("--verbose", "log every request on stderr")
     .option("--json", "print the URLs and exports as JSON on stdout")
     .option("--raw", "alias of --json")
+    .option(
+      "--from-live",
+      "first copy live Fly state into --state FILE by reads only (apps, machines, volumes, IPs, certificates, secret names), then serve it",
+    )
+    .option("--app <name>", "with --from-live: the app to copy")
+    .option("--org <slug>", "with --from-live: copy every app of this organization")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  flyops sandbox --seed demo                                  # the demo fleet
+  flyops sandbox --from-live --app my-app --state my-app.json # a copy of a live app to experiment on
+  flyops sandbox --from-live --org my-org --state org.json    # every app of an org`,
+    )
     .action(async (options: SandboxCliFlags) => {
-      await runSandbox(options, { io: processIo, env: process.env });
+      await runSandbox(options, { io: processIo, env: process.env, signal: interruptSignal });
     });
 }
