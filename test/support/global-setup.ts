@@ -66,6 +66,9 @@ declare module "vitest" {
   }
 }
 
+/** Packages the CLI loads with import(); test/unit/bundle-external.test.ts keeps the list whole. */
+export const BUNDLE_EXTERNAL = ["graphql", "yaml", "openai", "@anthropic-ai/sdk"] as const;
+
 /**
  * dist/'s CLI, with its dependencies, bundled into a few files (cli.ts says why). Split at the
  * CLI's own dynamic imports, so a command still loads only what it loads from dist/. Dependencies
@@ -83,6 +86,10 @@ async function bundleCli(root: string, outdir: string): Promise<void> {
     platform: "node",
     target: "node20",
     logLevel: "error",
+    // Packages the CLI loads with import() stay Node's to load: esbuild's bundled import() of a
+    // CommonJS package (graphql, yaml) gives no named exports where Node's gives them, so the
+    // bundle would fail where dist/ works.
+    external: [...BUNDLE_EXTERNAL],
     banner: {
       js: [
         'import { createRequire as __flyopsCreateRequire } from "node:module";',
