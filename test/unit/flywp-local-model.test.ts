@@ -54,6 +54,23 @@ describe("the local model and FlyWP", () => {
     expect(result.answer).not.toContain("blog.example.com");
   });
 
+  it("names each site's newest backup, where Fly's catalog would refuse the word for having no snapshot tool", async () => {
+    const result = await ask("when was the last backup of each site?", "flywp");
+    const { sites, backups } = world.sandbox.flywp.account;
+    expect(result.answer.split("\n")[0]).toBe(`The newest backup of each of ${sites.length} sites:`);
+    for (const site of sites) {
+      const mine = backups.filter((b) => b.site_id === site.id);
+      const newest = [...mine].sort((a, b) => (b.created_at ?? "").localeCompare(a.created_at ?? ""))[0];
+      expect(result.answer).toContain(`- ${site.domain} (server `);
+      expect(result.answer).toContain(
+        `newest ${newest?.created_at ?? "?"}, ${newest?.status ?? "?"} (${mine.length} backups)`,
+      );
+    }
+    expect(result.toolCalls.filter((c) => c.tool === "flywp_backups_list")).toHaveLength(sites.length);
+    // Fly's own shapes still refuse it: Fly has no read tool for volume snapshots.
+    await expect(ask("when was the last backup of each site?", "fly")).rejects.toThrow(/volume snapshots/);
+  });
+
   it("does not answer a FlyWP question with Fly's tools", async () => {
     await expect(ask("how many sites do I have?", "fly")).rejects.toBeInstanceOf(LocalModelCannotAnswer);
   });

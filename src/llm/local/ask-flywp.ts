@@ -84,14 +84,15 @@ const ITEM_KINDS: readonly ItemKind[] = [
   {
     id: "databases",
     tool: "flywp_databases_list",
-    words: /\b(databases?|dbs?)\b/i,
+    // Not inside a name: "acme-db" is a Fly app, not a question about databases.
+    words: /(?<![\w-])(databases?|dbs?)(?![\w-])/i,
     noun: "database",
     label: (r) => text(r, "name") ?? `#${JSON.stringify(r.id)}`,
   },
   {
     id: "ssh-keys",
     tool: "flywp_ssh_keys_list",
-    words: /\b(ssh|keys?)\b/i,
+    words: /(?<![\w-])(ssh|keys?)(?![\w-])/i,
     noun: "SSH key",
     label: (r) =>
       `${text(r, "name") ?? `#${JSON.stringify(r.id)}`}${text(r, "fingerprint") ? ` (${text(r, "fingerprint") ?? ""})` : ""}`,
@@ -99,7 +100,7 @@ const ITEM_KINDS: readonly ItemKind[] = [
   {
     id: "crons",
     tool: "flywp_crons_list",
-    words: /\bcron(?:s| jobs?)?\b/i,
+    words: /(?<![\w-])cron(?:s| jobs?)?(?![\w-])/i,
     noun: "cron job",
     label: (r) => `${text(r, "frequency") ?? "?"}: ${text(r, "command") ?? "?"}`,
   },

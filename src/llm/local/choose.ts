@@ -58,8 +58,10 @@ export function choose(
   const text = reading.text.trim();
   if (text === "") return {};
   const direct = shapes.find((s) => s.matches(text));
+  // A refusal about Fly's catalog says nothing when no Fly shape is offered (FlyWP only).
+  const flyOffered = shapes.some((s) => (s.provider ?? "fly") === "fly");
   const orRefusal = (r: Reading): Choice =>
-    shapes[0]?.mode === "ask" && r.refusal ? { refusal: r.refusal } : {};
+    shapes[0]?.mode === "ask" && r.refusal && (flyOffered || !r.refusalFlyOnly) ? { refusal: r.refusal } : {};
   const followUp = FOLLOW_UP.test(text) && words(text).length <= FOLLOW_UP_MAX_WORDS;
   if (direct && (!followUp || direct.id !== "describe" || reading.machineIds.length > 0))
     return checked(direct, reading);

@@ -17,7 +17,7 @@ import {
   type IpKind,
   type Superlative,
 } from "./read-parts.js";
-import { refusalOf } from "./refusals.js";
+import { refusalFor } from "./refusals.js";
 import { readWindow, todayOf, type WindowReading } from "./time-window.js";
 import { correctTypos } from "./typos.js";
 
@@ -99,6 +99,8 @@ export interface Reading {
   ips: string[];
   /** Why no shape answers this whatever its words: a subject without a tool, a change, a secret value. */
   refusal?: string;
+  /** The refusal speaks of Fly's catalog only (a subject Fly's tools lack): other providers' shapes may answer. */
+  refusalFlyOnly?: true;
 }
 
 const UNATTACHED =
@@ -164,7 +166,7 @@ export function readQuestion(question: string, system: string, mode: "ask" | "pl
   hostnames.forEach((h) => add("hostname", h));
   ips.forEach((ip) => add("ip", ip));
   add("when", /\bwhen\b/i.exec(text)?.[0]);
-  const refusal = refusalOf(text);
+  const refusal = refusalFor(text);
   return {
     text,
     qualifiers,
@@ -183,6 +185,8 @@ export function readQuestion(question: string, system: string, mode: "ask" | "pl
     volumeIds,
     hostnames,
     ips,
-    ...(refusal ? { refusal } : {}),
+    ...(refusal
+      ? { refusal: refusal.reason, ...(refusal.flyOnly ? { refusalFlyOnly: true as const } : {}) }
+      : {}),
   };
 }

@@ -60,13 +60,32 @@ export const USE = /\b(us(?:e|es|ed|ing|age)|consum\w*)\b/i;
 /** Databases, tokens and members have their own tools: their health and expiry are answered there. */
 const OWN_TOOLS = /(?<![\w-])(databases?|dbs?|postgres(?:ql)?|pg|mpg|redis|tokens|members?)(?![\w-])/i;
 
-/** Why `flyops ask` refuses this question whatever shape its words match, or undefined. */
-export function refusalOf(text: string): string | undefined {
+/**
+ * Why `flyops ask` refuses this question whatever shape its words match, or undefined. A change
+ * or a secret value is refused for every provider; the rest speaks of Fly's catalog (no read tool
+ * for snapshots, metrics), so it holds only for Fly's shapes: FlyWP has backups, for one.
+ */
+export function refusalFor(text: string): { reason: string; flyOnly: boolean } | undefined {
   const change = CHANGE.exec(text)?.[1];
   if (change)
-    return `flyops ask only reads, and "${change}" asks for a change; write a reviewable plan for it with flyops plan "${text.trim()}"`;
+    return {
+      reason: `flyops ask only reads, and "${change}" asks for a change; write a reviewable plan for it with flyops plan "${text.trim()}"`,
+      flyOnly: false,
+    };
   if (asksSecretValue(text))
-    return "flyops never reads secret values, only their names and digests; ask which secrets an app has";
+    return {
+      reason: "flyops never reads secret values, only their names and digests; ask which secrets an app has",
+      flyOnly: false,
+    };
+  const reason = flyRefusal(text);
+  return reason ? { reason, flyOnly: true } : undefined;
+}
+
+export function refusalOf(text: string): string | undefined {
+  return refusalFor(text)?.reason;
+}
+
+function flyRefusal(text: string): string | undefined {
   if (TELEMETRY.test(text) || (RESOURCE.test(text) && (RANKING.test(text) || USE.test(text))))
     return undefined;
   if (METRICS.test(text))

@@ -12,6 +12,7 @@ import { usage } from "./ask-usage.js";
 import { volumes } from "./ask-volumes.js";
 import { PLAN_SHAPES } from "./plan-shapes.js";
 import { FLYWP_ASK_SHAPES } from "./ask-flywp.js";
+import { wpBackupsShape } from "./ask-flywp-backups.js";
 import { FLYWP_PLAN_SHAPES } from "./plan-flywp.js";
 import { QUALIFIER_NAMES, type Reading } from "./reading.js";
 import type { Shape } from "./shape.js";
@@ -41,6 +42,7 @@ export const SHAPES: readonly Shape[] = [
   appsAndRegions,
   orgs,
   whoami,
+  wpBackupsShape,
   ...FLYWP_ASK_SHAPES,
   ...FLYWP_PLAN_SHAPES,
   ...PLAN_SHAPES,
@@ -58,7 +60,8 @@ export function supportedShapeLines(mode: Shape["mode"], keep: (s: Shape) => boo
  * the first qualifier the shape does not apply, with the shapes that do apply that kind.
  */
 export function unapplied(shape: Shape, reading: Reading): string | undefined {
-  if (reading.refusal) return reading.refusal;
+  if (reading.refusal && !(reading.refusalFlyOnly && (shape.provider ?? "fly") !== "fly"))
+    return reading.refusal;
   const missing = reading.qualifiers.find((q) => !shape.applies.includes(q.kind));
   if (!missing) return undefined;
   const name = QUALIFIER_NAMES[missing.kind];
