@@ -10,6 +10,7 @@ import {
   serverId,
   UNCONFIRMED,
 } from "./flywp-fields.js";
+import { cronFrequency, cronObjections, refuseUnsafeCron } from "./flywp-cron.js";
 import { pick, verdict } from "./step-knowledge.js";
 import { listView, short, sortBy } from "./view.js";
 
@@ -118,16 +119,6 @@ export const flywpCronsList = defineTool({
     ),
 });
 
-/** Five cron fields ("0 3 * * *") or a name FlyWP's dashboard offers; FlyWP's docs list neither. */
-const frequency = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9*/,@ -]+$/, 'a cron schedule such as "0 3 * * *" or "nightly"')
-  .describe(
-    'When it runs: five cron fields, e.g. "0 3 * * *" (nightly at 03:00), or a word such as "nightly"',
-  );
-
 function sameCron(c: FlyWpCron, input: { command: string; frequency: string }): boolean {
   return c.command === input.command && c.frequency === input.frequency;
 }
@@ -135,21 +126,30 @@ function sameCron(c: FlyWpCron, input: { command: string; frequency: string }): 
 export const flywpCronsCreate = defineTool({
   name: "flywp_crons_create",
   provider: "flywp",
-  description: `Add a cron job to a FlyWP server: a command and when it runs. An identical job (same command and frequency) already there is kept and not added twice. ${UNCONFIRMED} (for example the user it runs as).`,
+  description:
+    "Add a cron job to a FlyWP server: one plain program with plain arguments (no shell, pipe, quote or redirection) and when it runs. An identical job (same command and frequency) already there is kept and not added twice. No other field is sent: one could change the user it runs as.",
   access: "write",
   input: z
     .object({
       server_id: serverId,
-      command: z.string().min(1).max(1000).describe('The command, e.g. "wp cron event run --due-now"'),
-      frequency,
-      extra: extraFields,
+      command: z
+        .string()
+        .min(1)
+        .max(1000)
+        .describe('One plain program with plain arguments, e.g. "wp cron event run --due-now"'),
+      frequency: cronFrequency,
     })
-    .strict(),
+    .strict(
+      "a cron job takes only server_id, command and frequency: FlyWP's docs list no other field, and one (such as user) could change who or what runs",
+    ),
   async run(ctx, input): Promise<FlyWpCron> {
+    refuseUnsafeCron(input.command);
     const api = flywp(ctx);
     const there = (await api.listCrons(input.server_id, ctx.signal)).find((c) => sameCron(c, input));
-    const body = bodyOf(input.extra, { command: input.command, frequency: input.frequency });
-    return there ?? api.createCron(input.server_id, body, ctx.signal);
+    return (
+      there ??
+      api.createCron(input.server_id, { command: input.command, frequency: input.frequency }, ctx.signal)
+    );
   },
   view: (cron) => ({ id: cron.id, command: short(cron.command, 120), frequency: cron.frequency ?? null }),
   step: {
@@ -168,5 +168,6 @@ export const flywpCronsCreate = defineTool({
       },
     },
     preconditions: (input) => [serverExists(input.server_id)],
+    judge: (input) => cronObjections(input.command),
   },
 });

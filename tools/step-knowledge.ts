@@ -89,6 +89,18 @@ export interface StepKnowledge<I, O> {
    * every machine it touches and the validator judges each one (a destroy stays destructive).
    */
   expand?: (ctx: ToolContext, input: I) => Promise<Expansion>;
+  /**
+   * What the validator refuses in an input its schema accepts, judged by effect (a cron job's
+   * command runs on a server again and again). Each objection blocks the step; no policy flag
+   * lifts it.
+   */
+  judge?: (input: I) => readonly StepObjection[];
+}
+
+/** Why the validator refuses a step: a rule name for the finding and a reason a person reads. */
+export interface StepObjection {
+  rule: string;
+  why: string;
 }
 
 /** One step of an expansion: a catalog write tool, its input and why. */

@@ -73,7 +73,13 @@ const fork = { ...UPLOADS, region: "ams", name: "uploads_copy" };
 
 const newWpServer = { name: "web-9" };
 const newWpSite = { server_id: 1, domain: "new.example.com" };
-const WP_KEY = `ssh-ed25519 ${"A".repeat(68)} kim@laptop`;
+// A well-formed ed25519 key line: its blob names its type (RFC 4253 6.6), then 32 key bytes.
+const WP_KEY = `ssh-ed25519 ${Buffer.concat([
+  Buffer.from([0, 0, 0, 11]),
+  Buffer.from("ssh-ed25519"),
+  Buffer.from([0, 0, 0, 32]),
+  Buffer.alloc(32, 7),
+]).toString("base64")} kim@laptop`;
 
 const SCENARIOS: Record<string, Scenario[]> = {
   machines_create: [

@@ -227,6 +227,9 @@ function checkCatalogStep(ctx: Context, step: StepView): void {
     for (const issue of parsed.error.issues) {
       add(ctx, id, "tool-input", "block", `${tool.name}: ${issueText(issue, [...base, "input"])}`);
     }
+  } else if (isWriteTool(tool)) {
+    for (const objection of tool.step.judge?.(parsed.data) ?? [])
+      add(ctx, id, objection.rule, "block", `${tool.name}: ${objection.why}`);
   }
   if (tool.access === "destructive" && !ctx.policy.allowDestructive) {
     add(
