@@ -1,0 +1,67 @@
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRuntime } from "../../src/cli/runtime.js";
+import { RefusedError } from "../../src/errors.js";
+import { flyWpApi } from "../../src/flywp/api.js";
+import { FlyWpClient } from "../../src/flywp/client.js";
+import { silentLogger } from "../../src/logger.js";
+import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import type { ToolContext } from "../../tools/define-tool.js";
+import { flywpBackupsCreate } from "../../tools/flywp-backups.js";
+import { invokeTool } from "../../tools/invoke.js";
+
+/** A backup counts as the step's work only when it completed, at a time that names its zone. */
+
+let sandbox: Sandbox;
+let ctx: ToolContext;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, transitionMs: 0 });
+  const client = new FlyWpClient({ baseUrl: sandbox.flywpUrl, token: sandbox.flywp.token });
+  const runtime = await createRuntime({ env: { ...sandbox.env, HOME: tmpdir() }, cwd: tmpdir() });
+  ctx = { ...runtime.ctx, flywp: flyWpApi(client), log: silentLogger };
+  await runtime.close();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+const backups = () => sandbox.flywp.account.backups;
+const countOf = (site: number) => backups().filter((b) => b.site_id === site).length;
+
+function plant(site: number, status: string, created_at: string): void {
+  backups().push({ id: 9000 + backups().length, site_id: site, status, size: 1, created_at });
+}
+
+async function reconcile(input: { server_id: number; site_id: number; after: string }) {
+  const rule = flywpBackupsCreate.step.reconcile;
+  if (rule.kind !== "check") throw new Error("expected a check");
+  return rule.check(ctx, input);
+}
+
+describe("flywp_backups_create on a second run", () => {
+  it("does not count a pending or running backup as done: it asks, and run triggers nothing", async () => {
+    const site = 12;
+    const after = new Date(Date.now() - 60_000).toISOString();
+    plant(site, "running", new Date().toISOString());
+    const before = countOf(site);
+    const input = { server_id: 1, site_id: site, after };
+    expect((await reconcile(input)).outcome).toBe("ask");
+    const error = await invokeTool(ctx, flywpBackupsCreate, input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefusedError);
+    expect((error as Error).message).toContain("still running");
+    expect(countOf(site)).toBe(before);
+  });
+
+  it("reads a time without a zone as unknown, not local time: a naive far-future backup is not done", async () => {
+    const site = 21;
+    const after = new Date(Date.now() - 60_000).toISOString();
+    plant(site, "completed", "2099-12-07 10:00:00");
+    const input = { server_id: 3, site_id: site, after };
+    expect((await reconcile(input)).outcome).toBe("rerun");
+    const before = countOf(site);
+    await invokeTool(ctx, flywpBackupsCreate, input);
+    expect(countOf(site)).toBe(before + 1);
+    expect((await reconcile(input)).outcome).toBe("done");
+  });
+});
