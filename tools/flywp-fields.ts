@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { requireFlyWp, type FlyWpApi } from "../src/flywp/api.js";
 import type { ToolContext } from "./define-tool.js";
@@ -74,6 +75,15 @@ export function bodyOf(
 const KEY_TYPES =
   "ssh-ed25519|ssh-rsa|ssh-dss|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com";
 const PUBLIC_KEY = new RegExp(`^(?:${KEY_TYPES}) [A-Za-z0-9+/]{16,16384}={0,3}(?: [^\\r\\n]{0,200})?$`);
+
+/**
+ * A public key line's fingerprint as `ssh-keygen -l` prints it (OpenSSH's default since 6.8):
+ * "SHA256:" and the unpadded base64 of the SHA-256 of the key blob.
+ */
+export function keyFingerprint(line: string): string {
+  const blob = Buffer.from(line.trim().split(" ")[1] ?? "", "base64");
+  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+}
 
 /**
  * The key blob of a public key line starts with its key type as an SSH string: a 4-byte

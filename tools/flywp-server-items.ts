@@ -5,13 +5,14 @@ import {
   bodyOf,
   extraFields,
   flywp,
+  keyFingerprint,
   publicKey,
   serverExists,
   serverId,
   UNCONFIRMED,
 } from "./flywp-fields.js";
 import { cronFrequency, cronObjections, refuseUnsafeCron } from "./flywp-cron.js";
-import { pick, verdict } from "./step-knowledge.js";
+import { pick, verdict, type Verdict } from "./step-knowledge.js";
 import { listView, short, sortBy } from "./view.js";
 
 // What a FlyWP server holds besides sites: databases (GET /servers/{id}/databases), SSH keys
@@ -84,11 +85,20 @@ export const flywpSshKeysAdd = defineTool({
     }),
     reconcile: {
       kind: "check",
-      async check(ctx, input) {
-        const keys = await flywp(ctx).listSshKeys(input.server_id, ctx.signal);
+      // The name says a key was added; only the fingerprint says it is this key.
+      async check(ctx, input): Promise<Verdict> {
+        const named = (await flywp(ctx).listSshKeys(input.server_id, ctx.signal)).filter(
+          (k) => k.name === input.name,
+        );
+        const print = keyFingerprint(input.public_key);
+        if (named.length > 0 && !named.some((k) => k.fingerprint === print))
+          return {
+            outcome: "ask",
+            note: `server ${input.server_id} has a key named ${input.name}, but not with this key's fingerprint ${print}`,
+          };
         return verdict(
-          keys.some((k) => k.name === input.name),
-          `server ${input.server_id} has a key named ${input.name}`,
+          named.length > 0,
+          `server ${input.server_id} has key ${input.name} with fingerprint ${print}`,
           `server ${input.server_id} has no key named ${input.name}`,
         );
       },

@@ -8,9 +8,10 @@ import { silentLogger } from "../../src/logger.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import type { ToolContext } from "../../tools/define-tool.js";
 import { flywpBackupsCreate } from "../../tools/flywp-backups.js";
+import { flywpSshKeysAdd } from "../../tools/flywp-server-items.js";
 import { invokeTool } from "../../tools/invoke.js";
 
-/** A backup counts as the step's work only when it completed, at a time that names its zone. */
+/** What counts as a FlyWP step already done: a completed backup at a zoned time, the same key under the name. */
 
 let sandbox: Sandbox;
 let ctx: ToolContext;
@@ -63,5 +64,35 @@ describe("flywp_backups_create on a second run", () => {
     await invokeTool(ctx, flywpBackupsCreate, input);
     expect(countOf(site)).toBe(before + 1);
     expect((await reconcile(input)).outcome).toBe("done");
+  });
+});
+
+/** A well-formed ed25519 key line whose 32 key bytes are all `fill`. */
+function keyLine(fill: number): string {
+  const blob = Buffer.concat([
+    Buffer.from([0, 0, 0, 11]),
+    Buffer.from("ssh-ed25519"),
+    Buffer.from([0, 0, 0, 32]),
+    Buffer.alloc(32, fill),
+  ]);
+  return `ssh-ed25519 ${blob.toString("base64")} kim@laptop`;
+}
+
+describe("flywp_ssh_keys_add on a second run", () => {
+  async function reconcileKey(input: { server_id: number; name: string; public_key: string }) {
+    const rule = flywpSshKeysAdd.step.reconcile;
+    if (rule.kind !== "check") throw new Error("expected a check");
+    return rule.check(ctx, input);
+  }
+
+  it("counts a key as added only when the key under that name is this key", async () => {
+    const mine = { server_id: 3, name: "kim-phone", public_key: keyLine(1) };
+    expect((await reconcileKey(mine)).outcome).toBe("rerun");
+    await invokeTool(ctx, flywpSshKeysAdd, mine);
+    expect((await reconcileKey(mine)).outcome).toBe("done");
+    const other = { ...mine, public_key: keyLine(2) };
+    const verdict = await reconcileKey(other);
+    expect(verdict.outcome).toBe("ask");
+    expect(verdict.note).toContain("not with this key's fingerprint");
   });
 });
