@@ -7,6 +7,7 @@ import { runPlanCheck } from "../../src/cli/commands/plan-check.js";
 import { RefusedError } from "../../src/errors.js";
 import { runApplyPlan } from "../../src/plan/apply/applier.js";
 import { validatePlan } from "../../src/plan/check/validator.js";
+import { reviewPlan } from "../../src/plan/check/review.js";
 import { Redactor } from "../../src/security/redact.js";
 import { withApproval } from "../../src/plan/schema/approval.js";
 
@@ -106,5 +107,18 @@ describe("a credential the process holds, inside a plan", () => {
     expect(report.status).toBe("refused");
     expect(report.findings.map((f) => f.rule)).toContain("credential");
     expect(JSON.stringify(report)).not.toContain(TOKEN);
+  });
+});
+
+describe("plan show's review", () => {
+  it("blocks a plan holding a held credential, without repeating it", async () => {
+    const review = await reviewPlan(planWithToken(), {
+      file: "plan.json",
+      allowDestructive: false,
+      credentials: [TOKEN],
+    });
+    expect(review.ok).toBe(false);
+    expect(review.findings.map((f) => f.rule)).toContain("credential");
+    expect(JSON.stringify(review.findings)).not.toContain(TOKEN);
   });
 });
