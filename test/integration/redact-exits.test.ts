@@ -206,7 +206,7 @@ describe("flyops plan, plan show, apply and fly: no canary on any exit", () => {
     expect(existsSync(join(world.dir, "stop0.json"))).toBe(true);
   });
 
-  it("plan show and apply: a plan's words and the drift they report are redacted", async () => {
+  it("plan show, approve and apply: a plan's words are redacted, and a plan holding a credential is blocked", async () => {
     const plan = {
       version: 1,
       request: "stop it",
@@ -219,11 +219,13 @@ describe("flyops plan, plan show, apply and fly: no canary on any exit", () => {
     writeFileSync(join(world.dir, "keyed.json"), JSON.stringify(plan));
     const show = await world.cli(["plan", "show", "keyed.json"], env);
     expect(show.stdout).toContain("why: because [REDACTED]");
+    // A plan holding a credential flyops holds is blocked by approve and apply too (as by the maker).
     const approve = await world.cli(["plan", "approve", "keyed.json", "--by", "dana"], env);
-    expect(approve.code, approve.stderr).toBe(0);
+    expect(approve.code, approve.stderr).not.toBe(0);
+    expect(approve.stderr).toContain("[credential]");
     const apply = await world.cli(["apply", "keyed.json", "--yes"], env);
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain("[REDACTED]");
+    expect(apply.stderr).toContain("credential");
     for (const run of [show, approve, apply]) {
       // The plan file itself holds the canary (a person wrote it); only the outputs are checked.
       for (const canary of Object.values(CANARIES)) expect(run.stdout + run.stderr).not.toContain(canary);
