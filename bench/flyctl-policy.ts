@@ -12,7 +12,7 @@
 import { UNSAFE_CHAR } from "../src/plan/flyctl/display.js";
 import { parseFlyctl } from "../src/plan/flyctl/parse.js";
 import { processChange } from "../src/plan/flyctl/process-change.js";
-import { screenCommand, splitCommandLine } from "../src/plan/flyctl/remote-command.js";
+import { screenCommand, splitCommandLine } from "../src/security/remote-command.js";
 import { secretsOnArgv } from "../src/plan/flyctl/secret-args.js";
 
 const SIZE = 1_000_000;

@@ -2,8 +2,17 @@ import { z } from "zod";
 import type { FlyWpApi } from "../src/flywp/api.js";
 import type { FlyWpBackup } from "../src/flywp/schemas.js";
 import { defineTool, nowOf } from "./define-tool.js";
-import { bodyOf, extraFields, flywp, serverId, siteId, UNCONFIRMED } from "./flywp-fields.js";
-import { pick, verdict } from "./step-knowledge.js";
+import {
+  bodyOf,
+  extraFields,
+  flywp,
+  serverId,
+  siteId,
+  UNCONFIRMED,
+  FLYWP_NOT_REHEARSABLE,
+} from "./flywp-fields.js";
+import { RefusedError } from "../src/errors.js";
+import { pick, verdict, type Verdict } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
 
 // A site's backups: GET/POST /sites/{id}/backups (https://docs-2kj.pages.dev/api/overview).
@@ -30,22 +39,35 @@ export const flywpBackupsList = defineTool({
     ),
 });
 
+// A time FlyWP gives is read only with its zone ("Z" or "+02:00"): a naive "2026-12-07 10:00:00"
+// could be any zone, so it is unknown, not this machine's local time.
+const ZONED = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+function instant(text: string | null | undefined): number | undefined {
+  if (text == null || !ZONED.test(text)) return undefined;
+  const ms = Date.parse(text.replace(" ", "T"));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
 /**
- * A backup made since `after` (the time the plan was made) that did not fail: the step's work is
- * done, and triggering again would only make a duplicate.
+ * The site's backups made since `after` (the time the plan was made): a `completed` one means the
+ * step's work is done; one still pending or running is in progress (it may yet fail), never done.
  */
-async function backupSince(api: FlyWpApi, siteIdValue: number, after: string, signal?: AbortSignal) {
-  const since = Date.parse(after);
-  const backups = await api.listBackups(siteIdValue, signal);
-  return backups.find(
-    (b) => b.status !== "failed" && b.created_at != null && Date.parse(b.created_at) >= since,
+async function backupsSince(api: FlyWpApi, siteIdValue: number, after: string, signal?: AbortSignal) {
+  const since = instant(after) ?? Number.POSITIVE_INFINITY;
+  const made = (await api.listBackups(siteIdValue, signal)).filter(
+    (b) => (instant(b.created_at) ?? -1) >= since,
   );
+  return {
+    done: made.find((b) => b.status === "completed"),
+    running: made.find((b) => b.status !== "completed" && b.status !== "failed"),
+  };
 }
 
 export const flywpBackupsCreate = defineTool({
   name: "flywp_backups_create",
   provider: "flywp",
-  description: `Back up one FlyWP site now. With \`after\` (an ISO time; plans set it to when the plan was made), a backup of the site made since then that did not fail counts as done and none is triggered, so applying a plan again makes no duplicate. ${UNCONFIRMED}.`,
+  description: `Back up one FlyWP site now. With \`after\` (an ISO time; plans set it to when the plan was made), a completed backup of the site made since then counts as done and none is triggered, so applying a plan again makes no duplicate; one still in progress is waited for, not counted. ${UNCONFIRMED}.`,
   access: "write",
   input: z
     .object({
@@ -62,11 +84,18 @@ export const flywpBackupsCreate = defineTool({
   async run(ctx, input): Promise<FlyWpBackup> {
     const api = flywp(ctx);
     const { site_id, after } = input;
-    const done = after === undefined ? undefined : await backupSince(api, site_id, after, ctx.signal);
-    return done ?? api.triggerBackup(site_id, bodyOf(input.extra, {}), ctx.signal);
+    const since = after === undefined ? undefined : await backupsSince(api, site_id, after, ctx.signal);
+    if (since?.done) return since.done;
+    if (since?.running)
+      throw new RefusedError(
+        `site ${site_id} has backup ${since.running.id} made since ${after ?? ""}, still ${since.running.status ?? "in progress"}; nothing was triggered`,
+        { hint: "wait for it to finish, then apply again with --resume" },
+      );
+    return api.triggerBackup(site_id, bodyOf(input.extra, {}), ctx.signal);
   },
   view: (backup) => ({ id: backup.id, status: backup.status ?? null, created_at: backup.created_at ?? null }),
   step: {
+    notRehearsable: FLYWP_NOT_REHEARSABLE,
     describe: (input) =>
       `back up FlyWP site ${input.site_id} on server ${input.server_id}${input.after ? ` (unless it has a backup made since ${input.after})` : ""}`,
     effect: (input, result) => ({
@@ -86,13 +115,18 @@ export const flywpBackupsCreate = defineTool({
       ),
     reconcile: {
       kind: "check",
-      async check(ctx, input) {
-        const found =
-          input.after === undefined ? undefined : await backupSince(flywp(ctx), input.site_id, input.after);
+      async check(ctx, input): Promise<Verdict> {
+        const since =
+          input.after === undefined ? undefined : await backupsSince(flywp(ctx), input.site_id, input.after);
+        if (since?.running && !since.done)
+          return {
+            outcome: "ask",
+            note: `site ${input.site_id} has backup ${since.running.id} made since ${input.after ?? ""}, still ${since.running.status ?? "in progress"}: wait for it, or decide`,
+          };
         return verdict(
-          found !== undefined,
-          `site ${input.site_id} has backup ${found?.id ?? ""} made since ${input.after ?? "the plan"}`,
-          `site ${input.site_id} has no backup made since ${input.after ?? "the plan"}`,
+          since?.done !== undefined,
+          `site ${input.site_id} has completed backup ${since?.done?.id ?? ""} made since ${input.after ?? "the plan"}`,
+          `site ${input.site_id} has no completed backup made since ${input.after ?? "the plan"}`,
         );
       },
     },

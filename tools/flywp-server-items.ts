@@ -5,12 +5,15 @@ import {
   bodyOf,
   extraFields,
   flywp,
+  keyFingerprint,
   publicKey,
   serverExists,
   serverId,
   UNCONFIRMED,
+  FLYWP_NOT_REHEARSABLE,
 } from "./flywp-fields.js";
-import { pick, verdict } from "./step-knowledge.js";
+import { cronFrequency, cronObjections, refuseUnsafeCron } from "./flywp-cron.js";
+import { pick, verdict, type Verdict } from "./step-knowledge.js";
 import { listView, short, sortBy } from "./view.js";
 
 // What a FlyWP server holds besides sites: databases (GET /servers/{id}/databases), SSH keys
@@ -75,6 +78,7 @@ export const flywpSshKeysAdd = defineTool({
   },
   view: (key) => ({ id: key.id, name: key.name ?? null, fingerprint: key.fingerprint ?? null }),
   step: {
+    notRehearsable: FLYWP_NOT_REHEARSABLE,
     describe: (input) => `let SSH key ${input.name} log in to FlyWP server ${input.server_id}`,
     effect: (input, result) => ({
       server_id: input.server_id,
@@ -83,11 +87,20 @@ export const flywpSshKeysAdd = defineTool({
     }),
     reconcile: {
       kind: "check",
-      async check(ctx, input) {
-        const keys = await flywp(ctx).listSshKeys(input.server_id, ctx.signal);
+      // The name says a key was added; only the fingerprint says it is this key.
+      async check(ctx, input): Promise<Verdict> {
+        const named = (await flywp(ctx).listSshKeys(input.server_id, ctx.signal)).filter(
+          (k) => k.name === input.name,
+        );
+        const print = keyFingerprint(input.public_key);
+        if (named.length > 0 && !named.some((k) => k.fingerprint === print))
+          return {
+            outcome: "ask",
+            note: `server ${input.server_id} has a key named ${input.name}, but not with this key's fingerprint ${print}`,
+          };
         return verdict(
-          keys.some((k) => k.name === input.name),
-          `server ${input.server_id} has a key named ${input.name}`,
+          named.length > 0,
+          `server ${input.server_id} has key ${input.name} with fingerprint ${print}`,
           `server ${input.server_id} has no key named ${input.name}`,
         );
       },
@@ -118,16 +131,6 @@ export const flywpCronsList = defineTool({
     ),
 });
 
-/** Five cron fields ("0 3 * * *") or a name FlyWP's dashboard offers; FlyWP's docs list neither. */
-const frequency = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[A-Za-z0-9*/,@ -]+$/, 'a cron schedule such as "0 3 * * *" or "nightly"')
-  .describe(
-    'When it runs: five cron fields, e.g. "0 3 * * *" (nightly at 03:00), or a word such as "nightly"',
-  );
-
 function sameCron(c: FlyWpCron, input: { command: string; frequency: string }): boolean {
   return c.command === input.command && c.frequency === input.frequency;
 }
@@ -135,24 +138,34 @@ function sameCron(c: FlyWpCron, input: { command: string; frequency: string }): 
 export const flywpCronsCreate = defineTool({
   name: "flywp_crons_create",
   provider: "flywp",
-  description: `Add a cron job to a FlyWP server: a command and when it runs. An identical job (same command and frequency) already there is kept and not added twice. ${UNCONFIRMED} (for example the user it runs as).`,
+  description:
+    "Add a cron job to a FlyWP server: one plain program with plain arguments (no shell, pipe, quote or redirection) and when it runs. An identical job (same command and frequency) already there is kept and not added twice. No other field is sent: one could change the user it runs as.",
   access: "write",
   input: z
     .object({
       server_id: serverId,
-      command: z.string().min(1).max(1000).describe('The command, e.g. "wp cron event run --due-now"'),
-      frequency,
-      extra: extraFields,
+      command: z
+        .string()
+        .min(1)
+        .max(1000)
+        .describe('One plain program with plain arguments, e.g. "wp cron event run --due-now"'),
+      frequency: cronFrequency,
     })
-    .strict(),
+    .strict(
+      "a cron job takes only server_id, command and frequency: FlyWP's docs list no other field, and one (such as user) could change who or what runs",
+    ),
   async run(ctx, input): Promise<FlyWpCron> {
+    refuseUnsafeCron(input.command);
     const api = flywp(ctx);
     const there = (await api.listCrons(input.server_id, ctx.signal)).find((c) => sameCron(c, input));
-    const body = bodyOf(input.extra, { command: input.command, frequency: input.frequency });
-    return there ?? api.createCron(input.server_id, body, ctx.signal);
+    return (
+      there ??
+      api.createCron(input.server_id, { command: input.command, frequency: input.frequency }, ctx.signal)
+    );
   },
   view: (cron) => ({ id: cron.id, command: short(cron.command, 120), frequency: cron.frequency ?? null }),
   step: {
+    notRehearsable: FLYWP_NOT_REHEARSABLE,
     describe: (input) =>
       `add cron job \`${input.command}\` (${input.frequency}) to FlyWP server ${input.server_id}`,
     effect: (input, result) => ({ server_id: input.server_id, ...pick(result, { id: "cron_id" }) }),
@@ -168,5 +181,6 @@ export const flywpCronsCreate = defineTool({
       },
     },
     preconditions: (input) => [serverExists(input.server_id)],
+    judge: (input) => cronObjections(input.command),
   },
 });

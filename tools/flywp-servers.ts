@@ -1,7 +1,15 @@
 import { z } from "zod";
 import type { FlyWpServer } from "../src/flywp/schemas.js";
 import { defineTool } from "./define-tool.js";
-import { bodyOf, extraFields, flywp, serverExists, serverId, UNCONFIRMED } from "./flywp-fields.js";
+import {
+  bodyOf,
+  extraFields,
+  flywp,
+  serverExists,
+  serverId,
+  UNCONFIRMED,
+  FLYWP_NOT_REHEARSABLE,
+} from "./flywp-fields.js";
 import { pick } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
 
@@ -64,6 +72,7 @@ export const flywpServersCreate = defineTool({
     flywp(ctx).createServer(bodyOf(input.extra, { name: input.name }), ctx.signal),
   view: (server) => serverRow(server),
   step: {
+    notRehearsable: FLYWP_NOT_REHEARSABLE,
     describe: (input) => `create FlyWP server ${input.name}`,
     effect: (input, result) => ({ name: input.name, ...pick(result, { id: "server_id" }) }),
     reconcile: {

@@ -2,7 +2,16 @@ import { z } from "zod";
 import { FlyopsError } from "../src/errors.js";
 import type { FlyWpSite } from "../src/flywp/schemas.js";
 import { defineTool } from "./define-tool.js";
-import { bodyOf, extraFields, flywp, serverExists, serverId, siteId, UNCONFIRMED } from "./flywp-fields.js";
+import {
+  bodyOf,
+  extraFields,
+  flywp,
+  serverExists,
+  serverId,
+  siteId,
+  UNCONFIRMED,
+  FLYWP_NOT_REHEARSABLE,
+} from "./flywp-fields.js";
 import { hostname } from "./id-fields.js";
 import { pick } from "./step-knowledge.js";
 import { listView, sortBy } from "./view.js";
@@ -72,6 +81,7 @@ export const flywpSitesCreate = defineTool({
   },
   view: (site, input) => siteRow(site, input.server_id),
   step: {
+    notRehearsable: FLYWP_NOT_REHEARSABLE,
     describe: (input) => `create WordPress site ${input.domain} on FlyWP server ${input.server_id}`,
     effect: (input, result) => ({
       server_id: input.server_id,

@@ -95,6 +95,18 @@ export interface StepKnowledge<I, O> {
    * makes one in its `org`), and a rehearsal copies that app whole.
    */
   notRehearsable?: string;
+  /**
+   * What the validator refuses in an input its schema accepts, judged by effect (a cron job's
+   * command runs on a server again and again). Each objection blocks the step; no policy flag
+   * lifts it.
+   */
+  judge?: (input: I) => readonly StepObjection[];
+}
+
+/** Why the validator refuses a step: a rule name for the finding and a reason a person reads. */
+export interface StepObjection {
+  rule: string;
+  why: string;
 }
 
 /** What a rehearsal says of a step on `what`, which its snapshot of live state does not copy. */

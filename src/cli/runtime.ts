@@ -11,6 +11,7 @@ import type { RecordedRequest } from "../fly/http.js";
 import type { RateLimiter } from "../fly/limiter.js";
 import { MODEL_KEY_VARIABLES } from "../llm/select.js";
 import { silentLogger, type Logger } from "../logger.js";
+import { heldCredentials } from "../security/secret-sources.js";
 
 export interface RuntimeOptions {
   app?: string;
@@ -200,6 +201,14 @@ function sandboxConfig(
 
 // Values shorter than this are not credentials anyone issues, and redacting them would maul ordinary text.
 const MIN_SECRET_LENGTH = 8;
+
+/**
+ * What a command that builds no runtime (plan check, plan approve) holds: the runtime's list and
+ * every credential variable, so that its validator blocks a plan holding any of them.
+ */
+export function heldByConfig(env: Env, cwd?: string): string[] {
+  return heldCredentials(env, collectCredentials(resolveConfig({ env, cwd }), env));
+}
 
 /** Every credential in reach, whether or not it was the one chosen: each must stay out of logs and models. */
 function collectCredentials(config: ResolvedConfig, env: Env): string[] {

@@ -42,7 +42,7 @@ export function flyWpApi(client: FlyWpClient): FlyWpApi {
   const list =
     <S extends z.ZodTypeAny>(schema: S, path: (id: number) => string, what: string) =>
     async (owner: number, signal?: AbortSignal): Promise<z.infer<S>[]> =>
-      read(z.array(schema), await client.request({ method: "GET", path: path(owner), signal }), what);
+      read(z.array(schema), await client.list(path(owner), signal), what);
   const create =
     <S extends z.ZodTypeAny>(schema: S, path: (id: number) => string, what: string) =>
     async (owner: number, body: Record<string, unknown>, signal?: AbortSignal): Promise<z.infer<S>> =>
@@ -51,11 +51,7 @@ export function flyWpApi(client: FlyWpClient): FlyWpApi {
   const sites = (id: number): string => `/sites/${id}`;
   return {
     listServers: async (signal) =>
-      read(
-        z.array(FlyWpServer),
-        await client.request({ method: "GET", path: "/servers", signal }),
-        "servers",
-      ),
+      read(z.array(FlyWpServer), await client.list("/servers", signal), "servers"),
     getServer: async (serverId, signal) =>
       read(FlyWpServer, await client.request({ method: "GET", path: servers(serverId), signal }), "a server"),
     createServer: async (body, signal) =>

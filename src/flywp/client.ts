@@ -5,10 +5,12 @@ import { systemClock, type Clock } from "../fly/clock.js";
 import { isRetryableStatus } from "../fly/errors.js";
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from "../fly/retry.js";
 import { RequestBudget } from "./budget.js";
-import { FlyWpApiError, FlyWpNetworkError } from "./errors.js";
+import { FlyWpApiError, FlyWpIncompleteError, FlyWpNetworkError } from "./errors.js";
 
 export const DEFAULT_FLYWP_URL = "https://app.flywp.com/api/v1";
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Pages of one listing read at most; FlyWP's docs give no page size. */
+export const MAX_PAGES = 50;
 // Failures where the request provably never reached FlyWP: safe to send again, even a POST.
 const NEVER_SENT = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EAI_AGAIN"]);
 
@@ -63,8 +65,34 @@ export class FlyWpClient {
   }
 
   async request<T>(req: FlyWpRequest): Promise<T> {
-    // Paths are built from whole numbers and fixed words: anything else is a bug, never sent.
-    if (!/^\/[A-Za-z0-9/_-]*$/.test(req.path) || /\/\/|\/$/.test(req.path))
+    return unwrap(await this.exchange(req)) as T;
+  }
+
+  /**
+   * Every record of a listing. FlyWP's docs show no list body; a paginated one (`data` with
+   * `meta.current_page`/`last_page` or `links.next`, as Laravel pages) is followed page by page
+   * with `?page=N`, never through the URL it names, up to MAX_PAGES: past that, an error, since a
+   * first page presented as the whole would make every count wrong.
+   */
+  async list(path: string, signal?: AbortSignal): Promise<unknown> {
+    const items: unknown[] = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const body = await this.exchange({
+        method: "GET",
+        path: page === 1 ? path : `${path}?page=${page}`,
+        signal,
+      });
+      const data = unwrap(body);
+      if (!Array.isArray(data)) return data;
+      items.push(...(data as unknown[]));
+      if (!hasNextPage(body, page)) return items;
+    }
+    throw new FlyWpIncompleteError(path, MAX_PAGES);
+  }
+
+  private async exchange(req: FlyWpRequest): Promise<unknown> {
+    // Paths are built from whole numbers and fixed words (and a page number): anything else is a bug, never sent.
+    if (!/^\/[A-Za-z0-9/_-]*(?:\?page=\d{1,4})?$/.test(req.path) || /\/\/|\/$|\/\?/.test(req.path))
       throw new Error(`not a FlyWP API path: ${req.path}`);
     this.options.onRequest?.({ method: req.method, path: req.path, body: req.body });
     const idempotent = req.method === "GET";
@@ -89,7 +117,7 @@ export class FlyWpClient {
         await this.wait(retry, undefined, req);
         continue;
       }
-      if (answer.status >= 200 && answer.status < 300) return unwrap(answer.body) as T;
+      if (answer.status >= 200 && answer.status < 300) return answer.body;
       const error = new FlyWpApiError({ ...req, status: answer.status, body: answer.body });
       const again = isRetryableStatus(answer.status) && (idempotent || answer.status === 429);
       const tooLong = (answer.retryAfterMs ?? 0) > this.policy.maxRetryAfterMs;
@@ -134,6 +162,16 @@ export class FlyWpClient {
     const token = this.options.token.trim();
     return token.length >= 8 ? text.split(token).join("[REDACTED]") : text;
   }
+}
+
+/** Whether a page says another follows: a later `meta.last_page`, or a `links.next`. */
+function hasNextPage(body: unknown, page: number): boolean {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return false;
+  const { meta, links } = body as { meta?: unknown; links?: unknown };
+  const last =
+    meta !== null && typeof meta === "object" ? (meta as { last_page?: unknown }).last_page : undefined;
+  const next = links !== null && typeof links === "object" ? (links as { next?: unknown }).next : undefined;
+  return (typeof last === "number" && last > page) || (typeof next === "string" && next !== "");
 }
 
 /** FlyWP's docs do not show a response body; a `{"data": …}` envelope is taken off when there is one. */

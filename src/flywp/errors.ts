@@ -1,5 +1,6 @@
 import { FlyopsError } from "../errors.js";
 import { FlyApiError } from "../fly/errors.js";
+import { terminalSafe } from "../security/terminal-safe.js";
 
 /**
  * Failures of FlyWP's API. FlyWP documents Bearer tokens with full account access, JSON in and
@@ -37,6 +38,18 @@ export class FlyWpNetworkError extends FlyopsError {
       { hint: "check your network connection and FLYWP_API_URL", cause: init.cause },
     );
     this.timedOut = init.timedOut;
+  }
+}
+
+/** A listing with more pages than flyops reads: its records are never presented as the whole. */
+export class FlyWpIncompleteError extends FlyopsError {
+  constructor(path: string, pages: number) {
+    super(
+      `FlyWP's answer to GET ${path} has more than ${pages} pages; flyops reads no partial listing as the whole`,
+      {
+        hint: "ask about one server or site at a time",
+      },
+    );
   }
 }
 
@@ -91,6 +104,11 @@ function messageOf(body: unknown): string | undefined {
   return text === undefined ? undefined : oneLine(text);
 }
 
+// An answer's field names and texts are FlyWP's (or whatever FLYWP_API_URL points at): a message
+// shows a few, short and terminal-safe.
+const MAX_FIELDS = 10;
+const MAX_TEXTS = 3;
+
 /** `errors` as field → texts: Laravel-style `{"field": ["text"]}`, or a list of texts under "request". */
 export function fieldErrorsOf(body: unknown): FieldErrors {
   if (body === null || typeof body !== "object") return {};
@@ -98,17 +116,19 @@ export function fieldErrorsOf(body: unknown): FieldErrors {
   const texts = (value: unknown): string[] =>
     (Array.isArray(value) ? value : [value])
       .filter((t): t is string => typeof t === "string")
+      .slice(0, MAX_TEXTS)
       .map((t) => oneLine(t));
   if (Array.isArray(errors)) return { request: texts(errors) };
   if (errors === null || typeof errors !== "object") return {};
-  return Object.fromEntries(
-    Object.entries(errors as Record<string, unknown>)
-      .map(([field, value]) => [field, texts(value)] as const)
-      .filter(([, list]) => list.length > 0),
-  );
+  const entries = Object.entries(errors as Record<string, unknown>)
+    .map(([field, value]) => [oneLine(field, 60), texts(value)] as const)
+    .filter(([, list]) => list.length > 0);
+  const shown = entries.slice(0, MAX_FIELDS);
+  if (entries.length > MAX_FIELDS) shown.push(["…", [`${entries.length - MAX_FIELDS} more field(s)`]]);
+  return Object.fromEntries(shown);
 }
 
 function oneLine(text: string, max = 300): string {
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = terminalSafe(text.replace(/\s+/g, " ").trim());
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

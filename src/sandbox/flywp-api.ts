@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { WpRateLimit } from "./flywp-limit.js";
 import { seedWpAccount, wpTime, type WpAccount } from "./flywp-seed.js";
@@ -188,7 +189,7 @@ export class FlyWpSandbox {
       id: ++this.nextId,
       server_id: serverId,
       name: String(b.name),
-      fingerprint: `SHA256:sandbox${this.nextId}`,
+      fingerprint: fingerprintOf(String(b.public_key)),
       created_at: this.now(),
     };
     this.account.sshKeys.push(key);
@@ -223,6 +224,12 @@ export class FlyWpSandbox {
     this.account.backups.push(backup);
     return { status: 201, body: { data: backup } };
   }
+}
+
+/** As `ssh-keygen -l` prints it: "SHA256:" and the unpadded base64 of the key blob's SHA-256. */
+function fingerprintOf(line: string): string {
+  const blob = Buffer.from(line.split(" ")[1] ?? "", "base64");
+  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {

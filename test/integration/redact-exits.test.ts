@@ -206,7 +206,7 @@ describe("flyops plan, plan show, apply and fly: no canary on any exit", () => {
     expect(existsSync(join(world.dir, "stop0.json"))).toBe(true);
   });
 
-  it("plan show and apply: a plan's words and the drift they report are redacted", async () => {
+  it("plan show, approve and apply: a plan's words are redacted, and a plan holding a credential is blocked", async () => {
     const plan = {
       version: 1,
       request: "stop it",
@@ -219,15 +219,45 @@ describe("flyops plan, plan show, apply and fly: no canary on any exit", () => {
     writeFileSync(join(world.dir, "keyed.json"), JSON.stringify(plan));
     const show = await world.cli(["plan", "show", "keyed.json"], env);
     expect(show.stdout).toContain("why: because [REDACTED]");
+    // A plan holding a credential flyops holds is blocked by approve and apply too (as by the maker).
     const approve = await world.cli(["plan", "approve", "keyed.json", "--by", "dana"], env);
-    expect(approve.code, approve.stderr).toBe(0);
+    expect(approve.code, approve.stderr).not.toBe(0);
+    expect(approve.stderr).toContain("[credential]");
     const apply = await world.cli(["apply", "keyed.json", "--yes"], env);
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain("[REDACTED]");
+    expect(apply.stderr).toContain("credential");
     for (const run of [show, approve, apply]) {
       // The plan file itself holds the canary (a person wrote it); only the outputs are checked.
       for (const canary of Object.values(CANARIES)) expect(run.stdout + run.stderr).not.toContain(canary);
     }
+    expect(world.sandbox.store.machine("148e272b0e4d89")?.state).toBe("started");
+  });
+
+  it("apply: the drift it reports is redacted when live state holds a credential", async () => {
+    const plan = {
+      version: 1,
+      request: "stop it",
+      createdAt: "2026-11-22T10:00:00Z",
+      org: "personal",
+      summary: "Stop web-iad-1 while acme-api's vendor key is rotated.",
+      steps: [stop],
+      // Live, VENDOR_KEY holds the model key (beforeAll): the drift's found value is a credential.
+      preconditions: [
+        {
+          tool: "machines_get",
+          input: { app: KEYED_MACHINE.app, machine_id: KEYED_MACHINE.id },
+          expect: { config: { env: { VENDOR_KEY: "rotated" } } },
+        },
+      ],
+    };
+    writeFileSync(join(world.dir, "drift.json"), JSON.stringify(plan));
+    const approve = await world.cli(["plan", "approve", "drift.json", "--by", "dana"], env);
+    expect(approve.code, approve.stderr).toBe(0);
+    const apply = await world.cli(["apply", "drift.json", "--yes"], env);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain("[REDACTED]");
+    expect(apply.stderr).toContain("rotated");
+    expectNoCanary(apply);
     expect(world.sandbox.store.machine("148e272b0e4d89")?.state).toBe("started");
   });
 

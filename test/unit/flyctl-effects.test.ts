@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { judgeFlyctl } from "../../src/plan/flyctl/rules.js";
-import { screenCommand, splitCommandLine } from "../../src/plan/flyctl/remote-command.js";
-import { programName } from "../../src/plan/flyctl/remote-programs.js";
+import { screenCommand, splitCommandLine } from "../../src/security/remote-command.js";
+import { programName } from "../../src/security/remote-programs.js";
 import { secretAssignment, withholdSecretValues } from "../../src/security/withhold-secrets.js";
 import { validatePlan } from "../../src/plan/check/validator.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FLYCTL_ROOT } from "../../src/plan/flyctl/commands.js";
 import { flagValue, flagValues, parseFlyctl } from "../../src/plan/flyctl/parse.js";
 import { flyctlRisk, judgeFlyctl } from "../../src/plan/flyctl/rules.js";
-import { screenCommand, splitCommandLine } from "../../src/plan/flyctl/remote-command.js";
+import { screenCommand, splitCommandLine } from "../../src/security/remote-command.js";
 import type { CommandSpec } from "../../src/plan/flyctl/spec.js";
 
 function summary(args: string[]): {

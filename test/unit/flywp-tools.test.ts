@@ -39,7 +39,13 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const WP_KEY = `ssh-ed25519 ${"A".repeat(68)} kim@laptop`;
+// A well-formed ed25519 key line: its blob names its type (RFC 4253 6.6), then 32 key bytes.
+const WP_KEY = `ssh-ed25519 ${Buffer.concat([
+  Buffer.from([0, 0, 0, 11]),
+  Buffer.from("ssh-ed25519"),
+  Buffer.from([0, 0, 0, 32]),
+  Buffer.alloc(32, 7),
+]).toString("base64")} kim@laptop`;
 /** A valid input of every FlyWP tool, against the demo account (web-1 is server 1, its sites 11-13). */
 const SAMPLES: Record<string, Record<string, unknown>> = {
   flywp_servers_list: {},

@@ -16,6 +16,7 @@ import { flywpSitesCreate } from "../../tools/flywp-sites.js";
 import { reconcileStep, snapshotBeforeCreate, type Reconciliation } from "../../src/plan/apply/reconcile.js";
 import type { PlanStep } from "../../src/plan/schema/schema.js";
 import { sandboxWorld, STARTED, type SandboxWorld } from "./applier-fixture.js";
+import { keyFingerprint } from "../../tools/flywp-fields.js";
 
 /**
  * Every write tool of the catalog, walked through each way `--resume` can settle it: its effect
@@ -73,7 +74,13 @@ const fork = { ...UPLOADS, region: "ams", name: "uploads_copy" };
 
 const newWpServer = { name: "web-9" };
 const newWpSite = { server_id: 1, domain: "new.example.com" };
-const WP_KEY = `ssh-ed25519 ${"A".repeat(68)} kim@laptop`;
+// A well-formed ed25519 key line: its blob names its type (RFC 4253 6.6), then 32 key bytes.
+const WP_KEY = `ssh-ed25519 ${Buffer.concat([
+  Buffer.from([0, 0, 0, 11]),
+  Buffer.from("ssh-ed25519"),
+  Buffer.from([0, 0, 0, 32]),
+  Buffer.alloc(32, 7),
+]).toString("base64")} kim@laptop`;
 
 const SCENARIOS: Record<string, Scenario[]> = {
   machines_create: [
@@ -353,7 +360,20 @@ const SCENARIOS: Record<string, Scenario[]> = {
     { expect: "ask", input: newWpSite, arrange: () => Promise.resolve(undefined) },
   ],
   flywp_ssh_keys_add: [
-    { expect: "adopt", input: { server_id: 1, name: "lee-laptop", public_key: WP_KEY } },
+    {
+      expect: "adopt",
+      input: { server_id: 1, name: "kim-desktop", public_key: WP_KEY },
+      arrange: (w) => {
+        w.sandbox.flywp.account.sshKeys.push({
+          id: 901,
+          server_id: 1,
+          name: "kim-desktop",
+          fingerprint: keyFingerprint(WP_KEY),
+          created_at: "2026-12-07T10:00:00Z",
+        });
+        return Promise.resolve(undefined);
+      },
+    },
     { expect: "rerun", input: { server_id: 1, name: "kim-laptop", public_key: WP_KEY } },
   ],
   flywp_crons_create: [

@@ -7,6 +7,7 @@ import { approvalStatus, defaultApprover, withApproval, type Approval } from "..
 import { readPlanFile, writePlanFile } from "../../plan/schema/plan-file.js";
 import { validatePlan } from "../../plan/check/validator.js";
 import { findingLine } from "../../plan/check/finding-line.js";
+import { heldByConfig } from "../runtime.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
 import { parseOptions } from "../options.js";
 import { jsonText, processIo, type Io } from "../output.js";
@@ -50,6 +51,7 @@ export async function runPlanApprove(
   const verdict = validatePlan(raw, {
     allowDestructive: options.allowDestructive || options.destroyer,
     allowEnv: secretsAllowEnv(deps.env),
+    credentials: heldByConfig(deps.env, cwd),
   });
   if (!verdict.ok) {
     const blocked = verdict.findings.filter((f) => f.severity === "block").map(findingLine);

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { secretsAllowEnv, type Env } from "../../config/index.js";
 import { readPlanFile } from "../../plan/schema/plan-file.js";
 import { validatePlan, type Finding, type ValidationResult } from "../../plan/check/validator.js";
+import { heldByConfig } from "../runtime.js";
 import { terminalSafe } from "../../security/terminal-safe.js";
 import { jsonText, processIo, type Io } from "../output.js";
 
@@ -58,7 +59,11 @@ export async function runPlanCheck(
 ): Promise<PlanCheckOutcome> {
   const plan = await readPlanFile(file);
   const allowDestructive = Boolean(options.allowDestructive || options.destroyer);
-  const result = validatePlan(plan, { allowDestructive, allowEnv: secretsAllowEnv(deps.env) });
+  const result = validatePlan(plan, {
+    allowDestructive,
+    allowEnv: secretsAllowEnv(deps.env),
+    credentials: heldByConfig(deps.env),
+  });
   if (options.json || options.raw) {
     deps.io.stdout(jsonText({ ok: result.ok, findings: result.findings.map(jsonFinding) }));
   } else {

@@ -7,6 +7,7 @@ import { parseOptions } from "../options.js";
 import { jsonText } from "../output.js";
 import { addRuntimeOptions } from "../runtime.js";
 import { defaultDeps, withOptionalRuntime, type CommandDeps } from "../tool-command.js";
+import { heldCredentials } from "../../security/secret-sources.js";
 
 export const planShowOptionsSchema = z.object({
   allowDestructive: z.boolean().default(false),
@@ -37,6 +38,7 @@ export async function runPlanShow(
       // Offline, a config file that cannot be read allows nothing: the review is the stricter for it.
       allowEnv: runtime?.config.secretsAllowEnv ?? [],
       ctx: runtime?.ctx,
+      credentials: heldCredentials(deps.env, runtime?.credentials),
       offlineNote: unavailable === undefined ? undefined : `not checked: ${unavailable}`,
     });
     io.stdout(options.json || options.raw ? jsonText(review) : renderReview(review));

@@ -9,6 +9,7 @@ import { readPlanFile } from "../schema/plan-file.js";
 import { checkPreconditions, describeCheck } from "../check/preconditions.js";
 import { validatePlan, type Finding } from "../check/validator.js";
 import { findingLine } from "../check/finding-line.js";
+import { heldCredentials } from "../../security/secret-sources.js";
 import type { PlanFile } from "../schema/schema.js";
 
 export type { ApplyIo, ApplyOptions, ApplyReport, ApplyStatus, StepOutcome, StepReport } from "./types.js";
@@ -23,9 +24,11 @@ export type { ApplyIo, ApplyOptions, ApplyReport, ApplyStatus, StepOutcome, Step
 
 export async function runApplyPlan(options: ApplyOptions, io: ApplyIo): Promise<ApplyReport> {
   const raw = await readPlanFile(options.planPath);
+  const credentials = heldCredentials(io.env, io.credentials);
   const verdict = validatePlan(raw, {
     allowDestructive: options.allowDestructive,
     allowEnv: options.allowEnv,
+    credentials,
   });
   const approval = approvalStatus(raw as object);
   const report: ApplyReport = {
@@ -44,7 +47,7 @@ export async function runApplyPlan(options: ApplyOptions, io: ApplyIo): Promise<
     }
     if (!verdict.plan) {
       // Shown even when refused: a plan blocked only by policy still says what it would do.
-      const unblocked = validatePlan(raw, { allowDestructive: true }).plan;
+      const unblocked = validatePlan(raw, { allowDestructive: true, credentials }).plan;
       if (unblocked) report.steps = stepReports(unblocked);
       throw blockedRefusal(verdict.findings, approval);
     }

@@ -8,6 +8,7 @@ import type { JournalState } from "./journal.js";
 import { preconditionLabel, stepMayAffect, type PreconditionCheck } from "../check/preconditions.js";
 import { reconcileStep, type Reconciliation } from "./reconcile.js";
 import { heldCredentials } from "../../security/secret-sources.js";
+import { findTool, providerOf, type Provider } from "../../../tools/index.js";
 
 /**
  * The gates an apply passes before anything changes: approval, which preconditions to re-read,
@@ -166,8 +167,21 @@ export async function confirmSteps(
       "run it on a terminal, or pass --yes once you have reviewed the plan",
     );
   }
-  if (!(await io.confirm(`Run ${pending.length} step(s) against Fly?`)))
+  if (!(await io.confirm(`Run ${pending.length} step(s) against ${providersOf(pending)}?`)))
     throw refusal("you declined; nothing was applied");
+}
+
+const PROVIDER_NAMES: Record<Provider, string> = { fly: "Fly", flywp: "FlyWP" };
+
+/** Whom the steps act on, as the catalog says whose each tool is (a flyctl step is Fly's). */
+function providersOf(steps: readonly PlanStep[]): string {
+  const names = new Set(
+    steps.map((step) => {
+      const tool = findTool(step.tool);
+      return PROVIDER_NAMES[tool === undefined ? "fly" : providerOf(tool)];
+    }),
+  );
+  return [...names].join(" and ");
 }
 
 export function stepRunner(options: ApplyOptions, io: ApplyIo): Parameters<typeof executeStep>[1] {

@@ -77,12 +77,15 @@ export interface ReviewOptions {
   /** Live checks of the preconditions; without it they are listed as not checked, with `offlineNote`. */
   ctx?: ToolContext;
   offlineNote?: string;
+  /** The credentials this process holds: a plan holding one is blocked (validator.ts). */
+  credentials?: readonly string[];
 }
 
 export async function reviewPlan(raw: unknown, options: ReviewOptions): Promise<PlanReview> {
   const verdict = validatePlan(raw, {
     allowDestructive: options.allowDestructive,
     allowEnv: options.allowEnv,
+    credentials: options.credentials,
   });
   const plan = verdict.plan ?? Shown.parse(typeof raw === "object" && raw !== null ? raw : {});
   const approval = approvalStatus(typeof raw === "object" && raw !== null ? raw : {});

@@ -30,6 +30,11 @@ export interface ValidationPolicy {
   allowDestructive: boolean;
   /** Other tools' credential variables a `fromEnv` may name: the config file's secrets.allow_env. */
   allowEnv?: readonly string[];
+  /**
+   * The credentials this process holds (heldCredentials): a plan holding one is blocked whatever
+   * its shape (a FlyWP token has no recognisable prefix), and no message repeats it.
+   */
+  credentials?: readonly string[];
 }
 
 export interface ValidationResult {
@@ -89,16 +94,21 @@ function unknownToolMessage(name: string): string {
   return `unknown tool "${name}": not in the flyops catalog, and not "flyctl"${hint}`;
 }
 
-/** Every string (keys included) that looks like a token, by where it sits. */
-function tokenPaths(value: unknown, path: Array<string | number>, out: Array<Array<string | number>>): void {
+/** Every string (keys included) that `matches`, by where it sits. */
+function tokenPaths(
+  value: unknown,
+  path: Array<string | number>,
+  out: Array<Array<string | number>>,
+  matches: (text: string) => boolean,
+): void {
   if (typeof value === "string") {
-    if (containsToken(value)) out.push(path);
+    if (matches(value)) out.push(path);
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => tokenPaths(item, [...path, index], out));
+    value.forEach((item, index) => tokenPaths(item, [...path, index], out, matches));
   } else if (isRecord(value)) {
     for (const [key, item] of Object.entries(value)) {
-      if (containsToken(key)) out.push([...path, key]);
-      tokenPaths(item, [...path, key], out);
+      if (matches(key)) out.push([...path, key]);
+      tokenPaths(item, [...path, key], out, matches);
     }
   }
 }
@@ -227,6 +237,9 @@ function checkCatalogStep(ctx: Context, step: StepView): void {
     for (const issue of parsed.error.issues) {
       add(ctx, id, "tool-input", "block", `${tool.name}: ${issueText(issue, [...base, "input"])}`);
     }
+  } else if (isWriteTool(tool)) {
+    for (const objection of tool.step.judge?.(parsed.data) ?? [])
+      add(ctx, id, objection.rule, "block", `${tool.name}: ${objection.why}`);
   }
   if (tool.access === "destructive" && !ctx.policy.allowDestructive) {
     add(
@@ -321,20 +334,24 @@ function checkPreconditions(ctx: Context, preconditions: unknown[]): void {
 }
 
 function checkTokens(ctx: Context, plan: unknown): void {
-  const paths: Array<Array<string | number>> = [];
-  tokenPaths(plan, [], paths);
+  const held = ctx.policy.credentials ?? [];
   const steps: unknown[] = isRecord(plan) && Array.isArray(plan.steps) ? plan.steps : [];
-  for (const path of paths) {
-    const step = path[0] === "steps" && typeof path[1] === "number" ? steps[path[1]] : undefined;
-    const id = isRecord(step) && typeof step.id === "string" ? step.id : undefined;
-    add(
-      ctx,
-      id,
-      "token",
-      "block",
-      `${pathText(path) || "plan"}: holds a token-shaped string; a plan never carries credentials`,
+  const report = (matches: (text: string) => boolean, rule: string, what: string) => {
+    const paths: Array<Array<string | number>> = [];
+    tokenPaths(plan, [], paths, matches);
+    for (const path of paths) {
+      const step = path[0] === "steps" && typeof path[1] === "number" ? steps[path[1]] : undefined;
+      const id = isRecord(step) && typeof step.id === "string" ? step.id : undefined;
+      add(ctx, id, rule, "block", `${pathText(path) || "plan"}: ${what}; a plan never carries credentials`);
+    }
+  };
+  report(containsToken, "token", "holds a token-shaped string");
+  if (held.length > 0)
+    report(
+      (text) => held.some((credential) => text.includes(credential)),
+      "credential",
+      "holds a credential flyops holds (a token or an API key)",
     );
-  }
 }
 
 /** Whether a step is Fly's (a flyctl step, or a catalog tool of Fly's): the catalog says whose a tool is. */
@@ -345,7 +362,7 @@ function actsOnFly(step: unknown): boolean {
 }
 
 export function validatePlan(plan: unknown, policy: ValidationPolicy): ValidationResult {
-  const ctx: Context = { policy, findings: [], redactor: new Redactor() };
+  const ctx: Context = { policy, findings: [], redactor: new Redactor(policy.credentials ?? []) };
   const envelope = Envelope.safeParse(plan);
   if (!envelope.success) {
     for (const issue of envelope.error.issues) add(ctx, undefined, "schema", "block", issueText(issue, []));

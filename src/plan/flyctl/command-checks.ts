@@ -1,6 +1,6 @@
 import { flagIsTrue, flagValue, type Mask, type ParsedFlyctl } from "./parse.js";
 import { processChange } from "./process-change.js";
-import { screenCommand } from "./remote-command.js";
+import { screenCommand } from "../../security/remote-command.js";
 import type { FlyctlRule, Risk } from "./spec.js";
 
 /** What a command's specifics add to the table's verdict: findings, masks, and the risk it really has. */

@@ -1,5 +1,5 @@
 import { flagValue, flagValues, type ParsedFlyctl } from "./parse.js";
-import { splitCommandLine, type RemoteCommand } from "./remote-command.js";
+import { splitCommandLine, type RemoteCommand } from "../../security/remote-command.js";
 
 /**
  * What a line does to the processes of the app's machines. Anything that starts a process or

@@ -1,6 +1,6 @@
 import { secretAssignment } from "../../security/withhold-secrets.js";
 import type { Mask, ParsedFlyctl } from "./parse.js";
-import { splitCommandLine } from "./remote-command.js";
+import { splitCommandLine } from "../../security/remote-command.js";
 
 /**
  * Secret values written on a flyctl command line: `-e DB_PASSWORD=…`, `--env=STRIPE_KEY=sk_live_…`,
