@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { acceptProposal } from "../../src/plan/maker/accept-proposal.js";
+import { Redactor } from "../../src/security/redact.js";
 import { invokeTool } from "../../tools/invoke.js";
 import { machinesDestroy, machinesUpdate } from "../../tools/machines.js";
 
@@ -51,9 +53,23 @@ describe("scale count", () => {
     const again = await apply(made, "scale.json");
     expect(again.status).toBe("already-applied");
     expect(webMachines()).toHaveLength(3);
+    // The local model reads the count first and says so; a model that proposes it anyway is told by the maker.
     expect(await refused("scale demo-web to 3 machines")).toMatch(
-      /already has 3 machine\(s\); nothing to do/,
+      /already has 3 machine\(s\) in process group app \(3 started\).*nothing to plan/,
     );
+    const proposal = {
+      summary: "Scale demo-web to 3.",
+      steps: [{ id: "s1", tool: "apps_scale_count", reason: "asked", input: { app: "demo-web", count: 3 } }],
+      preconditions: [],
+    };
+    await expect(
+      acceptProposal(local.world.runtime.ctx, proposal, {
+        request: "scale demo-web to 3 machines",
+        createdAt: "2026-12-01T10:00:00Z",
+        allowDestructive: false,
+        redactor: new Redactor(),
+      }),
+    ).rejects.toThrow(/already has 3 machine\(s\); nothing to do/);
   });
 
   it("scaling down lists every machine it destroys and is blocked without --allow-destructive", async () => {

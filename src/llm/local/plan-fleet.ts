@@ -4,7 +4,7 @@ import { perApp } from "./fleet.js";
 import { appExists, appNames, propose, requestApp, requestVolume, steps } from "./plan-common.js";
 import { AnswerNow, needOk } from "./session.js";
 import type { Shape } from "./shape.js";
-import { recordsOf } from "./tool-result.js";
+import { isRecord, recordOf, recordsOf } from "./tool-result.js";
 
 /**
  * Changes to many machines of an app at once, and to apps: the local model proposes one
@@ -33,6 +33,25 @@ export const scaleCount: Shape = {
     const app = yield* requestApp(session);
     const count = Number(COUNT.exec(q)?.[1]);
     const [region] = findRegions(q);
+    // As `fly scale show` counts (stopped and suspended machines too): a scale to the count there is
+    // now is nothing to plan, and the person is told why rather than shown a refused proposal.
+    const now = recordOf(
+      yield* needOk(
+        "apps_scale_get",
+        { app, ...(region ? { region } : {}), ...groupOf(q) },
+        `how ${app} is scaled`,
+      ),
+    );
+    if (now && now.count === count) {
+      const states = isRecord(now.by_state)
+        ? Object.entries(now.by_state)
+            .map(([state, n]) => `${typeof n === "number" ? n : "?"} ${state}`)
+            .join(", ")
+        : "";
+      throw new AnswerNow(
+        `${app} already has ${count} machine(s) in process group ${typeof now.process_group === "string" ? now.process_group : "?"}${region ? ` in ${region}` : ""}${states ? ` (${states})` : ""}; Fly counts stopped and suspended machines too, as \`fly scale count\` does. There is nothing to plan.`,
+      );
+    }
     return yield* propose({
       summary: `Scale ${app} to ${count} machine(s)${region ? ` in ${region}` : ""}.`,
       steps: steps({
