@@ -220,6 +220,12 @@ export const CORPUS: readonly CorpusCase[] = [
     expect: { has: ["acme-cron"], not: ["acme-api", "demo-web"] },
   },
   { question: "is acme-api helthy?", expect: { has: ["api-sin-1", "critical"] } },
+  {
+    question: "did anything restart in the last hour?",
+    expect: { has: ["3 restarts", "api-sin-1"], not: ["release", "update", "exit"] },
+  },
+  { question: "did demo-web restart in the last hour?", expect: { has: ["Nothing restarted in demo-web"] } },
+  { question: "who has access to acme-corp?", expect: { has: ["dana@example.com", "sam@example.com"] } },
   { question: "what's the biggest machine?", expect: { has: [M.pgPrimary], not: except(M.pgPrimary) } },
   {
     question: "top 3 machines by cpu",

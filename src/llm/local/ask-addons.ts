@@ -92,7 +92,8 @@ export const databases: Shape = {
   },
 };
 
-const MEMBERS = /\b(members?|people|team(?:mates)?|admins?|who(?:'s| is| are)? in)\b/i;
+const MEMBERS =
+  /\b(members?|people|team(?:mates)?|admins?|who(?:'s| is| are)? in|who (?:has|have|can) access)\b/i;
 
 export const members: Shape = {
   id: "members",

@@ -17,7 +17,8 @@ function cell(record: JsonRecord, key: string): string {
  */
 
 const CHANGED =
-  /\b(chang(?:e|ed|es)|happened|deploy(?:ed|s|ments?)?|releases?|released|rolled back|rollbacks?)\b/i;
+  /\b(chang(?:e|ed|es)|happened|deploy(?:ed|s|ments?)?|releases?|released|rolled back|rollbacks?|restart(?:ed|s)?)\b/i;
+const RESTARTS = /\brestart(?:ed|s)?\b/i;
 const AGE =
   /\b(?:last|past|previous)\s+(\d{1,4}|an?|one|two|three|six|twelve|24)?\s*(minute|hour|day|week)s?\b/i;
 const WORDS: Readonly<Record<string, number>> = { a: 1, an: 1, one: 1, two: 2, three: 3, six: 6, twelve: 12 };
@@ -82,7 +83,7 @@ export const changes: Shape = {
     "what was deployed to demo-web today?",
   ],
   applies: ["org", "window", "when"],
-  matches: (q) => CHANGED.test(q) && /\b(what|which|anything|any|show|list|when)\b/i.test(q),
+  matches: (q) => CHANGED.test(q) && /\b(what|which|anything|any|show|list|when|did|has|have)\b/i.test(q),
   *run(session) {
     if (RELEASES.test(session.reading.text)) return yield* releases(session);
     const today = /today'?s date:?\s*(\d{4}-\d{2}-\d{2})/i.exec(session.system)?.[1];
@@ -96,6 +97,19 @@ export const changes: Shape = {
     const view = unwrapView(result);
     const total = isRecord(view) && typeof view.total === "number" ? view.total : rows.length;
     const scope = app ? `in ${app}` : org ? `in org ${org}` : "across your apps";
+    if (RESTARTS.test(session.reading.text)) {
+      // Restarts only: the machine events of that type, not every change in the window.
+      const restarts = rows.filter((r) => cell(r, "change").startsWith("restart"));
+      const cut = total > rows.length;
+      if (restarts.length === 0 && !cut) return `Nothing restarted ${scope} ${window.words}.`;
+      return lines(
+        `${plural(restarts.length, "restart")} ${scope} ${window.words}${cut ? ` among the newest ${rows.length} of ${total} changes` : ""}, newest first:`,
+        restarts.map(
+          (r) => `- ${cell(r, "at")} ${cell(r, "app")} ${cell(r, "subject")}: ${cell(r, "change")}`,
+        ),
+        cut && "(name an app or shorten the window to see every restart)",
+      );
+    }
     if (rows.length === 0)
       return `Nothing changed ${scope} ${window.words}: no release, machine event or secret change.`;
     return lines(
