@@ -5,8 +5,7 @@ import { defineTool } from "./define-tool.js";
 import * as f from "./fields.js";
 import * as ids from "./id-fields.js";
 import { ToolInputError } from "./invoke.js";
-import { waitForMachine } from "./machine-actions.js";
-import { cloneableConfig, guestText, machineAutoName } from "./machine-create-update.js";
+import { cloneableConfig, createStarted, guestText, machineAutoName } from "./machine-create-update.js";
 import { machineEffect, machinePreconditions } from "./machine-steps.js";
 import { machineRow } from "./machine-view.js";
 
@@ -59,20 +58,11 @@ export const machinesClone = defineTool({
     };
     // A standby watches one machine; its copy would watch the same one (flyctl's scale and clone drop it).
     delete config.standbys;
-    const created = await ctx.fly.rest.createMachine(
-      input.app,
-      { name: input.name, region: input.region ?? source.region ?? undefined, config },
-      ctx.signal,
-    );
-    // Best effort: the machine exists now, and failing the step would make a rerun create a second one.
-    await waitForMachine(
-      ctx,
-      input.app,
-      created.id,
-      { state: "started", version: created.instance_id ?? undefined },
-      { bestEffort: true },
-    );
-    return ctx.fly.rest.getMachine(input.app, created.id, ctx.signal);
+    return createStarted(ctx, input.app, {
+      name: input.name,
+      region: input.region ?? source.region ?? undefined,
+      config,
+    });
   },
   view: (machine) => machineRow(machine),
   step: {

@@ -56,20 +56,7 @@ export const machinesCreate = defineTool({
       ]);
     }
     const config = withGroup({ ...cloneableConfig(source), image, guest: input.guest }, input.process_group);
-    const created = await ctx.fly.rest.createMachine(
-      input.app,
-      { name: input.name, region: input.region, config },
-      ctx.signal,
-    );
-    // Best effort: the machine exists now, and failing the step would make a rerun create a second one.
-    await waitForMachine(
-      ctx,
-      input.app,
-      created.id,
-      { state: "started", version: created.instance_id ?? undefined },
-      { bestEffort: true },
-    );
-    return ctx.fly.rest.getMachine(input.app, created.id, ctx.signal);
+    return createStarted(ctx, input.app, { name: input.name, region: input.region, config });
   },
   view: (machine) => machineRow(machine),
   step: {
@@ -183,6 +170,24 @@ export const machinesUpdate = defineTool({
     preconditions: (input) => machinePreconditions(input, { version: true }),
   },
 });
+
+/** Creates a machine and waits, best effort, until it runs; returns it as Fly has it then. */
+export async function createStarted(
+  ctx: ToolContext,
+  app: string,
+  body: { name?: string; region?: string; config: MachineConfig },
+): Promise<Machine> {
+  const created = await ctx.fly.rest.createMachine(app, body, ctx.signal);
+  // Best effort: the machine exists now, and failing the step would make a rerun create a second one.
+  await waitForMachine(
+    ctx,
+    app,
+    created.id,
+    { state: "started", version: created.instance_id ?? undefined },
+    { bestEffort: true },
+  );
+  return ctx.fly.rest.getMachine(app, created.id, ctx.signal);
+}
 
 /** A name for an unnamed new machine, so that `--resume` can find it: app, region and a plan-stable suffix. */
 export function machineAutoName(app: string, region: string, suffix: string): string {

@@ -1,16 +1,13 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { sandboxHome } from "../support/sandbox-home.js";
+import { applyAndKill } from "../support/apply-and-kill.js";
 
 /**
  * A scale and a rolling restart, planned by the local model, applied by the built CLI and killed
  * with SIGKILL in the middle, then resumed: the app ends with exactly what was asked for.
  */
-
-const UNTIL_KILLED = fileURLToPath(new URL("../support/apply-until-killed.js", import.meta.url));
 
 const world = sandboxHome({ prefix: "flyops-resume-fleet-", sandbox: { seed: "demo" } });
 
@@ -30,27 +27,6 @@ function steps(file: string): { id: string; tool: string; input: Record<string, 
   ).steps;
 }
 
-function applyAndKill(file: string, step: string, moment: "started" | "ran"): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [UNTIL_KILLED, file, step, moment], {
-      cwd: world.dir,
-      env: world.env({ PATH: process.env.PATH ?? "" }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
-      stderr += chunk;
-      if (stderr.includes("paused ")) child.kill("SIGKILL");
-    });
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      if (signal === "SIGKILL") resolve(stderr);
-      else reject(new Error(`apply ended by itself (code ${code}) before the pause:\n${stderr}`));
-    });
-  });
-}
-
 const live = () => world.sandbox.store.machines("demo-web").filter((m) => m.state !== "destroyed");
 
 describe("apply --resume after SIGKILL, in a scale and a rolling restart", () => {
@@ -58,7 +34,7 @@ describe("apply --resume after SIGKILL, in a scale and a rolling restart", () =>
     expect(live()).toHaveLength(3);
     const file = await approvedPlan("scale demo-web to 5 machines", "scale.json");
     expect(steps(file).map((s) => s.id)).toEqual(["s1.1", "s1.2"]);
-    await applyAndKill(file, "s1.1", "ran");
+    await applyAndKill(world, file, "s1.1", "ran");
     expect(live()).toHaveLength(4);
     const resume = await world.cli(["apply", file, "--yes", "--resume"]);
     expect(resume.code, resume.stderr).toBe(0);
@@ -75,7 +51,7 @@ describe("apply --resume after SIGKILL, in a scale and a rolling restart", () =>
     const file = await approvedPlan("restart all machines of demo-web", "restart.json");
     const planned = steps(file);
     expect(planned.map((s) => s.tool)).toEqual(["machines_restart", "machines_restart"]);
-    await applyAndKill(file, "s1.2", "started");
+    await applyAndKill(world, file, "s1.2", "started");
     // A restart leaves no trace: flyops will not guess whether it happened.
     const asks = await world.cli(["apply", file, "--yes", "--resume"]);
     expect(asks.code).toBe(1);

@@ -1,17 +1,14 @@
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fileURLToPath } from "node:url";
 import { sandboxHome } from "../support/sandbox-home.js";
+import { applyAndKill } from "../support/apply-and-kill.js";
 
 /**
  * An apply killed with SIGKILL in the middle, then `apply --resume`, ends with exactly the
  * resources the plan asked for. The built apply runs from a launcher that holds it, through the
  * applier's onStep observer, at a chosen point, so the kill lands there every time.
  */
-
-const UNTIL_KILLED = fileURLToPath(new URL("../support/apply-until-killed.js", import.meta.url));
 
 const world = sandboxHome({ prefix: "flyops-resume-", sandbox: { seed: "demo" } });
 
@@ -53,28 +50,6 @@ async function approvedCreates(): Promise<string> {
   return "creates.json";
 }
 
-/** Runs `apply --yes` until it reports the pause, then kills it with SIGKILL. */
-function applyAndKill(file: string, step: string, moment: "started" | "ran"): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [UNTIL_KILLED, file, step, moment], {
-      cwd: world.dir,
-      env: world.env({ PATH: process.env.PATH ?? "" }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
-      stderr += chunk;
-      if (stderr.includes("paused ")) child.kill("SIGKILL");
-    });
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      if (signal === "SIGKILL") resolve(stderr);
-      else reject(new Error(`apply ended by itself (code ${code}) before the pause:\n${stderr}`));
-    });
-  });
-}
-
 function counts(): { machines: Record<string, number>; volumes: Record<string, number> } {
   const tally = (names: Array<string | null | undefined>) =>
     names.reduce<Record<string, number>>(
@@ -98,7 +73,7 @@ describe("flyops apply --resume after SIGKILL", () => {
   ])("killed %s: the resume creates exactly what the plan asks for", async (_when, moment, reconciled) => {
     const file = await approvedCreates();
     const before = counts();
-    const stderr = await applyAndKill(file, "s2", moment as "started" | "ran");
+    const stderr = await applyAndKill(world, file, "s2", moment as "started" | "ran");
     expect(stderr).toContain("[1/3] s1 done");
 
     const plain = await world.cli(["apply", file, "--yes"]);

@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runFlyAction } from "../../src/cli/commands/fly.js";
@@ -17,6 +15,7 @@ import { invokeTool } from "../../tools/invoke.js";
 import { secretsDeploy, secretsDeployStatus } from "../../tools/secrets-deploy.js";
 import { sandboxHome } from "../support/sandbox-home.js";
 import { sandboxWorld, writePlan, type SandboxWorld } from "../unit/applier-fixture.js";
+import { applyAndKill } from "../support/apply-and-kill.js";
 
 /**
  * `fly secrets deploy` end to end against the sandbox with Fly's transition times: a secret set
@@ -208,28 +207,6 @@ describe("secrets deploy, planned, approved and applied", () => {
 
 describe("secrets deploy killed mid-way, then resumed", () => {
   const home = sandboxHome({ prefix: "flyops-secrets-resume-", sandbox: { seed: "demo" } });
-  const UNTIL_KILLED = fileURLToPath(new URL("../support/apply-until-killed.js", import.meta.url));
-
-  function applyAndKill(file: string, step: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [UNTIL_KILLED, file, step, "ran"], {
-        cwd: home.dir,
-        env: home.env({ PATH: process.env.PATH ?? "" }),
-        stdio: ["ignore", "ignore", "pipe"],
-      });
-      let stderr = "";
-      child.stderr.setEncoding("utf8");
-      child.stderr.on("data", (chunk: string) => {
-        stderr += chunk;
-        if (stderr.includes("paused ")) child.kill("SIGKILL");
-      });
-      child.on("error", reject);
-      child.on("exit", (code, signal) => {
-        if (signal === "SIGKILL") resolve();
-        else reject(new Error(`apply ended by itself (code ${code}) before the pause:\n${stderr}`));
-      });
-    });
-  }
 
   it("a step that ran but was not journaled is adopted, not run again, and the rest are deployed", async () => {
     const staged = await fetch(`${home.sandbox.restBaseUrl}/v1/apps/demo-web/secrets`, {
@@ -251,7 +228,7 @@ describe("secrets deploy killed mid-way, then resumed", () => {
     ]);
     expect(made.code, made.stderr).toBe(0);
     expect((await home.cli(["plan", "approve", "p.json", "--by", "dana"])).code).toBe(0);
-    await applyAndKill("p.json", "s1.1");
+    await applyAndKill(home, "p.json", "s1.1", "ran");
     const store = home.sandbox.store;
     const first = store.machine(WEB[0] ?? "");
     const version = store.app("demo-web")?.secretsVersion;
